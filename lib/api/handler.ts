@@ -1,0 +1,150 @@
+// The one wrapper every route handler goes through: it parses the body, query and
+// params with zod, offers authentication, catches errors and writes the one error
+// shape `{error: {code, message, field?}}`.
+import { z } from "zod";
+import { SwitchyardError } from "@/lib/errors";
+import { errorStatus } from "@/lib/api/error-codes";
+import { env } from "@/lib/env";
+import { authenticateAgent, type AuthenticatedAgent } from "@/lib/auth/agent-token";
+import { isOperatorRequest } from "@/lib/auth/operator";
+
+type RouteContext = { params?: Promise<Record<string, string | string[]>> };
+
+interface HandlerSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> {
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Who may call: "operator" (default) checks the operator token when one is configured. */
+  auth?: "operator" | "agent" | "public" | "custom";
+}
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+export interface HandlerContext<B, Q, P> {
+  req: Request;
+  body: B;
+  query: Q;
+  params: P;
+  /** The calling agent, from its Bearer token (401 without one). */
+  requireAgent: () => Promise<AuthenticatedAgent>;
+  /** 401 unless the caller is the operator (a no-op when no operator token is configured). */
+  requireOperator: () => void;
+  /** Who did it, for the event log. */
+  actor: () => string;
+}
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data, bigintReplacer), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+}
+
+function bigintReplacer(_key: string, value: unknown) {
+  return typeof value === "bigint" ? Number(value) : value;
+}
+
+export function errorResponse(error: SwitchyardError, headers: Record<string, string> = {}): Response {
+  const body: { code: string; message: string; field?: string } = { code: error.code, message: error.message };
+  if (error.field) body.field = error.field;
+  return json({ error: body }, errorStatus[error.code], headers);
+}
+
+function fieldPath(path: readonly PropertyKey[]): string | undefined {
+  if (path.length === 0) return undefined;
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+}
+
+export function zodToError(error: z.ZodError, where: "body" | "query" | "params"): SwitchyardError {
+  const issue = error.issues[0]!;
+  let field = fieldPath(issue.path);
+  let message = issue.message;
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0]!;
+    field = field ? `${field}.${key}` : key;
+    message = `unknown field "${key}"`;
+  } else if (issue.code === "invalid_type" && issue.input === undefined) {
+    message = "is required";
+  }
+  const label = field ?? where;
+  return new SwitchyardError("validation_failed", `${label}: ${message}`, { field: field ?? where });
+}
+
+async function readBody(req: Request): Promise<unknown> {
+  const limit = env().MAX_BODY_BYTES;
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) throw new SwitchyardError("payload_too_large", `request body is over ${limit} bytes`);
+  const buffer = await req.arrayBuffer();
+  if (buffer.byteLength > limit) throw new SwitchyardError("payload_too_large", `request body is over ${limit} bytes`);
+  const text = new TextDecoder().decode(buffer);
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SwitchyardError("invalid_json", "request body is not valid JSON", { field: "body" });
+  }
+}
+
+export function handler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
+  spec: HandlerSpec<B, Q, P>,
+  fn: (ctx: HandlerContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<Response | unknown>,
+): (req: Request, routeContext?: RouteContext) => Promise<Response> {
+  return async (req, routeContext) => {
+    try {
+      let agent: AuthenticatedAgent | undefined;
+      const requireAgent = async () => (agent ??= await authenticateAgent(req.headers.get("authorization")));
+      const requireOperator = () => {
+        if (!isOperatorRequest(req)) throw new SwitchyardError("unauthorized", "operator token required");
+      };
+      if ((spec.auth ?? "operator") === "operator") requireOperator();
+      if (spec.auth === "agent") await requireAgent();
+
+      let params: unknown = undefined;
+      if (spec.params) {
+        const raw = (await routeContext?.params) ?? {};
+        const parsed = spec.params.safeParse(raw);
+        if (!parsed.success) {
+          // An id that is not even a UUID names nothing that exists.
+          const e = zodToError(parsed.error, "params");
+          throw new SwitchyardError("not_found", `no such resource: ${e.message}`, { field: e.field });
+        }
+        params = parsed.data;
+      }
+      let query: unknown = undefined;
+      if (spec.query) {
+        const raw = Object.fromEntries(new URL(req.url).searchParams);
+        const parsed = spec.query.safeParse(raw);
+        if (!parsed.success) throw zodToError(parsed.error, "query");
+        query = parsed.data;
+      }
+      let body: unknown = undefined;
+      if (spec.body) {
+        const raw = await readBody(req);
+        if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+          throw new SwitchyardError("validation_failed", "body: must be a JSON object", { field: "body" });
+        }
+        const parsed = spec.body.safeParse(raw);
+        if (!parsed.success) throw zodToError(parsed.error, "body");
+        body = parsed.data;
+      }
+      const result = await fn({
+        req,
+        body: body as Infer<B>,
+        query: query as Infer<Q>,
+        params: params as Infer<P>,
+        requireAgent,
+        requireOperator,
+        actor: () => (agent ? `agent:${agent.id}` : "operator"),
+      });
+      return result instanceof Response ? result : json(result);
+    } catch (error) {
+      if (error instanceof SwitchyardError) {
+        const headers: Record<string, string> = {};
+        if (error.code === "rate_limited" && typeof error.details?.retryAfterS === "number") headers["retry-after"] = String(error.details.retryAfterS);
+        return errorResponse(error, headers);
+      }
+      console.error("[switchyard] unhandled error in", req.method, new URL(req.url).pathname, error);
+      return json({ error: { code: "internal", message: "internal error" } }, 500);
+    }
+  };
+}

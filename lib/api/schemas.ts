@@ -1,0 +1,104 @@
+// Request schemas of the HTTP API, one place for all routes (and the OpenAPI document).
+// Strict objects: an unknown field is a 400 that names it.
+import { z } from "zod";
+
+export const LIMITS = {
+  goalChars: 10_000,
+  contextChars: 100_000,
+  nameChars: 200,
+  descriptionChars: 20_000,
+  skillChars: 64,
+  skills: 64,
+  planTasks: 10_000,
+  dependencies: 1_000,
+  resultChars: 1_048_576,
+  errorChars: 65_536,
+  capacity: 1_000,
+  maxAttempts: 100,
+  timeoutS: 7 * 24 * 3600,
+  estimatedDurationS: 365 * 24 * 3600,
+  assignMax: 1_000,
+} as const;
+
+const noControlChars = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
+
+export const skillSchema = z
+  .string()
+  .trim()
+  .min(1, "a skill cannot be empty")
+  .max(LIMITS.skillChars)
+  .regex(/^[\p{L}\p{N}_.:+#/-]+$/u, "a skill is letters, digits and _ . : + # / - only");
+
+export const skillsSchema = z.array(skillSchema).max(LIMITS.skills);
+
+export const uuidSchema = z.string().uuid("must be a UUID");
+
+export const prioritySchema = z
+  .union([z.enum(["CRITICAL", "HIGH", "MEDIUM", "LOW"]), z.number().int().min(0).max(3)])
+  .transform((p) => (typeof p === "number" ? p : ["CRITICAL", "HIGH", "MEDIUM", "LOW"].indexOf(p)));
+
+const text = (max: number) => z.string().max(max).refine(noControlChars, "must not contain control characters");
+
+export const planTaskSchema = z.strictObject({
+  key: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "a key is letters, digits and _ . - only"),
+  name: text(LIMITS.nameChars).trim().min(1, "a task needs a name"),
+  description: text(LIMITS.descriptionChars).optional(),
+  required_skills: skillsSchema.optional(),
+  priority: prioritySchema.optional(),
+  estimated_duration_s: z.number().int().min(0).max(LIMITS.estimatedDurationS).optional(),
+  depends_on: z.array(z.string().max(64)).max(LIMITS.dependencies).optional(),
+  max_attempts: z.number().int().min(1).max(LIMITS.maxAttempts).optional(),
+  timeout_s: z.number().int().min(1).max(LIMITS.timeoutS).optional(),
+});
+
+export const planSchema = z.strictObject({
+  tasks: z.array(planTaskSchema).min(1, "a plan needs at least one task").max(LIMITS.planTasks),
+});
+
+export const registerBody = z.strictObject({
+  skills: skillsSchema,
+  name: text(LIMITS.nameChars).trim().min(1).optional(),
+  capacity: z.number().int().min(1).max(LIMITS.capacity).optional(),
+  context_id: text(200).optional(),
+});
+
+export const decomposeBody = z.strictObject({
+  goal: text(LIMITS.goalChars).trim().min(1, "goal cannot be empty"),
+  context: z.string().max(LIMITS.contextChars).optional(),
+  plan: planSchema.optional(),
+  plan_markdown: z.string().max(LIMITS.contextChars * 10).optional(),
+  dry_run: z.boolean().optional(),
+});
+
+export const assignBody = z.strictObject({
+  agent_id: uuidSchema.optional(),
+  max: z.number().int().min(1).max(LIMITS.assignMax).optional(),
+});
+
+const resultValue = z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown()), z.number(), z.boolean()]);
+
+export const completeBody = z.strictObject({
+  subtask_uuid: uuidSchema,
+  result: resultValue,
+  attempt: z.number().int().min(1).optional(),
+});
+
+export const failBody = z.strictObject({
+  subtask_uuid: uuidSchema,
+  error: z.string().min(1, "error cannot be empty").max(LIMITS.errorChars),
+  attempt: z.number().int().min(1).optional(),
+});
+
+export const agentIdBody = z.strictObject({ agent_id: uuidSchema });
+
+export const tensorQuery = z.strictObject({
+  goal_id: uuidSchema.optional(),
+  format: z.enum(["dense", "sparse", "binary"]).default("dense"),
+});
+
+export const goalsQuery = z.strictObject({
+  status: z.enum(["pending", "running", "complete", "partial", "failed", "cancelled"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const idParams = z.strictObject({ id: uuidSchema });

@@ -1,0 +1,47 @@
+// The one place that reads process.env: parsed with zod on first use, then cached.
+import { z } from "zod";
+
+const booleanish = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().optional(),
+  SWITCHYARD_DATA_DIR: z.string().default(".data"),
+  SWITCHYARD_OPERATOR_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  SWITCHYARD_INSTANCE_ID: z.string().optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  HEARTBEAT_TIMEOUT_S: z.coerce.number().positive().default(30),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  RETRY_BASE_MS: z.coerce.number().int().min(0).default(1000),
+  RETRY_MAX_MS: z.coerce.number().int().min(0).default(60_000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().default("gpt-4o-mini"),
+  SWITCHYARD_DISABLE_SWEEP: booleanish.default(false),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+const cache = globalThis as unknown as { __switchyardEnv?: Env };
+
+export function env(): Env {
+  if (!cache.__switchyardEnv) {
+    const parsed = envSchema.safeParse(process.env);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid environment: ${issues}`);
+    }
+    cache.__switchyardEnv = parsed.data;
+  }
+  return cache.__switchyardEnv;
+}
+
+/** For a process that changes its environment after boot (the server choosing an embedded database, tests). */
+export function resetEnv(): void {
+  cache.__switchyardEnv = undefined;
+}

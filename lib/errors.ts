@@ -1,0 +1,33 @@
+// The one error type of Switchyard. Domain code throws it with a code; the HTTP layer
+// maps the code to a status (lib/api/error-codes.ts). `message` is safe to show.
+export type ErrorCode =
+  | "bad_request"
+  | "invalid_json"
+  | "validation_failed"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "stale_attempt"
+  | "payload_too_large"
+  | "rate_limited"
+  | "internal";
+
+export class SwitchyardError extends Error {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: { field?: string; details?: Record<string, unknown> } = {}) {
+    super(message);
+    this.name = "SwitchyardError";
+    this.code = code;
+    this.field = options.field;
+    this.details = options.details;
+  }
+}
+
+export const badRequest = (message: string, field?: string) => new SwitchyardError("bad_request", message, { field });
+export const notFound = (what: string, id: string, field?: string) => new SwitchyardError("not_found", `${what} ${id} not found`, { field });
+export const conflict = (message: string, field?: string) => new SwitchyardError("conflict", message, { field });
+export const forbidden = (message: string, field?: string) => new SwitchyardError("forbidden", message, { field });

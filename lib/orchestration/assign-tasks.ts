@@ -1,0 +1,154 @@
+// Assignment. An agent pulls ready work matching its skills up to its free capacity, or
+// the operator assigns across all live agents at once. Ready tasks are taken with
+// FOR UPDATE SKIP LOCKED, so concurrent callers (on any instance) never share one.
+import type { Tx } from "@/lib/db";
+import { env } from "@/lib/env";
+import { withEvents, type Emit } from "@/lib/events/record";
+import { forbidden, notFound } from "@/lib/errors";
+import { planAssignments } from "@/lib/orchestration/plan-assignments";
+
+export interface Assignment {
+  subtaskId: string;
+  goalId: string;
+  agentId: string;
+  attempt: number;
+  key: string;
+  name: string;
+  description: string;
+  requiredSkills: string[];
+  priority: number;
+  timeoutS: number;
+  deadlineAt: Date;
+  goal: string;
+  context: string | null;
+  /** Results of the task's direct dependencies, so the agent can build on them. */
+  inputs: Array<{ key: string; name: string; result: string | null }>;
+}
+
+interface AssignedRow {
+  id: string;
+  goal_id: string;
+  agent_id: string;
+  attempt: number;
+  key: string;
+  name: string;
+  description: string;
+  required_skills: string[];
+  priority: number;
+  timeout_s: number;
+  deadline_at: Date;
+}
+
+/** Starts an attempt for each (task, agent) pair: the tasks must be locked by the caller. */
+async function startAttempts(tx: Tx, emit: Emit, pairs: Array<{ taskId: string; agentId: string }>, now: Date, actor: string): Promise<Assignment[]> {
+  if (pairs.length === 0) return [];
+  const rows = await tx.$queryRaw<AssignedRow[]>`
+    WITH pairs AS (SELECT * FROM unnest(${pairs.map((p) => p.taskId)}::uuid[], ${pairs.map((p) => p.agentId)}::uuid[]) AS p(task_id, agent_id)),
+    upd AS (
+      UPDATE subtasks s SET status = 'running', agent_id = p.agent_id, attempt = s.attempt + 1, started_at = ${now},
+        deadline_at = ${now}::timestamptz + s.timeout_s * interval '1 second', next_attempt_at = NULL
+      FROM pairs p WHERE s.id = p.task_id
+      RETURNING s.id, s.goal_id, s.agent_id, s.attempt, s.key, s.name, s.description, s.required_skills, s.priority, s.timeout_s, s.deadline_at
+    ), ins AS (
+      INSERT INTO attempts (id, subtask_id, number, agent_id, outcome, started_at)
+      SELECT gen_random_uuid(), id, attempt, agent_id, 'running', ${now} FROM upd
+    )
+    SELECT * FROM upd`;
+  await tx.$executeRaw`
+    UPDATE agents a SET running = a.running + c.n
+    FROM (SELECT agent_id, count(*)::int AS n FROM unnest(${pairs.map((p) => p.agentId)}::uuid[]) AS agent_id GROUP BY agent_id) c
+    WHERE a.id = c.agent_id`;
+  const goalIds = [...new Set(rows.map((r) => r.goal_id))];
+  const goals = await tx.$queryRaw<Array<{ id: string; goal: string; context: string | null; started: boolean }>>`
+    WITH started AS (
+      UPDATE goals SET status = 'running', started_at = ${now} WHERE id = ANY(${goalIds}::uuid[]) AND status = 'pending' RETURNING id
+    )
+    SELECT g.id, g.goal, g.context, (g.id IN (SELECT id FROM started)) AS started FROM goals g WHERE g.id = ANY(${goalIds}::uuid[])`;
+  const goalById = new Map(goals.map((g) => [g.id, g]));
+  for (const g of goals) if (g.started) emit({ type: "goal.started", actor, goalId: g.id, data: { status: "running" } });
+  const inputs = await tx.$queryRaw<Array<{ subtask_id: string; key: string; name: string; result: string | null }>>`
+    SELECT d.subtask_id, p.key, p.name, p.result FROM subtask_dependencies d JOIN subtasks p ON p.id = d.depends_on_id
+    WHERE d.subtask_id = ANY(${rows.map((r) => r.id)}::uuid[]) ORDER BY p.position`;
+  const inputsByTask = new Map<string, Assignment["inputs"]>();
+  for (const i of inputs) {
+    const list = inputsByTask.get(i.subtask_id) ?? [];
+    list.push({ key: i.key, name: i.name, result: i.result });
+    inputsByTask.set(i.subtask_id, list);
+  }
+  return rows.map((r) => {
+    emit({ type: "task.assigned", actor, goalId: r.goal_id, subtaskId: r.id, agentId: r.agent_id, data: { attempt: r.attempt, status: "running" } });
+    const goal = goalById.get(r.goal_id)!;
+    return {
+      subtaskId: r.id,
+      goalId: r.goal_id,
+      agentId: r.agent_id,
+      attempt: r.attempt,
+      key: r.key,
+      name: r.name,
+      description: r.description,
+      requiredSkills: r.required_skills,
+      priority: r.priority,
+      timeoutS: r.timeout_s,
+      deadlineAt: r.deadline_at,
+      goal: goal.goal,
+      context: goal.context,
+      inputs: inputsByTask.get(r.id) ?? [],
+    };
+  });
+}
+
+/** The agent pulls up to `max` ready tasks it can do (default: its free capacity). Counts as a heartbeat. */
+export async function pullTasks(options: { agentId: string; max?: number; now?: Date }): Promise<Assignment[]> {
+  const now = options.now ?? new Date();
+  return withEvents(async (tx, emit) => {
+    const agents = await tx.$queryRaw<Array<{ skills: string[]; capacity: number; running: number; offline: boolean; removed: boolean }>>`
+      SELECT skills, capacity, running, offline, removed FROM agents WHERE id = ${options.agentId}::uuid FOR UPDATE`;
+    const agent = agents[0];
+    if (!agent || agent.removed) throw notFound("agent", options.agentId, "agent_id");
+    await tx.$executeRaw`UPDATE agents SET last_heartbeat_at = ${now}, offline = false WHERE id = ${options.agentId}::uuid`;
+    if (agent.offline) emit({ type: "agent.online", actor: `agent:${options.agentId}`, agentId: options.agentId });
+    const free = agent.capacity - agent.running;
+    const limit = Math.min(options.max ?? free, free);
+    if (limit <= 0) return [];
+    const picked = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM subtasks
+      WHERE (status = 'pending' OR (status = 'retrying' AND next_attempt_at <= ${now}))
+        AND required_skills <@ ${agent.skills}::text[]
+      ORDER BY priority, critical_path_s DESC, ready_at, id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED`;
+    return startAttempts(tx, emit, picked.map((p) => ({ taskId: p.id, agentId: options.agentId })), now, `agent:${options.agentId}`);
+  });
+}
+
+/** Seed 001's assign_subtasks: ready tasks across every live agent with free capacity. */
+export async function assignAcrossAgents(options: { now?: Date; actor: string; limit?: number }): Promise<Assignment[]> {
+  const now = options.now ?? new Date();
+  const liveSince = new Date(now.getTime() - env().HEARTBEAT_TIMEOUT_S * 1000);
+  return withEvents(async (tx, emit) => {
+    // Agents first, then tasks: the same lock order as pullTasks, so the two cannot deadlock.
+    const agents = await tx.$queryRaw<Array<{ id: string; skills: string[]; capacity: number; running: number }>>`
+      SELECT id, skills, capacity, running FROM agents
+      WHERE NOT removed AND NOT offline AND last_heartbeat_at >= ${liveSince} AND running < capacity
+      ORDER BY registered_at, id
+      FOR UPDATE SKIP LOCKED`;
+    if (agents.length === 0) return [];
+    const free = agents.reduce((n, a) => n + a.capacity - a.running, 0);
+    const tasks = await tx.$queryRaw<Array<{ id: string; required_skills: string[] }>>`
+      SELECT id, required_skills FROM subtasks
+      WHERE (status = 'pending' OR (status = 'retrying' AND next_attempt_at <= ${now}))
+      ORDER BY priority, critical_path_s DESC, ready_at, id
+      LIMIT ${Math.min(options.limit ?? 10_000, Math.max(free * 4, 100))}
+      FOR UPDATE SKIP LOCKED`;
+    const plan = planAssignments(
+      tasks.map((t) => ({ id: t.id, requiredSkills: t.required_skills })),
+      agents.map((a) => ({ id: a.id, skills: a.skills, capacity: a.capacity, running: a.running })),
+    );
+    return startAttempts(tx, emit, plan, now, options.actor);
+  });
+}
+
+/** An agent acting on its own behalf only. */
+export function assertSelf(callerId: string, agentId: string): void {
+  if (callerId !== agentId) throw forbidden("an agent can only act as itself", "agent_id");
+}

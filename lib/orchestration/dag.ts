@@ -1,0 +1,76 @@
+// Pure DAG work on plans: validation (duplicate keys, dangling and self dependencies,
+// cycles, each named in the error), topological order and remaining critical paths.
+import { SwitchyardError } from "@/lib/errors";
+import type { PlanTask } from "@/lib/orchestration/types";
+
+export interface ValidatedPlan {
+  /** Tasks in a topological order (every task after all it depends on). */
+  tasks: PlanTask[];
+  /** Longest path in estimated seconds from each task (itself included) to the end of the DAG. */
+  criticalPathS: Map<string, number>;
+}
+
+export function validatePlan(tasks: PlanTask[], fieldPrefix = "plan.tasks"): ValidatedPlan {
+  const index = new Map<string, number>();
+  tasks.forEach((task, i) => {
+    if (index.has(task.key)) {
+      throw new SwitchyardError("validation_failed", `duplicate task key "${task.key}"`, { field: `${fieldPrefix}[${i}].key` });
+    }
+    index.set(task.key, i);
+  });
+  tasks.forEach((task, i) => {
+    const seen = new Set<string>();
+    task.dependsOn.forEach((dep, j) => {
+      const field = `${fieldPrefix}[${i}].depends_on[${j}]`;
+      if (dep === task.key) throw new SwitchyardError("validation_failed", `task "${task.key}" depends on itself`, { field });
+      if (!index.has(dep)) throw new SwitchyardError("validation_failed", `task "${task.key}" depends on unknown task "${dep}"`, { field });
+      if (seen.has(dep)) throw new SwitchyardError("validation_failed", `task "${task.key}" lists dependency "${dep}" twice`, { field });
+      seen.add(dep);
+    });
+  });
+
+  // Kahn's algorithm; whatever is left over sits on or behind a cycle.
+  const indegree = tasks.map((t) => t.dependsOn.length);
+  const dependents: number[][] = tasks.map(() => []);
+  tasks.forEach((t, i) => t.dependsOn.forEach((d) => dependents[index.get(d)!]!.push(i)));
+  const queue: number[] = [];
+  indegree.forEach((d, i) => d === 0 && queue.push(i));
+  const order: number[] = [];
+  for (let head = 0; head < queue.length; head++) {
+    const i = queue[head]!;
+    order.push(i);
+    for (const j of dependents[i]!) if (--indegree[j]! === 0) queue.push(j);
+  }
+  if (order.length < tasks.length) {
+    const cycle = findCycle(tasks, index, indegree);
+    throw new SwitchyardError("validation_failed", `dependency cycle: ${cycle.join(" → ")}`, {
+      field: `${fieldPrefix}[${index.get(cycle[0]!)}].depends_on`,
+    });
+  }
+
+  const criticalPathS = new Map<string, number>();
+  for (let k = order.length - 1; k >= 0; k--) {
+    const i = order[k]!;
+    let longest = 0;
+    for (const j of dependents[i]!) longest = Math.max(longest, criticalPathS.get(tasks[j]!.key)!);
+    criticalPathS.set(tasks[i]!.key, tasks[i]!.estimatedDurationS + longest);
+  }
+  return { tasks: order.map((i) => tasks[i]!), criticalPathS };
+}
+
+/** A cycle among the tasks Kahn's algorithm could not order, as keys, first key repeated last. */
+function findCycle(tasks: PlanTask[], index: Map<string, number>, indegree: number[]): string[] {
+  const stuck = new Set(indegree.flatMap((d, i) => (d > 0 ? [i] : [])));
+  // Walk backwards along dependencies that are themselves stuck; in a finite set we must revisit.
+  let current = [...stuck][0]!;
+  const visitedAt = new Map<number, number>();
+  const path: number[] = [];
+  while (!visitedAt.has(current)) {
+    visitedAt.set(current, path.length);
+    path.push(current);
+    const next = tasks[current]!.dependsOn.map((d) => index.get(d)!).find((j) => stuck.has(j));
+    current = next!;
+  }
+  const cycle = path.slice(visitedAt.get(current)!).reverse();
+  return [...cycle, cycle[0]!].map((i) => tasks[i]!.key);
+}

@@ -1,0 +1,19 @@
+// Runs the sweep on a timer in a server process (never two at once in one process).
+import { sweep } from "@/lib/orchestration/sweep";
+
+export function startSweeper(intervalMs: number): () => void {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await sweep();
+    } catch (error) {
+      console.error("[switchyard] sweep failed:", (error as Error).message);
+    } finally {
+      running = false;
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

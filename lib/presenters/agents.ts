@@ -1,0 +1,50 @@
+// Read models of agents, with status derived from heartbeats and counters.
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { agentStatus } from "@/lib/orchestration/types";
+
+interface AgentRow {
+  id: string;
+  name: string;
+  skills: string[];
+  capacity: number;
+  context_id: string | null;
+  running: number;
+  tasks_done: number;
+  tasks_failed: number;
+  total_duration_ms: bigint;
+  offline: boolean;
+  registered_at: Date;
+  last_heartbeat_at: Date;
+}
+
+export async function listAgents(options: { includeRemoved?: boolean; now?: Date } = {}) {
+  const now = options.now ?? new Date();
+  const rows = await db().$queryRaw<AgentRow[]>`
+    SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, registered_at, last_heartbeat_at
+    FROM agents WHERE ${options.includeRemoved ?? false} OR NOT removed ORDER BY registered_at, id`;
+  const windowMs = env().HEARTBEAT_TIMEOUT_S * 1000;
+  return rows.map((a) => {
+    const heartbeatAgeMs = now.getTime() - a.last_heartbeat_at.getTime();
+    // Offline as soon as the window has passed, even before the sweep has noticed.
+    const offline = a.offline || heartbeatAgeMs > windowMs;
+    return {
+      id: a.id,
+      name: a.name,
+      skills: a.skills,
+      capacity: a.capacity,
+      context_id: a.context_id,
+      status: agentStatus({ offline, running: a.running }),
+      running: a.running,
+      load: a.running / a.capacity,
+      tasks_done: a.tasks_done,
+      tasks_failed: a.tasks_failed,
+      mean_duration_ms: a.tasks_done > 0 ? Number(a.total_duration_ms) / a.tasks_done : null,
+      registered_at: a.registered_at,
+      last_heartbeat_at: a.last_heartbeat_at,
+      heartbeat_age_ms: heartbeatAgeMs,
+    };
+  });
+}
+
+export type AgentView = Awaited<ReturnType<typeof listAgents>>[number];

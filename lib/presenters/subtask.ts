@@ -1,0 +1,69 @@
+// The API shape of a subtask (snake_case), shared by every endpoint that returns one.
+import { priorityName } from "@/lib/orchestration/types";
+
+export interface SubtaskRecord {
+  id: string;
+  goal_id: string;
+  key: string;
+  name: string;
+  description: string;
+  required_skills: string[];
+  priority: number;
+  estimated_duration_s: number;
+  critical_path_s: number;
+  status: string;
+  attempt: number;
+  failures: number;
+  max_attempts: number;
+  timeout_s: number;
+  agent_id: string | null;
+  agent_name: string | null;
+  result: string | null;
+  error: string | null;
+  created_at: Date;
+  ready_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  deadline_at: Date | null;
+  next_attempt_at: Date | null;
+  dependencies: string[];
+}
+
+export const SUBTASK_SELECT = `
+  s.id, s.goal_id, s.key, s.name, s.description, s.required_skills, s.priority, s.estimated_duration_s, s.critical_path_s,
+  s.status, s.attempt, s.failures, s.max_attempts, s.timeout_s, s.agent_id, a.name AS agent_name, s.result, s.error,
+  s.created_at, s.ready_at, s.started_at, s.finished_at, s.deadline_at, s.next_attempt_at,
+  COALESCE((SELECT array_agg(d.depends_on_id) FROM subtask_dependencies d WHERE d.subtask_id = s.id), '{}') AS dependencies`;
+
+export function presentSubtask(s: SubtaskRecord) {
+  return {
+    uuid: s.id,
+    goal_id: s.goal_id,
+    key: s.key,
+    name: s.name,
+    description: s.description,
+    required_skills: s.required_skills,
+    priority: priorityName(s.priority),
+    priority_level: s.priority,
+    estimated_duration_s: s.estimated_duration_s,
+    critical_path_s: s.critical_path_s,
+    status: s.status,
+    attempt: s.attempt,
+    failures: s.failures,
+    max_attempts: s.max_attempts,
+    timeout_s: s.timeout_s,
+    agent_id: s.agent_id,
+    agent_name: s.agent_name,
+    result: s.result,
+    error: s.error,
+    dependencies: s.dependencies,
+    created_at: s.created_at,
+    ready_at: s.ready_at,
+    started_at: s.started_at,
+    finished_at: s.finished_at,
+    deadline_at: s.deadline_at,
+    next_attempt_at: s.next_attempt_at,
+  };
+}
+
+export type SubtaskView = ReturnType<typeof presentSubtask>;

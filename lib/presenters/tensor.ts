@@ -1,0 +1,27 @@
+// Loads what the task tensor needs: one goal's tasks (or every open goal's), and the
+// agents (registered ones plus any that still hold one of the tasks).
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { buildTensor, type SparseTensor } from "@/lib/orchestration/tensor";
+import { notFound } from "@/lib/errors";
+
+export async function loadTensor(options: { goalId?: string; now?: Date }): Promise<SparseTensor> {
+  const now = options.now ?? new Date();
+  if (options.goalId) {
+    const goal = await db().goal.findUnique({ where: { id: options.goalId }, select: { id: true } });
+    if (!goal) throw notFound("goal", options.goalId, "goal_id");
+  }
+  const tasks = await db().$queryRaw<Array<{ id: string; status: string; priority: number; agent_id: string | null; required_skills: string[] }>>`
+    SELECT s.id, s.status, s.priority, s.agent_id, s.required_skills FROM subtasks s JOIN goals g ON g.id = s.goal_id
+    WHERE (${options.goalId ?? null}::uuid IS NULL AND g.status IN ('pending', 'running')) OR s.goal_id = ${options.goalId ?? null}::uuid
+    ORDER BY g.created_at, s.position`;
+  const holders = [...new Set(tasks.flatMap((t) => (t.agent_id ? [t.agent_id] : [])))];
+  const agents = await db().$queryRaw<Array<{ id: string; skills: string[]; capacity: number; running: number; offline: boolean; removed: boolean; last_heartbeat_at: Date }>>`
+    SELECT id, skills, capacity, running, offline, removed, last_heartbeat_at FROM agents
+    WHERE NOT removed OR id = ANY(${holders}::uuid[]) ORDER BY registered_at, id`;
+  const cutoff = now.getTime() - env().HEARTBEAT_TIMEOUT_S * 1000;
+  return buildTensor(
+    tasks.map((t) => ({ id: t.id, status: t.status, priority: t.priority, agentId: t.agent_id, requiredSkills: t.required_skills })),
+    agents.map((a) => ({ id: a.id, skills: a.skills, capacity: a.capacity, running: a.running, live: !a.removed && !a.offline && a.last_heartbeat_at.getTime() >= cutoff })),
+  );
+}
