@@ -7,7 +7,7 @@ import { createDatabase, databaseUrl, dropDatabase, randomDatabaseName } from "@
 const name = randomDatabaseName("sy_test");
 await createDatabase(name, inject("templateDatabase"));
 process.env.DATABASE_URL = databaseUrl(name);
-process.env.NODE_ENV = "test";
+(process.env as Record<string, string>).NODE_ENV = "test";
 process.env.SWITCHYARD_TEST_DATABASE = name;
 // Retries in tests are fast unless a test asks otherwise.
 process.env.RETRY_BASE_MS ??= "20";
