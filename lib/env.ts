@@ -31,7 +31,9 @@ const cache = globalThis as unknown as { __switchyardEnv?: Env };
 
 export function env(): Env {
   if (!cache.__switchyardEnv) {
-    const parsed = envSchema.safeParse(process.env);
+    // An empty variable means "not set" (e.g. DATABASE_URL= to ask for the embedded database).
+    const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
+    const parsed = envSchema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
       throw new Error(`Invalid environment: ${issues}`);
