@@ -75,6 +75,9 @@ async function startAttempts(tx: Tx, emit: Emit, pairs: Array<{ taskId: string; 
     list.push({ key: i.key, name: i.name, result: i.result });
     inputsByTask.set(i.subtask_id, list);
   }
+  // In the order the scheduler chose them (RETURNING has no order of its own).
+  const rank = new Map(pairs.map((p, i) => [p.taskId, i]));
+  rows.sort((x, y) => rank.get(x.id)! - rank.get(y.id)!);
   return rows.map((r) => {
     emit({ type: "task.assigned", actor, goalId: r.goal_id, subtaskId: r.id, agentId: r.agent_id, data: { attempt: r.attempt, status: "running" } });
     const goal = goalById.get(r.goal_id)!;

@@ -43,3 +43,11 @@ export async function createDatabase(name: string, template?: string): Promise<v
 export async function dropDatabase(name: string): Promise<void> {
   await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
+
+/** Empties every table of the current test database (for files whose tests need a clean slate each). */
+export async function truncateAll(): Promise<void> {
+  const { db } = await import("@/lib/db");
+  const tables = await db().$queryRaw<Array<{ tablename: string }>>`
+    SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+  await db().$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
+}
