@@ -12,3 +12,6 @@ export * as goals from "@/app/api/goals/route";
 export * as goal from "@/app/api/goals/[id]/route";
 export * as agents from "@/app/api/agents/route";
 export * as health from "@/app/api/health/route";
+export * as throughput from "@/app/api/metrics/throughput/route";
+export * as agentThroughput from "@/app/api/metrics/agents/route";
+export * as tensorLabels from "@/app/api/orchestration/tensor/labels/route";
