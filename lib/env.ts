@@ -23,6 +23,9 @@ const envSchema = z.object({
   LLM_API_KEY: z.string().optional(),
   LLM_MODEL: z.string().default("gpt-4o-mini"),
   SWITCHYARD_DISABLE_SWEEP: booleanish.default(false),
+  // Per-agent token bucket on the agent endpoints, per server instance (0 turns it off).
+  AGENT_RATE_LIMIT_PER_S: z.coerce.number().min(0).default(200),
+  AGENT_RATE_LIMIT_BURST: z.coerce.number().min(1).default(400),
 });
 
 export type Env = z.infer<typeof envSchema>;

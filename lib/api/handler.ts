@@ -7,6 +7,7 @@ import { errorStatus } from "@/lib/api/error-codes";
 import { env } from "@/lib/env";
 import { authenticateAgent, type AuthenticatedAgent } from "@/lib/auth/agent-token";
 import { isOperatorRequest } from "@/lib/auth/operator";
+import { takeAgentToken } from "@/lib/auth/rate-limit";
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
@@ -70,13 +71,31 @@ export function zodToError(error: z.ZodError, where: "body" | "query" | "params"
   return new SwitchyardError("validation_failed", `${label}: ${message}`, { field: field ?? where });
 }
 
-async function readBody(req: Request): Promise<unknown> {
+/** The body as text, refused with 413 as soon as it passes MAX_BODY_BYTES (also when chunked, without content-length). */
+export async function readBodyText(req: Request): Promise<string> {
   const limit = env().MAX_BODY_BYTES;
+  const tooLarge = () => new SwitchyardError("payload_too_large", `request body is over ${limit} bytes`);
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new SwitchyardError("payload_too_large", `request body is over ${limit} bytes`);
-  const buffer = await req.arrayBuffer();
-  if (buffer.byteLength > limit) throw new SwitchyardError("payload_too_large", `request body is over ${limit} bytes`);
-  const text = new TextDecoder().decode(buffer);
+  if (declared > limit) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+async function readBody(req: Request): Promise<unknown> {
+  const text = await readBodyText(req);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
@@ -92,7 +111,15 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
   return async (req, routeContext) => {
     try {
       let agent: AuthenticatedAgent | undefined;
-      const requireAgent = async () => (agent ??= await authenticateAgent(req.headers.get("authorization")));
+      // Authenticated first, then rate-limited: nobody can drain another agent's bucket.
+      const requireAgent = async () => {
+        if (!agent) {
+          const authenticated = await authenticateAgent(req.headers.get("authorization"));
+          takeAgentToken(authenticated.id);
+          agent = authenticated;
+        }
+        return agent;
+      };
       const requireOperator = () => {
         if (!isOperatorRequest(req)) throw new SwitchyardError("unauthorized", "operator token required");
       };

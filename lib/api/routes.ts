@@ -15,3 +15,4 @@ export * as health from "@/app/api/health/route";
 export * as throughput from "@/app/api/metrics/throughput/route";
 export * as agentThroughput from "@/app/api/metrics/agents/route";
 export * as tensorLabels from "@/app/api/orchestration/tensor/labels/route";
+export * as session from "@/app/api/session/route";

@@ -113,3 +113,9 @@ export const agentThroughputQuery = z.strictObject({
 });
 
 export const tensorLabelsQuery = z.strictObject({ goal_id: uuidSchema.optional() });
+
+// POST /api/session (the sign-in page posts it as a form, API callers as JSON).
+export const sessionBody = z.strictObject({
+  token: z.string().min(1, "token is required").max(1024),
+  next: z.string().max(2048).optional(),
+});

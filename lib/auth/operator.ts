@@ -1,31 +1,121 @@
-// The operator token (SWITCHYARD_OPERATOR_TOKEN): when set, operator endpoints need it as
-// a Bearer token or in the sign-in cookie. When unset, the server listens on loopback only.
-import { createHash, timingSafeEqual } from "node:crypto";
+// The operator token (SWITCHYARD_OPERATOR_TOKEN): when set, operator endpoints, the
+// dashboard pages and the socket.io connection need it, as a Bearer token (API callers)
+// or as the sign-in cookie (browsers). When unset, the server listens on loopback only.
+//
+// The cookie never holds the token itself: it holds an HMAC of a fixed label keyed by
+// the token, so a leaked cookie does not reveal the token, and changing the token signs
+// every browser out.
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
 import { env } from "@/lib/env";
 
 export const OPERATOR_COOKIE = "sy_operator";
+/** Browsers stay signed in this long (the cookie's Max-Age). */
+export const OPERATOR_SESSION_MAX_AGE_S = 30 * 24 * 3600;
 
 function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
 
+function sameSecret(candidate: string, expected: string): boolean {
+  return timingSafeEqual(digest(candidate), digest(expected));
+}
+
+/** True when an operator token is configured (otherwise everything operator-only is open on loopback). */
+export function isOperatorAuthEnabled(): boolean {
+  return Boolean(env().SWITCHYARD_OPERATOR_TOKEN);
+}
+
+/** The raw token, as an API caller sends it (`Authorization: Bearer <token>`). */
 export function isOperatorToken(candidate: string | undefined | null): boolean {
   const expected = env().SWITCHYARD_OPERATOR_TOKEN;
   if (!expected) return true;
   if (!candidate) return false;
-  return timingSafeEqual(digest(candidate), digest(expected));
+  return sameSecret(candidate, expected);
 }
 
-export function readCookie(header: string | null, name: string): string | undefined {
+/** The cookie value a browser keeps after signing in: derived from the token, not the token. */
+export function operatorSessionValue(token = env().SWITCHYARD_OPERATOR_TOKEN): string {
+  if (!token) throw new Error("no operator token configured");
+  return createHmac("sha256", token).update("switchyard operator session v1").digest("base64url");
+}
+
+/** The sign-in cookie's value is valid for the configured token. */
+export function isOperatorSession(candidate: string | undefined | null): boolean {
+  const expected = env().SWITCHYARD_OPERATOR_TOKEN;
+  if (!expected) return true;
+  if (!candidate) return false;
+  return sameSecret(candidate, operatorSessionValue(expected));
+}
+
+export function readCookie(header: string | null | undefined, name: string): string | undefined {
   for (const part of (header ?? "").split(";")) {
     const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
+    if (k === name) {
+      try {
+        return decodeURIComponent(v.join("="));
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
 
+function bearer(authorization: string | null | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+}
+
+/** Operator credentials from an Authorization header value and a Cookie header value. */
+export function isOperatorCredential(authorization: string | null | undefined, cookieHeader: string | null | undefined): boolean {
+  if (!isOperatorAuthEnabled()) return true;
+  return isOperatorToken(bearer(authorization)) || isOperatorSession(readCookie(cookieHeader, OPERATOR_COOKIE));
+}
+
+/**
+ * An HTTP request from the operator. A cookie-authenticated request that changes state must
+ * also come from our own origin (SameSite=Lax already keeps the cookie off cross-site
+ * POSTs; this closes the gap for other ports of the same host).
+ */
 export function isOperatorRequest(req: Request): boolean {
-  if (!env().SWITCHYARD_OPERATOR_TOKEN) return true;
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
-  return isOperatorToken(bearer) || isOperatorToken(readCookie(req.headers.get("cookie"), OPERATOR_COOKIE));
+  if (!isOperatorAuthEnabled()) return true;
+  if (isOperatorToken(bearer(req.headers.get("authorization")))) return true;
+  if (!isOperatorSession(readCookie(req.headers.get("cookie"), OPERATOR_COOKIE))) return false;
+  if (req.method === "GET" || req.method === "HEAD") return true;
+  const origin = req.headers.get("origin");
+  return origin === null || isSameOrigin(origin, req);
+}
+
+function isSameOrigin(origin: string, req: Request): boolean {
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For the socket.io handshake (`io.use((socket, next) => ...)`): the browser's sign-in
+ * cookie, an `Authorization: Bearer` header, or `auth: { token }` from socket.io-client.
+ */
+export function isOperatorHandshake(headers: IncomingHttpHeaders, auth?: unknown): boolean {
+  if (!isOperatorAuthEnabled()) return true;
+  const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("; ") : v);
+  if (isOperatorCredential(header(headers.authorization), header(headers.cookie))) return true;
+  const token = auth && typeof auth === "object" ? (auth as Record<string, unknown>).token : undefined;
+  return typeof token === "string" && isOperatorToken(token);
+}
+
+/** A `Set-Cookie` value for signing in (value = the derived session) or out (value = null). */
+export function operatorCookie(value: string | null, options: { secure: boolean }): string {
+  const parts = [
+    `${OPERATOR_COOKIE}=${value ?? ""}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    value === null ? "Max-Age=0" : `Max-Age=${OPERATOR_SESSION_MAX_AGE_S}`,
+  ];
+  if (options.secure) parts.push("Secure");
+  return parts.join("; ");
 }
