@@ -1,0 +1,266 @@
+// Request and response types of the Switchyard HTTP API. Requests are the zod input
+// types of the schemas the routes validate with (type-only imports: no zod at run time);
+// responses are written out here, mirroring lib/presenters and lib/api/present.ts.
+import type { z } from "zod";
+import type { agentIdBody, assignBody, completeBody, decomposeBody, failBody, goalsQuery, registerBody } from "../api/schemas";
+
+export type PriorityName = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
+export type SubtaskStatus = "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped";
+export type GoalStatus = "pending" | "running" | "complete" | "partial" | "failed" | "cancelled";
+export type AgentStatus = "idle" | "busy" | "offline";
+/** Timestamps arrive as ISO 8601 strings. */
+export type Timestamp = string;
+
+export type RegisterRequest = z.input<typeof registerBody>;
+export type DecomposeRequest = z.input<typeof decomposeBody>;
+export type AssignRequest = z.input<typeof assignBody>;
+export type CompleteRequest = z.input<typeof completeBody>;
+export type FailRequest = z.input<typeof failBody>;
+export type AgentIdRequest = z.input<typeof agentIdBody>;
+export type GoalsQuery = { status?: z.input<typeof goalsQuery>["status"]; limit?: number };
+
+export interface RegisterResponse {
+  agent_id: string;
+  name: string;
+  token: string;
+  skills: string[];
+  capacity: number;
+}
+
+export interface CreatedSubtask {
+  uuid: string;
+  key: string;
+  name: string;
+  description: string;
+  priority: PriorityName;
+  required_skills: string[];
+  estimated_duration_s: number;
+  critical_path_s: number;
+  max_attempts: number;
+  timeout_s: number;
+  dependencies: string[];
+  depends_on: string[];
+  status: "waiting" | "pending";
+}
+
+export interface DecomposeResponse {
+  /** null for a dry run */
+  goal_id: string | null;
+  template: "analysis" | "development" | "fan_out" | "generic" | "explicit" | "markdown" | "llm" | string;
+  subtasks: CreatedSubtask[];
+}
+
+export interface Assignment {
+  subtask_uuid: string;
+  goal_id: string;
+  agent_id: string;
+  attempt: number;
+  key: string;
+  name: string;
+  description: string;
+  required_skills: string[];
+  priority: PriorityName;
+  timeout_s: number;
+  deadline_at: Timestamp;
+  goal: string;
+  context: string | null;
+  /** Results of the task's direct dependencies. */
+  inputs: Array<{ key: string; name: string; result: string | null }>;
+}
+
+export interface AssignResponse {
+  assignments: Assignment[];
+}
+
+export interface Subtask {
+  uuid: string;
+  goal_id: string;
+  key: string;
+  name: string;
+  description: string;
+  required_skills: string[];
+  priority: PriorityName;
+  priority_level: number;
+  estimated_duration_s: number;
+  critical_path_s: number;
+  status: SubtaskStatus;
+  attempt: number;
+  failures: number;
+  max_attempts: number;
+  timeout_s: number;
+  agent_id: string | null;
+  agent_name: string | null;
+  result: string | null;
+  error: string | null;
+  dependencies: string[];
+  created_at: Timestamp;
+  ready_at: Timestamp | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  deadline_at: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+}
+
+export interface AttemptView {
+  number: number;
+  agent_id: string;
+  agent_name: string;
+  outcome: "running" | "completed" | "failed" | "timed_out" | "lost" | "superseded" | "cancelled";
+  result: string | null;
+  error: string | null;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+export interface SubtaskDetail extends Subtask {
+  attempts: AttemptView[];
+}
+
+export interface CompleteResponse {
+  subtask: SubtaskDetail;
+  released: string[];
+}
+
+export interface FailResponse {
+  subtask: SubtaskDetail;
+}
+
+export interface HeartbeatResponse {
+  agent_id: string;
+  status: AgentStatus;
+}
+
+export interface UnregisterResponse {
+  agent_id: string;
+  released: string[];
+}
+
+type Counts<K extends string> = Record<K | "total", number>;
+
+export interface StatusResponse {
+  agents: { total: number; idle: number; busy: number; offline: number; capacity: number; running: number };
+  tasks: Counts<SubtaskStatus>;
+  goals: Counts<GoalStatus>;
+}
+
+export interface TensorIds {
+  /** [n_tasks, n_agents, 4] */
+  shape: [number, number, number];
+  task_ids: string[];
+  agent_ids: string[];
+}
+
+export interface DenseTensor extends TensorIds {
+  format: "dense";
+  data: number[][][];
+}
+
+export interface SparseTensorResponse extends TensorIds {
+  format: "sparse";
+  /** [task index, agent index, priority level, value] */
+  entries: Array<[number, number, number, number]>;
+}
+
+export interface BinaryTensor {
+  format: "binary";
+  shape: [number, number, number];
+  /** Row-major float32 values, length = product of shape. */
+  data: Float32Array;
+}
+
+export interface GoalSummary {
+  id: string;
+  goal: string;
+  context: string | null;
+  status: GoalStatus;
+  template: string;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  elapsed_ms: number;
+  tasks: Counts<SubtaskStatus>;
+  progress: number;
+}
+
+export interface AggregatedResult {
+  strategy: string;
+  status: GoalStatus;
+  steps_completed: number;
+  steps_failed: number;
+  steps_skipped: number;
+  steps_cancelled: number;
+  outputs: Array<{ key: string; name: string; status: string; result: string | null; error: string | null; agent: string | null }>;
+  final_output: string;
+}
+
+export interface GoalDetail extends GoalSummary {
+  result: AggregatedResult | null;
+  subtasks: Subtask[];
+  edges: Array<{ from: string; to: string }>;
+}
+
+export interface AgentView {
+  id: string;
+  name: string;
+  skills: string[];
+  capacity: number;
+  context_id: string | null;
+  status: AgentStatus;
+  running: number;
+  load: number;
+  tasks_done: number;
+  tasks_failed: number;
+  mean_duration_ms: number | null;
+  registered_at: Timestamp;
+  last_heartbeat_at: Timestamp;
+  heartbeat_age_ms: number;
+}
+
+/** Seed 002's response format for a workflow. */
+export interface WorkflowResult {
+  workflow_id: string;
+  goal: string;
+  /** complete | partial | failed when finished; running/pending while open; cancelled. */
+  status: GoalStatus;
+  result: {
+    final_output: string;
+    outputs: Array<{ key: string; name: string; status: string; result: string | null; error: string | null; agent: string | null }>;
+  } | null;
+  steps_completed: number;
+  steps_failed: number;
+  steps_skipped: number;
+  steps_total: number;
+  total_time_ms: number;
+  agents_used: string[];
+  nodes_used: string[];
+  failures: Array<{ key: string; name: string; error: string | null; attempts: number }>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface ApiEvent {
+  seq: number;
+  type: string;
+  actor: string;
+  goal_id?: string | null;
+  subtask_id?: string | null;
+  agent_id?: string | null;
+  data?: unknown;
+  created_at?: Timestamp;
+  [key: string]: unknown;
+}
+
+export interface EventsQuery {
+  after?: number;
+  goal_id?: string;
+  limit?: number;
+}
+
+export interface EventsResponse {
+  events: ApiEvent[];
+  [key: string]: unknown;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string };
+}

@@ -1,0 +1,301 @@
+// The worker loop behind `switchyard-agent`: register, heartbeat on a schedule, pull
+// tasks up to capacity, run the command once per task, report the outcome. Survives a
+// server that goes away (backoff, then carries on; re-registers if the server forgot
+// it) and shuts down cleanly: stop pulling, let running tasks finish within a grace
+// period, kill the rest and unregister so the server re-routes them.
+import { ApiError, SwitchyardClient, type Assignment } from "../client/index";
+import { runCommand, type CommandOutcome } from "./run-command";
+
+export interface WorkerOptions {
+  server: string;
+  skills: string[];
+  capacity: number;
+  name?: string;
+  command: string;
+  /** Agent token from a previous registration, to act as that agent again. */
+  token?: string;
+  operatorToken?: string;
+  pollMs: number;
+  heartbeatMs: number;
+  /** How long running tasks may go on after a shutdown signal. */
+  graceMs: number;
+  maxStdoutBytes?: number;
+  cwd?: string;
+  log?: (line: string) => void;
+  /** Called once registered (the token, e.g. to save it). */
+  onRegistered?: (agent: { agentId: string; token: string; name: string }) => void;
+}
+
+interface Running {
+  assignment: Assignment;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+const ERROR_TAIL_CHARS = 4000;
+
+export function taskEnvironment(a: Assignment, server: string): Record<string, string> {
+  return {
+    SWITCHYARD_URL: server,
+    SWITCHYARD_AGENT_ID: a.agent_id,
+    SWITCHYARD_TASK_ID: a.subtask_uuid,
+    SWITCHYARD_TASK_KEY: a.key,
+    SWITCHYARD_TASK_NAME: a.name,
+    SWITCHYARD_TASK_DESCRIPTION: a.description,
+    SWITCHYARD_TASK_SKILLS: a.required_skills.join(","),
+    SWITCHYARD_TASK_PRIORITY: a.priority,
+    SWITCHYARD_TASK_TIMEOUT_S: String(a.timeout_s),
+    SWITCHYARD_TASK_DEADLINE: String(a.deadline_at),
+    SWITCHYARD_GOAL_ID: a.goal_id,
+    SWITCHYARD_GOAL: a.goal,
+    SWITCHYARD_CONTEXT: a.context ?? "",
+    SWITCHYARD_ATTEMPT: String(a.attempt),
+    SWITCHYARD_INPUTS: JSON.stringify(a.inputs),
+  };
+}
+
+/** Time the command may run: the task's timeout from now, or less if the server's deadline is nearer. */
+export function commandTimeoutMs(a: Pick<Assignment, "timeout_s" | "deadline_at">, now = Date.now()): number {
+  const byTimeout = a.timeout_s * 1000;
+  const byDeadline = Date.parse(String(a.deadline_at)) - now;
+  return Number.isFinite(byDeadline) && byDeadline > 0 && byDeadline < byTimeout ? byDeadline : byTimeout;
+}
+
+/** The failure message of a command that did not succeed: why, then the tail of stderr. */
+export function failureMessage(outcome: CommandOutcome, timeoutMs: number): string {
+  const why =
+    outcome.kind === "timed_out"
+      ? `timed out after ${(timeoutMs / 1000).toFixed(1)}s: process group killed`
+      : outcome.kind === "spawn_error"
+        ? "could not start the command"
+        : outcome.signal
+          ? `killed by ${outcome.signal}`
+          : `exit code ${outcome.exitCode}`;
+  const tail = outcome.stderrTail.trim();
+  const text = tail ? `${why}\n${tail.length > ERROR_TAIL_CHARS ? `…${tail.slice(-ERROR_TAIL_CHARS)}` : tail}` : why;
+  return text;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+export class Worker {
+  readonly client: SwitchyardClient;
+  private readonly options: WorkerOptions;
+  private readonly running = new Map<string, Running>();
+  private readonly stopping = new AbortController();
+  private wake = new AbortController();
+  private heartbeatTimer?: NodeJS.Timeout;
+  private loop?: Promise<void>;
+  private backoffMs = 0;
+  private serverAway = false;
+  name: string;
+
+  constructor(options: WorkerOptions) {
+    this.options = options;
+    this.name = options.name ?? "worker";
+    this.client = new SwitchyardClient({ baseUrl: options.server, agentToken: options.token, operatorToken: options.operatorToken });
+  }
+
+  private log(line: string) {
+    (this.options.log ?? ((l: string) => console.log(l)))(`[${this.name}] ${line}`);
+  }
+
+  get agentId(): string | undefined {
+    return this.client.agentId;
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Registers (waiting for the server if need be) and starts the loops. */
+  async start(): Promise<void> {
+    if (!this.client.agentToken) await this.register();
+    else this.log(`acting as agent ${this.client.agentId}`);
+    this.heartbeatTimer = setInterval(() => void this.beat(), this.options.heartbeatMs);
+    this.loop = this.pullLoop();
+  }
+
+  private async register(): Promise<void> {
+    for (;;) {
+      try {
+        const agent = await this.client.register({ skills: this.options.skills, capacity: this.options.capacity, name: this.options.name });
+        this.name = agent.name;
+        this.serverUp();
+        this.log(`registered as agent ${agent.agent_id} with skills [${agent.skills.join(", ")}], capacity ${agent.capacity}, on ${this.options.server}`);
+        this.options.onRegistered?.({ agentId: agent.agent_id, token: agent.token, name: agent.name });
+        return;
+      } catch (error) {
+        if (!(error instanceof ApiError) || !error.isTransient) throw error;
+        await this.backoff(error);
+        if (this.stopping.signal.aborted) throw new Error("stopped before registering");
+      }
+    }
+  }
+
+  private serverUp() {
+    if (this.serverAway) this.log("server is back");
+    this.serverAway = false;
+    this.backoffMs = 0;
+  }
+
+  private async backoff(error: ApiError) {
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 500);
+    const wait = Math.round(this.backoffMs * (0.75 + Math.random() * 0.5));
+    if (!this.serverAway || this.backoffMs >= MAX_BACKOFF_MS) this.log(`server unavailable (${error.message}); retrying in ${seconds(wait)}`);
+    this.serverAway = true;
+    await sleep(wait, this.stopping.signal);
+  }
+
+  /** The server no longer knows this agent (removed, or its database was reset): register again. */
+  private async recoverIdentity(error: ApiError): Promise<boolean> {
+    if (error.status !== 401 && !(error.status === 404 && error.field === "agent_id")) return false;
+    this.log(`the server does not know this agent any more (${error.message}); registering again`);
+    this.client.agentToken = undefined;
+    this.client.agentId = undefined;
+    await this.register();
+    return true;
+  }
+
+  private async beat(): Promise<void> {
+    if (this.stopping.signal.aborted || !this.client.agentId) return;
+    try {
+      await this.client.heartbeat();
+      this.serverUp();
+    } catch (error) {
+      if (error instanceof ApiError && !error.isTransient) await this.recoverIdentity(error).catch(() => undefined);
+      // Transient errors: the pull loop does the backing off and the logging.
+    }
+  }
+
+  private async pullLoop(): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      const free = this.options.capacity - this.running.size;
+      if (free > 0) {
+        try {
+          const { assignments } = await this.client.pull({ max: free });
+          this.serverUp();
+          for (const a of assignments) this.startTask(a);
+          if (assignments.length > 0) continue; // there may be more
+        } catch (error) {
+          if (error instanceof ApiError && error.isTransient) {
+            await this.backoff(error);
+            continue;
+          }
+          if (error instanceof ApiError && (await this.recoverIdentity(error).catch(() => false))) continue;
+          this.log(`pull failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      this.wake = new AbortController();
+      await sleep(this.options.pollMs, AbortSignal.any([this.stopping.signal, this.wake.signal]));
+    }
+  }
+
+  private startTask(a: Assignment) {
+    const abort = new AbortController();
+    const entry: Running = { assignment: a, abort, done: Promise.resolve() };
+    this.running.set(a.subtask_uuid, entry);
+    entry.done = this.runTask(a, abort.signal)
+      .catch((error) => this.log(`${a.key}: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.running.delete(a.subtask_uuid);
+        this.wake.abort(); // capacity is free: pull again now
+      });
+  }
+
+  private async runTask(a: Assignment, signal: AbortSignal): Promise<void> {
+    const timeoutMs = commandTimeoutMs(a);
+    const label = `${a.key} "${a.name}" (goal ${a.goal_id.slice(0, 8)}, attempt ${a.attempt})`;
+    this.log(`▶ ${label} started, timeout ${seconds(timeoutMs)}`);
+    const outcome = await runCommand({
+      command: this.options.command,
+      stdin: JSON.stringify(a),
+      env: taskEnvironment(a, this.options.server),
+      cwd: this.options.cwd,
+      timeoutMs,
+      maxStdoutBytes: this.options.maxStdoutBytes,
+      signal,
+    });
+    if (outcome.kind === "aborted") {
+      this.log(`■ ${label} stopped by shutdown after ${seconds(outcome.durationMs)}; released to the pool`);
+      return;
+    }
+    if (outcome.kind === "exited" && outcome.exitCode === 0) {
+      const note = outcome.stdoutTruncated ? " (stdout truncated)" : "";
+      const reported = await this.report(a, () => this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result: outcome.stdout }));
+      if (reported) this.log(`✔ ${label} completed in ${seconds(outcome.durationMs)}, ${Buffer.byteLength(outcome.stdout)} bytes of output${note}`);
+      return;
+    }
+    const message = failureMessage(outcome, timeoutMs);
+    const reported = await this.report(a, () => this.client.fail({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, error: message }));
+    const icon = outcome.kind === "timed_out" ? "⏱" : "✘";
+    if (reported) this.log(`${icon} ${label} failed in ${seconds(outcome.durationMs)}: ${message.split("\n").slice(0, 2).join(" | ").slice(0, 300)}`);
+  }
+
+  /** Sends a report, retrying while the server is away; false when the server refused it. */
+  private async report(a: Assignment, send: () => Promise<unknown>): Promise<boolean> {
+    for (;;) {
+      try {
+        await send();
+        this.serverUp();
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && error.isTransient && !this.stopping.signal.aborted) {
+          await this.backoff(error);
+          continue;
+        }
+        if (error instanceof ApiError && error.isTransient) {
+          this.log(`${a.key}: could not report (server unavailable) while shutting down`);
+          return false;
+        }
+        const reason = error instanceof ApiError && error.code === "stale_attempt" ? "superseded" : "refused";
+        this.log(`${a.key} attempt ${a.attempt}: report ${reason} by the server (${error instanceof Error ? error.message : String(error)}); dropped`);
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Stops pulling, waits up to graceMs for running tasks, kills what is left (the server
+   * gets those back through unregister) and unregisters.
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    this.stopping.abort();
+    clearInterval(this.heartbeatTimer);
+    await this.loop;
+    const grace = options.graceMs ?? this.options.graceMs;
+    if (this.running.size > 0) {
+      this.log(`stopping: waiting up to ${seconds(grace)} for ${this.running.size} running task(s)`);
+      const all = Promise.all([...this.running.values()].map((r) => r.done));
+      const keepAlive = setInterval(() => void this.client.heartbeat().catch(() => undefined), this.options.heartbeatMs);
+      const finished = await Promise.race([all.then(() => true), sleep(grace).then(() => false)]);
+      clearInterval(keepAlive);
+      if (!finished) {
+        for (const r of this.running.values()) r.abort.abort();
+        await all;
+      }
+    }
+    if (this.client.agentId && this.client.agentToken) {
+      try {
+        const gone = await this.client.unregister();
+        this.log(`unregistered${gone.released.length ? `; ${gone.released.length} task(s) released to the pool` : ""}`);
+      } catch (error) {
+        this.log(`could not unregister: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}
