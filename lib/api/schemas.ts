@@ -119,3 +119,13 @@ export const sessionBody = z.strictObject({
   token: z.string().min(1, "token is required").max(1024),
   next: z.string().max(2048).optional(),
 });
+
+// GET /api/events – the event log after a seq (catch-up for live clients)
+export const eventsQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  goal_id: uuidSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+
+// POST /api/tasks/:id/reassign
+export const reassignBody = z.strictObject({ agent_id: uuidSchema });

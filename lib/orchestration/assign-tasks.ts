@@ -40,7 +40,7 @@ interface AssignedRow {
 }
 
 /** Starts an attempt for each (task, agent) pair: the tasks must be locked by the caller. */
-async function startAttempts(tx: Tx, emit: Emit, pairs: Array<{ taskId: string; agentId: string }>, now: Date, actor: string): Promise<Assignment[]> {
+export async function startAttempts(tx: Tx, emit: Emit, pairs: Array<{ taskId: string; agentId: string }>, now: Date, actor: string): Promise<Assignment[]> {
   if (pairs.length === 0) return [];
   const rows = await tx.$queryRaw<AssignedRow[]>`
     WITH pairs AS (SELECT * FROM unnest(${pairs.map((p) => p.taskId)}::uuid[], ${pairs.map((p) => p.agentId)}::uuid[]) AS p(task_id, agent_id)),

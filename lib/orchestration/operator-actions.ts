@@ -1,0 +1,261 @@
+// What the operator can do to running work: retry, reassign, cancel a task, cancel a goal.
+// Each action is one transaction that locks what it changes, checks that the state
+// allows it (409 naming why otherwise) and records what it did, with the actor, in the
+// event log. Attempts are fenced by number, so an agent whose attempt was superseded or
+// cancelled gets 409 stale_attempt when it reports late (report-result.ts).
+import type { Tx } from "@/lib/db";
+import { env } from "@/lib/env";
+import { withEvents, type Emit } from "@/lib/events/record";
+import { conflict, notFound } from "@/lib/errors";
+import { startAttempts, type Assignment } from "@/lib/orchestration/assign-tasks";
+import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
+import { skipDownstream } from "@/lib/orchestration/report-result";
+
+interface TaskRow {
+  id: string;
+  goal_id: string;
+  key: string;
+  status: string;
+  attempt: number;
+  agent_id: string | null;
+  required_skills: string[];
+}
+
+const OPEN = ["waiting", "pending", "running", "retrying"];
+const RETRYABLE = ["failed", "cancelled", "skipped"];
+const FINISHED_GOAL = ["complete", "partial", "failed", "cancelled"];
+
+async function lockTask(tx: Tx, subtaskId: string): Promise<TaskRow> {
+  const rows = await tx.$queryRaw<TaskRow[]>`
+    SELECT id, goal_id, key, status, attempt, agent_id, required_skills FROM subtasks WHERE id = ${subtaskId}::uuid FOR UPDATE`;
+  if (!rows[0]) throw notFound("task", subtaskId, "id");
+  return rows[0];
+}
+
+/** Ends the task's running attempt (superseded or cancelled) and frees its agent's slot. */
+async function endRunningAttempt(tx: Tx, task: TaskRow, outcome: "superseded" | "cancelled", reason: string, now: Date): Promise<number | null> {
+  if (task.status !== "running" || !task.agent_id) return null;
+  await tx.$executeRaw`
+    UPDATE attempts SET outcome = ${outcome}, error = ${reason}, ended_at = ${now}
+    WHERE subtask_id = ${task.id}::uuid AND number = ${task.attempt} AND outcome = 'running'`;
+  await tx.$executeRaw`UPDATE agents SET running = GREATEST(running - 1, 0) WHERE id = ${task.agent_id}::uuid`;
+  return task.attempt;
+}
+
+/** A finished goal is running again once one of its tasks can run again. */
+async function reopenGoal(tx: Tx, emit: Emit, goalId: string, actor: string): Promise<void> {
+  const rows = await tx.$queryRaw<Array<{ previous: string }>>`
+    WITH old AS (SELECT id, status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE)
+    UPDATE goals g SET status = 'running', result = NULL, finished_at = NULL
+    FROM old WHERE g.id = old.id AND old.status = ANY(${FINISHED_GOAL}::text[])
+    RETURNING old.status AS previous`;
+  if (rows[0]) emit({ type: "goal.reopened", actor, goalId, data: { status: "running", previous_status: rows[0].previous } });
+}
+
+export interface RetryResult {
+  subtaskId: string;
+  status: "pending" | "waiting";
+  unskipped: string[];
+}
+
+/**
+ * A failed, cancelled or skipped task runs again with a fresh failure budget: pending when
+ * its dependencies are all completed, waiting otherwise. Skipped tasks downstream of it
+ * whose dependencies can all still complete are un-skipped (waiting again).
+ */
+export async function retryTask(options: { subtaskId: string; actor: string; now?: Date }): Promise<RetryResult> {
+  const now = options.now ?? new Date();
+  const { actor } = options;
+  return withEvents(async (tx, emit) => {
+    const task = await lockTask(tx, options.subtaskId);
+    if (!RETRYABLE.includes(task.status)) {
+      throw conflict(`task ${task.key} is ${task.status}: only a failed, cancelled or skipped task can be retried`);
+    }
+    const goal = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${task.goal_id}::uuid FOR UPDATE`;
+    if (goal[0]?.status === "complete") throw conflict(`the goal of task ${task.key} is complete`);
+
+    // The whole downstream cone (locked), in topological order, with its dependencies' states.
+    const cone = await readConeLocked(tx, task.id);
+
+    const deps = await tx.$queryRaw<Array<{ key: string; status: string }>>`
+      SELECT p.key, p.status FROM subtask_dependencies d JOIN subtasks p ON p.id = d.depends_on_id
+      WHERE d.subtask_id = ${task.id}::uuid ORDER BY p.position`;
+    const dead = deps.filter((d) => !(d.status === "completed" || OPEN.includes(d.status)));
+    if (dead.length > 0) {
+      throw conflict(`task ${task.key} cannot run: its dependency ${dead.map((d) => `${d.key} is ${d.status}`).join(", ")}; retry that first`);
+    }
+    const openDeps = deps.filter((d) => d.status !== "completed").length;
+    const status = openDeps === 0 ? "pending" : "waiting";
+    await tx.$executeRaw`
+      UPDATE subtasks SET status = ${status}, pending_deps = ${openDeps}, failures = 0, error = NULL, result = NULL,
+        agent_id = NULL, started_at = NULL, finished_at = NULL, deadline_at = NULL, next_attempt_at = NULL,
+        ready_at = CASE WHEN ${openDeps} = 0 THEN ${now}::timestamptz ELSE NULL END
+      WHERE id = ${task.id}::uuid`;
+    emit({ type: "task.retried", actor, goalId: task.goal_id, subtaskId: task.id, data: { status, previous_status: task.status } });
+
+    // Walk the cone in topological order: a skipped task comes back when none of its
+    // dependencies is dead (failed, cancelled, or skipped and not coming back).
+    const statusOf = new Map<string, string>([[task.id, status]]);
+    const unskipped: string[] = [];
+    for (const node of cone) {
+      const depStatuses = node.deps.map((d, i) => statusOf.get(d) ?? node.dep_statuses[i]!);
+      if (node.status !== "skipped") {
+        statusOf.set(node.id, node.status);
+        continue;
+      }
+      const canRun = depStatuses.every((s) => s === "completed" || OPEN.includes(s));
+      if (!canRun) continue;
+      const pendingDeps = depStatuses.filter((s) => s !== "completed").length;
+      const next = pendingDeps === 0 ? "pending" : "waiting";
+      await tx.$executeRaw`
+        UPDATE subtasks SET status = ${next}, pending_deps = ${pendingDeps}, finished_at = NULL, error = NULL,
+          ready_at = CASE WHEN ${pendingDeps} = 0 THEN ${now}::timestamptz ELSE NULL END
+        WHERE id = ${node.id}::uuid`;
+      statusOf.set(node.id, next);
+      unskipped.push(node.id);
+      emit({ type: "task.unskipped", actor, goalId: task.goal_id, subtaskId: node.id, data: { status: next, because: task.id } });
+    }
+    await reopenGoal(tx, emit, task.goal_id, actor);
+    return { subtaskId: task.id, status, unskipped };
+  });
+}
+
+async function readConeLocked(tx: Tx, taskId: string) {
+  const ids = await tx.$queryRaw<Array<{ id: string }>>`
+    WITH RECURSIVE down AS (
+      SELECT subtask_id AS id FROM subtask_dependencies WHERE depends_on_id = ${taskId}::uuid
+      UNION
+      SELECT d.subtask_id FROM subtask_dependencies d JOIN down ON d.depends_on_id = down.id
+    )
+    SELECT s.id FROM subtasks s WHERE s.id IN (SELECT id FROM down) ORDER BY s.id FOR UPDATE`;
+  if (ids.length === 0) return [];
+  return tx.$queryRaw<Array<{ id: string; status: string; deps: string[]; dep_statuses: string[] }>>`
+    SELECT s.id, s.status,
+      COALESCE(array_agg(p.id ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS deps,
+      COALESCE(array_agg(p.status ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS dep_statuses
+    FROM subtasks s
+    LEFT JOIN subtask_dependencies d ON d.subtask_id = s.id
+    LEFT JOIN subtasks p ON p.id = d.depends_on_id
+    WHERE s.id = ANY(${ids.map((r) => r.id)}::uuid[])
+    GROUP BY s.id, s.status, s.position
+    ORDER BY s.position`;
+}
+
+export interface ReassignResult {
+  assignment: Assignment;
+  /** The attempt number that was superseded (a running task), or null. */
+  supersededAttempt: number | null;
+}
+
+/**
+ * A pending, retrying or running task goes to the chosen agent, which must be live and
+ * have every skill the task needs. A running task's attempt is superseded (its agent
+ * loses the slot; its late report gets 409 stale_attempt). The operator's choice wins
+ * over capacity: the chosen agent may end up running more than its capacity, and simply
+ * pulls no new work until it is back under it.
+ */
+export async function reassignTask(options: { subtaskId: string; agentId: string; actor: string; now?: Date }): Promise<ReassignResult> {
+  const now = options.now ?? new Date();
+  const { actor } = options;
+  return withEvents(async (tx, emit) => {
+    const task = await lockTask(tx, options.subtaskId);
+    if (!["pending", "retrying", "running"].includes(task.status)) {
+      const why = task.status === "waiting" ? "its dependencies are not all completed" : "only a pending, retrying or running task can be reassigned";
+      throw conflict(`task ${task.key} is ${task.status}: ${why}`);
+    }
+    const agents = await tx.$queryRaw<Array<{ id: string; name: string; skills: string[]; offline: boolean; removed: boolean; last_heartbeat_at: Date }>>`
+      SELECT id, name, skills, offline, removed, last_heartbeat_at FROM agents WHERE id = ${options.agentId}::uuid FOR UPDATE`;
+    const agent = agents[0];
+    if (!agent || agent.removed) throw notFound("agent", options.agentId, "agent_id");
+    const liveSince = now.getTime() - env().HEARTBEAT_TIMEOUT_S * 1000;
+    if (agent.offline || agent.last_heartbeat_at.getTime() < liveSince) throw conflict(`agent ${agent.name} is offline`, "agent_id");
+    const missing = task.required_skills.filter((s) => !agent.skills.includes(s));
+    if (missing.length > 0) throw conflict(`agent ${agent.name} lacks the skills ${missing.join(", ")} that task ${task.key} needs`, "agent_id");
+    if (task.status === "running" && task.agent_id === agent.id) throw conflict(`task ${task.key} is already running on agent ${agent.name}`, "agent_id");
+
+    const previousAgent = task.agent_id;
+    const supersededAttempt = await endRunningAttempt(tx, task, "superseded", `reassigned by ${actor}`, now);
+    if (supersededAttempt !== null) {
+      emit({ type: "task.superseded", actor, goalId: task.goal_id, subtaskId: task.id, agentId: previousAgent, data: { attempt: supersededAttempt, to_agent: agent.id } });
+    }
+    const [assignment] = await startAttempts(tx, emit, [{ taskId: task.id, agentId: agent.id }], now, actor);
+    emit({
+      type: "task.reassigned",
+      actor,
+      goalId: task.goal_id,
+      subtaskId: task.id,
+      agentId: agent.id,
+      data: { from_agent: previousAgent, to_agent: agent.id, previous_status: task.status, attempt: assignment!.attempt, superseded_attempt: supersededAttempt },
+    });
+    return { assignment: assignment!, supersededAttempt };
+  });
+}
+
+export interface CancelTaskResult {
+  subtaskId: string;
+  skipped: string[];
+}
+
+/** An open task is cancelled (its running attempt too) and everything downstream skipped. */
+export async function cancelTask(options: { subtaskId: string; actor: string; now?: Date }): Promise<CancelTaskResult> {
+  const now = options.now ?? new Date();
+  const { actor } = options;
+  const outcome = await withEvents(async (tx, emit) => {
+    const task = await lockTask(tx, options.subtaskId);
+    if (!OPEN.includes(task.status)) throw conflict(`task ${task.key} is ${task.status}: only a waiting, pending, retrying or running task can be cancelled`);
+    const endedAttempt = await endRunningAttempt(tx, task, "cancelled", `cancelled by ${actor}`, now);
+    await tx.$executeRaw`
+      UPDATE subtasks SET status = 'cancelled', agent_id = NULL, finished_at = ${now}, deadline_at = NULL, next_attempt_at = NULL
+      WHERE id = ${task.id}::uuid`;
+    emit({
+      type: "task.cancelled",
+      actor,
+      goalId: task.goal_id,
+      subtaskId: task.id,
+      agentId: task.agent_id,
+      data: { status: "cancelled", previous_status: task.status, attempt: endedAttempt },
+    });
+    const skipped = await skipDownstream(tx, emit, task, now, actor);
+    return { subtaskId: task.id, goalId: task.goal_id, skipped };
+  });
+  await finalizeGoalIfDone(outcome.goalId, now);
+  return { subtaskId: outcome.subtaskId, skipped: outcome.skipped };
+}
+
+/** Every open task of the goal is cancelled and the goal closed as cancelled, its results aggregated. */
+export async function cancelGoal(options: { goalId: string; actor: string; now?: Date }): Promise<{ goalId: string; cancelled: string[] }> {
+  const now = options.now ?? new Date();
+  const { actor, goalId } = options;
+  const outcome = await withEvents(async (tx, emit) => {
+    const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
+    const goal = goals[0];
+    if (!goal) throw notFound("goal", goalId, "id");
+    if (FINISHED_GOAL.includes(goal.status)) throw conflict(`goal is already ${goal.status}`);
+    const open = await tx.$queryRaw<Array<{ id: string; status: string; attempt: number; agent_id: string | null }>>`
+      SELECT id, status, attempt, agent_id FROM subtasks
+      WHERE goal_id = ${goalId}::uuid AND status = ANY(${OPEN}::text[]) ORDER BY id FOR UPDATE`;
+    const running = open.filter((t) => t.status === "running" && t.agent_id);
+    if (running.length > 0) {
+      await tx.$executeRaw`
+        UPDATE attempts a SET outcome = 'cancelled', error = ${`goal cancelled by ${actor}`}, ended_at = ${now}
+        FROM unnest(${running.map((t) => t.id)}::uuid[], ${running.map((t) => t.attempt)}::int[]) AS r(id, number)
+        WHERE a.subtask_id = r.id AND a.number = r.number AND a.outcome = 'running'`;
+      await tx.$executeRaw`
+        UPDATE agents g SET running = GREATEST(g.running - c.n, 0)
+        FROM (SELECT agent_id, count(*)::int AS n FROM unnest(${running.map((t) => t.agent_id!)}::uuid[]) AS agent_id GROUP BY agent_id) c
+        WHERE g.id = c.agent_id`;
+    }
+    await tx.$executeRaw`
+      UPDATE subtasks SET status = 'cancelled', agent_id = NULL, finished_at = ${now}, deadline_at = NULL, next_attempt_at = NULL
+      WHERE id = ANY(${open.map((t) => t.id)}::uuid[])`;
+    for (const t of open) {
+      emit({ type: "task.cancelled", actor, goalId, subtaskId: t.id, agentId: t.agent_id, data: { status: "cancelled", previous_status: t.status, because: "goal cancelled" } });
+    }
+    await tx.$executeRaw`UPDATE goals SET status = 'cancelled', finished_at = ${now}, result = NULL WHERE id = ${goalId}::uuid`;
+    emit({ type: "goal.cancelled", actor, goalId, data: { status: "cancelled", previous_status: goal.status, tasks_cancelled: open.length } });
+    return { goalId, cancelled: open.map((t) => t.id) };
+  });
+  // Aggregates what the goal produced before it was cancelled (goal.finished event).
+  await finalizeGoalIfDone(goalId, now);
+  return outcome;
+}
