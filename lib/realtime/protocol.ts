@@ -1,0 +1,64 @@
+// The socket.io protocol between the server (lib/realtime/server.ts) and browsers: one
+// typed event map each way. Import these types on both sides:
+//   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ auth: { token } });
+//
+// Rooms: `all` (every event) and `goal:<uuid>` (a goal's events). A client says what it
+// watches with `subscribe` / `unsubscribe`. After a (re)connect it sends `resume` with the
+// last seq it has seen: the server joins it to the room first, then answers (ack) with
+// every event after that seq up to a bound the log guarantees has no gap; events after
+// the bound arrive live. Live and resumed events can overlap or interleave: merge them by
+// seq (lib/realtime/catch-up.ts does it).
+
+/** One entry of the event log, as pushed live and as returned by GET /api/events. */
+export interface LiveEvent {
+  seq: number;
+  /** e.g. task.assigned, task.completed, task.failed, task.retried, goal.finished, agent.offline */
+  type: string;
+  goal_id: string | null;
+  subtask_id: string | null;
+  agent_id: string | null;
+  /** Who did it: `operator`, `agent:<uuid>` or `system`. */
+  actor: string;
+  data: Record<string, unknown>;
+  /** ISO 8601 */
+  created_at: string;
+}
+
+export interface SubscribeRequest {
+  /** A goal's room; without it, the global room `all`. */
+  goal_id?: string;
+}
+
+export interface ResumeRequest extends SubscribeRequest {
+  /** The last seq the client has applied (0 for everything the log still holds). */
+  after: number;
+}
+
+export type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
+
+export type ResumeReply =
+  | {
+      ok: true;
+      /** Every event after `after` (of the goal, when given), in seq order, up to `last_seq`. */
+      events: LiveEvent[];
+      /** Resume after this next time; events after it come live (or from the next resume). */
+      last_seq: number;
+      /** True when more events were missed than one reply carries: resume again from last_seq. */
+      truncated: boolean;
+    }
+  | { ok: false; error: string };
+
+export interface ServerToClientEvents {
+  event: (event: LiveEvent) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (request: SubscribeRequest, ack?: Ack) => void;
+  unsubscribe: (request: SubscribeRequest, ack?: Ack) => void;
+  resume: (request: ResumeRequest, ack: (reply: ResumeReply) => void) => void;
+}
+
+export const ALL_ROOM = "all";
+export const goalRoom = (goalId: string) => `goal:${goalId}`;
+/** How many missed events one resume reply carries at most. */
+export const RESUME_MAX_EVENTS = 10_000;
