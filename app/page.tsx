@@ -1,7 +1,5 @@
-export default function Home() {
-  return (
-    <main className="p-8">
-      <h1 className="text-2xl font-semibold">Switchyard</h1>
-    </main>
-  );
+import { Overview } from "@/components/overview/overview";
+
+export default function OverviewPage() {
+  return <Overview />;
 }
