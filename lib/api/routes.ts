@@ -22,3 +22,4 @@ export * as taskRetry from "@/app/api/tasks/[id]/retry/route";
 export * as taskReassign from "@/app/api/tasks/[id]/reassign/route";
 export * as taskCancel from "@/app/api/tasks/[id]/cancel/route";
 export * as goalCancel from "@/app/api/goals/[id]/cancel/route";
+export * as completeBatch from "@/app/api/orchestration/complete-batch/route";

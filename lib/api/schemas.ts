@@ -129,3 +129,9 @@ export const eventsQuery = z.strictObject({
 
 // POST /api/tasks/:id/reassign
 export const reassignBody = z.strictObject({ agent_id: uuidSchema });
+
+// POST /api/orchestration/complete-batch: many completions of the calling agent at once,
+// each item shaped exactly like the body of POST /api/orchestration/complete.
+export const completeBatchBody = z.strictObject({
+  completions: z.array(completeBody).min(1, "send at least one completion").max(LIMITS.assignMax),
+});

@@ -184,3 +184,147 @@ export async function skipDownstream(tx: Tx, emit: Emit, task: { id: string; goa
   for (const s of skipped) emit({ type: "task.skipped", actor, goalId: task.goal_id, subtaskId: s.id, data: { status: "skipped", because: task.id } });
   return skipped.map((s) => s.id);
 }
+
+// ---------------------------------------------------------------------------------------
+// Batched completion: many reports in one transaction, set-based. The same fencing as
+// completeTask, decided per item: a report that completeTask would refuse (unknown task,
+// someone else's attempt, a stale attempt) is refused here too, item by item, while the
+// rest of the batch commits. Locks are taken in id order (tasks, then agents, then the
+// dependents being released), so concurrent batches cannot deadlock on one another.
+
+export interface CompletionInput {
+  subtaskId: string;
+  agentId: string;
+  attempt?: number;
+  result: string;
+}
+
+export type CompletionOutcome =
+  | { subtaskId: string; ok: true; repeated: boolean; subtask: SubtaskRow; released: string[] }
+  | { subtaskId: string; ok: false; error: SwitchyardError };
+
+interface BatchAttemptRow extends AttemptRow {
+  ord: number;
+}
+
+export async function completeTasks(items: CompletionInput[], options: { now?: Date } = {}): Promise<CompletionOutcome[]> {
+  if (items.length === 0) return [];
+  const now = options.now ?? new Date();
+  const { outcomes, goals } = await withEvents(async (tx, emit) => {
+    const ids = [...new Set(items.map((i) => i.subtaskId))];
+    const locked = await tx.$queryRawUnsafe<SubtaskRow[]>(
+      `SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      ids,
+    );
+    const tasks = new Map(locked.map((t) => [t.id, t]));
+    // Each item's attempt: the numbered one, or the caller's latest on the task.
+    const attemptRows = await tx.$queryRaw<BatchAttemptRow[]>`
+      SELECT q.ord::int AS ord, a.number, a.agent_id, a.outcome, a.started_at
+      FROM unnest(${items.map((i) => i.subtaskId)}::uuid[], ${items.map((i) => i.agentId)}::uuid[], ${items.map((i) => i.attempt ?? null)}::int[])
+        WITH ORDINALITY AS q(subtask_id, agent_id, number, ord)
+      CROSS JOIN LATERAL (
+        SELECT number, agent_id, outcome, started_at FROM attempts a
+        WHERE a.subtask_id = q.subtask_id AND (CASE WHEN q.number IS NULL THEN a.agent_id = q.agent_id ELSE a.number = q.number END)
+        ORDER BY a.number DESC LIMIT 1
+      ) a`;
+    const attempts = new Map(attemptRows.map((a) => [a.ord - 1, a]));
+
+    const outcomes: Array<CompletionOutcome | undefined> = [];
+    const accepted: Array<{ index: number; item: CompletionInput; task: SubtaskRow; attempt: AttemptRow; durationMs: number }> = [];
+    const completedNow = new Set<string>();
+    items.forEach((item, index) => {
+      const task = tasks.get(item.subtaskId);
+      try {
+        if (!task) throw notFound("subtask", item.subtaskId, "subtask_uuid");
+        const attempt = attempts.get(index);
+        if (!attempt || attempt.agent_id !== item.agentId) {
+          throw forbidden(item.attempt ? `attempt ${item.attempt} of subtask ${task.id} is not this agent's` : `subtask ${task.id} is not assigned to this agent`, item.attempt ? "attempt" : "subtask_uuid");
+        }
+        // The same report twice in one batch: the second is a repeat of the first.
+        const outcome = completedNow.has(`${task.id}:${attempt.number}`) ? "completed" : attempt.outcome;
+        if (outcome === "completed") {
+          outcomes[index] = { subtaskId: item.subtaskId, ok: true, repeated: true, subtask: task, released: [] };
+          return;
+        }
+        if (outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
+        completedNow.add(`${task.id}:${attempt.number}`);
+        accepted.push({ index, item, task, attempt, durationMs: Math.max(0, now.getTime() - attempt.started_at.getTime()) });
+      } catch (error) {
+        if (!(error instanceof SwitchyardError)) throw error;
+        outcomes[index] = { subtaskId: item.subtaskId, ok: false, error };
+      }
+    });
+    if (accepted.length === 0) return { outcomes: outcomes as CompletionOutcome[], goals: [] as string[] };
+
+    await tx.$executeRaw`
+      UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
+      FROM unnest(${accepted.map((a) => a.task.id)}::uuid[], ${accepted.map((a) => a.attempt.number)}::int[], ${accepted.map((a) => a.item.result)}::text[])
+        AS c(subtask_id, number, result)
+      WHERE a.subtask_id = c.subtask_id AND a.number = c.number`;
+    const updated = await tx.$queryRawUnsafe<SubtaskRow[]>(
+      `UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = $3, deadline_at = NULL
+       FROM unnest($1::uuid[], $2::text[]) AS c(id, result)
+       WHERE s.id = c.id RETURNING ${SUBTASK_COLUMNS.split(", ").map((c) => `s.${c}`).join(", ")}`,
+      accepted.map((a) => a.task.id),
+      accepted.map((a) => a.item.result),
+      now,
+    );
+    const updatedById = new Map(updated.map((u) => [u.id, u]));
+
+    const perAgent = new Map<string, { n: number; ms: number }>();
+    for (const a of accepted) {
+      const s = perAgent.get(a.item.agentId) ?? { n: 0, ms: 0 };
+      s.n += 1;
+      s.ms += a.durationMs;
+      perAgent.set(a.item.agentId, s);
+    }
+    const agentIds = [...perAgent.keys()].sort();
+    await tx.$executeRaw`SELECT 1 FROM agents WHERE id = ANY(${agentIds}::uuid[]) ORDER BY id FOR UPDATE`;
+    await tx.$executeRaw`
+      UPDATE agents a SET running = GREATEST(a.running - c.n, 0), tasks_done = a.tasks_done + c.n,
+        total_duration_ms = a.total_duration_ms + c.ms, last_heartbeat_at = ${now}, offline = false
+      FROM unnest(${agentIds}::uuid[], ${agentIds.map((id) => perAgent.get(id)!.n)}::int[], ${agentIds.map((id) => perAgent.get(id)!.ms)}::bigint[])
+        AS c(id, n, ms)
+      WHERE a.id = c.id`;
+    for (const a of accepted) {
+      emit({
+        type: "task.completed",
+        actor: `agent:${a.item.agentId}`,
+        goalId: a.task.goal_id,
+        subtaskId: a.task.id,
+        agentId: a.item.agentId,
+        data: { attempt: a.attempt.number, status: "completed", duration_ms: a.durationMs },
+      });
+    }
+
+    // Dependents: one decrement per completed parent; those reaching zero become ready.
+    const releasedRows = await tx.$queryRaw<Array<{ id: string; status: string; goal_id: string; after: string }>>`
+      WITH done AS (SELECT unnest(${accepted.map((a) => a.task.id)}::uuid[]) AS id),
+      dec AS (
+        SELECT d.subtask_id, count(*)::int AS n, max(d.depends_on_id::text)::uuid AS after
+        FROM subtask_dependencies d JOIN done ON d.depends_on_id = done.id GROUP BY d.subtask_id
+      ),
+      locked AS (SELECT s.id FROM subtasks s JOIN dec ON dec.subtask_id = s.id ORDER BY s.id FOR UPDATE OF s)
+      UPDATE subtasks s SET pending_deps = s.pending_deps - dec.n,
+        status = CASE WHEN s.pending_deps = dec.n AND s.status = 'waiting' THEN 'pending' ELSE s.status END,
+        ready_at = CASE WHEN s.pending_deps = dec.n AND s.status = 'waiting' THEN ${now}::timestamptz ELSE s.ready_at END
+      FROM dec WHERE s.id = dec.subtask_id AND s.id IN (SELECT id FROM locked)
+      RETURNING s.id, s.status, s.goal_id, dec.after::text AS after`;
+    const releasedBy = new Map<string, string[]>();
+    const agentOf = new Map(accepted.map((a) => [a.task.id, a.item.agentId]));
+    for (const r of releasedRows) {
+      if (r.status !== "pending") continue;
+      const actorAgent = agentOf.get(r.after);
+      emit({ type: "task.ready", actor: actorAgent ? `agent:${actorAgent}` : "system", goalId: r.goal_id, subtaskId: r.id, data: { status: "pending", after: r.after } });
+      const list = releasedBy.get(r.after) ?? [];
+      list.push(r.id);
+      releasedBy.set(r.after, list);
+    }
+    for (const a of accepted) {
+      outcomes[a.index] = { subtaskId: a.task.id, ok: true, repeated: false, subtask: updatedById.get(a.task.id)!, released: releasedBy.get(a.task.id) ?? [] };
+    }
+    return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set(accepted.map((a) => a.task.goal_id))] };
+  });
+  for (const goalId of goals) await finalizeGoalIfDone(goalId, now);
+  return outcomes;
+}
