@@ -4,7 +4,7 @@
 import { z } from "zod";
 import * as schemas from "@/lib/api/schemas";
 
-type Method = "get" | "post";
+type Method = "get" | "post" | "delete";
 type Auth = "public" | "agent" | "operator" | "agent_or_operator";
 
 export interface RouteDoc {
@@ -43,9 +43,16 @@ export const ROUTE_DOCS: RouteDoc[] = [
   { method: "post", path: "/api/goals/{id}/cancel", summary: "Cancel a goal: its open tasks are cancelled", auth: "operator", tag: "goals", params: schemas.idParams, body: optionalSchema("cancelGoalBody") },
   { method: "get", path: "/api/tasks/{id}", summary: "One task with its attempt history", auth: "operator", tag: "tasks", params: schemas.idParams },
   { method: "post", path: "/api/tasks/{id}/retry", summary: "Retry a failed, skipped or cancelled task now", auth: "operator", tag: "tasks", params: schemas.idParams, body: optionalSchema("retryTaskBody") },
-  { method: "post", path: "/api/tasks/{id}/reassign", summary: "Move a task to a chosen agent", auth: "operator", tag: "tasks", params: schemas.idParams, body: optionalSchema("reassignTaskBody") },
+  { method: "post", path: "/api/tasks/{id}/reassign", summary: "Move a task to a chosen agent", auth: "operator", tag: "tasks", params: schemas.idParams, body: schemas.reassignBody },
   { method: "post", path: "/api/tasks/{id}/cancel", summary: "Cancel a task", auth: "operator", tag: "tasks", params: schemas.idParams, body: optionalSchema("cancelTaskBody") },
-  { method: "get", path: "/api/events", summary: "The event log after a sequence number, for resync", auth: "operator", tag: "events", query: optionalSchema("eventsQuery") },
+  { method: "get", path: "/api/events", summary: "The event log after a sequence number, for resync", auth: "operator", tag: "events", query: schemas.eventsQuery },
+  { method: "post", path: "/api/orchestration/complete-batch", summary: "The calling agent reports many attempts' results in one transaction", auth: "agent", tag: "tasks", body: optionalSchema("completeBatchBody") },
+  { method: "get", path: "/api/orchestration/tensor/labels", summary: "The tensor's task and agent labels in its row and column order", auth: "operator", tag: "status", query: schemas.tensorLabelsQuery },
+  { method: "get", path: "/api/metrics/throughput", summary: "Completions and failures per minute over the last N minutes (optionally of one agent)", auth: "operator", tag: "status", query: schemas.throughputQuery },
+  { method: "get", path: "/api/metrics/agents", summary: "Per-agent completions and failures per minute over the last N minutes", auth: "operator", tag: "status", query: schemas.agentThroughputQuery },
+  { method: "get", path: "/api/session", summary: "Whether sign-in is required and whether this browser is signed in", auth: "public", tag: "session" },
+  { method: "post", path: "/api/session", summary: "Sign in with the operator token (JSON or form); sets the httpOnly cookie", auth: "public", tag: "session", body: schemas.sessionBody },
+  { method: "delete", path: "/api/session", summary: "Sign out (clears the cookie)", auth: "public", tag: "session" },
   { method: "get", path: "/api/agents", summary: "Registered agents with status, load and counters", auth: "operator", tag: "agents" },
   { method: "get", path: "/api/health", summary: "Liveness and database reachability", auth: "public", tag: "status" },
   { method: "get", path: "/api/openapi.json", summary: "This document", auth: "public", tag: "status" },
@@ -141,7 +148,7 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
         ...(route.path.includes("complete") || route.path.includes("fail") ? { "409": error("A superseded attempt reports (stale_attempt)") } : {}),
       },
     };
-    if (route.method === "post") {
+    if (route.method === "post" && route.body) {
       operation.requestBody = {
         required: Boolean(route.body) && route.path.startsWith("/api/orchestration") && !route.path.endsWith("assign"),
         content: { "application/json": { schema: route.body ? jsonSchema(route.body) : { type: "object" } } },
@@ -157,7 +164,7 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       description: "Orchestrates a DAG of subtasks across a pool of agents. Errors are always {error: {code, message, field?}}.",
     },
     servers: serverUrl ? [{ url: serverUrl }] : [],
-    tags: ["goals", "tasks", "agents", "status", "events"].map((name) => ({ name })),
+    tags: ["goals", "tasks", "agents", "status", "events", "session"].map((name) => ({ name })),
     paths,
     components: {
       schemas: responses,
