@@ -14,6 +14,12 @@ export interface DomainEvent {
 
 export type Emit = (event: DomainEvent) => void;
 
+/** jsonb refuses NUL and lone surrogates (e.g. an excerpt cut inside an emoji): replace them. */
+function jsonbSafe(_key: string, value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  return value.replace(/\u0000/g, "\uFFFD").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
 export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
   await tx.$executeRaw`
@@ -21,7 +27,7 @@ export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void>
     SELECT * FROM unnest(
       ${events.map((e) => e.type)}::text[], ${events.map((e) => e.actor)}::text[],
       ${events.map((e) => e.goalId ?? null)}::uuid[], ${events.map((e) => e.subtaskId ?? null)}::uuid[],
-      ${events.map((e) => e.agentId ?? null)}::uuid[], ${events.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[])`;
+      ${events.map((e) => e.agentId ?? null)}::uuid[], ${events.map((e) => JSON.stringify(e.data ?? {}, jsonbSafe))}::jsonb[])`;
   // Delivered by Postgres at commit, to every instance listening (none if we roll back).
   await tx.$executeRaw`SELECT pg_notify(${NOTIFY_CHANNEL}, '')`;
 }

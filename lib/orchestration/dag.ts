@@ -3,6 +3,8 @@
 import { SwitchyardError } from "@/lib/errors";
 import type { PlanTask } from "@/lib/orchestration/types";
 
+const MAX_CRITICAL_PATH_S = 2_147_483_647;
+
 export interface ValidatedPlan {
   /** Tasks in a topological order (every task after all it depends on). */
   tasks: PlanTask[];
@@ -53,7 +55,8 @@ export function validatePlan(tasks: PlanTask[], fieldPrefix = "plan.tasks"): Val
     const i = order[k]!;
     let longest = 0;
     for (const j of dependents[i]!) longest = Math.max(longest, criticalPathS.get(tasks[j]!.key)!);
-    criticalPathS.set(tasks[i]!.key, tasks[i]!.estimatedDurationS + longest);
+    // Capped to the int4 column it is stored in (a long chain of year-long estimates overflows it).
+    criticalPathS.set(tasks[i]!.key, Math.min(MAX_CRITICAL_PATH_S, tasks[i]!.estimatedDurationS + longest));
   }
   return { tasks: order.map((i) => tasks[i]!), criticalPathS };
 }
