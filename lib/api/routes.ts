@@ -23,3 +23,4 @@ export * as taskReassign from "@/app/api/tasks/[id]/reassign/route";
 export * as taskCancel from "@/app/api/tasks/[id]/cancel/route";
 export * as goalCancel from "@/app/api/goals/[id]/cancel/route";
 export * as completeBatch from "@/app/api/orchestration/complete-batch/route";
+export * as metrics from "@/app/api/metrics/route";

@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
+import { recordAssignments } from "@/lib/metrics";
 
 export interface Assignment {
   subtaskId: string;
@@ -103,7 +104,8 @@ export async function startAttempts(tx: Tx, emit: Emit, pairs: Array<{ taskId: s
 /** The agent pulls up to `max` ready tasks it can do (default: its free capacity). Counts as a heartbeat. */
 export async function pullTasks(options: { agentId: string; max?: number; now?: Date }): Promise<Assignment[]> {
   const now = options.now ?? new Date();
-  return withEvents(async (tx, emit) => {
+  const started = performance.now();
+  const assignments = await withEvents(async (tx, emit) => {
     const agents = await tx.$queryRaw<Array<{ skills: string[]; capacity: number; running: number; offline: boolean; removed: boolean }>>`
       SELECT skills, capacity, running, offline, removed FROM agents WHERE id = ${options.agentId}::uuid FOR UPDATE`;
     const agent = agents[0];
@@ -122,13 +124,16 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
       FOR UPDATE SKIP LOCKED`;
     return startAttempts(tx, emit, picked.map((p) => ({ taskId: p.id, agentId: options.agentId })), now, `agent:${options.agentId}`);
   });
+  recordAssignments("pull", assignments.length, (performance.now() - started) / 1000);
+  return assignments;
 }
 
 /** Seed 001's assign_subtasks: ready tasks across every live agent with free capacity. */
 export async function assignAcrossAgents(options: { now?: Date; actor: string; limit?: number }): Promise<Assignment[]> {
   const now = options.now ?? new Date();
   const liveSince = new Date(now.getTime() - env().HEARTBEAT_TIMEOUT_S * 1000);
-  return withEvents(async (tx, emit) => {
+  const started = performance.now();
+  const assignments = await withEvents(async (tx, emit) => {
     // Agents first, then tasks: the same lock order as pullTasks, so the two cannot deadlock.
     const agents = await tx.$queryRaw<Array<{ id: string; skills: string[]; capacity: number; running: number }>>`
       SELECT id, skills, capacity, running FROM agents
@@ -149,6 +154,8 @@ export async function assignAcrossAgents(options: { now?: Date; actor: string; l
     );
     return startAttempts(tx, emit, plan, now, options.actor);
   });
+  recordAssignments("operator", assignments.length, (performance.now() - started) / 1000);
+  return assignments;
 }
 
 /** An agent acting on its own behalf only. */

@@ -8,6 +8,7 @@ import { withEvents, type Emit } from "@/lib/events/record";
 import { SwitchyardError, forbidden, notFound } from "@/lib/errors";
 import { retryDelayMs } from "@/lib/orchestration/backoff";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
+import { recordCompletions } from "@/lib/metrics";
 
 export interface SubtaskRow {
   id: string;
@@ -93,7 +94,11 @@ export async function completeTask(options: { subtaskId: string; agentId: string
     emit({ type: "task.completed", actor, goalId: task.goal_id, subtaskId: task.id, agentId: options.agentId, data: { attempt: attempt.number, status: "completed", duration_ms: durationMs } });
     const released = await releaseDependents(tx, emit, task, now, actor);
     return { subtask: updated[0]!, released, repeated: false };
+  }).catch((error: unknown) => {
+    if (error instanceof SwitchyardError) recordCompletions("refused");
+    throw error;
   });
+  recordCompletions(outcome.repeated ? "repeated" : "accepted");
   if (!outcome.repeated) await finalizeGoalIfDone(outcome.subtask.goal_id);
   return { subtask: outcome.subtask, released: outcome.released };
 }
@@ -325,6 +330,9 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     }
     return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set(accepted.map((a) => a.task.goal_id))] };
   });
+  recordCompletions("accepted", outcomes.filter((o) => o.ok && !o.repeated).length);
+  recordCompletions("repeated", outcomes.filter((o) => o.ok && o.repeated).length);
+  recordCompletions("refused", outcomes.filter((o) => !o.ok).length);
   for (const goalId of goals) await finalizeGoalIfDone(goalId, now);
   return outcomes;
 }
