@@ -63,10 +63,10 @@ export function commandTimeoutMs(a: Pick<Assignment, "timeout_s" | "deadline_at"
 }
 
 /** The failure message of a command that did not succeed: why, then the tail of stderr. */
-export function failureMessage(outcome: CommandOutcome, timeoutMs: number): string {
+export function failureMessage(outcome: CommandOutcome, timeoutS: number): string {
   const why =
     outcome.kind === "timed_out"
-      ? `timed out after ${(timeoutMs / 1000).toFixed(1)}s: process group killed`
+      ? `timed out after ${timeoutS}s: process group killed`
       : outcome.kind === "spawn_error"
         ? "could not start the command"
         : outcome.signal
@@ -239,7 +239,7 @@ export class Worker {
       if (reported) this.log(`✔ ${label} completed in ${seconds(outcome.durationMs)}, ${Buffer.byteLength(outcome.stdout)} bytes of output${note}`);
       return;
     }
-    const message = failureMessage(outcome, timeoutMs);
+    const message = failureMessage(outcome, a.timeout_s);
     const reported = await this.report(a, () => this.client.fail({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, error: message }));
     const icon = outcome.kind === "timed_out" ? "⏱" : "✘";
     if (reported) this.log(`${icon} ${label} failed in ${seconds(outcome.durationMs)}: ${message.split("\n").slice(0, 2).join(" | ").slice(0, 300)}`);
