@@ -1,0 +1,93 @@
+"use client";
+// The goal's DAG in React Flow: layout from the pure layoutDag (recomputed only when the
+// structure changes), light memoised nodes, only what is visible rendered.
+import { Background, Controls, MiniMap, ReactFlow, type Edge } from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import { useMemo } from "react";
+import { TaskNode, type TaskNodeType } from "@/components/goal/task-node";
+import { TASK_STATUS_STYLES } from "@/components/ui/status";
+import { layoutDag, structureKey } from "@/lib/ui/layout";
+import type { GoalWithTasks, Task } from "@/lib/ui/types";
+
+// At module scope, so React Flow never sees a new object.
+const nodeTypes = { task: TaskNode };
+const proOptions = { hideAttribution: true };
+/** Above this many tasks, open zoomed on the start of the graph rather than all of it. */
+const FIT_ALL_LIMIT = 150;
+
+export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; selectedId: string | null; onSelect: (taskId: string | null) => void }) {
+  const subtasks = goal.subtasks;
+  const edgesIn = goal.edges;
+  const shape = structureKey(
+    subtasks.map((s) => ({ id: s.uuid })),
+    edgesIn.map((e) => ({ from: e.from, to: e.to })),
+  );
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the shape key stands for subtasks' ids and the edges
+  const layout = useMemo(() => layoutDag(subtasks.map((s) => ({ id: s.uuid })), edgesIn), [shape]);
+
+  const nodes = useMemo<TaskNodeType[]>(
+    () =>
+      subtasks.map((task: Task) => ({
+        id: task.uuid,
+        type: "task",
+        position: layout.positions.get(task.uuid) ?? { x: 0, y: 0 },
+        data: { task },
+        selected: task.uuid === selectedId,
+        draggable: false,
+        connectable: false,
+      })),
+    [subtasks, layout, selectedId],
+  );
+
+  const statusById = useMemo(() => new Map(subtasks.map((s) => [s.uuid, s.status])), [subtasks]);
+  const edges = useMemo<Edge[]>(
+    () =>
+      edgesIn.map((e) => {
+        const target = statusById.get(e.to);
+        const source = statusById.get(e.from);
+        return {
+          id: `${e.from}>${e.to}`,
+          source: e.from,
+          target: e.to,
+          animated: target === "running",
+          style: { stroke: source === "completed" ? "#10b981" : "#94a3b8", strokeWidth: 1.5 },
+        };
+      }),
+    [edgesIn, statusById],
+  );
+
+  const fitViewOptions = useMemo(() => {
+    if (subtasks.length <= FIT_ALL_LIMIT) return { padding: 0.15, maxZoom: 1.2 };
+    const first = [...layout.positions.entries()]
+      .sort((a, b) => a[1].x - b[1].x || a[1].y - b[1].y)
+      .slice(0, 24)
+      .map(([id]) => ({ id }));
+    return { padding: 0.1, maxZoom: 1, nodes: first };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shape]);
+
+  return (
+    <div data-testid="dag" data-nodes={subtasks.length} data-edges={edgesIn.length} className="h-full w-full">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodeClick={(_, node) => onSelect(node.id)}
+        onPaneClick={() => onSelect(null)}
+        onlyRenderVisibleElements
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        fitView
+        fitViewOptions={fitViewOptions}
+        minZoom={0.05}
+        maxZoom={2}
+        proOptions={proOptions}
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} />
+        {subtasks.length <= 400 && <MiniMap pannable zoomable nodeColor={(n) => TASK_STATUS_STYLES[(n.data as { task: Task }).task.status]?.fill ?? "#94a3b8"} />}
+      </ReactFlow>
+    </div>
+  );
+}

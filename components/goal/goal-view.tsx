@@ -1,0 +1,103 @@
+"use client";
+// The goal page: header with progress, timings and goal actions; the live DAG; the
+// selected task's panel.
+import Link from "next/link";
+import { useState } from "react";
+import { DagView } from "@/components/goal/dag-view";
+import { TaskPanel } from "@/components/goal/task-panel";
+import { StatusBadge } from "@/components/ui/badge";
+import { between, formatDuration, formatTime } from "@/components/ui/format";
+import { ProgressBar } from "@/components/ui/progress-bar";
+import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
+import { TASK_STATUS_STYLES } from "@/components/ui/status";
+import { errorMessage } from "@/lib/ui/api";
+import { useCancelGoal, useGoal } from "@/lib/ui/hooks";
+import { useGoalLive } from "@/lib/ui/live-events";
+
+const STATUS_ORDER = ["waiting", "pending", "running", "retrying", "completed", "failed", "cancelled", "skipped"] as const;
+
+export function GoalView({ goalId }: { goalId: string }) {
+  useGoalLive(goalId);
+  const { goal, isLoading, error } = useGoal(goalId);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const cancelGoal = useCancelGoal(goalId);
+
+  if (isLoading) return <Loading label="Loading the goal…" />;
+  if (error || !goal) return <ErrorState error={error} title="Could not load this goal" />;
+  const open = goal.status === "pending" || goal.status === "running";
+
+  return (
+    <div className="flex h-[calc(100vh-7rem)] min-h-[520px] flex-col gap-4">
+      <header className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <div className="flex flex-wrap items-start gap-3">
+          <div className="min-w-0 flex-1">
+            <p className="text-xs text-slate-500">
+              <Link href="/" className="hover:underline">
+                Goals
+              </Link>{" "}
+              / {goal.template}
+            </p>
+            <h1 className="mt-0.5 break-words text-lg font-semibold" data-testid="goal-title">
+              {goal.goal}
+            </h1>
+          </div>
+          <StatusBadge kind="goal" status={goal.status} />
+          <a href={`/api/goals/${goal.id}/plan.md`} download className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50">
+            Export plan
+          </a>
+          {confirming ? (
+            <span className="flex gap-1">
+              <button type="button" onClick={() => cancelGoal.mutate(undefined, { onSettled: () => setConfirming(false) })} className="rounded-md bg-red-600 px-3 py-1.5 text-xs font-medium text-white">
+                Confirm cancel goal
+              </button>
+              <button type="button" onClick={() => setConfirming(false)} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs">
+                Keep
+              </button>
+            </span>
+          ) : (
+            <button type="button" disabled={!open || cancelGoal.isPending} onClick={() => setConfirming(true)} className="rounded-md border border-red-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-40">
+              Cancel goal
+            </button>
+          )}
+        </div>
+        {cancelGoal.error && (
+          <p role="alert" className="mt-2 rounded-md bg-red-50 px-3 py-2 text-xs text-red-800">
+            {errorMessage(cancelGoal.error)}
+          </p>
+        )}
+        {goal.context && <p className="mt-1 line-clamp-2 whitespace-pre-wrap text-sm text-slate-600">{goal.context}</p>}
+        <div className="mt-3 flex items-center gap-3">
+          <ProgressBar value={goal.progress} label="Goal progress" />
+          <span className="shrink-0 text-xs tabular-nums text-slate-600" data-testid="goal-progress">
+            {Math.round(goal.progress * 100)}% · {goal.tasks.completed}/{goal.tasks.total} completed
+          </span>
+        </div>
+        <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-600">
+          <span>Created {formatTime(goal.created_at)}</span>
+          <span>Started {formatTime(goal.started_at)}</span>
+          <span>Finished {formatTime(goal.finished_at)}</span>
+          <span>Elapsed {formatDuration(goal.started_at ? between(goal.started_at, goal.finished_at) : null)}</span>
+          <span className="ml-auto flex flex-wrap gap-2" aria-label="Tasks by status">
+            {STATUS_ORDER.filter((s) => goal.tasks[s] > 0).map((s) => (
+              <span key={s} className="flex items-center gap-1">
+                <span aria-hidden className={`h-2 w-2 rounded-full ${TASK_STATUS_STYLES[s]!.dot}`} />
+                {s} {goal.tasks[s]}
+              </span>
+            ))}
+          </span>
+        </div>
+      </header>
+      <div className="flex min-h-0 flex-1 gap-4">
+        <div className="min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+          {goal.subtasks.length === 0 ? <EmptyState title="This goal has no tasks" /> : <DagView goal={goal} selectedId={selectedId} onSelect={setSelectedId} />}
+        </div>
+        {selectedId && (
+          <div className="w-[380px] shrink-0">
+            <TaskPanel goal={goal} taskId={selectedId} onSelect={setSelectedId} onClose={() => setSelectedId(null)} />
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
