@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyId, keysTouchedBy, patchGoal, SeqTracker } from "@/lib/ui/event-effects";
+import { keyId, keysTouchedBy, patchGoal } from "@/lib/ui/event-effects";
 import { queryKeys } from "@/lib/ui/query-keys";
 import type { GoalWithTasks, LiveEvent, Task } from "@/lib/ui/types";
 
@@ -69,13 +69,5 @@ describe("patchGoal", () => {
     g = patchGoal(g, event({ type: "task.failed", goal_id: G, subtask_id: T1, agent_id: A, data: { status: "retrying" } }));
     expect(g.subtasks[0]).toMatchObject({ status: "retrying", agent_id: null, agent_name: null });
     expect(patchGoal(g, event({ type: "goal.finished", goal_id: G, data: { status: "partial" } })).status).toBe("partial");
-  });
-});
-
-describe("SeqTracker", () => {
-  it("accepts each seq once and remembers the highest", () => {
-    const t = new SeqTracker();
-    expect([3, 4, 4, 2, 3, 5].map((s) => t.accept(s))).toEqual([true, true, false, true, false, true]);
-    expect(t.last).toBe(5);
   });
 });

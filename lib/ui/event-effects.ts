@@ -58,22 +58,3 @@ export function patchGoal(goal: GoalWithTasks, event: LiveEvent, agentName?: (ag
   const total = tasks.total ?? subtasks.length;
   return { ...goal, subtasks, tasks: tasks as GoalWithTasks["tasks"], progress: total === 0 ? 0 : finished / total };
 }
-
-/** Merges events into a seq-ordered list without duplicates (a reconnect may replay some). */
-export class SeqTracker {
-  private seen = new Set<number>();
-  private order: number[] = [];
-  last = 0;
-
-  constructor(private readonly memory = 5000) {}
-
-  /** True when the event is new. */
-  accept(seq: number): boolean {
-    if (this.seen.has(seq)) return false;
-    this.seen.add(seq);
-    this.order.push(seq);
-    if (this.order.length > this.memory) this.seen.delete(this.order.shift()!);
-    if (seq > this.last) this.last = seq;
-    return true;
-  }
-}

@@ -1,18 +1,23 @@
 "use client";
-// The live socket of the dashboard: one connection per tab, subscribed to the global
-// channel and to the goals on screen. Each event patches the cached goal at once and
-// marks the query keys it touches stale (batched); a reconnect resumes after the last
-// seq seen, so no event is lost and none is applied twice.
+// The live socket of the dashboard (protocol: lib/realtime/protocol.ts): one connection
+// per tab in the `all` room, plus the rooms of the goals on screen. Each event patches
+// the cached goal at once and marks the query keys it touches stale (batched). After a
+// reconnect it resumes after the last seq it applied; live and resumed events are merged
+// by lib/realtime/catch-up.ts, so none is lost and none is applied twice.
 import { createContext, useContext, useEffect, useRef, useSyncExternalStore, type ReactNode } from "react";
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { io, type Socket } from "socket.io-client";
-import { keyId, keysTouchedBy, patchGoal, SeqTracker } from "@/lib/ui/event-effects";
+import { beginResume, initialCatchUp, receiveLive, receiveResumed, type CatchUpState } from "@/lib/realtime/catch-up";
+import type { ClientToServerEvents, ResumeReply, ServerToClientEvents } from "@/lib/realtime/protocol";
+import { keyId, keysTouchedBy, patchGoal } from "@/lib/ui/event-effects";
 import { isLiveConnected, setLiveConnected, subscribeLiveConnection } from "@/lib/ui/live-connection";
 import { queryKeys, type QueryKey } from "@/lib/ui/query-keys";
 import type { Agent, GoalWithTasks, LiveEvent } from "@/lib/ui/types";
 
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
 interface LiveEvents {
-  /** Watch one goal's room while mounted; returns the unsubscribe. */
+  /** Join one goal's room while mounted; returns the leave. */
   watchGoal: (goalId: string) => () => void;
 }
 
@@ -52,57 +57,78 @@ class Invalidator {
   }
 }
 
-function isLiveEvent(value: unknown): value is LiveEvent {
-  const e = value as LiveEvent;
-  return typeof e === "object" && e !== null && typeof e.type === "string" && (typeof e.seq === "number" || typeof e.seq === "string");
+/**
+ * Everything read before `since` may have missed an event: refetch it. A query still in
+ * flight is refetched once it lands (not cancelled, so first renders are not delayed).
+ */
+function refreshReadsBefore(queryClient: QueryClient, since: number) {
+  const cache = queryClient.getQueryCache();
+  const waiting = new Set<string>();
+  for (const query of cache.findAll({ queryKey: queryKeys.all })) {
+    if (query.state.fetchStatus === "fetching") waiting.add(query.queryHash);
+    else if (query.state.dataUpdatedAt > 0 && query.state.dataUpdatedAt < since) void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
+  }
+  if (waiting.size === 0) return;
+  const stop = cache.subscribe((e) => {
+    if (e.type !== "updated" || !waiting.has(e.query.queryHash) || e.query.state.fetchStatus === "fetching") return;
+    waiting.delete(e.query.queryHash);
+    void queryClient.invalidateQueries({ queryKey: e.query.queryKey, exact: true });
+    if (waiting.size === 0) stop();
+  });
 }
 
 export function LiveEventsProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const socketRef = useRef<Socket | null>(null);
+  const socketRef = useRef<LiveSocket | null>(null);
   const goalWatchers = useRef(new Map<string, number>());
 
   useEffect(() => {
-    const socket = io({ path: "/socket.io", transports: ["websocket", "polling"] });
+    const socket: LiveSocket = io({ path: "/socket.io", transports: ["websocket", "polling"] });
     socketRef.current = socket;
-    const tracker = new SeqTracker();
+    let catchUp: CatchUpState = initialCatchUp(0);
     const invalidator = new Invalidator(queryClient);
     let everConnected = false;
 
     const agentName = (agentId: string) => queryClient.getQueryData<{ agents: Agent[] }>(queryKeys.agentList())?.agents.find((a) => a.id === agentId)?.name;
 
-    const apply = (raw: unknown) => {
-      if (!isLiveEvent(raw)) return;
-      const event = { ...raw, seq: Number(raw.seq), data: raw.data ?? {} };
-      if (!tracker.accept(event.seq)) return;
+    const apply = (event: LiveEvent) => {
       if (event.goal_id) {
         queryClient.setQueryData<GoalWithTasks>(queryKeys.goal(event.goal_id), (goal) => (goal ? patchGoal(goal, event, agentName) : goal));
       }
       for (const key of keysTouchedBy(event)) invalidator.add(key);
     };
 
-    const subscribeAll = () => {
-      socket.emit("subscribe", {});
-      for (const goalId of goalWatchers.current.keys()) socket.emit("subscribe", { goal_id: goalId });
+    socket.on("event", (event) => {
+      const step = receiveLive(catchUp, { ...event, seq: Number(event.seq), data: event.data ?? {} });
+      catchUp = step.state;
+      step.deliver.forEach(apply);
+    });
+
+    const resume = () => {
+      catchUp = beginResume(catchUp);
+      socket.emit("resume", { after: catchUp.lastSeq }, (reply: ResumeReply) => {
+        if (!reply.ok) {
+          // Could not catch up from the log: refetch what is on screen instead.
+          catchUp = { lastSeq: catchUp.lastSeq, resuming: false, held: [] };
+          void queryClient.invalidateQueries({ queryKey: queryKeys.all });
+          return;
+        }
+        const step = receiveResumed(catchUp, reply.events, reply.last_seq, reply.truncated);
+        catchUp = step.state;
+        step.deliver.forEach(apply);
+        if (reply.truncated) resume();
+      });
     };
 
-    socket.on("event", apply);
     socket.on("connect", () => {
-      const connectedAt = Date.now();
-      subscribeAll();
-      if (everConnected) {
-        // Back after a drop: ask for what we missed (also replayed as `event`s, some maybe
-        // through the ack), and refetch what is on screen in case the log was trimmed.
-        const replay = (reply: unknown) => {
-          const events = (reply as { events?: unknown[] } | undefined)?.events;
-          if (Array.isArray(events)) for (const e of events) apply(e);
-        };
-        socket.emit("resume", { after: tracker.last }, replay);
-        for (const goalId of goalWatchers.current.keys()) socket.emit("resume", { after: tracker.last, goal_id: goalId }, replay);
-        void queryClient.invalidateQueries({ queryKey: queryKeys.all });
+      for (const goalId of goalWatchers.current.keys()) socket.emit("subscribe", { goal_id: goalId });
+      if (everConnected && catchUp.lastSeq > 0) {
+        // Back after a drop: resume joins `all` again and answers with what we missed.
+        resume();
       } else {
-        // Whatever was fetched before the subscription may have missed an event.
-        void queryClient.invalidateQueries({ queryKey: queryKeys.all, predicate: (q) => q.state.dataUpdatedAt > 0 && q.state.dataUpdatedAt < connectedAt });
+        // First connection (or nothing seen yet): join `all`, then refresh whatever was
+        // read before the join, since it may predate an event we will never see.
+        socket.emit("subscribe", {}, () => refreshReadsBefore(queryClient, Date.now()));
       }
       everConnected = true;
       setLiveConnected(true);

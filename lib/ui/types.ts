@@ -37,14 +37,5 @@ export interface Tensor {
   values: Float32Array;
 }
 
-/** One entry of the event log as the server pushes it (lib/realtime/protocol.ts). */
-export interface LiveEvent {
-  seq: number;
-  type: string;
-  goal_id: string | null;
-  subtask_id: string | null;
-  agent_id: string | null;
-  actor: string;
-  data: Record<string, unknown>;
-  created_at: string;
-}
+/** One entry of the event log as the server pushes it. */
+export type { LiveEvent } from "@/lib/realtime/protocol";
