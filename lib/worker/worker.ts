@@ -219,7 +219,7 @@ export class Worker {
   private async runTask(a: Assignment, signal: AbortSignal): Promise<void> {
     const timeoutMs = commandTimeoutMs(a);
     const label = `${a.key} "${a.name}" (goal ${a.goal_id.slice(0, 8)}, attempt ${a.attempt})`;
-    this.log(`▶ ${label} started, timeout ${seconds(timeoutMs)}`);
+    this.log(`▶ ${label} started (timeout ${a.timeout_s}s)`);
     const outcome = await runCommand({
       command: this.options.command,
       stdin: JSON.stringify(a),
