@@ -1,18 +1,152 @@
-// socket.io on the HTTP server of server.ts. (Live event fan-out is built on top of this.)
+// socket.io on the HTTP server of server.ts: live events to browsers, a room per goal
+// plus `all` (protocol: lib/realtime/protocol.ts).
+//
+// Several instances on one Postgres: @socket.io/postgres-adapter carries every broadcast
+// to the sockets of all instances (NOTIFY, Postgres stays the only service), and one
+// instance — the relay leader, by advisory lock — reads the event log and broadcasts
+// (lib/events/relay.ts). In embedded mode there is one instance: no adapter.
 import type { Server as HttpServer } from "node:http";
-import { Server } from "socket.io";
+import pg from "pg";
+import { Server, type Socket } from "socket.io";
+import { createAdapter } from "@socket.io/postgres-adapter";
+import { z } from "zod";
+import { env } from "@/lib/env";
+import { isOperatorToken, OPERATOR_COOKIE, readCookie } from "@/lib/auth/operator";
+import { readAllEvents, type LogEvent } from "@/lib/events/read";
+import { startRelay, type Relay } from "@/lib/events/relay";
+import {
+  ALL_ROOM,
+  goalRoom,
+  RESUME_MAX_EVENTS,
+  type ClientToServerEvents,
+  type ResumeReply,
+  type ServerToClientEvents,
+} from "@/lib/realtime/protocol";
+
+/** Between instances: a batch of events the relay leader read, for each instance's own sockets. */
+const RELAY_BATCH = "switchyard:events";
+interface ServerSideEvents {
+  [RELAY_BATCH]: (events: LogEvent[]) => void;
+}
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents>;
+
+/** Consecutive chunks of events, each at most about `maxBytes` of JSON (at least one event). */
+export function chunkBySize(events: LogEvent[], maxBytes: number): LogEvent[][] {
+  const chunks: LogEvent[][] = [];
+  let current: LogEvent[] = [];
+  let size = 0;
+  for (const event of events) {
+    const bytes = Buffer.byteLength(JSON.stringify(event)) + 1;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(event);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
 
 export interface Realtime {
-  io: Server;
+  io: IoServer;
+  relay: Relay;
   close: () => Promise<void>;
 }
 
-export async function attachRealtime(httpServer: HttpServer, _options: { embedded: boolean }): Promise<Realtime> {
-  const io = new Server(httpServer, { serveClient: false });
+const subscribeSchema = z.strictObject({ goal_id: z.string().uuid().optional() });
+const resumeSchema = z.strictObject({ after: z.number().int().min(0), goal_id: z.string().uuid().optional() });
+
+function roomOf(request: { goal_id?: string }): string {
+  return request.goal_id ? goalRoom(request.goal_id) : ALL_ROOM;
+}
+
+function problem(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  return `${issue.path.join(".") || "request"}: ${issue.message}`;
+}
+
+/** The operator token, when one is configured: in `auth.token` or the sign-in cookie. */
+function isAllowed(socket: Socket): boolean {
+  if (!env().SWITCHYARD_OPERATOR_TOKEN) return true;
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  const token = typeof auth?.token === "string" ? auth.token : readCookie(socket.handshake.headers.cookie ?? null, OPERATOR_COOKIE);
+  return isOperatorToken(token);
+}
+
+export async function attachRealtime(httpServer: HttpServer, options: { embedded: boolean }): Promise<Realtime> {
+  const io: IoServer = new Server(httpServer, { serveClient: false });
+  const databaseUrl = env().DATABASE_URL!;
+  let adapterPool: pg.Pool | undefined;
+  if (!options.embedded) {
+    // Two connections: one LISTENs, one publishes (so publishes keep their order).
+    adapterPool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: "switchyard-socket.io" });
+    adapterPool.on("error", (e) => console.error("[switchyard] socket.io adapter pool:", e.message));
+    io.adapter(createAdapter(adapterPool, { errorHandler: (e) => console.error("[switchyard] socket.io adapter:", e.message) }));
+  }
+
+  io.use((socket, next) => (isAllowed(socket) ? next() : next(new Error("unauthorized: operator token required"))));
+
+  io.on("connection", (socket) => {
+    socket.on("subscribe", async (request, ack) => {
+      const parsed = subscribeSchema.safeParse(request ?? {});
+      if (!parsed.success) return ack?.({ ok: false, error: problem(parsed.error) });
+      await socket.join(roomOf(parsed.data));
+      ack?.({ ok: true });
+    });
+    socket.on("unsubscribe", async (request, ack) => {
+      const parsed = subscribeSchema.safeParse(request ?? {});
+      if (!parsed.success) return ack?.({ ok: false, error: problem(parsed.error) });
+      await socket.leave(roomOf(parsed.data));
+      ack?.({ ok: true });
+    });
+    socket.on("resume", async (request, ack) => {
+      const reply = typeof ack === "function" ? ack : () => undefined;
+      const parsed = resumeSchema.safeParse(request ?? {});
+      if (!parsed.success) return reply({ ok: false, error: problem(parsed.error) });
+      try {
+        // Join first, then read: whatever the relay broadcast before the join is within
+        // the bound of this read; whatever comes after it arrives live.
+        await socket.join(roomOf(parsed.data));
+        const missed = await readAllEvents({ after: parsed.data.after, goalId: parsed.data.goal_id, max: RESUME_MAX_EVENTS });
+        const result: ResumeReply = { ok: true, events: missed.events, last_seq: missed.last_seq, truncated: missed.events.length >= RESUME_MAX_EVENTS };
+        reply(result);
+      } catch (error) {
+        console.error("[switchyard] resume failed:", error);
+        reply({ ok: false, error: "could not read the event log" });
+      }
+    });
+  });
+
+  // This instance's sockets get each event once, in seq order, whoever relayed it: the
+  // relay emits in order, and a repeat after a change of leader is dropped here.
+  let deliveredSeq = 0;
+  const deliverLocally = (events: LogEvent[]) => {
+    for (const event of events) {
+      if (event.seq <= deliveredSeq) continue;
+      deliveredSeq = event.seq;
+      // One emit to both rooms: a socket in both gets the event once.
+      io.local.to(event.goal_id ? [ALL_ROOM, goalRoom(event.goal_id)] : ALL_ROOM).emit("event", event);
+    }
+  };
+  // The other instances get the relay's batches through the adapter (NOTIFY), in order:
+  // the adapter's pool has one connection for queries (the other LISTENs), so publishes
+  // go out first in, first out, and each chunk stays under NOTIFY's payload limit.
+  io.on(RELAY_BATCH, (events: LogEvent[]) => deliverLocally(events));
+  const broadcast = (events: LogEvent[]) => {
+    deliverLocally(events);
+    if (adapterPool) for (const chunk of chunkBySize(events, 6000)) io.serverSideEmit(RELAY_BATCH, chunk);
+  };
+  const relay = startRelay({ databaseUrl: options.embedded ? null : databaseUrl, broadcast });
+
   return {
     io,
+    relay,
     close: async () => {
+      await relay.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await adapterPool?.end().catch(() => undefined);
     },
   };
 }

@@ -1,0 +1,250 @@
+// The relay: reads the event log in seq order and hands each new event to `broadcast`
+// (socket.io, lib/realtime/server.ts), never skipping one and never going backwards.
+//
+// Wake-ups: the in-process bus (a commit in this process) and Postgres LISTEN on
+// `switchyard_events` (a commit on any instance), coalesced, plus a slow fallback poll.
+//
+// One relay for many instances: the leader holds a session-level advisory lock on its
+// own connection (the same one that LISTENs); the others try again every couple of
+// seconds. When the leader dies its connection closes, the lock is released and another
+// instance takes over from `event_relay.relayed_seq`, the last seq the old leader recorded
+// as broadcast. Delivery is at least once: a leader that dies between broadcasting and
+// recording means the next one repeats a few events, which clients drop by seq.
+// In embedded (PGlite) mode there is one instance and one connection: no lock, no LISTEN.
+//
+// Gaps: seqs are taken at insert time but transactions commit in any order, so seq 7 can
+// be visible while seq 6 is in flight or was rolled back (a hole that never fills). The
+// relay broadcasts the contiguous run after its cursor; at a gap it notes the sequence's
+// high mark and the current snapshot's xmax, and once every transaction that was running
+// then has ended (xmin ≥ that xmax) everything up to the high mark is final: it records
+// that in event_relay.final_seq (before broadcasting past the hole, so stateless readers
+// in lib/events/read.ts never stop short of what a socket got) and goes on.
+import pg from "pg";
+import { db } from "@/lib/db";
+import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus } from "@/lib/events/bus";
+import { readRelayCursor, toLogEvent, type LogEvent } from "@/lib/events/read";
+
+export const RELAY_LOCK_KEY = 7_351_990_003;
+const PAGE = 1000;
+
+export interface RelayOptions {
+  /** The database; null in embedded mode (no lock, no LISTEN: this process is the only one). */
+  databaseUrl: string | null;
+  broadcast: (events: LogEvent[]) => void;
+  /** How often a follower tries to become the leader. */
+  lockRetryMs?: number;
+  /** A poll even without a wake-up (a lost NOTIFY, a slow hole). */
+  fallbackPollMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface RelayStatus {
+  leader: boolean;
+  cursor: number;
+  broadcast: number;
+  pendingGap: boolean;
+}
+
+export interface Relay {
+  status: () => RelayStatus;
+  /** Resolves once this instance leads (tests). */
+  whenLeader: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+interface EventRow {
+  seq: bigint;
+  type: string;
+  goal_id: string | null;
+  subtask_id: string | null;
+  agent_id: string | null;
+  actor: string;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+export function startRelay(options: RelayOptions): Relay {
+  const log = options.log ?? ((m: string) => console.log(`[switchyard] relay: ${m}`));
+  const lockRetryMs = options.lockRetryMs ?? 2000;
+  let stopped = false;
+  let leader = false;
+  let client: pg.Client | null = null;
+  let cursor = 0;
+  let finalUpTo = 0;
+  let pending: { hi: number; xmax: string } | null = null;
+  let gapDelayMs = 2;
+  let broadcastCount = 0;
+  let running = false;
+  let again = false;
+  const timers = new Set<NodeJS.Timeout>();
+  let leaderWaiters: Array<() => void> = [];
+
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!stopped) fn();
+    }, ms);
+    timers.add(t);
+  };
+
+  const wake = () => {
+    if (!leader || stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void (async () => {
+      try {
+        do {
+          again = false;
+          if (await pollOnce()) again = true;
+        } while (again && leader && !stopped);
+      } catch (error) {
+        if (!stopped) {
+          log(`read failed, retrying: ${(error as Error).message}`);
+          later(500, wake);
+        }
+      } finally {
+        running = false;
+      }
+    })();
+  };
+
+  /** One read: returns true when there may be more to read right away. */
+  async function pollOnce(): Promise<boolean> {
+    if (pending) {
+      const done = await db().$queryRawUnsafe<Array<{ done: boolean }>>(`SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS done`, pending.xmax);
+      if (done[0]?.done) {
+        finalUpTo = Math.max(finalUpTo, pending.hi);
+        pending = null;
+        gapDelayMs = 2;
+        // Recorded before anything past the hole goes out (see lib/events/read.ts).
+        await db().$executeRawUnsafe(
+          `INSERT INTO event_relay (id, relayed_seq, final_seq) VALUES (1, 0, $1)
+           ON CONFLICT (id) DO UPDATE SET final_seq = GREATEST(event_relay.final_seq, EXCLUDED.final_seq), updated_at = now()`,
+          finalUpTo,
+        );
+      }
+    }
+    const rows = await db().$queryRawUnsafe<EventRow[]>(
+      `SELECT seq, type, goal_id, subtask_id, agent_id, actor, data, created_at FROM events WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`,
+      cursor,
+    );
+    const accepted: LogEvent[] = [];
+    let next = cursor;
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (seq !== next + 1 && seq > finalUpTo) break;
+      accepted.push(toLogEvent(row));
+      next = seq;
+    }
+    const gap = accepted.length < rows.length;
+    if (!gap && rows.length < PAGE && finalUpTo > next) next = finalUpTo;
+    if (gap) {
+      if (!pending) {
+        // The high mark first, then the snapshot: every transaction holding a seq at or
+        // below the mark has an xid below this snapshot's xmax.
+        const hi = await db().$queryRawUnsafe<Array<{ hi: bigint }>>(`SELECT last_value AS hi FROM events_seq_seq`);
+        const snap = await db().$queryRawUnsafe<Array<{ xmax: string }>>(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`);
+        pending = { hi: Number(hi[0]!.hi), xmax: snap[0]!.xmax };
+      }
+      later(gapDelayMs, wake);
+      gapDelayMs = Math.min(gapDelayMs * 2, 100);
+    }
+    if (accepted.length > 0) {
+      broadcastCount += accepted.length;
+      options.broadcast(accepted);
+    }
+    if (next !== cursor) {
+      cursor = next;
+      await db().$executeRawUnsafe(
+        `INSERT INTO event_relay (id, relayed_seq, final_seq) VALUES (1, $1, 0)
+         ON CONFLICT (id) DO UPDATE SET relayed_seq = GREATEST(event_relay.relayed_seq, EXCLUDED.relayed_seq), updated_at = now()`,
+        cursor,
+      );
+    }
+    return !gap && rows.length === PAGE;
+  }
+
+  async function becomeLeader() {
+    const stored = await readRelayCursor();
+    cursor = stored.relayedSeq;
+    finalUpTo = Math.max(stored.finalSeq, stored.relayedSeq);
+    pending = null;
+    leader = true;
+    log(`leading from seq ${cursor}`);
+    for (const resolve of leaderWaiters) resolve();
+    leaderWaiters = [];
+    wake();
+  }
+
+  /** The relay connection `c` is gone (or unusable): follow, and campaign again later. */
+  const lost = (why: string, c: pg.Client | null) => {
+    if (c && client !== c) return; // an old connection's late error
+    const wasLeader = leader;
+    leader = false;
+    client = null;
+    if (c) {
+      c.removeAllListeners();
+      c.on("error", () => undefined);
+      void c.end().catch(() => undefined);
+    }
+    if (stopped) return;
+    if (wasLeader) log(`lost the lead (${why})`);
+    later(lockRetryMs, () => void campaign());
+  };
+
+  async function campaign(): Promise<void> {
+    if (stopped || leader) return;
+    let c = client;
+    try {
+      if (!c) {
+        const fresh = new pg.Client({ connectionString: options.databaseUrl!, application_name: "switchyard-relay" });
+        fresh.on("error", (e) => lost(e.message, fresh));
+        fresh.on("end", () => lost("connection closed", fresh));
+        fresh.on("notification", (n) => {
+          if (n.channel === NOTIFY_CHANNEL) wake();
+        });
+        client = c = fresh;
+        await fresh.connect();
+      }
+      const got = await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [RELAY_LOCK_KEY]);
+      if (stopped) return;
+      if (!got.rows[0]?.ok) {
+        later(lockRetryMs, () => void campaign());
+        return;
+      }
+      await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      await becomeLeader();
+    } catch (error) {
+      lost((error as Error).message, c);
+    }
+  }
+
+  const onCommitted = () => wake();
+  eventBus().on(EVENTS_COMMITTED, onCommitted);
+  const fallback = setInterval(wake, options.fallbackPollMs ?? 1000);
+
+  if (options.databaseUrl) void campaign();
+  else void becomeLeader().catch((e) => log(`cannot start: ${(e as Error).message}`));
+
+  return {
+    status: () => ({ leader, cursor, broadcast: broadcastCount, pendingGap: pending !== null }),
+    whenLeader: () => (leader ? Promise.resolve() : new Promise<void>((resolve) => leaderWaiters.push(resolve))),
+    stop: async () => {
+      stopped = true;
+      leader = false;
+      clearInterval(fallback);
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      eventBus().off(EVENTS_COMMITTED, onCommitted);
+      const c = client;
+      client = null;
+      c?.removeAllListeners();
+      c?.on("error", () => undefined);
+      // Closing the session releases the advisory lock: a follower takes over.
+      await c?.end().catch(() => undefined);
+    },
+  };
+}
