@@ -48,6 +48,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   { method: "get", path: "/api/events", summary: "The event log after a sequence number, for resync", auth: "operator", tag: "events", query: schemas.eventsQuery },
   { method: "post", path: "/api/orchestration/complete-batch", summary: "The calling agent reports many attempts' results in one transaction", auth: "agent", tag: "tasks", body: optionalSchema("completeBatchBody") },
   { method: "get", path: "/api/orchestration/tensor/labels", summary: "The tensor's task and agent labels in its row and column order", auth: "operator", tag: "status", query: schemas.tensorLabelsQuery },
+  { method: "get", path: "/api/metrics", summary: "Prometheus metrics: tasks by state, live agents, assignments, completions, assign latency, event fan-out", auth: "operator", tag: "status", produces: "text/plain" },
   { method: "get", path: "/api/metrics/throughput", summary: "Completions and failures per minute over the last N minutes (optionally of one agent)", auth: "operator", tag: "status", query: schemas.throughputQuery },
   { method: "get", path: "/api/metrics/agents", summary: "Per-agent completions and failures per minute over the last N minutes", auth: "operator", tag: "status", query: schemas.agentThroughputQuery },
   { method: "get", path: "/api/session", summary: "Whether sign-in is required and whether this browser is signed in", auth: "public", tag: "session" },
