@@ -116,6 +116,26 @@ describe("switchyard-agent", () => {
     expect(agents.find((x) => x.name === "crashy-A")?.status).toBe("offline");
   });
 
+  it("refuses the late result of an agent that froze past its heartbeat window (409), keeping the newer agent's result", async () => {
+    const created = await client.decompose({ goal: "fenced", plan: { tasks: [{ key: "T-01", name: "Race", required_skills: ["e2e_fence"], timeout_s: 120 }] } });
+    const taskId = (await client.goal(created.goal_id!)).subtasks[0]!.uuid;
+    const exec = `if [ "$WHO" = A ]; then sleep 1; fi; echo "result of $WHO"`;
+    const a = worker("frozen-A", "e2e_fence", exec, [], { WHO: "A" });
+    await waitFor(async () => (await client.task(taskId)).status === "running", { what: "A to take the task" });
+    a.process.kill("SIGSTOP"); // frozen: no heartbeats, no report
+    worker("awake-B", "e2e_fence", exec, [], { WHO: "B" });
+    const result = await goalFinished(created.goal_id!);
+    expect(result.result!.final_output.trim()).toBe("result of B");
+    a.process.kill("SIGCONT"); // A wakes up and reports its (now stale) attempt 1
+    await waitFor(() => /T-01 attempt 1: report superseded by the server \(attempt 1 of subtask T-01 is lost/.test(a.output()), { what: "A's refused report" });
+    const task = await client.task(taskId);
+    expect(task.result!.trim()).toBe("result of B");
+    expect(task.attempts.map((t) => [t.agent_name, t.outcome])).toEqual([
+      ["frozen-A", "lost"],
+      ["awake-B", "completed"],
+    ]);
+  });
+
   it("retries a command that fails twice, with growing backoff, and completes it on the third attempt", async () => {
     const created = await client.decompose({ goal: "flaky", plan: { tasks: [{ key: "T-01", name: "Flaky", required_skills: ["e2e_flaky"], max_attempts: 3 }] } });
     const taskId = (await client.goal(created.goal_id!)).subtasks[0]!.uuid;
