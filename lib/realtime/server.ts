@@ -11,7 +11,7 @@ import { Server, type Socket } from "socket.io";
 import { createAdapter } from "@socket.io/postgres-adapter";
 import { z } from "zod";
 import { env } from "@/lib/env";
-import { isOperatorToken, OPERATOR_COOKIE, readCookie } from "@/lib/auth/operator";
+import { isOperatorHandshake } from "@/lib/auth/operator";
 import { readAllEvents, type LogEvent } from "@/lib/events/read";
 import { startRelay, type Relay } from "@/lib/events/relay";
 import {
@@ -67,12 +67,9 @@ function problem(error: z.ZodError): string {
   return `${issue.path.join(".") || "request"}: ${issue.message}`;
 }
 
-/** The operator token, when one is configured: in `auth.token` or the sign-in cookie. */
+/** The operator, when a token is configured: `auth.token`, a Bearer header or the sign-in cookie (an HMAC of the token). */
 function isAllowed(socket: Socket): boolean {
-  if (!env().SWITCHYARD_OPERATOR_TOKEN) return true;
-  const auth = socket.handshake.auth as { token?: unknown } | undefined;
-  const token = typeof auth?.token === "string" ? auth.token : readCookie(socket.handshake.headers.cookie ?? null, OPERATOR_COOKIE);
-  return isOperatorToken(token);
+  return isOperatorHandshake(socket.handshake.headers, socket.handshake.auth);
 }
 
 export async function attachRealtime(httpServer: HttpServer, options: { embedded: boolean }): Promise<Realtime> {
