@@ -37,7 +37,7 @@ async function discoverRoutes(): Promise<Map<string, RouteModule>> {
 }
 
 /** Routes that answer without any token by design (everything else needs the operator or an agent). */
-const PUBLIC = new Set(["GET /api/health", "GET /api/openapi.json", "POST /api/orchestration/register", "GET /api/session", "POST /api/session", "DELETE /api/session", "GET /api/metrics"]);
+const PUBLIC = new Set(["GET /api/health", "GET /api/openapi.json", "POST /api/orchestration/register", "GET /api/session", "POST /api/session", "DELETE /api/session"]);
 
 async function snapshot(): Promise<Record<string, string[]>> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
