@@ -191,11 +191,11 @@ describe("switchyard-agent", () => {
       failures: [{ key: "T-02", name: "Doomed", attempts: 2, error: "exit code 3\ndisk full while doing Doomed" }],
     });
     expect(result.total_time_ms).toBeGreaterThan(0);
-    expect(result.result!.outputs.map((o) => [o.key, o.status])).toEqual([
-      ["T-01", "completed"],
-      ["T-04", "completed"],
-      ["T-02", "failed"],
-      ["T-03", "skipped"],
+    expect(result.result!.outputs.map((o) => [o.key, o.status, o.agent])).toEqual([
+      ["T-01", "completed", "doom-bot"],
+      ["T-04", "completed", "doom-bot"],
+      ["T-02", "failed", "doom-bot"], // who failed it, though the task no longer holds an agent
+      ["T-03", "skipped", null],
     ]); // dependency (topological) order
     const plan = await client.planMarkdown(created.goal_id!);
     expect(plan).toMatch(/\| T-02 \| doom-bot \| ❌ Failed \| 2\/2 \|/);

@@ -20,7 +20,7 @@ export async function finalizeGoalIfDone(goalId: string, now = new Date()): Prom
     const alreadyAggregated = await tx.$queryRaw<Array<{ has: boolean }>>`SELECT result IS NOT NULL AS has FROM goals WHERE id = ${goalId}::uuid`;
     if (cancelled && alreadyAggregated[0]?.has) return false;
     const tasks = await tx.$queryRaw<Array<{ id: string; key: string; name: string; status: string; result: string | null; error: string | null; agent_name: string | null; is_sink: boolean }>>`
-      SELECT s.id, s.key, s.name, s.status, s.result, s.error, a.name AS agent_name,
+      SELECT s.id, s.key, s.name, s.status, s.result, s.error, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
         NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink
       FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id
       WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;

@@ -11,7 +11,7 @@ export async function getWorkflowResult(goalId: string, now = new Date()) {
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
   const tasks = await db().$queryRaw<Array<{ id: string; key: string; name: string; status: string; result: string | null; error: string | null; failures: number; agent_name: string | null; is_sink: boolean }>>`
-    SELECT s.id, s.key, s.name, s.status, s.result, s.error, s.failures, a.name AS agent_name,
+    SELECT s.id, s.key, s.name, s.status, s.result, s.error, s.failures, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
       NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink
     FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id
     WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
