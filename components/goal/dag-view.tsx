@@ -6,7 +6,7 @@ import "@xyflow/react/dist/style.css";
 import { useMemo } from "react";
 import { TaskNode, type TaskNodeType } from "@/components/goal/task-node";
 import { TASK_STATUS_STYLES } from "@/components/ui/status";
-import { layoutDag, structureKey } from "@/lib/ui/layout";
+import { layoutDag, NODE_HEIGHT, NODE_WIDTH, structureKey } from "@/lib/ui/layout";
 import type { GoalWithTasks, Task } from "@/lib/ui/types";
 
 // At module scope, so React Flow never sees a new object.
@@ -32,6 +32,9 @@ export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; s
         type: "task",
         position: layout.positions.get(task.uuid) ?? { x: 0, y: 0 },
         data: { task },
+        // Known sizes: the minimap and fitView need no measuring pass.
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
         selected: task.uuid === selectedId,
         draggable: false,
         connectable: false,

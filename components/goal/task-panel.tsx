@@ -10,7 +10,7 @@ import { useAgents, useTask, useTaskActions } from "@/lib/ui/hooks";
 import type { Agent, GoalWithTasks, Task } from "@/lib/ui/types";
 
 const RETRYABLE = new Set(["failed", "cancelled", "skipped"]);
-const REASSIGNABLE = new Set(["pending", "running"]);
+const REASSIGNABLE = new Set(["pending", "retrying", "running"]);
 const CANCELLABLE = new Set(["waiting", "pending", "running", "retrying"]);
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
