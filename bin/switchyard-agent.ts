@@ -25,6 +25,7 @@ async function main() {
     name: o.name,
     command: o.exec,
     token: savedToken,
+    registrationToken: process.env.SWITCHYARD_REGISTRATION_TOKEN || undefined,
     pollMs: o["poll-ms"],
     heartbeatMs: o["heartbeat-ms"],
     graceMs: o["grace-ms"],

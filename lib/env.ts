@@ -12,6 +12,8 @@ const envSchema = z.object({
   HOST: z.string().optional(),
   SWITCHYARD_DATA_DIR: z.string().default(".data"),
   SWITCHYARD_OPERATOR_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // When set, registering an agent needs it (or the operator token) as a Bearer token.
+  SWITCHYARD_REGISTRATION_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SWITCHYARD_INSTANCE_ID: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   HEARTBEAT_TIMEOUT_S: z.coerce.number().positive().default(30),

@@ -107,6 +107,18 @@ export function isOperatorHandshake(headers: IncomingHttpHeaders, auth?: unknown
   return typeof token === "string" && isOperatorToken(token);
 }
 
+/**
+ * Registering an agent: open unless SWITCHYARD_REGISTRATION_TOKEN is set; then the caller
+ * sends it (or the operator token) as a Bearer token.
+ */
+export function isRegistrationAllowed(req: Request): boolean {
+  const expected = env().SWITCHYARD_REGISTRATION_TOKEN;
+  if (!expected) return true;
+  const presented = bearer(req.headers.get("authorization"));
+  if (!presented) return false;
+  return sameSecret(presented, expected) || (isOperatorAuthEnabled() && isOperatorToken(presented));
+}
+
 /** A `Set-Cookie` value for signing in (value = the derived session) or out (value = null). */
 export function operatorCookie(value: string | null, options: { secure: boolean }): string {
   const parts = [

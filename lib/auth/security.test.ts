@@ -127,6 +127,31 @@ describe("agent tokens", () => {
   });
 });
 
+describe("registration token", () => {
+  beforeEach(() => withEnv({ SWITCHYARD_REGISTRATION_TOKEN: "registration-token-0123456789", SWITCHYARD_OPERATOR_TOKEN: TOKEN }));
+  afterEach(() => withEnv({ SWITCHYARD_REGISTRATION_TOKEN: undefined, SWITCHYARD_OPERATOR_TOKEN: undefined }));
+
+  it("when set, only callers with it (or the operator token) can register; the typed client sends it", async () => {
+    const body = { skills: ["x"] };
+    const agentsBefore = await db().agent.count();
+    for (const token of [undefined, "wrong-registration-token", "registration-token-012345678"]) {
+      const res = await call(routes.register.POST, "POST", "/api/orchestration/register", { body, token });
+      expect(res.status).toBe(401);
+      expect(res.body.error.field).toBe("authorization");
+    }
+    expect(await db().agent.count()).toBe(agentsBefore);
+    expect((await call(routes.register.POST, "POST", "/api/orchestration/register", { body, token: "registration-token-0123456789" })).status).toBe(201);
+    expect((await call(routes.register.POST, "POST", "/api/orchestration/register", { body, token: TOKEN })).status).toBe(201);
+
+    const { SwitchyardClient, ApiError } = await import("@/lib/client/index");
+    const inProcess = ((input: RequestInfo | URL, init?: RequestInit) => routes.register.POST(new Request(input, init))) as typeof fetch;
+    const withToken = new SwitchyardClient({ baseUrl: "http://localhost", registrationToken: "registration-token-0123456789", fetch: inProcess });
+    expect((await withToken.register({ skills: ["x"] })).agent_id).toBe(withToken.agentId);
+    const without = new SwitchyardClient({ baseUrl: "http://localhost", fetch: inProcess });
+    await expect(without.register({ skills: ["x"] })).rejects.toBeInstanceOf(ApiError);
+  });
+});
+
 describe("per-agent rate limit", () => {
   beforeEach(() => withEnv({ AGENT_RATE_LIMIT_PER_S: "0.5", AGENT_RATE_LIMIT_BURST: "3" }));
   afterEach(() => withEnv({ AGENT_RATE_LIMIT_PER_S: undefined, AGENT_RATE_LIMIT_BURST: undefined }));

@@ -34,12 +34,14 @@ export interface ClientOptions {
   agentId?: string;
   /** SWITCHYARD_OPERATOR_TOKEN for operator calls, when the server has one. */
   operatorToken?: string;
+  /** SWITCHYARD_REGISTRATION_TOKEN for register(), when the server has one. */
+  registrationToken?: string;
   fetch?: typeof fetch;
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number;
 }
 
-type Auth = "agent" | "operator" | "none";
+type Auth = "agent" | "operator" | "registration" | "none";
 
 interface RequestOptions {
   method?: "GET" | "POST";
@@ -53,6 +55,7 @@ export class SwitchyardClient {
   agentId?: string;
   agentToken?: string;
   operatorToken?: string;
+  registrationToken?: string;
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
 
@@ -61,6 +64,7 @@ export class SwitchyardClient {
     this.agentId = options.agentId ?? (options.agentToken ? options.agentToken.split(".")[0] : undefined);
     this.agentToken = options.agentToken;
     this.operatorToken = options.operatorToken;
+    this.registrationToken = options.registrationToken;
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
@@ -69,7 +73,11 @@ export class SwitchyardClient {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: "application/json" };
-    const token = options.auth === "agent" ? this.agentToken : options.auth === "operator" ? this.operatorToken : undefined;
+    const token =
+      options.auth === "agent" ? this.agentToken
+      : options.auth === "operator" ? this.operatorToken
+      : options.auth === "registration" ? (this.registrationToken ?? this.operatorToken)
+      : undefined;
     if (options.auth === "agent" && !token) throw new ApiError(401, "unauthorized", "this client has no agent token: call register() first or pass agentToken");
     if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
@@ -96,7 +104,7 @@ export class SwitchyardClient {
   // ── Agent lifecycle (seed 001) ────────────────────────────────────────────────
   /** Registers an agent and keeps its id and token on this client. */
   async register(body: T.RegisterRequest): Promise<T.RegisterResponse> {
-    const res = await this.json<T.RegisterResponse>("/api/orchestration/register", { body, auth: "none" });
+    const res = await this.json<T.RegisterResponse>("/api/orchestration/register", { body, auth: "registration" });
     this.agentId = res.agent_id;
     this.agentToken = res.token;
     return res;

@@ -10,6 +10,7 @@ runs the command once per task (sh -c), up to --capacity at a time. The task arr
 JSON on stdin and in SWITCHYARD_* environment variables (SWITCHYARD_TASK_ID, _KEY,
 _NAME, _DESCRIPTION, SWITCHYARD_GOAL, SWITCHYARD_ATTEMPT, SWITCHYARD_INPUTS, …).
 Exit 0: stdout (up to 1 MiB) is the result. Non-zero: the tail of stderr is the failure.
+If the server requires a registration token, set SWITCHYARD_REGISTRATION_TOKEN.
 
 Options:
   --server URL          Switchyard server (default: $SWITCHYARD_URL or http://localhost:3000)

@@ -15,6 +15,8 @@ export interface WorkerOptions {
   /** Agent token from a previous registration, to act as that agent again. */
   token?: string;
   operatorToken?: string;
+  /** SWITCHYARD_REGISTRATION_TOKEN, when the server requires one to register. */
+  registrationToken?: string;
   pollMs: number;
   heartbeatMs: number;
   /** How long running tasks may go on after a shutdown signal. */
@@ -106,7 +108,7 @@ export class Worker {
   constructor(options: WorkerOptions) {
     this.options = options;
     this.name = options.name ?? "worker";
-    this.client = new SwitchyardClient({ baseUrl: options.server, agentToken: options.token, operatorToken: options.operatorToken });
+    this.client = new SwitchyardClient({ baseUrl: options.server, agentToken: options.token, operatorToken: options.operatorToken, registrationToken: options.registrationToken });
   }
 
   private log(line: string) {
