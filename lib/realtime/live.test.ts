@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from "@/lib/testing/server";
 import { beginResume, initialCatchUp, receiveLive, receiveResumed, type CatchUpState } from "@/lib/realtime/catch-up";
 import type { ClientToServerEvents, LiveEvent, ResumeReply, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { withEvents } from "@/lib/events/record";
+import { operatorSessionValue } from "@/lib/auth/operator";
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Agent = { agent_id: string; token: string };
@@ -278,5 +279,27 @@ describe("two instances on one database", () => {
     expect(isIncreasing(seqs)).toBe(true);
     const logged = (await api(b!, "GET", `/api/events?after=${seqs[0]! - 1}&limit=5000`)).body.events as LiveEvent[];
     expect(seqs).toEqual(logged.map((e) => e.seq).filter((s) => s <= seqs.at(-1)!));
+  });
+});
+
+describe("socket authentication", () => {
+  it("with an operator token configured, the handshake must present it (auth.token or the sign-in cookie)", async () => {
+    const token = "live-test-operator-token-0123456789";
+    const guarded = await startServer({ env: { SWITCHYARD_OPERATOR_TOKEN: token, SWEEP_INTERVAL_MS: "60000" } });
+    try {
+      await expect(connect(guarded)).rejects.toThrow(/unauthorized/);
+      await expect(connect(guarded, { token: "wrong-token-wrong-token-wrong" })).rejects.toThrow(/unauthorized/);
+      const withToken = await connect(guarded, { token });
+      await subscribe(withToken);
+      const viaCookie: Client = io(guarded.url, { transports: ["websocket"], reconnection: false, forceNew: true, extraHeaders: { cookie: `sy_operator=${operatorSessionValue(token)}` } });
+      sockets.push(viaCookie);
+      await new Promise<void>((resolve, reject) => {
+        viaCookie.once("connect", () => resolve());
+        viaCookie.once("connect_error", reject);
+      });
+      expect(viaCookie.connected).toBe(true);
+    } finally {
+      await guarded.stop();
+    }
   });
 });
