@@ -1,0 +1,152 @@
+// npm run bench: Switchyard beside graphile-worker and pg-boss on the same PostgreSQL, in
+// the same run, then Switchyard's own figures. Prints one table (figure, value, target,
+// met?) on stdout; progress goes to stderr. Every database it makes is dropped at the end.
+//
+// Needs PostgreSQL at TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test,
+// used only to create and drop the bench databases) and a production build of the app
+// in NEXT_DIST_DIR (default .next-bench; built here when missing).
+// BENCH_PORT (default 4400) is the first of the three ports the server processes use.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { disconnectDb } from "@/lib/db";
+import { dropAll, fmt, freshDatabase, log, percentile, printTable, useSwitchyardDb, type Row } from "./util";
+import { graphileThroughput, pgBossThroughput } from "./queues";
+import { dagRun, engineThroughput, planPersist, tensorBuild, tensorSetup } from "./engine";
+import { benchServer, httpThroughput, pushLatency, serverMemory, tensorServe } from "./http";
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
+const WORKERS = 32;
+const PORT = Number(process.env.BENCH_PORT ?? 4400);
+const started = Date.now();
+
+function ensureBuild(): void {
+  process.env.NEXT_DIST_DIR ??= ".next-bench";
+  delete process.env.SWITCHYARD_OPERATOR_TOKEN;
+  const buildId = path.join(process.cwd(), process.env.NEXT_DIST_DIR, "BUILD_ID");
+  if (existsSync(buildId)) return;
+  log(`no production build in ${process.env.NEXT_DIST_DIR}: running next build (a few minutes)`);
+  execFileSync("npx", ["next", "build"], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+}
+
+const met = (ok: boolean): Row["met"] => (ok ? "yes" : "no");
+
+async function main() {
+  ensureBuild();
+  const rows: Row[] = [];
+  const rates: Record<string, number> = {};
+
+  // --- Throughput: the same 20,000 no-op tasks, 32 workers, five ways.
+  log(`graphile-worker defaults: ${TASKS} jobs, concurrency ${WORKERS}`);
+  rates.graphileDefault = await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: false });
+  log(`graphile-worker high-throughput (localQueue.size 500, completeJobBatchDelay 0)`);
+  rates.graphileFast = await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: true });
+  log(`pg-boss: ${WORKERS} workers, batchSize 100`);
+  rates.pgBoss = await pgBossThroughput((await freshDatabase("empty")).url, { jobs: TASKS, workers: WORKERS, batchSize: 100 });
+
+  log(`Switchyard engine in-process: ${WORKERS} agents pulling 500, batched completion`);
+  await useSwitchyardDb((await freshDatabase("switchyard")).url);
+  rates.engine = await engineThroughput({ tasks: TASKS, workers: WORKERS, max: 500, mode: "batch" });
+  const before = Math.min(2_000, TASKS);
+  log(`Switchyard engine in-process, one transaction per completion (the path before batching): ${before} tasks`);
+  await useSwitchyardDb((await freshDatabase("switchyard")).url);
+  rates.enginePerTask = await engineThroughput({ tasks: before, workers: WORKERS, max: Math.ceil(before / WORKERS), mode: "single" });
+
+  log(`Switchyard over HTTP: a real server process, ${WORKERS} agent clients (assign max 250 + complete-batch)`);
+  const httpDb = (await freshDatabase("switchyard")).url;
+  await useSwitchyardDb(httpDb);
+  const server = await benchServer(httpDb, PORT);
+  let push: number[] | undefined;
+  try {
+    rates.http = await httpThroughput(server, { tasks: TASKS, workers: WORKERS, max: 250 });
+    log("live push latency: 200 commits → socket.io client");
+    push = await pushLatency(server, 200);
+  } finally {
+    await server.stop();
+  }
+
+  const g = rates.graphileDefault!, gf = rates.graphileFast!;
+  rows.push({ figure: "graphile-worker 0.17, defaults (32 workers)", value: fmt.rate(g), target: "reference", met: "—" });
+  rows.push({ figure: "graphile-worker, localQueue 500 + completeJobBatchDelay 0", value: fmt.rate(gf), target: "reference", met: "—" });
+  rows.push({ figure: "pg-boss 10, 32 workers × batchSize 100", value: fmt.rate(rates.pgBoss!), target: "reference", met: "—" });
+  rows.push({ figure: "Switchyard engine in-process (pull 500, completeTasks)", value: fmt.rate(rates.engine!), target: "≥ 1.0× graphile high-throughput", met: met(rates.engine! >= gf) });
+  rows.push({ figure: "  ratio engine / graphile high-throughput", value: fmt.ratio(rates.engine! / gf), target: "≥ 1.00×", met: met(rates.engine! >= gf) });
+  rows.push({ figure: "  ratio engine / graphile defaults", value: fmt.ratio(rates.engine! / g), target: "—", met: "—" });
+  rows.push({ figure: "  ratio engine / pg-boss", value: fmt.ratio(rates.engine! / rates.pgBoss!), target: "—", met: "—" });
+  rows.push({ figure: `Switchyard engine, completeTask per task (before; ${before} tasks)`, value: fmt.rate(rates.enginePerTask!), target: "—", met: "—" });
+  rows.push({ figure: "Switchyard HTTP, real server, 32 agents (assign 250 + complete-batch)", value: fmt.rate(rates.http!), target: "≥ 0.5× graphile defaults", met: met(rates.http! >= 0.5 * g) });
+  rows.push({ figure: "  ratio HTTP / graphile defaults", value: fmt.ratio(rates.http! / g), target: "≥ 0.50×", met: met(rates.http! >= 0.5 * g) });
+  rows.push({ figure: "  ratio HTTP / graphile high-throughput", value: fmt.ratio(rates.http! / gf), target: "—", met: "—" });
+
+  // --- The layered DAG.
+  log("layered DAG: 100 wide × 100 deep, 32 agents");
+  await useSwitchyardDb((await freshDatabase("switchyard")).url);
+  const dag = await dagRun({ width: 100, depth: 100, workers: WORKERS, max: 8 });
+  rows.push({ figure: "DAG 100×100 (10,000 tasks), 32 agents: makespan", value: fmt.ms(dag.makespanMs), target: "—", met: "—" });
+  const p99 = percentile(dag.release, 99);
+  rows.push({ figure: "  dependency release, report → child assignable p50", value: fmt.ms(percentile(dag.release, 50)), target: "—", met: "—" });
+  rows.push({ figure: "  dependency release, report → child assignable p99", value: fmt.ms(p99), target: "< 10 ms", met: met(p99 < 10) });
+  rows.push({ figure: "  child assignable → held by an agent p50 / p99", value: `${fmt.ms(percentile(dag.pickup, 50))} / ${fmt.ms(percentile(dag.pickup, 99))}`, target: "—", met: "—" });
+
+  // --- A 10,000-task explicit plan.
+  log("decompose + persist a 10,000-task plan (median of 3)");
+  await useSwitchyardDb((await freshDatabase("switchyard")).url);
+  const planTimes = [await planPersist(100, 100), await planPersist(100, 100), await planPersist(100, 100)];
+  const planMs = percentile(planTimes, 50);
+  rows.push({ figure: "decompose + persist 10,000-task plan (19,800 edges), in-process", value: fmt.ms(planMs), target: "< 1 s", met: met(planMs < 1000) });
+
+  // --- The tensor.
+  log("tensor: 5,000 tasks × 200 agents");
+  const tensorDb = (await freshDatabase("switchyard")).url;
+  await useSwitchyardDb(tensorDb);
+  await tensorSetup(5_000, 200);
+  const buildMs = await tensorBuild(3);
+  const tensorServer = await benchServer(tensorDb, PORT + 1);
+  let served;
+  try {
+    served = await tensorServe(tensorServer, 3);
+  } finally {
+    await tensorServer.stop();
+  }
+  rows.push({ figure: "tensor 5,000×200: load + build in-process", value: fmt.ms(buildMs), target: "—", met: "—" });
+  for (const format of ["binary", "sparse", "dense"] as const) {
+    const s = served[format];
+    rows.push({
+      figure: `  GET tensor ${format} (build + serve)`,
+      value: `${fmt.ms(s.ms)}, ${fmt.bytes(s.bytes)}`,
+      target: format === "binary" ? "< 300 ms" : "—",
+      met: format === "binary" ? met(s.ms < 300) : "—",
+    });
+  }
+
+  // --- Live push.
+  if (push) {
+    const p95 = percentile(push, 95);
+    rows.push({ figure: "live push, commit → socket.io client p50 / p95", value: `${fmt.ms(percentile(push, 50))} / ${fmt.ms(p95)}`, target: "p95 < 50 ms", met: met(p95 < 50) });
+  } else {
+    rows.push({ figure: "live push, commit → socket.io client p50 / p95", value: "n/a (relay not landed)", target: "p95 < 50 ms", met: "—" });
+  }
+
+  // --- Memory.
+  log("server memory: 500 agents, 10,000 tasks");
+  const memDb = (await freshDatabase("switchyard")).url;
+  const memServer = await benchServer(memDb, PORT + 2);
+  try {
+    const mem = await serverMemory(memServer);
+    rows.push({ figure: "decompose 10,000-task plan over HTTP", value: fmt.ms(mem.decomposeMs), target: "—", met: "—" });
+    rows.push({ figure: "peak server RSS, 500 agents + 10,000 tasks", value: fmt.bytes(mem.peakBytes), target: "—", met: "—" });
+  } finally {
+    await memServer.stop();
+  }
+
+  console.log(`\nSwitchyard bench (${TASKS.toLocaleString("en-US")} tasks, ${WORKERS} workers, PostgreSQL on this machine, ${Math.round((Date.now() - started) / 1000)} s)\n`);
+  printTable(rows);
+}
+
+try {
+  await main();
+} finally {
+  await disconnectDb().catch(() => undefined);
+  await dropAll();
+}
+process.exit(0);

@@ -1,0 +1,95 @@
+// Shared helpers of the benchmark: throwaway databases, timing, percentiles, the table.
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { createDatabase, databaseUrl, dropDatabase, randomDatabaseName } from "@/lib/testing/database";
+import { disconnectDb } from "@/lib/db";
+import { resetEnv } from "@/lib/env";
+
+export const now = () => performance.now();
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const created: string[] = [];
+let template: string | undefined;
+
+/** An empty database (for the other queues) or a migrated Switchyard one. */
+export async function freshDatabase(kind: "empty" | "switchyard"): Promise<{ name: string; url: string }> {
+  if (kind === "switchyard" && !template) {
+    template = randomDatabaseName("sy_bench_tpl");
+    await createDatabase(template);
+    created.push(template);
+    await migrateDatabase(databaseUrl(template));
+  }
+  const name = randomDatabaseName("sy_bench");
+  await createDatabase(name, kind === "switchyard" ? template : undefined);
+  created.push(name);
+  return { name, url: databaseUrl(name) };
+}
+
+export async function dropAll(): Promise<void> {
+  for (const name of created.reverse()) await dropDatabase(name).catch(() => undefined);
+  created.length = 0;
+}
+
+/** Points this process's Switchyard client (lib/db) at `url`. */
+export async function useSwitchyardDb(url: string, poolSize = 16): Promise<void> {
+  await disconnectDb();
+  process.env.DATABASE_URL = url;
+  process.env.DB_POOL_SIZE = String(poolSize);
+  resetEnv();
+}
+
+export async function withPg<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Polls `check` until it is true; returns the time (performance.now) it first was. */
+export async function until(check: () => Promise<boolean>, intervalMs = 10, timeoutMs = 300_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return now();
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await sleep(intervalMs);
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  met: "yes" | "no" | "—";
+}
+
+export function printTable(rows: Row[]): void {
+  const headers = ["figure", "value", "target", "met?"];
+  const cells = rows.map((r) => [r.figure, r.value, r.target, r.met]);
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => `| ${c.map((s, i) => s.padEnd(widths[i]!)).join(" | ")} |`;
+  console.log(line(headers));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const c of cells) console.log(line(c));
+}
+
+export const fmt = {
+  rate: (n: number) => `${Math.round(n).toLocaleString("en-US")} tasks/s`,
+  ms: (n: number) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(2) : n.toFixed(0)} ms` : "n/a"),
+  bytes: (n: number) => (n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`),
+  ratio: (n: number) => `${n.toFixed(2)}×`,
+};
+
+export function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
