@@ -163,8 +163,8 @@ export class SwitchyardClient {
     return (await this.send(`/api/goals/${encodeURIComponent(id)}/plan.md`, { auth: "operator" })).text();
   }
 
-  cancelGoal(id: string, body: { reason?: string } = {}): Promise<unknown> {
-    return this.json(`/api/goals/${encodeURIComponent(id)}/cancel`, { body, auth: "operator" });
+  cancelGoal(id: string): Promise<T.CancelGoalResponse> {
+    return this.json(`/api/goals/${encodeURIComponent(id)}/cancel`, { method: "POST", auth: "operator" });
   }
 
   // ── Tasks (operator) ─────────────────────────────────────────────────────────
@@ -172,16 +172,19 @@ export class SwitchyardClient {
     return this.json(`/api/tasks/${encodeURIComponent(id)}`, { auth: "operator" });
   }
 
-  retryTask(id: string, body: Record<string, unknown> = {}): Promise<unknown> {
-    return this.json(`/api/tasks/${encodeURIComponent(id)}/retry`, { body, auth: "operator" });
+  /** A failed, cancelled or skipped task runs again. */
+  retryTask(id: string): Promise<T.RetryTaskResponse> {
+    return this.json(`/api/tasks/${encodeURIComponent(id)}/retry`, { method: "POST", auth: "operator" });
   }
 
-  reassignTask(id: string, body: { agent_id: string } & Record<string, unknown>): Promise<unknown> {
+  /** A pending, retrying or running task goes to the chosen live, capable agent. */
+  reassignTask(id: string, body: { agent_id: string }): Promise<T.ReassignTaskResponse> {
     return this.json(`/api/tasks/${encodeURIComponent(id)}/reassign`, { body, auth: "operator" });
   }
 
-  cancelTask(id: string, body: Record<string, unknown> = {}): Promise<unknown> {
-    return this.json(`/api/tasks/${encodeURIComponent(id)}/cancel`, { body, auth: "operator" });
+  /** An open task is cancelled and everything downstream of it skipped. */
+  cancelTask(id: string): Promise<T.CancelTaskResponse> {
+    return this.json(`/api/tasks/${encodeURIComponent(id)}/cancel`, { method: "POST", auth: "operator" });
   }
 
   // ── Reads ────────────────────────────────────────────────────────────────────

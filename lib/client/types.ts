@@ -240,17 +240,18 @@ export interface WorkflowResult {
 
 export interface ApiEvent {
   seq: number;
+  /** e.g. goal.created, task.assigned, task.completed, task.failed, task.requeued, agent.offline */
   type: string;
+  goal_id: string | null;
+  subtask_id: string | null;
+  agent_id: string | null;
   actor: string;
-  goal_id?: string | null;
-  subtask_id?: string | null;
-  agent_id?: string | null;
-  data?: unknown;
-  created_at?: Timestamp;
-  [key: string]: unknown;
+  data: Record<string, unknown>;
+  created_at: Timestamp;
 }
 
 export interface EventsQuery {
+  /** Events after this seq (default 0). */
   after?: number;
   goal_id?: string;
   limit?: number;
@@ -258,7 +259,29 @@ export interface EventsQuery {
 
 export interface EventsResponse {
   events: ApiEvent[];
-  [key: string]: unknown;
+  /** Pass as `after` next time. */
+  last_seq: number;
+}
+
+export interface CancelGoalResponse {
+  goal: GoalDetail;
+}
+
+export interface RetryTaskResponse {
+  subtask: SubtaskDetail;
+  /** Dependents that were skipped and wait again. */
+  unskipped: string[];
+}
+
+export interface CancelTaskResponse {
+  subtask: SubtaskDetail;
+  skipped: string[];
+}
+
+export interface ReassignTaskResponse {
+  subtask: SubtaskDetail;
+  assignment: Assignment;
+  superseded_attempt: number | null;
 }
 
 export interface ErrorBody {
