@@ -12,6 +12,7 @@ import { createAdapter } from "@socket.io/postgres-adapter";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { isOperatorHandshake } from "@/lib/auth/operator";
+import { recordEventFanout } from "@/lib/metrics";
 import { readAllEvents, type LogEvent } from "@/lib/events/read";
 import { startRelay, type Relay } from "@/lib/events/relay";
 import {
@@ -125,7 +126,16 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
       deliveredSeq = event.seq;
       // One emit to both rooms: a socket in both gets the event once.
       io.local.to(event.goal_id ? [ALL_ROOM, goalRoom(event.goal_id)] : ALL_ROOM).emit("event", event);
+      recordEventFanout(deliveries(event));
     }
+  };
+  /** How many of this instance's sockets an event reaches (for the fan-out metric). */
+  const deliveries = (event: LogEvent): number => {
+    const rooms = io.of("/").adapter.rooms;
+    const all = rooms.get(ALL_ROOM);
+    let n = all?.size ?? 0;
+    if (event.goal_id) for (const id of rooms.get(goalRoom(event.goal_id)) ?? []) if (!all?.has(id)) n++;
+    return n;
   };
   // The other instances get the relay's batches through the adapter (NOTIFY), in order:
   // the adapter's pool has one connection for queries (the other LISTENs), so publishes
