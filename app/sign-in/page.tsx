@@ -12,7 +12,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const error = typeof params.error === "string" ? messages[params.error] : undefined;
   const next = typeof params.next === "string" && params.next.startsWith("/") && !params.next.startsWith("//") ? params.next : "/";
   return (
-    <main className="flex min-h-screen items-center justify-center p-8">
+    <div className="flex items-center justify-center py-16">
       <form method="post" action="/api/session" className="w-full max-w-sm space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h1 className="text-xl font-semibold">Sign in to Switchyard</h1>
         <p className="text-sm text-slate-600">This Switchyard requires the operator token (SWITCHYARD_OPERATOR_TOKEN).</p>
@@ -32,6 +32,6 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           Sign in
         </button>
       </form>
-    </main>
+    </div>
   );
 }
