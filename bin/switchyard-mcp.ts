@@ -11,11 +11,12 @@ const config = z
     SWITCHYARD_URL: z.url().default("http://localhost:3000"),
     SWITCHYARD_OPERATOR_TOKEN: z.string().optional(),
     SWITCHYARD_AGENT_TOKEN: z.string().optional(),
+    SWITCHYARD_REGISTRATION_TOKEN: z.string().optional(),
     SWITCHYARD_HEARTBEAT_MS: z.coerce.number().int().min(0).default(10_000),
   })
   .parse(process.env);
 
-const client = new SwitchyardClient({ baseUrl: config.SWITCHYARD_URL, operatorToken: config.SWITCHYARD_OPERATOR_TOKEN, agentToken: config.SWITCHYARD_AGENT_TOKEN });
+const client = new SwitchyardClient({ baseUrl: config.SWITCHYARD_URL, operatorToken: config.SWITCHYARD_OPERATOR_TOKEN, agentToken: config.SWITCHYARD_AGENT_TOKEN, registrationToken: config.SWITCHYARD_REGISTRATION_TOKEN || undefined });
 const { server, close } = createSwitchyardMcpServer({ client, autoHeartbeatMs: config.SWITCHYARD_HEARTBEAT_MS });
 await server.connect(new StdioServerTransport());
 console.error(`[switchyard-mcp] serving on stdio for ${config.SWITCHYARD_URL}`);
