@@ -185,6 +185,11 @@ describe("POST /api/tasks/:id/reassign", () => {
     ]);
     expect(await agentRunning(oldAgent.agent_id)).toBe(0);
     expect(await agentRunning(newAgent.agent_id)).toBe(1);
+    // The new agent is handed the attempt by its next assign call, once.
+    const handed = await pull(newAgent);
+    expect(handed).toEqual([expect.objectContaining({ subtask_uuid: ids.A, attempt: 2 })]);
+    expect(await pull(newAgent)).toEqual([]);
+    expect(await pull(oldAgent)).toEqual([]);
 
     const late = await complete(oldAgent, ids.A!, "stale result", 1);
     expect(late.status).toBe(409);
@@ -221,7 +226,27 @@ describe("POST /api/tasks/:id/reassign", () => {
     expect(res.body.subtask).toMatchObject({ status: "running", agent_id: busy.agent_id, attempt: 1 });
     expect(res.body.superseded_attempt).toBeNull();
     expect(await agentRunning(busy.agent_id)).toBe(2);
-    expect(await pull(busy)).toEqual([]); // over capacity: pulls nothing more
+    // Its next pull hands it B and nothing new (it is over capacity).
+    expect((await pull(busy)).map((x) => x.key)).toEqual(["B"]);
+    expect(await pull(busy)).toEqual([]);
+  });
+
+  it("hands a reassigned task over with fresh work up to the agent's free capacity", async () => {
+    const first = await registerAgent(["x"], 1);
+    const second = await registerAgent(["x"], 3);
+    const { ids } = await createGoal([
+      { key: "A", name: "a", required_skills: ["x"], priority: "CRITICAL" },
+      { key: "B", name: "b", required_skills: ["x"] },
+      { key: "C", name: "c", required_skills: ["x"] },
+      { key: "D", name: "d", required_skills: ["x"] },
+    ]);
+    expect((await pull(first)).map((x) => x.key)).toEqual(["A"]);
+    expect((await reassign(ids.A!, second.agent_id)).status).toBe(200);
+    const got = await pull(second);
+    expect(got[0]!.key).toBe("A"); // handed over first, then two fresh ones (of B, C, D)
+    expect(got).toHaveLength(3);
+    expect(got[0]!.attempt).toBe(2);
+    expect(await agentRunning(second.agent_id)).toBe(3);
   });
 
   it("answers 409 naming why: missing skills, offline agent, waiting or finished task, same agent; 404 for an unknown agent", async () => {

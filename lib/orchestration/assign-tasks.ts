@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
+import { takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
 import { recordAssignments } from "@/lib/metrics";
 
 export interface Assignment {
@@ -112,9 +113,11 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
     if (!agent || agent.removed) throw notFound("agent", options.agentId, "agent_id");
     await tx.$executeRaw`UPDATE agents SET last_heartbeat_at = ${now}, offline = false WHERE id = ${options.agentId}::uuid`;
     if (agent.offline) emit({ type: "agent.online", actor: `agent:${options.agentId}`, agentId: options.agentId });
+    // Work the operator reassigned to this agent comes first (it already counts as running).
+    const handedOver = await takeUndeliveredAttempts(tx, options.agentId, now);
     const free = agent.capacity - agent.running;
-    const limit = Math.min(options.max ?? free, free);
-    if (limit <= 0) return [];
+    const limit = Math.min(options.max === undefined ? free : options.max - handedOver.length, free);
+    if (limit <= 0) return handedOver;
     const picked = await tx.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM subtasks
       WHERE (status = 'pending' OR (status = 'retrying' AND next_attempt_at <= ${now}))
@@ -122,7 +125,8 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
       ORDER BY priority, critical_path_s DESC, ready_at, id
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED`;
-    return startAttempts(tx, emit, picked.map((p) => ({ taskId: p.id, agentId: options.agentId })), now, `agent:${options.agentId}`);
+    const fresh = await startAttempts(tx, emit, picked.map((p) => ({ taskId: p.id, agentId: options.agentId })), now, `agent:${options.agentId}`);
+    return handedOver.length > 0 ? [...handedOver, ...fresh] : fresh;
   });
   recordAssignments("pull", assignments.length, (performance.now() - started) / 1000);
   return assignments;

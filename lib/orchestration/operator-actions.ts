@@ -152,7 +152,8 @@ export interface ReassignResult {
  * have every skill the task needs. A running task's attempt is superseded (its agent
  * loses the slot; its late report gets 409 stale_attempt). The operator's choice wins
  * over capacity: the chosen agent may end up running more than its capacity, and simply
- * pulls no new work until it is back under it.
+ * pulls no new work until it is back under it. The agent is handed the new attempt by
+ * its next assign call.
  */
 export async function reassignTask(options: { subtaskId: string; agentId: string; actor: string; now?: Date }): Promise<ReassignResult> {
   const now = options.now ?? new Date();
@@ -179,6 +180,8 @@ export async function reassignTask(options: { subtaskId: string; agentId: string
       emit({ type: "task.superseded", actor, goalId: task.goal_id, subtaskId: task.id, agentId: previousAgent, data: { attempt: supersededAttempt, to_agent: agent.id } });
     }
     const [assignment] = await startAttempts(tx, emit, [{ taskId: task.id, agentId: agent.id }], now, actor);
+    // The agent learns of it on its next assign call (lib/orchestration/deliver-reassigned.ts).
+    await tx.$executeRaw`UPDATE attempts SET delivered_at = NULL WHERE subtask_id = ${task.id}::uuid AND number = ${assignment!.attempt}`;
     emit({
       type: "task.reassigned",
       actor,
