@@ -78,7 +78,8 @@ export async function planPersist(width: number, depth: number): Promise<number>
 
 /**
  * The layered DAG run by `workers` agents pulling up to `max` each and completing in
- * batches. Idle agents wait for the next commit (the in-process bus the relay also uses).
+ * batches. An idle agent waits until released work is announced (as a task.ready push
+ * would tell it): each release wakes as many idle agents as it has batches of work.
  * Release latency: a parent's completion report → its transaction committed with the
  * child ready (release happens in the completing transaction).
  * Pickup latency: that commit → an agent holds the child.
@@ -92,6 +93,23 @@ export async function dagRun(options: { width: number; depth: number; workers: n
   const release: number[] = [];
   const pickup: number[] = [];
   let done = 0;
+  const idle: Array<() => void> = [];
+  const wake = (n: number) => {
+    for (let k = 0; k < n && idle.length > 0; k++) idle.shift()!();
+  };
+  const waitForWork = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        const at = idle.indexOf(wakeUp);
+        if (at >= 0) idle.splice(at, 1);
+        resolve();
+      }, 50);
+      function wakeUp() {
+        clearTimeout(timer);
+        resolve();
+      }
+      idle.push(wakeUp);
+    });
   const start = now();
   await Promise.all(
     agents.map(async (agent) => {
@@ -99,7 +117,7 @@ export async function dagRun(options: { width: number; depth: number; workers: n
         const batch = await pullTasks({ agentId: agent.id, max: options.max });
         const pulledAt = now();
         if (batch.length === 0) {
-          await waitForCommit();
+          await waitForWork();
           continue;
         }
         for (const a of batch) {
@@ -109,14 +127,18 @@ export async function dagRun(options: { width: number; depth: number; workers: n
         const reported = now();
         const outcomes = await completeTasks(batch.map((a) => ({ subtaskId: a.subtaskId, agentId: agent.id, attempt: a.attempt, result: "" })));
         const committed = now();
+        let released = 0;
         for (const o of outcomes) {
           if (!o.ok) throw o.error;
           for (const child of o.released) {
             readyAt.set(child, committed);
             release.push(committed - reported);
+            released++;
           }
         }
         done += batch.length;
+        if (done >= total) wake(idle.length);
+        else if (released > 0) wake(Math.ceil(released / options.max));
       }
     }),
   );

@@ -2,10 +2,21 @@
 // agents (registered ones plus any that still hold one of the tasks).
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { buildTensor, type SparseTensor } from "@/lib/orchestration/tensor";
+import { buildDenseTensor, buildTensor, type DenseTensor, type SparseTensor, type TensorAgent, type TensorTask } from "@/lib/orchestration/tensor";
 import { notFound } from "@/lib/errors";
 
 export async function loadTensor(options: { goalId?: string; now?: Date }): Promise<SparseTensor> {
+  const { tasks, agents } = await loadTensorInputs(options);
+  return buildTensor(tasks, agents);
+}
+
+/** The same tensor as a Float32Array (for format=binary): no sparse entries in between. */
+export async function loadDenseTensor(options: { goalId?: string; now?: Date }): Promise<DenseTensor> {
+  const { tasks, agents } = await loadTensorInputs(options);
+  return buildDenseTensor(tasks, agents);
+}
+
+async function loadTensorInputs(options: { goalId?: string; now?: Date }): Promise<{ tasks: TensorTask[]; agents: TensorAgent[] }> {
   const now = options.now ?? new Date();
   if (options.goalId) {
     const goal = await db().goal.findUnique({ where: { id: options.goalId }, select: { id: true } });
@@ -20,8 +31,8 @@ export async function loadTensor(options: { goalId?: string; now?: Date }): Prom
     SELECT id, skills, capacity, running, offline, removed, last_heartbeat_at FROM agents
     WHERE NOT removed OR id = ANY(${holders}::uuid[]) ORDER BY registered_at, id`;
   const cutoff = now.getTime() - env().HEARTBEAT_TIMEOUT_S * 1000;
-  return buildTensor(
-    tasks.map((t) => ({ id: t.id, status: t.status, priority: t.priority, agentId: t.agent_id, requiredSkills: t.required_skills })),
-    agents.map((a) => ({ id: a.id, skills: a.skills, capacity: a.capacity, running: a.running, live: !a.removed && !a.offline && a.last_heartbeat_at.getTime() >= cutoff })),
-  );
+  return {
+    tasks: tasks.map((t) => ({ id: t.id, status: t.status, priority: t.priority, agentId: t.agent_id, requiredSkills: t.required_skills })),
+    agents: agents.map((a) => ({ id: a.id, skills: a.skills, capacity: a.capacity, running: a.running, live: !a.removed && !a.offline && a.last_heartbeat_at.getTime() >= cutoff })),
+  };
 }
