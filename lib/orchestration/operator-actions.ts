@@ -188,7 +188,7 @@ export async function reassignTask(options: { subtaskId: string; agentId: string
       goalId: task.goal_id,
       subtaskId: task.id,
       agentId: agent.id,
-      data: { from_agent: previousAgent, to_agent: agent.id, previous_status: task.status, attempt: assignment!.attempt, superseded_attempt: supersededAttempt },
+      data: { status: "running", from_agent: previousAgent, to_agent: agent.id, previous_status: task.status, attempt: assignment!.attempt, superseded_attempt: supersededAttempt },
     });
     return { assignment: assignment!, supersededAttempt };
   });
