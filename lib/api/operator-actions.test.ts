@@ -358,6 +358,32 @@ describe("POST /api/goals/:id/cancel", () => {
     expect(events.at(-1)!.type).toBe("goal.finished");
   });
 
+  it("cancelling while agents pull and complete concurrently leaves a consistent goal and free agents", async () => {
+    const agents = await Promise.all([1, 2, 3, 4].map(() => registerAgent(["x"], 2)));
+    const { goalId } = await createGoal(Array.from({ length: 40 }, (_, i) => ({ key: `T${i}`, name: `t${i}`, required_skills: ["x"] })));
+    let stop = false;
+    const workers = agents.map(async (agent) => {
+      while (!stop) {
+        const got = await pull(agent);
+        for (const a of got) {
+          const res = await complete(agent, a.subtask_uuid, "ok");
+          expect([200, 409]).toContain(res.status); // 409: cancelled under it
+        }
+        if (got.length === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const res = await cancelGoal(goalId);
+    stop = true;
+    await Promise.all(workers);
+    expect([200, 409]).toContain(res.status); // 409 only if the agents finished everything first
+    const goal = await getGoal(goalId);
+    const statuses = new Set(goal.subtasks.map((t: Task) => t.status));
+    for (const st of statuses) expect(["completed", "cancelled"]).toContain(st);
+    expect(goal.status).toBe(res.status === 200 ? "cancelled" : "complete");
+    for (const agent of agents) expect(await agentRunning(agent.agent_id)).toBe(0);
+  });
+
   it("answers 409 for a goal that already finished", async () => {
     const agent = await registerAgent(["x"]);
     const { goalId, ids } = await createGoal([{ key: "A", name: "a", required_skills: ["x"] }]);

@@ -230,13 +230,16 @@ export async function cancelGoal(options: { goalId: string; actor: string; now?:
   const now = options.now ?? new Date();
   const { actor, goalId } = options;
   const outcome = await withEvents(async (tx, emit) => {
-    const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
-    const goal = goals[0];
-    if (!goal) throw notFound("goal", goalId, "id");
-    if (FINISHED_GOAL.includes(goal.status)) throw conflict(`goal is already ${goal.status}`);
+    const before = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid`;
+    if (!before[0]) throw notFound("goal", goalId, "id");
+    if (FINISHED_GOAL.includes(before[0].status)) throw conflict(`goal is already ${before[0].status}`);
+    // Tasks first, then the goal: the order assignment takes them in, so the two cannot deadlock.
     const open = await tx.$queryRaw<Array<{ id: string; status: string; attempt: number; agent_id: string | null }>>`
       SELECT id, status, attempt, agent_id FROM subtasks
       WHERE goal_id = ${goalId}::uuid AND status = ANY(${OPEN}::text[]) ORDER BY id FOR UPDATE`;
+    const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
+    const goal = goals[0]!;
+    if (FINISHED_GOAL.includes(goal.status)) throw conflict(`goal is already ${goal.status}`);
     const running = open.filter((t) => t.status === "running" && t.agent_id);
     if (running.length > 0) {
       await tx.$executeRaw`
