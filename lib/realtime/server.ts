@@ -50,6 +50,17 @@ export function chunkBySize(events: LogEvent[], maxBytes: number): LogEvent[][] 
   return chunks;
 }
 
+/**
+ * An event small enough for one NOTIFY. (Larger ones would go through the adapter's
+ * attachment table, whose extra round trip could reorder them.) Events are small; a
+ * huge one crosses instances with its data trimmed (clients refetch what it touched).
+ */
+export function fitForNotify(event: LogEvent): LogEvent {
+  if (Buffer.byteLength(JSON.stringify(event)) <= 6000) return event;
+  const status = typeof event.data.status === "string" ? { status: event.data.status } : {};
+  return { ...event, data: { ...status, truncated: true } };
+}
+
 export interface Realtime {
   io: IoServer;
   relay: Relay;
@@ -143,7 +154,7 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
   io.on(RELAY_BATCH, (events: LogEvent[]) => deliverLocally(events));
   const broadcast = (events: LogEvent[]) => {
     deliverLocally(events);
-    if (adapterPool) for (const chunk of chunkBySize(events, 6000)) io.serverSideEmit(RELAY_BATCH, chunk);
+    if (adapterPool) for (const chunk of chunkBySize(events.map(fitForNotify), 6000)) io.serverSideEmit(RELAY_BATCH, chunk);
   };
   const relay = startRelay({ databaseUrl: options.embedded ? null : databaseUrl, broadcast });
 
