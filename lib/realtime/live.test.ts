@@ -262,6 +262,19 @@ describe("two instances on one database", () => {
     const common = onA.received.filter((e) => e.seq >= seqsB[0]!).map((e) => e.seq);
     expect(seqsB.filter((s) => s <= common.at(-1)!)).toEqual(common);
     expect(goalId).toBeDefined();
+
+    // Commit → a client on the instance that does not relay (two NOTIFY hops). Printed only.
+    const latencies: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const marker = `cross-${i}`;
+      await withEvents(async (_tx, emit) => emit({ type: "test.ping", actor: "system", data: { marker } }));
+      const committed = performance.now();
+      await onB.waitFor((es) => es.some((e) => e.data.marker === marker), marker);
+      latencies.push(onB.arrivedAt.get(onB.received.find((e) => e.data.marker === marker)!.seq)! - committed);
+    }
+    console.log(
+      `[live] push latency, commit → socket on the other instance (n=${latencies.length}): p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
+    );
   });
 
   it("when the relay leader dies, the other instance takes over and its clients keep receiving", async () => {
