@@ -47,9 +47,13 @@ async function main() {
     stopping = true;
     console.log(`[switchyard] ${signal}: shutting down`);
     stopSweeper();
-    await realtime.close();
+    // Stop accepting first, then end every open connection: agents polling over keep-alive
+    // reuse theirs more often than the keep-alive timeout, so waiting for them to go idle
+    // (which socket.io's close does) could wait forever.
+    const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeAllConnections?.();
-    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    await realtime.close();
+    await httpClosed;
     await disconnectDb();
     await embedded?.stop();
     process.exit(0);
