@@ -219,6 +219,24 @@ describe("switchyard-agent", () => {
     await waitFor(() => processGone(sleeper), { timeoutMs: 5000, what: `process ${sleeper} to be killed` });
   });
 
+  it("keeps its identity in --token-file across restarts, and registers again when the server forgets it", async () => {
+    const tokenFile = path.join(scratch, "agent.token");
+    const first = worker("keeper", "e2e_token", "echo kept", ["--token-file", tokenFile]);
+    await waitFor(() => existsSync(tokenFile) && first.output().includes("registered as agent"), { what: "the token file" });
+    const token = readFileSync(tokenFile, "utf8").trim();
+    const agentId = token.split(".")[0]!;
+    expect(await first.signal("SIGKILL")).toBeNull();
+
+    const second = worker("keeper", "e2e_token", "echo kept", ["--token-file", tokenFile]);
+    await waitFor(() => second.output().includes(`acting as agent ${agentId}`), { what: "the restart to reuse the token" });
+    // Someone unregisters the agent behind its back: the worker notices and registers anew.
+    await new SwitchyardClient({ baseUrl: server.url, agentToken: token }).unregister();
+    await waitFor(() => second.output().includes("registering again"), { what: "re-registration" });
+    await waitFor(() => readFileSync(tokenFile, "utf8").trim() !== token, { what: "the new token to be saved" });
+    const created = await client.decompose({ goal: "still served", plan: { tasks: [{ key: "T-01", name: "One", required_skills: ["e2e_token"] }] } });
+    expect((await goalFinished(created.goal_id!)).status).toBe("complete");
+  });
+
   it("on SIGTERM stops pulling, releases what it cannot finish within the grace period, unregisters and exits 0", async () => {
     const created = await client.decompose({ goal: "interrupted", plan: { tasks: [{ key: "T-01", name: "Long", required_skills: ["e2e_term"], timeout_s: 120 }] } });
     const taskId = (await client.goal(created.goal_id!)).subtasks[0]!.uuid;
