@@ -249,6 +249,19 @@ describe("POST /api/tasks/:id/reassign", () => {
     expect(await agentRunning(second.agent_id)).toBe(3);
   });
 
+  it("work the operator assigns across all agents reaches each agent on its next pull", async () => {
+    const one = await registerAgent(["x"], 2);
+    const two = await registerAgent(["x"], 2);
+    await createGoal([1, 2, 3].map((n) => ({ key: `T${n}`, name: `t${n}`, required_skills: ["x"] })));
+    const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { body: {} });
+    expect(res.status).toBe(200);
+    const byAgent = (id: string) => res.body.assignments.filter((x: { agent_id: string }) => x.agent_id === id).map((x: { subtask_uuid: string }) => x.subtask_uuid).sort();
+    expect(byAgent(one.agent_id).length + byAgent(two.agent_id).length).toBe(3);
+    expect((await pull(one)).map((x) => x.subtask_uuid).sort()).toEqual(byAgent(one.agent_id));
+    expect((await pull(two)).map((x) => x.subtask_uuid).sort()).toEqual(byAgent(two.agent_id));
+    expect(await pull(one)).toEqual([]);
+  });
+
   it("answers 409 naming why: missing skills, offline agent, waiting or finished task, same agent; 404 for an unknown agent", async () => {
     const worker = await registerAgent(["x"], 2, "worker");
     const painter = await registerAgent(["paint"], 1, "painter");

@@ -44,7 +44,9 @@ interface AssignedRow {
 /** Starts an attempt for each (task, agent) pair: the tasks must be locked by the caller. */
 export async function startAttempts(tx: Tx, emit: Emit, pairs: Array<{ taskId: string; agentId: string }>, now: Date, actor: string): Promise<Assignment[]> {
   if (pairs.length === 0) return [];
-  const rows = await tx.$queryRaw<AssignedRow[]>`
+  // One statement: the tasks, their attempts, the agents' running counts, the goals that
+  // start now, and what the agent needs of each goal.
+  const rows = await tx.$queryRaw<Array<AssignedRow & { goal: string; context: string | null; goal_started: boolean; has_deps: boolean }>>`
     WITH pairs AS (SELECT * FROM unnest(${pairs.map((p) => p.taskId)}::uuid[], ${pairs.map((p) => p.agentId)}::uuid[]) AS p(task_id, agent_id)),
     upd AS (
       UPDATE subtasks s SET status = 'running', agent_id = p.agent_id, attempt = s.attempt + 1, started_at = ${now},
@@ -54,23 +56,28 @@ export async function startAttempts(tx: Tx, emit: Emit, pairs: Array<{ taskId: s
     ), ins AS (
       INSERT INTO attempts (id, subtask_id, number, agent_id, outcome, started_at)
       SELECT gen_random_uuid(), id, attempt, agent_id, 'running', ${now} FROM upd
+    ), counted AS (
+      UPDATE agents a SET running = a.running + c.n
+      FROM (SELECT agent_id, count(*)::int AS n FROM upd GROUP BY agent_id) c
+      WHERE a.id = c.agent_id
+    ), started AS (
+      UPDATE goals SET status = 'running', started_at = ${now} WHERE id IN (SELECT goal_id FROM upd) AND status = 'pending' RETURNING id
     )
-    SELECT * FROM upd`;
-  await tx.$executeRaw`
-    UPDATE agents a SET running = a.running + c.n
-    FROM (SELECT agent_id, count(*)::int AS n FROM unnest(${pairs.map((p) => p.agentId)}::uuid[]) AS agent_id GROUP BY agent_id) c
-    WHERE a.id = c.agent_id`;
-  const goalIds = [...new Set(rows.map((r) => r.goal_id))];
-  const goals = await tx.$queryRaw<Array<{ id: string; goal: string; context: string | null; started: boolean }>>`
-    WITH started AS (
-      UPDATE goals SET status = 'running', started_at = ${now} WHERE id = ANY(${goalIds}::uuid[]) AND status = 'pending' RETURNING id
-    )
-    SELECT g.id, g.goal, g.context, (g.id IN (SELECT id FROM started)) AS started FROM goals g WHERE g.id = ANY(${goalIds}::uuid[])`;
-  const goalById = new Map(goals.map((g) => [g.id, g]));
-  for (const g of goals) if (g.started) emit({ type: "goal.started", actor, goalId: g.id, data: { status: "running" } });
-  const inputs = await tx.$queryRaw<Array<{ subtask_id: string; key: string; name: string; result: string | null }>>`
+    SELECT upd.id, upd.goal_id, upd.agent_id, upd.attempt, upd.key, upd.name, upd.description, upd.required_skills, upd.priority,
+      upd.timeout_s, upd.deadline_at, g.goal, g.context, (g.id IN (SELECT id FROM started)) AS goal_started,
+      EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.subtask_id = upd.id) AS has_deps
+    FROM upd JOIN goals g ON g.id = upd.goal_id`;
+  const goalById = new Map(rows.map((r) => [r.goal_id, { goal: r.goal, context: r.context }]));
+  for (const goalId of new Set(rows.filter((r) => r.goal_started).map((r) => r.goal_id))) {
+    emit({ type: "goal.started", actor, goalId, data: { status: "running" } });
+  }
+  const withDeps = rows.filter((r) => r.has_deps).map((r) => r.id);
+  const inputs =
+    withDeps.length === 0
+      ? []
+      : await tx.$queryRaw<Array<{ subtask_id: string; key: string; name: string; result: string | null }>>`
     SELECT d.subtask_id, p.key, p.name, p.result FROM subtask_dependencies d JOIN subtasks p ON p.id = d.depends_on_id
-    WHERE d.subtask_id = ANY(${rows.map((r) => r.id)}::uuid[]) ORDER BY p.position`;
+    WHERE d.subtask_id = ANY(${withDeps}::uuid[]) ORDER BY p.position`;
   const inputsByTask = new Map<string, Assignment["inputs"]>();
   for (const i of inputs) {
     const list = inputsByTask.get(i.subtask_id) ?? [];
@@ -107,11 +114,14 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
   const now = options.now ?? new Date();
   const started = performance.now();
   const assignments = await withEvents(async (tx, emit) => {
-    const agents = await tx.$queryRaw<Array<{ skills: string[]; capacity: number; running: number; offline: boolean; removed: boolean }>>`
-      SELECT skills, capacity, running, offline, removed FROM agents WHERE id = ${options.agentId}::uuid FOR UPDATE`;
+    // Lock the agent and record the heartbeat in one statement.
+    const agents = await tx.$queryRaw<Array<{ skills: string[]; capacity: number; running: number; offline: boolean }>>`
+      UPDATE agents a SET last_heartbeat_at = ${now}, offline = false
+      FROM (SELECT id, offline FROM agents WHERE id = ${options.agentId}::uuid AND NOT removed FOR UPDATE) old
+      WHERE a.id = old.id
+      RETURNING a.skills, a.capacity, a.running, old.offline`;
     const agent = agents[0];
-    if (!agent || agent.removed) throw notFound("agent", options.agentId, "agent_id");
-    await tx.$executeRaw`UPDATE agents SET last_heartbeat_at = ${now}, offline = false WHERE id = ${options.agentId}::uuid`;
+    if (!agent) throw notFound("agent", options.agentId, "agent_id");
     if (agent.offline) emit({ type: "agent.online", actor: `agent:${options.agentId}`, agentId: options.agentId });
     // Work the operator reassigned to this agent comes first (it already counts as running).
     const handedOver = await takeUndeliveredAttempts(tx, options.agentId, now);
@@ -156,7 +166,15 @@ export async function assignAcrossAgents(options: { now?: Date; actor: string; l
       tasks.map((t) => ({ id: t.id, requiredSkills: t.required_skills })),
       agents.map((a) => ({ id: a.id, skills: a.skills, capacity: a.capacity, running: a.running })),
     );
-    return startAttempts(tx, emit, plan, now, options.actor);
+    const assigned = await startAttempts(tx, emit, plan, now, options.actor);
+    // The agents learn of this work on their next assign call (lib/orchestration/deliver-reassigned.ts).
+    if (assigned.length > 0) {
+      await tx.$executeRaw`
+        UPDATE attempts a SET delivered_at = NULL
+        FROM unnest(${assigned.map((x) => x.subtaskId)}::uuid[], ${assigned.map((x) => x.attempt)}::int[]) AS n(subtask_id, number)
+        WHERE a.subtask_id = n.subtask_id AND a.number = n.number`;
+    }
+    return assigned;
   });
   recordAssignments("operator", assignments.length, (performance.now() - started) / 1000);
   return assignments;

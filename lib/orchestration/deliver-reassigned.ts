@@ -1,6 +1,7 @@
-// Attempts the operator started for an agent (POST /api/tasks/:id/reassign) reach that
-// agent through its next assign call, like any other work: pullTasks hands them over
-// first, once each (attempts.delivered_at, NULL until then).
+// Attempts the operator started for an agent (POST /api/tasks/:id/reassign, or the
+// operator's assign across all agents) reach that agent through its next assign call,
+// like any other work: pullTasks hands them over first, once each (attempts.delivered_at,
+// NULL until then).
 import type { Tx } from "@/lib/db";
 import type { Assignment } from "@/lib/orchestration/assign-tasks";
 
