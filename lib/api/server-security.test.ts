@@ -12,7 +12,7 @@ const TOKEN = "server-security-operator-token-1";
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({ env: { SWITCHYARD_OPERATOR_TOKEN: TOKEN, MAX_BODY_BYTES: "65536", SWEEP_INTERVAL_MS: "60000" } });
+  server = await startServer({ env: { SWITCHYARD_OPERATOR_TOKEN: TOKEN, MAX_BODY_BYTES: "65536", SWEEP_INTERVAL_MS: "60000", DB_POOL_SIZE: "4" } });
 }, 120_000);
 
 afterAll(async () => {
