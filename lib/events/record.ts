@@ -22,14 +22,18 @@ function jsonbSafe(_key: string, value: unknown): unknown {
 
 export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
+  // One round trip: the rows, and the NOTIFY that Postgres delivers at commit to every
+  // instance listening (none if we roll back).
   await tx.$executeRaw`
-    INSERT INTO events (type, actor, goal_id, subtask_id, agent_id, data)
-    SELECT * FROM unnest(
-      ${events.map((e) => e.type)}::text[], ${events.map((e) => e.actor)}::text[],
-      ${events.map((e) => e.goalId ?? null)}::uuid[], ${events.map((e) => e.subtaskId ?? null)}::uuid[],
-      ${events.map((e) => e.agentId ?? null)}::uuid[], ${events.map((e) => JSON.stringify(e.data ?? {}, jsonbSafe))}::jsonb[])`;
-  // Delivered by Postgres at commit, to every instance listening (none if we roll back).
-  await tx.$executeRaw`SELECT pg_notify(${NOTIFY_CHANNEL}, '')`;
+    WITH ins AS (
+      INSERT INTO events (type, actor, goal_id, subtask_id, agent_id, data)
+      SELECT * FROM unnest(
+        ${events.map((e) => e.type)}::text[], ${events.map((e) => e.actor)}::text[],
+        ${events.map((e) => e.goalId ?? null)}::uuid[], ${events.map((e) => e.subtaskId ?? null)}::uuid[],
+        ${events.map((e) => e.agentId ?? null)}::uuid[], ${events.map((e) => JSON.stringify(e.data ?? {}, jsonbSafe))}::jsonb[])
+      RETURNING 1
+    )
+    SELECT pg_notify(${NOTIFY_CHANNEL}, '') FROM (SELECT count(*) FROM ins) c`;
 }
 
 /**

@@ -261,20 +261,20 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     });
     if (accepted.length === 0) return { outcomes: outcomes as CompletionOutcome[], goals: [] as string[] };
 
+    // The attempts and the tasks in one statement; the task rows are known (locked above).
     await tx.$executeRaw`
-      UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
-      FROM unnest(${accepted.map((a) => a.task.id)}::uuid[], ${accepted.map((a) => a.attempt.number)}::int[], ${accepted.map((a) => a.item.result)}::text[])
-        AS c(subtask_id, number, result)
-      WHERE a.subtask_id = c.subtask_id AND a.number = c.number`;
-    const updated = await tx.$queryRawUnsafe<SubtaskRow[]>(
-      `UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = $3, deadline_at = NULL
-       FROM unnest($1::uuid[], $2::text[]) AS c(id, result)
-       WHERE s.id = c.id RETURNING ${SUBTASK_COLUMNS.split(", ").map((c) => `s.${c}`).join(", ")}`,
-      accepted.map((a) => a.task.id),
-      accepted.map((a) => a.item.result),
-      now,
+      WITH c AS (
+        SELECT * FROM unnest(${accepted.map((a) => a.task.id)}::uuid[], ${accepted.map((a) => a.attempt.number)}::int[], ${accepted.map((a) => a.item.result)}::text[])
+          AS c(subtask_id, number, result)
+      ), att AS (
+        UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
+        FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number
+      )
+      UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
+      FROM c WHERE s.id = c.subtask_id`;
+    const updatedById = new Map(
+      accepted.map((a) => [a.task.id, { ...a.task, status: "completed", result: a.item.result, error: null, finished_at: now } satisfies SubtaskRow]),
     );
-    const updatedById = new Map(updated.map((u) => [u.id, u]));
 
     const perAgent = new Map<string, { n: number; ms: number }>();
     for (const a of accepted) {
@@ -284,13 +284,13 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
       perAgent.set(a.item.agentId, s);
     }
     const agentIds = [...perAgent.keys()].sort();
-    await tx.$executeRaw`SELECT 1 FROM agents WHERE id = ANY(${agentIds}::uuid[]) ORDER BY id FOR UPDATE`;
+    // Agents locked in id order, then counted, in one statement.
     await tx.$executeRaw`
       UPDATE agents a SET running = GREATEST(a.running - c.n, 0), tasks_done = a.tasks_done + c.n,
         total_duration_ms = a.total_duration_ms + c.ms, last_heartbeat_at = ${now}, offline = false
-      FROM unnest(${agentIds}::uuid[], ${agentIds.map((id) => perAgent.get(id)!.n)}::int[], ${agentIds.map((id) => perAgent.get(id)!.ms)}::bigint[])
-        AS c(id, n, ms)
-      WHERE a.id = c.id`;
+      FROM (SELECT id FROM agents WHERE id = ANY(${agentIds}::uuid[]) ORDER BY id FOR UPDATE) l,
+        unnest(${agentIds}::uuid[], ${agentIds.map((id) => perAgent.get(id)!.n)}::int[], ${agentIds.map((id) => perAgent.get(id)!.ms)}::bigint[]) AS c(id, n, ms)
+      WHERE a.id = l.id AND c.id = l.id`;
     for (const a of accepted) {
       emit({
         type: "task.completed",
