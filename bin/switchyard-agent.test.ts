@@ -237,6 +237,24 @@ describe("switchyard-agent", () => {
     expect((await goalFinished(created.goal_id!)).status).toBe("complete");
   });
 
+  it("strips NUL bytes from a result, and fails the attempt when the server refuses the result instead of leaving it running", async () => {
+    const created = await client.decompose({
+      goal: "odd output",
+      plan: {
+        tasks: [
+          { key: "T-01", name: "Binary", required_skills: ["e2e_odd"] },
+          { key: "T-02", name: "Huge", required_skills: ["e2e_odd"], max_attempts: 1 },
+        ],
+      },
+    });
+    // T-02 prints 1 MB of \x01: 6 MB as JSON, over the server's body limit (413).
+    worker("odd-bot", "e2e_odd", `if [ "$SWITCHYARD_TASK_KEY" = T-01 ]; then printf 'a\\000b'; else head -c 1000000 /dev/zero | tr '\\000' '\\001'; fi`, ["--capacity", "2"]);
+    const result = await goalFinished(created.goal_id!);
+    expect(result.status).toBe("partial");
+    expect(result.result!.outputs.find((o) => o.key === "T-01")!.result).toBe("ab");
+    expect(result.failures).toEqual([{ key: "T-02", name: "Huge", attempts: 1, error: expect.stringMatching(/^the server refused the result: request body is over/) }]);
+  });
+
   it("on SIGTERM stops pulling, releases what it cannot finish within the grace period, unregisters and exits 0", async () => {
     const created = await client.decompose({ goal: "interrupted", plan: { tasks: [{ key: "T-01", name: "Long", required_skills: ["e2e_term"], timeout_s: 120 }] } });
     const taskId = (await client.goal(created.goal_id!)).subtasks[0]!.uuid;

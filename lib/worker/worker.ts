@@ -79,6 +79,11 @@ export function failureMessage(outcome: CommandOutcome, timeoutS: number): strin
   return text;
 }
 
+/** PostgreSQL text cannot hold NUL: a command's binary output loses them. */
+export function storable(text: string): string {
+  return text.includes("\u0000") ? text.replace(/\u0000/g, "") : text;
+}
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
@@ -235,20 +240,26 @@ export class Worker {
       this.log(`■ ${label} stopped by shutdown after ${seconds(outcome.durationMs)}; released to the pool`);
       return;
     }
+    let message: string;
     if (outcome.kind === "exited" && outcome.exitCode === 0) {
       const note = outcome.stdoutTruncated ? " (stdout truncated)" : "";
-      const reported = await this.report(a, () => this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result: outcome.stdout }));
-      if (reported) this.log(`✔ ${label} completed in ${seconds(outcome.durationMs)}, ${Buffer.byteLength(outcome.stdout)} bytes of output${note}`);
-      return;
-    }
-    const message = failureMessage(outcome, a.timeout_s);
-    const reported = await this.report(a, () => this.client.fail({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, error: message }));
+      const result = storable(outcome.stdout);
+      const reported = await this.report(a, () => this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result }));
+      if (reported === true) {
+        this.log(`✔ ${label} completed in ${seconds(outcome.durationMs)}, ${Buffer.byteLength(result)} bytes of output${note}`);
+        return;
+      }
+      // The server would not take this result (too large, invalid): fail the attempt rather than leave it running.
+      if (!(reported instanceof ApiError) || (reported.status !== 400 && reported.status !== 413)) return;
+      message = `the server refused the result: ${reported.message}`;
+    } else message = failureMessage(outcome, a.timeout_s);
+    const reported = await this.report(a, () => this.client.fail({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, error: storable(message) }));
     const icon = outcome.kind === "timed_out" ? "⏱" : "✘";
-    if (reported) this.log(`${icon} ${label} failed in ${seconds(outcome.durationMs)}: ${message.split("\n").slice(0, 2).join(" | ").slice(0, 300)}`);
+    if (reported === true) this.log(`${icon} ${label} failed in ${seconds(outcome.durationMs)}: ${message.split("\n").slice(0, 2).join(" | ").slice(0, 300)}`);
   }
 
-  /** Sends a report, retrying while the server is away; false when the server refused it. */
-  private async report(a: Assignment, send: () => Promise<unknown>): Promise<boolean> {
+  /** Sends a report, retrying while the server is away; true once accepted, else the refusal. */
+  private async report(a: Assignment, send: () => Promise<unknown>): Promise<true | unknown> {
     for (;;) {
       try {
         await send();
@@ -261,11 +272,11 @@ export class Worker {
         }
         if (error instanceof ApiError && error.isTransient) {
           this.log(`${a.key}: could not report (server unavailable) while shutting down`);
-          return false;
+          return error;
         }
         const reason = error instanceof ApiError && error.code === "stale_attempt" ? "superseded" : "refused";
-        this.log(`${a.key} attempt ${a.attempt}: report ${reason} by the server (${error instanceof Error ? error.message : String(error)}); dropped`);
-        return false;
+        this.log(`${a.key} attempt ${a.attempt}: report ${reason} by the server (${error instanceof Error ? error.message : String(error)})`);
+        return error;
       }
     }
   }
