@@ -56,7 +56,17 @@ function fieldPath(path: readonly PropertyKey[]): string | undefined {
   return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
 }
 
-export function zodToError(error: z.ZodError, where: "body" | "query" | "params"): SwitchyardError {
+/** The raw input has a value at this path (a value zod could not use is not a missing one). */
+function isPresent(raw: unknown, path: readonly PropertyKey[]): boolean {
+  let node = raw;
+  for (const key of path) {
+    if (node === null || typeof node !== "object" || !Object.prototype.hasOwnProperty.call(node, key)) return false;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node !== undefined;
+}
+
+export function zodToError(error: z.ZodError, where: "body" | "query" | "params", raw?: unknown): SwitchyardError {
   const issue = error.issues[0]!;
   let field = fieldPath(issue.path);
   let message = issue.message;
@@ -65,7 +75,7 @@ export function zodToError(error: z.ZodError, where: "body" | "query" | "params"
     field = field ? `${field}.${key}` : key;
     message = `unknown field "${key}"`;
   } else if (issue.code === "invalid_type" && issue.input === undefined) {
-    message = "is required";
+    message = isPresent(raw, issue.path) ? `expected ${issue.expected}` : "is required";
   }
   const label = field ?? where;
   return new SwitchyardError("validation_failed", `${label}: ${message}`, { field: field ?? where });
@@ -141,7 +151,7 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
       if (spec.query) {
         const raw = Object.fromEntries(new URL(req.url).searchParams);
         const parsed = spec.query.safeParse(raw);
-        if (!parsed.success) throw zodToError(parsed.error, "query");
+        if (!parsed.success) throw zodToError(parsed.error, "query", raw);
         query = parsed.data;
       }
       let body: unknown = undefined;
@@ -151,7 +161,7 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
           throw new SwitchyardError("validation_failed", "body: must be a JSON object", { field: "body" });
         }
         const parsed = spec.body.safeParse(raw);
-        if (!parsed.success) throw zodToError(parsed.error, "body");
+        if (!parsed.success) throw zodToError(parsed.error, "body", raw);
         body = parsed.data;
       }
       const result = await fn({

@@ -35,7 +35,7 @@ export const POST = handler({ auth: "public" }, async ({ req }) => {
   const parsed = sessionBody.safeParse(raw);
   if (!parsed.success) {
     if (isForm) return redirect(`/sign-in?error=invalid`);
-    throw zodToError(parsed.error, "body");
+    throw zodToError(parsed.error, "body", raw);
   }
   if (!isOperatorAuthEnabled()) {
     if (isForm) return redirect(safeNext(parsed.data.next));
