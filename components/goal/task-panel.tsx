@@ -177,7 +177,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
           ) : error ? (
             <ErrorState error={error} title="Could not load the attempts" />
           ) : !detail?.attempts.length ? (
-            <p className="mt-1 text-sm text-slate-500">No attempt yet.</p>
+            <p data-testid="no-attempts" className="mt-1 text-sm text-slate-500">No attempt yet.</p>
           ) : (
             <table className="mt-1 w-full text-left text-xs" data-testid="attempts">
               <thead className="text-slate-500">

@@ -1,8 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { layoutDag, NODE_HEIGHT, NODE_WIDTH, structureKey } from "@/lib/ui/layout";
+import { DAGRE_LIMIT, layoutDag, NODE_HEIGHT, NODE_WIDTH, structureKey } from "@/lib/ui/layout";
 
 function overlaps(a: { x: number; y: number }, b: { x: number; y: number }) {
   return Math.abs(a.x - b.x) < NODE_WIDTH && Math.abs(a.y - b.y) < NODE_HEIGHT;
+}
+
+function layered(n: number, width: number) {
+  // Ranks of `width` tasks; each depends on one or two of the rank before.
+  const nodes = Array.from({ length: n }, (_, i) => ({ id: `t${i}` }));
+  const edges = nodes.flatMap((_, i) => {
+    const r = Math.floor(i / width);
+    if (r === 0) return [];
+    const deps = new Set([(r - 1) * width + (i % width), (r - 1) * width + ((i * 7 + 3) % width)]);
+    return [...deps].map((d) => ({ from: `t${d}`, to: `t${i}` }));
+  });
+  return { nodes, edges };
+}
+
+function expectValid(positions: Map<string, { x: number; y: number }>, edges: Array<{ from: string; to: string }>) {
+  const list = [...positions.values()].sort((a, b) => a.x - b.x || a.y - b.y);
+  for (let i = 1; i < list.length; i++) expect(overlaps(list[i - 1]!, list[i]!)).toBe(false);
+  const seen = new Set<string>();
+  for (const p of positions.values()) {
+    const cell = `${p.x},${p.y}`;
+    expect(seen.has(cell)).toBe(false);
+    seen.add(cell);
+  }
+  for (const e of edges) expect(positions.get(e.from)!.x + NODE_WIDTH).toBeLessThanOrEqual(positions.get(e.to)!.x);
 }
 
 describe("layoutDag", () => {
@@ -40,19 +64,39 @@ describe("layoutDag", () => {
     expect([...positions.keys()]).toEqual(["a"]);
   });
 
-  it("is deterministic, and lays out 1,000 tasks with no overlaps", () => {
-    const nodes = Array.from({ length: 1000 }, (_, i) => ({ id: `t${i}` }));
-    const edges = nodes.slice(10).map((n, i) => ({ from: `t${i % 10 === 0 ? i : i - (i % 10)}`, to: n.id }));
+  it("lays out 1,000 tasks (the layered algorithm) deterministically, ranked and without overlaps", () => {
+    const { nodes, edges } = layered(1000, 50);
     const first = layoutDag(nodes, edges);
     const second = layoutDag(nodes, edges);
     expect([...first.positions.entries()]).toEqual([...second.positions.entries()]);
-    const seen = new Set<string>();
-    for (const p of first.positions.values()) {
-      const cell = `${p.x},${p.y}`;
-      expect(seen.has(cell)).toBe(false);
-      seen.add(cell);
-    }
-    for (const e of edges) expect(first.positions.get(e.from)!.x).toBeLessThan(first.positions.get(e.to)!.x);
+    expectValid(first.positions, edges);
+    // 20 ranks of 50: one column per rank.
+    expect(new Set([...first.positions.values()].map((p) => p.x)).size).toBe(20);
+  });
+
+  it("both algorithms give valid layouts of the same graph, and the default switches at DAGRE_LIMIT", () => {
+    const { nodes, edges } = layered(60, 6);
+    expectValid(layoutDag(nodes, edges, { algorithm: "dagre" }).positions, edges);
+    expectValid(layoutDag(nodes, edges, { algorithm: "layered" }).positions, edges);
+    const small = layered(DAGRE_LIMIT, 10);
+    const big = layered(DAGRE_LIMIT + 1, 10);
+    expect(layoutDag(small.nodes, small.edges)).toEqual(layoutDag(small.nodes, small.edges, { algorithm: "dagre" }));
+    expect(layoutDag(big.nodes, big.edges)).toEqual(layoutDag(big.nodes, big.edges, { algorithm: "layered" }));
+  });
+
+  it("the layered ordering puts a chain's tasks on one row (barycentres follow the parent)", () => {
+    const nodes = ["a1", "b1", "b2", "a2", "b3", "a3"].map((id) => ({ id }));
+    // Listed crossed on purpose: b2 before a2, though a2 follows a1 (row 0).
+    const edges = [
+      { from: "a1", to: "a2" },
+      { from: "b1", to: "b2" },
+      { from: "a2", to: "a3" },
+      { from: "b2", to: "b3" },
+    ];
+    const { positions } = layoutDag(nodes, edges, { algorithm: "layered" });
+    expect(positions.get("a1")!.y).toBe(positions.get("a3")!.y);
+    expect(positions.get("b1")!.y).toBe(positions.get("b3")!.y);
+    expect(positions.get("a1")!.y).not.toBe(positions.get("b1")!.y);
   });
 
   it("top-to-bottom direction ranks vertically", () => {

@@ -1,6 +1,8 @@
-// Automatic layout of a goal's DAG (pure): dagre ranks tasks left to right by their
-// dependencies and returns a top-left position for each node. Keyed on the structure
-// only (ids and edges), so a status change never moves a node.
+// Automatic layout of a goal's DAG (pure): tasks ranked left to right by their
+// dependencies, a top-left position for each node. Up to DAGRE_LIMIT tasks, dagre (the
+// nicest result); above it a linear-time layered layout (longest-path ranks, barycentre
+// ordering sweeps), because dagre's crossing minimisation takes seconds on a thousand
+// tasks. Keyed on the structure only (ids and edges), so a status change never moves a node.
 import { Graph, layout as dagreLayout } from "@dagrejs/dagre";
 
 export interface LayoutNode {
@@ -20,6 +22,8 @@ export interface LayoutOptions {
   /** Space between nodes of one rank. */
   nodeSep?: number;
   direction?: "LR" | "TB";
+  /** Force one algorithm (default: dagre up to DAGRE_LIMIT nodes, layered above). */
+  algorithm?: "dagre" | "layered";
 }
 
 export interface LayoutResult {
@@ -30,8 +34,14 @@ export interface LayoutResult {
 
 export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 64;
+export const DAGRE_LIMIT = 150;
 
 export function layoutDag(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], options: LayoutOptions = {}): LayoutResult {
+  const algorithm = options.algorithm ?? (nodes.length <= DAGRE_LIMIT ? "dagre" : "layered");
+  return algorithm === "dagre" ? dagreDag(nodes, edges, options) : layeredDag(nodes, edges, options);
+}
+
+function dagreDag(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], options: LayoutOptions): LayoutResult {
   const width = options.nodeWidth ?? NODE_WIDTH;
   const height = options.nodeHeight ?? NODE_HEIGHT;
   const graph = new Graph({ directed: true, multigraph: false, compound: false });
@@ -58,6 +68,81 @@ export function layoutDag(nodes: readonly LayoutNode[], edges: readonly LayoutEd
     maxX = Math.max(maxX, x + width);
     maxY = Math.max(maxY, y + height);
   }
+  return { positions, width: maxX, height: maxY };
+}
+
+/**
+ * Layered layout in O(sweeps × (V log V + E)): rank = longest path from a source, then a
+ * few barycentre sweeps order each rank to cut crossings, then ranks are centred.
+ */
+function layeredDag(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], options: LayoutOptions): LayoutResult {
+  const width = options.nodeWidth ?? NODE_WIDTH;
+  const height = options.nodeHeight ?? NODE_HEIGHT;
+  const rankSep = options.rankSep ?? 60;
+  const nodeSep = options.nodeSep ?? 20;
+  const index = new Map(nodes.map((n, i) => [n.id, i]));
+  const preds: number[][] = nodes.map(() => []);
+  const succs: number[][] = nodes.map(() => []);
+  for (const e of edges) {
+    const from = index.get(e.from);
+    const to = index.get(e.to);
+    if (from === undefined || to === undefined || from === to) continue;
+    preds[to]!.push(from);
+    succs[from]!.push(to);
+  }
+
+  // Longest-path ranks by Kahn's order (a node left in a cycle, which a plan never has, keeps rank 0).
+  const rank = new Array<number>(nodes.length).fill(0);
+  const indegree = preds.map((p) => p.length);
+  const queue: number[] = [];
+  indegree.forEach((d, i) => d === 0 && queue.push(i));
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head]!;
+    for (const w of succs[v]!) {
+      rank[w] = Math.max(rank[w]!, rank[v]! + 1);
+      if (--indegree[w]! === 0) queue.push(w);
+    }
+  }
+
+  const layers: number[][] = [];
+  nodes.forEach((_, i) => (layers[rank[i]!] ??= []).push(i));
+  for (let r = 0; r < layers.length; r++) layers[r] ??= [];
+  const position = new Float64Array(nodes.length);
+  const place = (layer: number[]) => layer.forEach((v, i) => (position[v] = i));
+  layers.forEach(place);
+
+  const sortBy = (layer: number[], neighbours: number[][]) => {
+    const key = new Map<number, number>();
+    for (const v of layer) {
+      const ns = neighbours[v]!;
+      // A node with no neighbour on that side keeps its place.
+      key.set(v, ns.length === 0 ? position[v]! : ns.reduce((sum, n) => sum + position[n]!, 0) / ns.length);
+    }
+    layer.sort((a, b) => key.get(a)! - key.get(b)! || a - b);
+    place(layer);
+  };
+  for (let sweep = 0; sweep < 4; sweep++) {
+    if (sweep % 2 === 0) for (let r = 1; r < layers.length; r++) sortBy(layers[r]!, preds);
+    else for (let r = layers.length - 2; r >= 0; r--) sortBy(layers[r]!, succs);
+  }
+
+  const across = (options.direction ?? "LR") === "LR" ? height + nodeSep : width + nodeSep;
+  const along = (options.direction ?? "LR") === "LR" ? width + rankSep : height + rankSep;
+  const widest = Math.max(...layers.map((l) => l.length), 1);
+  const positions = new Map<string, { x: number; y: number }>();
+  let maxX = 0;
+  let maxY = 0;
+  layers.forEach((layer, r) => {
+    const offset = Math.round(((widest - layer.length) * across) / 2);
+    layer.forEach((v, i) => {
+      const a = r * along;
+      const b = offset + i * across;
+      const p = (options.direction ?? "LR") === "LR" ? { x: a, y: b } : { x: b, y: a };
+      positions.set(nodes[v]!.id, p);
+      maxX = Math.max(maxX, p.x + width);
+      maxY = Math.max(maxY, p.y + height);
+    });
+  });
   return { positions, width: maxX, height: maxY };
 }
 

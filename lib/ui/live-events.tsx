@@ -92,6 +92,8 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     const agentName = (agentId: string) => queryClient.getQueryData<{ agents: Agent[] }>(queryKeys.agentList())?.agents.find((a) => a.id === agentId)?.name;
 
     const apply = (event: LiveEvent) => {
+      // Read by bench/goal-page.ts (socket → screen latency).
+      performance.mark("switchyard:event", { detail: { seq: event.seq, type: event.type, subtask_id: event.subtask_id } });
       if (event.goal_id) {
         queryClient.setQueryData<GoalWithTasks>(queryKeys.goal(event.goal_id), (goal) => (goal ? patchGoal(goal, event, agentName) : goal));
       }
