@@ -8,6 +8,7 @@
 // BENCH_PORT (default 4400) is the first of the three ports the server processes use.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { disconnectDb } from "@/lib/db";
 import { dropAll, fmt, freshDatabase, log, percentile, printTable, useSwitchyardDb, type Row } from "./util";
@@ -19,6 +20,7 @@ const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
 const WORKERS = 32;
 const PORT = Number(process.env.BENCH_PORT ?? 4400);
 const started = Date.now();
+const loadAtStart = loadavg()[0]!;
 
 function ensureBuild(): void {
   process.env.NEXT_DIST_DIR ??= ".next-bench";
@@ -139,7 +141,10 @@ async function main() {
     await memServer.stop();
   }
 
-  console.log(`\nSwitchyard bench (${TASKS.toLocaleString("en-US")} tasks, ${WORKERS} workers, PostgreSQL on this machine, ${Math.round((Date.now() - started) / 1000)} s)\n`);
+  console.log(
+    `\nSwitchyard bench (${TASKS.toLocaleString("en-US")} tasks, ${WORKERS} workers, PostgreSQL on this machine, ${Math.round((Date.now() - started) / 1000)} s; ` +
+      `load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end: compare the ratios, not the absolute figures)\n`,
+  );
   printTable(rows);
 }
 
