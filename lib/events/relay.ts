@@ -26,6 +26,7 @@ import { readRelayCursor, toLogEvent, type LogEvent } from "@/lib/events/read";
 
 export const RELAY_LOCK_KEY = 7_351_990_003;
 const PAGE = 1000;
+const PERSIST_MS = 100;
 
 export interface RelayOptions {
   /** The database; null in embedded mode (no lock, no LISTEN: this process is the only one). */
@@ -159,18 +160,42 @@ export function startRelay(options: RelayOptions): Relay {
     }
     if (next !== cursor) {
       cursor = next;
+      schedulePersist();
+    }
+    return !gap && rows.length === PAGE;
+  }
+
+  // The broadcast cursor is stored at most every PERSIST_MS (one small write, not one per
+  // batch): a new leader may repeat up to that much, which clients drop by seq.
+  let persistedSeq = -1;
+  let persistTimer: NodeJS.Timeout | null = null;
+  let lastPersistAt = 0;
+  async function persistCursor(): Promise<void> {
+    persistTimer = null;
+    const seq = cursor;
+    if (seq === persistedSeq) return;
+    lastPersistAt = Date.now();
+    try {
       await db().$executeRawUnsafe(
         `INSERT INTO event_relay (id, relayed_seq, final_seq) VALUES (1, $1, 0)
          ON CONFLICT (id) DO UPDATE SET relayed_seq = GREATEST(event_relay.relayed_seq, EXCLUDED.relayed_seq), updated_at = now()`,
-        cursor,
+        seq,
       );
+      persistedSeq = seq;
+    } catch (error) {
+      if (!stopped) log(`cannot store the cursor: ${(error as Error).message}`);
     }
-    return !gap && rows.length === PAGE;
+  }
+  function schedulePersist(): void {
+    if (persistTimer) return;
+    const wait = Math.max(0, PERSIST_MS - (Date.now() - lastPersistAt));
+    persistTimer = setTimeout(() => void persistCursor(), wait);
   }
 
   async function becomeLeader() {
     const stored = await readRelayCursor();
     cursor = stored.relayedSeq;
+    persistedSeq = cursor;
     finalUpTo = Math.max(stored.finalSeq, stored.relayedSeq);
     pending = null;
     leader = true;
@@ -240,6 +265,11 @@ export function startRelay(options: RelayOptions): Relay {
       for (const t of timers) clearTimeout(t);
       timers.clear();
       eventBus().off(EVENTS_COMMITTED, onCommitted);
+      // What was broadcast is recorded before the lock goes, so the next leader repeats nothing.
+      if (persistTimer) {
+        clearTimeout(persistTimer);
+        await persistCursor();
+      }
       const c = client;
       client = null;
       c?.removeAllListeners();
