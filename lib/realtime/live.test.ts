@@ -14,12 +14,14 @@ import { operatorSessionValue } from "@/lib/auth/operator";
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Agent = { agent_id: string; token: string };
 
+// Small pools: these servers share the database server's max_connections with other tests.
+const SERVER_ENV = { SWEEP_INTERVAL_MS: "60000", DB_POOL_SIZE: "4" };
 let a: RunningServer;
 let b: RunningServer | undefined;
 const sockets: Client[] = [];
 
 beforeAll(async () => {
-  a = await startServer({ env: { SWEEP_INTERVAL_MS: "60000" } });
+  a = await startServer({ env: SERVER_ENV });
 }, 120_000);
 
 afterAll(async () => {
@@ -235,7 +237,7 @@ describe("push latency", () => {
 
 describe("two instances on one database", () => {
   it("an agent talking to instance A, a socket.io client on instance B sees its events; and the other way round", async () => {
-    b = await startServer({ env: { SWEEP_INTERVAL_MS: "60000" } });
+    b = await startServer({ env: SERVER_ENV });
     const onB = new Listener(await connect(b));
     const onA = new Listener(await connect(a));
     await subscribe(onB.socket);
@@ -298,7 +300,7 @@ describe("two instances on one database", () => {
 describe("socket authentication", () => {
   it("with an operator token configured, the handshake must present it (auth.token or the sign-in cookie)", async () => {
     const token = "live-test-operator-token-0123456789";
-    const guarded = await startServer({ env: { SWITCHYARD_OPERATOR_TOKEN: token, SWEEP_INTERVAL_MS: "60000" } });
+    const guarded = await startServer({ env: { ...SERVER_ENV, SWITCHYARD_OPERATOR_TOKEN: token } });
     try {
       await expect(connect(guarded)).rejects.toThrow(/unauthorized/);
       await expect(connect(guarded, { token: "wrong-token-wrong-token-wrong" })).rejects.toThrow(/unauthorized/);
