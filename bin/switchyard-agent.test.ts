@@ -85,6 +85,13 @@ describe("switchyard-agent", () => {
     expect(w.output()).toMatch(/registered as agent [0-9a-f-]{36} with skills \[e2e_exec\]/);
   });
 
+  it("--stdin markdown hands the command seed 003's task assignment, e.g. as a prompt for an LLM CLI", async () => {
+    const created = await client.decompose({ goal: "prompted", plan: { tasks: [{ key: "T-01", name: "Prompt me", description: "Say hi", required_skills: ["e2e_md"] }] } });
+    worker("md-bot", "e2e_md", "grep -E '^# |^Say hi$'", ["--stdin", "markdown"]);
+    const result = await goalFinished(created.goal_id!);
+    expect(result.result!.final_output).toBe("# 🤖 T-01 Task Assignment\nSay hi\n");
+  });
+
   it("re-routes the task of an agent killed with SIGKILL mid-task to another agent, which finishes it", async () => {
     const pidFile = path.join(scratch, "killed.pid");
     const created = await client.decompose({ goal: "survive a crash", plan: { tasks: [{ key: "T-01", name: "Long job", required_skills: ["e2e_kill"], timeout_s: 120 }] } });

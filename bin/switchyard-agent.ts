@@ -24,6 +24,7 @@ async function main() {
     capacity: o.capacity,
     name: o.name,
     command: o.exec,
+    stdinFormat: o.stdin,
     token: savedToken,
     registrationToken: process.env.SWITCHYARD_REGISTRATION_TOKEN || undefined,
     pollMs: o["poll-ms"],

@@ -22,6 +22,8 @@ Options:
   --poll-ms N           how often to ask for work when idle (default 1000)
   --heartbeat-ms N      heartbeat interval (default 10000)
   --grace-ms N          on SIGINT/SIGTERM, how long running tasks may finish (default 30000)
+  --stdin json|markdown what the command reads: the task as JSON (default) or as
+                        seed 003's markdown task assignment (a prompt for an LLM CLI)
   --cwd DIR             working directory of the command
   -h, --help            this text`;
 
@@ -42,6 +44,7 @@ export const cliSchema = z.object({
   "heartbeat-ms": positiveInt("heartbeat-ms", 50).default(10_000),
   "grace-ms": positiveInt("grace-ms", 0).default(30_000),
   cwd: z.string().optional(),
+  stdin: z.enum(["json", "markdown"], { error: "--stdin must be json or markdown" }).default("json"),
 });
 
 export type CliOptions = z.infer<typeof cliSchema>;
@@ -64,6 +67,7 @@ export function parseCli(argv: string[], environment: Record<string, string | un
         "heartbeat-ms": { type: "string" },
         "grace-ms": { type: "string" },
         cwd: { type: "string" },
+        stdin: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,

@@ -55,10 +55,27 @@ describe("worker helpers", () => {
 
   it("parses the command line with clear errors", () => {
     const ok = parseCli(["--exec", "cat", "--skills", "a, b", "--capacity", "3"], { SWITCHYARD_URL: "http://sy:3000" });
-    expect(ok).toMatchObject({ help: false, options: { server: "http://sy:3000", skills: ["a", "b"], capacity: 3, exec: "cat", "poll-ms": 1000 } });
+    expect(ok).toMatchObject({ help: false, options: { server: "http://sy:3000", skills: ["a", "b"], capacity: 3, exec: "cat", "poll-ms": 1000, stdin: "json" } });
+    expect(parseCli(["--exec", "x", "--stdin", "yaml"])).toEqual({ help: false, error: "--stdin must be json or markdown" });
     expect(parseCli(["--capacity", "0", "--exec", "x"])).toEqual({ help: false, error: "--capacity must be at least 1" });
     expect(parseCli(["--skills", "a"])).toEqual({ help: false, error: "--exec 'command' is required" });
     expect(parseCli(["--bogus"])).toMatchObject({ error: expect.stringMatching(/Unknown option '--bogus'/) });
     expect(parseCli(["-h"])).toEqual({ help: true });
+  });
+});
+
+describe("renderTaskMarkdown", () => {
+  it("renders seed 003's task assignment with the inputs' results", async () => {
+    const { renderTaskMarkdown } = await import("@/lib/worker/task-markdown");
+    const md = renderTaskMarkdown({
+      subtask_uuid: "u", goal_id: "g", agent_id: "a", attempt: 2, key: "T-03", name: "Implementation", description: "Implement the design.",
+      required_skills: ["coding"], priority: "HIGH", timeout_s: 600, deadline_at: "2026-01-01T00:10:00Z", goal: "Build auth", context: "Node",
+      inputs: [{ key: "T-02", name: "Design Phase", result: "Use JWT | RS256" }],
+    });
+    expect(md).toContain("# 🤖 T-03 Task Assignment");
+    expect(md).toContain("- **Priority**: P1 (HIGH)");
+    expect(md).toContain("| Design Phase | result | T-02 | see below |");
+    expect(md).toContain("### Result of T-02: Design Phase\nUse JWT | RS256");
+    expect(md).toContain("## Task Description\nImplement the design.");
   });
 });

@@ -5,6 +5,7 @@
 // period, kill the rest and unregister so the server re-routes them.
 import { ApiError, SwitchyardClient, type Assignment } from "../client/index";
 import { runCommand, type CommandOutcome } from "./run-command";
+import { renderTaskMarkdown } from "./task-markdown";
 
 export interface WorkerOptions {
   server: string;
@@ -12,6 +13,8 @@ export interface WorkerOptions {
   capacity: number;
   name?: string;
   command: string;
+  /** What the command reads on stdin: the assignment as JSON (default) or seed 003's markdown task. */
+  stdinFormat?: "json" | "markdown";
   /** Agent token from a previous registration, to act as that agent again. */
   token?: string;
   operatorToken?: string;
@@ -229,7 +232,7 @@ export class Worker {
     this.log(`▶ ${label} started (timeout ${a.timeout_s}s)`);
     const outcome = await runCommand({
       command: this.options.command,
-      stdin: JSON.stringify(a),
+      stdin: this.options.stdinFormat === "markdown" ? renderTaskMarkdown(a) : JSON.stringify(a),
       env: taskEnvironment(a, this.options.server),
       cwd: this.options.cwd,
       timeoutMs,
