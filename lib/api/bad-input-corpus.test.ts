@@ -240,6 +240,26 @@ describe("bad-input corpus", () => {
       ["cycle with HTML goal text", { goal: "<img src=x onerror=alert(1)>", plan: { tasks: [T("a", { depends_on: ["b"] }), T("b", { depends_on: ["a"] })] } }, "plan.tasks"],
     ];
     for (const [name, body, field] of plans) cases.push({ route: "/api/orchestration/decompose", method: "POST", ...OP, name: `plan: ${name}`, body, field });
+    // Markdown master plans (seed 003) meet the same limits as JSON plans.
+    const table = (rows: string[]) => ["| Task ID | Task Name | Dependencies | Estimate | Timeout | Skills |", "|---|---|---|---|---|---|", ...rows].join("\n");
+    const markdownPlans: Array<[string, string]> = [
+      ["estimate of 10^11 hours", table(["| a | A | None | 99999999999h | 60 | - |"])],
+      ["timeout of 10^11 hours", table(["| a | A | None | 60 | 99999999999h | - |"])],
+      ["timeout over a week", table(["| a | A | None | 60 | 169h | - |"])],
+      ["name of 5,000 characters", table([`| a | ${"n".repeat(5000)} | None | 60 | 60 | - |`])],
+      ["10,001 rows", table(Array.from({ length: LIMITS.planTasks + 1 }, (_, i) => `| t${i} | T | None | 1 | 1 | - |`))],
+      ["65 skills", table([`| a | A | None | 1 | 1 | ${Array.from({ length: 65 }, (_, i) => `s${i}`).join(",")} |`])],
+      ["a cycle", table(["| a | A | b | 1 | 1 | - |", "| b | B | a | 1 | 1 | - |"])],
+      ["a self-dependency", table(["| a | A | a | 1 | 1 | - |"])],
+      ["a dangling dependency", table(["| a | A | ghost | 1 | 1 | - |"])],
+      ["an id with SQL", table(["| a';DROP TABLE goals;-- | A | None | 1 | 1 | - |"])],
+      ["no table at all", "<script>alert(1)</script>"],
+      ["a NUL byte", table(["| a | A\u0000 | None | 1 | 1 | - |"])],
+    ];
+    for (const [name, markdown] of markdownPlans) {
+      cases.push({ route: "/api/goals", method: "POST", ...OP, name: `markdown plan: ${name}`, body: { goal: "markdown plan", plan_markdown: markdown }, field: "plan_markdown" });
+    }
+    cases.push({ route: "/api/goals", method: "POST", ...OP, name: "plan and plan_markdown together", body: { goal: "both", plan: { tasks: [{ key: "a", name: "A" }] }, plan_markdown: table(["| a | A | None | 1 | 1 | - |"]) }, field: "plan_markdown" });
     cases.push({ route: "/api/goals", method: "POST", ...OP, name: "plan: cycle (dry run)", body: { ...plan([T("a", { depends_on: ["b"] }), T("b", { depends_on: ["a"] })]), dry_run: true }, field: "plan.tasks" });
 
     // --- assign (agent pull, or operator across all) ---

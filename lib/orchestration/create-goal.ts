@@ -1,7 +1,7 @@
 // Decomposes a goal (template, explicit JSON plan, markdown plan or LLM) and persists the
 // goal with its subtasks and dependency edges in one transaction.
 import { randomUUID } from "node:crypto";
-import { validatePlan } from "@/lib/orchestration/dag";
+import { checkPlanLimits, validatePlan } from "@/lib/orchestration/dag";
 import { decomposeWithTemplates, type TemplateName } from "@/lib/orchestration/templates";
 import { DEFAULT_ESTIMATE_S, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_S, type PlanTask, type PriorityLevel } from "@/lib/orchestration/types";
 import { withEvents } from "@/lib/events/record";
@@ -61,7 +61,10 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
   const decomposition = options.plan
     ? { template: "explicit" as const, tasks: planFromInput(options.plan.tasks) }
     : options.parsed ?? decomposeWithTemplates(options.goal, options.context);
-  const { tasks, criticalPathS } = validatePlan(decomposition.tasks);
+  // A parsed plan came as markdown (an LLM's was checked before): errors name that field.
+  const field = options.parsed ? "plan_markdown" : "plan.tasks";
+  if (options.parsed) checkPlanLimits(options.parsed.tasks, field);
+  const { tasks, criticalPathS } = validatePlan(decomposition.tasks, field);
   const ids = new Map(tasks.map((t) => [t.key, randomUUID()]));
   const subtasks: CreatedSubtask[] = tasks.map((t) => ({
     ...t,

@@ -1,5 +1,6 @@
 // Pure DAG work on plans: validation (duplicate keys, dangling and self dependencies,
 // cycles, each named in the error), topological order and remaining critical paths.
+import { LIMITS } from "@/lib/api/schemas";
 import { SwitchyardError } from "@/lib/errors";
 import type { PlanTask } from "@/lib/orchestration/types";
 
@@ -10,6 +11,31 @@ export interface ValidatedPlan {
   tasks: PlanTask[];
   /** Longest path in estimated seconds from each task (itself included) to the end of the DAG. */
   criticalPathS: Map<string, number>;
+}
+
+/**
+ * The limits of the JSON plan schema (lib/api/schemas.ts), for plans that arrive another
+ * way (a markdown table, an LLM) and so never met that schema.
+ */
+export function checkPlanLimits(tasks: PlanTask[], fieldPrefix: string): void {
+  const refuse = (message: string, field: string) => new SwitchyardError("validation_failed", message, { field });
+  if (tasks.length > LIMITS.planTasks) throw refuse(`a plan has at most ${LIMITS.planTasks} tasks, this one has ${tasks.length}`, fieldPrefix);
+  let edges = 0;
+  const whole = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
+  tasks.forEach((t, i) => {
+    const field = (name: string) => `${fieldPrefix}[${i}].${name}`;
+    if (t.name.length > LIMITS.nameChars) throw refuse(`task "${t.key}": the name is longer than ${LIMITS.nameChars} characters`, field("name"));
+    if (t.description.length > LIMITS.descriptionChars) throw refuse(`task "${t.key}": the description is longer than ${LIMITS.descriptionChars} characters`, field("description"));
+    if (t.requiredSkills.length > LIMITS.skills) throw refuse(`task "${t.key}": at most ${LIMITS.skills} skills`, field("required_skills"));
+    const longSkill = t.requiredSkills.findIndex((s) => s.length > LIMITS.skillChars);
+    if (longSkill >= 0) throw refuse(`task "${t.key}": a skill is at most ${LIMITS.skillChars} characters`, field(`required_skills[${longSkill}]`));
+    if (t.dependsOn.length > LIMITS.dependencies) throw refuse(`task "${t.key}": at most ${LIMITS.dependencies} dependencies`, field("depends_on"));
+    if (!whole(t.estimatedDurationS, 0, LIMITS.estimatedDurationS)) throw refuse(`task "${t.key}": the estimate must be 0..${LIMITS.estimatedDurationS} seconds`, field("estimated_duration_s"));
+    if (!whole(t.timeoutS, 1, LIMITS.timeoutS)) throw refuse(`task "${t.key}": the timeout must be 1..${LIMITS.timeoutS} seconds`, field("timeout_s"));
+    if (!whole(t.maxAttempts, 1, LIMITS.maxAttempts)) throw refuse(`task "${t.key}": max attempts must be 1..${LIMITS.maxAttempts}`, field("max_attempts"));
+    edges += t.dependsOn.length;
+  });
+  if (edges > LIMITS.planEdges) throw refuse(`a plan has at most ${LIMITS.planEdges} dependencies in all`, fieldPrefix);
 }
 
 export function validatePlan(tasks: PlanTask[], fieldPrefix = "plan.tasks"): ValidatedPlan {
