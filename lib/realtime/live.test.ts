@@ -3,6 +3,9 @@
 // by hand: `NEXT_DIST_DIR=.next-x npx next build && NEXT_DIST_DIR=.next-x npx vitest run lib/realtime/live.test.ts`.
 //
 // Push latency (commit → socket receive) is printed, not asserted (timing belongs in bench/).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { startServer, type RunningServer } from "@/lib/testing/server";
@@ -315,6 +318,30 @@ describe("socket authentication", () => {
       expect(viaCookie.connected).toBe(true);
     } finally {
       await guarded.stop();
+    }
+  });
+});
+
+describe("embedded database", () => {
+  it("relays live events in one process with no adapter and no LISTEN, resume included", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "switchyard-live-embedded-"));
+    const embedded = await startServer({ databaseUrl: "", env: { SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_DISABLE_SWEEP: "1" } });
+    try {
+      expect(embedded.output()).toContain("using the embedded database");
+      const listener = new Listener(await connect(embedded));
+      await subscribe(listener.socket);
+      const agent = await registerAgent(embedded, ["emb"]);
+      const { goalId } = await createGoal(embedded, ["E"], "emb");
+      const [e] = await pull(embedded, agent);
+      await complete(embedded, agent, e!.subtask_uuid);
+      await listener.waitFor((es) => es.some((x) => x.type === "goal.finished" && x.goal_id === goalId), "the embedded goal finishing");
+      const seqs = listener.received.map((x) => x.seq);
+      expect(isIncreasing(seqs)).toBe(true);
+      const reply = await resume(listener.socket, 0);
+      expect(reply.events.map((x) => x.seq)).toEqual(seqs);
+    } finally {
+      await embedded.stop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
