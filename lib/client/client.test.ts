@@ -114,3 +114,15 @@ describe("SwitchyardClient", () => {
     expect(gone.agent_id).toBe(registered.agent_id);
   });
 });
+
+describe("ApiError from a rate limit", () => {
+  it("carries Retry-After and counts as transient", async () => {
+    const limited = new SwitchyardClient({
+      baseUrl: "http://switchyard.invalid",
+      agentToken: "00000000-0000-4000-8000-000000000000.secret",
+      fetch: async () => new Response(JSON.stringify({ error: { code: "rate_limited", message: "slow down" } }), { status: 429, headers: { "retry-after": "2", "content-type": "application/json" } }),
+    });
+    const error = await apiError(limited.heartbeat());
+    expect([error.status, error.code, error.retryAfterMs, error.isTransient, error.message]).toEqual([429, "rate_limited", 2000, true, "slow down"]);
+  });
+});

@@ -10,13 +10,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field?: string;
+  /** From a Retry-After header (429, 503): how long the server asks us to wait. */
+  readonly retryAfterMs?: number;
 
-  constructor(status: number, code: string, message: string, field?: string) {
+  constructor(status: number, code: string, message: string, field?: string, retryAfterMs?: number) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.field = field;
+    this.retryAfterMs = retryAfterMs;
   }
 
   /** The server was unreachable or answered 5xx/429/503: worth trying again later. */
@@ -227,13 +230,15 @@ export class SwitchyardClient {
 
 async function toApiError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => "");
+  const retryAfterS = Number(res.headers.get("retry-after"));
+  const retryAfterMs = Number.isFinite(retryAfterS) && retryAfterS > 0 ? retryAfterS * 1000 : undefined;
   try {
     const parsed = JSON.parse(text) as Partial<T.ErrorBody>;
     if (parsed.error && typeof parsed.error.code === "string") {
-      return new ApiError(res.status, parsed.error.code, parsed.error.message ?? res.statusText, parsed.error.field);
+      return new ApiError(res.status, parsed.error.code, parsed.error.message ?? res.statusText, parsed.error.field, retryAfterMs);
     }
   } catch {
     // not JSON
   }
-  return new ApiError(res.status, res.status >= 500 ? "internal" : "http_error", `${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ""}`);
+  return new ApiError(res.status, res.status >= 500 ? "internal" : "http_error", `${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ""}`, undefined, retryAfterMs);
 }

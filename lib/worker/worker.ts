@@ -164,7 +164,7 @@ export class Worker {
 
   private async backoff(error: ApiError) {
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 500);
-    const wait = Math.round(this.backoffMs * (0.75 + Math.random() * 0.5));
+    const wait = Math.max(error.retryAfterMs ?? 0, Math.round(this.backoffMs * (0.75 + Math.random() * 0.5)));
     if (!this.serverAway || this.backoffMs >= MAX_BACKOFF_MS) this.log(`server unavailable (${error.message}); retrying in ${seconds(wait)}`);
     this.serverAway = true;
     await sleep(wait, this.stopping.signal);
