@@ -15,8 +15,8 @@
 // Gaps: seqs are taken at insert time but transactions commit in any order, so seq 7 can
 // be visible while seq 6 is in flight or was rolled back (a hole that never fills). The
 // relay broadcasts the contiguous run after its cursor; at a gap it notes the sequence's
-// high mark and then takes a fresh xid, and once every transaction older than that xid
-// has ended (snapshot xmin above it) everything up to the high mark is final: it records
+// high mark and (a moment later) takes a fresh xid, and once every transaction older than
+// that xid has ended (snapshot xmin above it) everything up to the high mark is final: it records
 // that in event_relay.final_seq (before broadcasting past the hole, so stateless readers
 // in lib/events/read.ts never stop short of what a socket got) and goes on.
 import pg from "pg";
@@ -27,6 +27,7 @@ import { readRelayCursor, toLogEvent, type LogEvent } from "@/lib/events/read";
 export const RELAY_LOCK_KEY = 7_351_990_003;
 const PAGE = 1000;
 const PERSIST_MS = 100;
+const XID_MARGIN_MS = 2;
 
 export interface RelayOptions {
   /** The database; null in embedded mode (no lock, no LISTEN: this process is the only one). */
@@ -72,7 +73,7 @@ export function startRelay(options: RelayOptions): Relay {
   let client: pg.Client | null = null;
   let cursor = 0;
   let finalUpTo = 0;
-  let pending: { hi: number; xidBound: string } | null = null;
+  let pending: { hi: number; notedAt: number; xidBound: string | null } | null = null;
   let gapDelayMs = 2;
   let broadcastCount = 0;
   let running = false;
@@ -114,7 +115,16 @@ export function startRelay(options: RelayOptions): Relay {
 
   /** One read: returns true when there may be more to read right away. */
   async function pollOnce(): Promise<boolean> {
-    if (pending) {
+    if (pending && pending.xidBound === null && Date.now() - pending.notedAt >= XID_MARGIN_MS) {
+      // A fresh xid, a moment after the high mark was read: every transaction holding a
+      // seq at or below the mark had its xid by then, so below this one. (Not the
+      // snapshot's xmax: that is the latest *completed* xid + 1, and a running
+      // transaction can be above it. The moment covers a transaction whose INSERT took
+      // its seq just before the statement assigned its xid.)
+      const xid = await db().$queryRawUnsafe<Array<{ xid: string }>>(`SELECT pg_current_xact_id()::text AS xid`);
+      pending.xidBound = xid[0]!.xid;
+    }
+    if (pending?.xidBound) {
       const done = await db().$queryRawUnsafe<Array<{ done: boolean }>>(`SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS done`, pending.xidBound);
       if (done[0]?.done) {
         finalUpTo = Math.max(finalUpTo, pending.hi);
@@ -144,12 +154,9 @@ export function startRelay(options: RelayOptions): Relay {
     if (!gap && rows.length < PAGE && finalUpTo > next) next = finalUpTo;
     if (gap) {
       if (!pending) {
-        // The high mark first, then a fresh xid: every transaction holding a seq at or
-        // below the mark got its xid earlier, so below this one. (Not the snapshot's xmax:
-        // that is the latest *completed* xid + 1, and a running transaction can be above it.)
+        // The sequence's high mark now; the xid bound on a later poll (above).
         const hi = await db().$queryRawUnsafe<Array<{ hi: bigint }>>(`SELECT last_value AS hi FROM events_seq_seq`);
-        const xid = await db().$queryRawUnsafe<Array<{ xid: string }>>(`SELECT pg_current_xact_id()::text AS xid`);
-        pending = { hi: Number(hi[0]!.hi), xidBound: xid[0]!.xid };
+        pending = { hi: Number(hi[0]!.hi), notedAt: Date.now(), xidBound: null };
       }
       later(gapDelayMs, wake);
       gapDelayMs = Math.min(gapDelayMs * 2, 100);
