@@ -58,3 +58,17 @@ it(`${REQUESTS} random requests to the write endpoints never get a 5xx`, async (
   console.log(`[fuzz] ${REQUESTS} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
   expect(serverErrors).toEqual([]);
 }, 300_000);
+
+it("text cut for an event (goal excerpt, error excerpt) inside an emoji is still stored", async () => {
+  const goal = `${"g".repeat(199)}😀 and more`; // the goal.created event keeps 200 UTF-16 units: half an emoji
+  const created = await call(routes.goals.POST, "POST", "/api/goals", { body: { goal, plan: { tasks: [{ key: "a", name: "A", required_skills: ["emoji"] }] } } });
+  expect(created.status).toBe(201);
+  const agent = (await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills: ["emoji"] } })).body as { agent_id: string; token: string };
+  const pulled = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id } });
+  expect(pulled.body.assignments).toHaveLength(1);
+  const failed = await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+    token: agent.token,
+    body: { subtask_uuid: pulled.body.assignments[0].subtask_uuid, error: `${"e".repeat(499)}😀 tail` }, // the task.failed event keeps 500
+  });
+  expect(failed.status).toBe(200);
+});
