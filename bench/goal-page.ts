@@ -32,7 +32,10 @@ function plan(n: number) {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => {
+  const known = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return known.length ? known[Math.floor(known.length / 2)]! : NaN;
+};
 
 async function measureOpen(page: Page, url: string, goalId: string) {
   const cdp = await page.context().newCDPSession(page);
@@ -98,10 +101,11 @@ async function main() {
       });
       const page = await context.newPage();
       const result = await measureOpen(page, url, created.goal_id);
+      if (r === 0) await page.screenshot({ path: "e2e/artifacts/goal-1000-tasks.png" });
 
       // A live update: complete a running task whose node is on screen; time until it turns.
       await page.waitForSelector('[data-testid="live-status"][data-connected="true"]');
-      const key = await page.getAttribute('[data-testid="task-node"][data-status="running"]', "data-key");
+      const key = await (await page.$('[data-testid="task-node"][data-status="running"]'))?.getAttribute("data-key");
       let liveUpdateMs = NaN;
       let pushMs = NaN;
       let renderAfterEventMs = NaN;

@@ -67,9 +67,9 @@ export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; s
 
   const fitViewOptions = useMemo(() => {
     if (subtasks.length <= FIT_ALL_LIMIT) return { padding: 0.15, maxZoom: 1.2 };
+    // The top-left corner: the first few ranks' first rows, so the view opens readable.
     const first = [...layout.positions.entries()]
-      .sort((a, b) => a[1].x - b[1].x || a[1].y - b[1].y)
-      .slice(0, 8)
+      .filter(([, p]) => p.x < 4 * (NODE_WIDTH + 60) && p.y < 7 * (NODE_HEIGHT + 20))
       .map(([id]) => ({ id }));
     return { padding: 0.1, maxZoom: 1, nodes: first };
     // eslint-disable-next-line react-hooks/exhaustive-deps

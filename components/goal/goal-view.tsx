@@ -68,9 +68,9 @@ export function GoalView({ goalId }: { goalId: string }) {
         )}
         {goal.context && <p className="mt-1 line-clamp-2 whitespace-pre-wrap text-sm text-slate-600">{goal.context}</p>}
         <div className="mt-3 flex items-center gap-3">
-          <ProgressBar value={goal.progress} label="Goal progress" />
+          <ProgressBar value={goal.progress} counts={goal.tasks} label="Goal progress" />
           <span className="shrink-0 text-xs tabular-nums text-slate-600" data-testid="goal-progress">
-            {Math.round(goal.progress * 100)}% · {goal.tasks.completed}/{goal.tasks.total} completed
+            {Math.round(goal.progress * 100)}% finished · {goal.tasks.completed}/{goal.tasks.total} completed
           </span>
         </div>
         <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-600">
@@ -89,7 +89,10 @@ export function GoalView({ goalId }: { goalId: string }) {
         </div>
       </header>
       <div className="flex min-h-0 flex-1 gap-4">
-        <div className="min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+        <div className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+          {!selectedId && goal.subtasks.length > 0 && (
+            <p className="pointer-events-none absolute left-3 top-3 z-10 rounded bg-white/90 px-2 py-1 text-xs text-slate-500">Click a task to inspect it, retry, reassign or cancel it.</p>
+          )}
           {goal.subtasks.length === 0 ? <EmptyState title="This goal has no tasks" /> : <DagView goal={goal} selectedId={selectedId} onSelect={setSelectedId} />}
         </div>
         {selectedId && (

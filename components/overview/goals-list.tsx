@@ -25,7 +25,7 @@ export function GoalsList() {
                 <StatusBadge kind="goal" status={g.status} />
               </div>
               <div className="mt-2 flex items-center gap-3">
-                <ProgressBar value={g.progress} label={`Progress of ${g.goal}`} />
+                <ProgressBar value={g.progress} counts={g.tasks} label={`Progress of ${g.goal}`} />
                 <span className="shrink-0 text-xs tabular-nums text-slate-500">
                   {done}/{g.tasks.total} done{g.tasks.failed ? `, ${g.tasks.failed} failed` : ""} · {g.template} · {formatDuration(g.elapsed_ms || null)}
                 </span>
