@@ -71,7 +71,8 @@ export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; s
     const first = [...layout.positions.entries()]
       .filter(([, p]) => p.x < 4 * (NODE_WIDTH + 60) && p.y < 7 * (NODE_HEIGHT + 20))
       .map(([id]) => ({ id }));
-    return { padding: 0.1, maxZoom: 1, nodes: first };
+    const start = first.length > 0 ? first : [...layout.positions.entries()].sort((a, b) => a[1].x - b[1].x || a[1].y - b[1].y).slice(0, 8).map(([id]) => ({ id }));
+    return { padding: 0.1, maxZoom: 1, nodes: start };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape]);
 
