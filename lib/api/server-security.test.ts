@@ -102,7 +102,10 @@ describe("with SWITCHYARD_OPERATOR_TOKEN set", () => {
     expect(await connect({ auth: { token: "wrong" } })).toMatch(/^refused/);
     expect(await connect({ extraHeaders: { cookie: `sy_operator=${TOKEN}` } })).toMatch(/^refused/);
     expect(await connect({ auth: { token: TOKEN } })).toBe("connected");
-    expect(await connect({ extraHeaders: { cookie: await signIn() } })).toBe("connected");
+    const cookie = await signIn();
+    expect(await connect({ extraHeaders: { cookie } })).toBe("connected");
+    expect(await connect({ extraHeaders: { cookie, origin: server.url } })).toBe("connected");
+    expect(await connect({ extraHeaders: { cookie, origin: "http://127.0.0.1:1" } })).toMatch(/^refused/);
   });
 
   it("a chunked body over MAX_BODY_BYTES without content-length gets 413", async () => {

@@ -87,24 +87,33 @@ export function isOperatorRequest(req: Request): boolean {
 }
 
 function isSameOrigin(origin: string, req: Request): boolean {
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+  return originMatchesHost(origin, req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host);
 }
 
 /**
  * For the socket.io handshake (`io.use((socket, next) => ...)`): the browser's sign-in
  * cookie, an `Authorization: Bearer` header, or `auth: { token }` from socket.io-client.
+ * WebSockets have no CORS: a page on another origin of the same site (another port of
+ * localhost) could open one with the browser's cookie, so the cookie counts only when the
+ * handshake comes from our own origin.
  */
 export function isOperatorHandshake(headers: IncomingHttpHeaders, auth?: unknown): boolean {
   if (!isOperatorAuthEnabled()) return true;
   const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("; ") : v);
-  if (isOperatorCredential(header(headers.authorization), header(headers.cookie))) return true;
+  if (isOperatorToken(bearer(header(headers.authorization)))) return true;
   const token = auth && typeof auth === "object" ? (auth as Record<string, unknown>).token : undefined;
-  return typeof token === "string" && isOperatorToken(token);
+  if (typeof token === "string" && isOperatorToken(token)) return true;
+  if (!isOperatorSession(readCookie(header(headers.cookie), OPERATOR_COOKIE))) return false;
+  const origin = header(headers.origin);
+  return origin === undefined || originMatchesHost(origin, header(headers["x-forwarded-host"]) ?? header(headers.host));
+}
+
+function originMatchesHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /**

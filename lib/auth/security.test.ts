@@ -97,6 +97,10 @@ describe("operator sign-in", () => {
     expect(isOperatorHandshake({ cookie: `sy_operator=${TOKEN}` })).toBe(false);
     expect(isOperatorHandshake({}, { token: "nope" })).toBe(false);
     expect(isOperatorHandshake({}, { token: 42 })).toBe(false);
+    // A WebSocket from another origin of the same site carries the cookie too: refused.
+    expect(isOperatorHandshake({ cookie, host: "localhost:3000", origin: "http://localhost:3000" })).toBe(true);
+    expect(isOperatorHandshake({ cookie, host: "localhost:3000", origin: "http://localhost:8080" })).toBe(false);
+    expect(isOperatorHandshake({ authorization: `Bearer ${TOKEN}`, host: "localhost:3000", origin: "http://localhost:8080" })).toBe(true);
   });
 });
 
