@@ -1,0 +1,65 @@
+// What the tensor heatmap costs at 5,000 tasks × 200 agents: the binary fetch, the
+// slice + paint of one million cells on the canvas, and a level switch.
+//   node --import tsx bench/tensor-page.ts [tasks=5000] [agents=200]
+import { chromium } from "@playwright/test";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { createDatabase, databaseUrl, dropDatabase, randomDatabaseName } from "@/lib/testing/database";
+import { startServer } from "@/lib/testing/server";
+
+const TASKS = Number(process.argv[2] ?? 5000);
+const AGENTS = Number(process.argv[3] ?? 200);
+const PORT = Number(process.env.BENCH_PORT ?? 4221);
+
+async function post(base: string, path: string, body: unknown) {
+  const res = await fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function main() {
+  const name = randomDatabaseName("sy_bench_tensor");
+  await createDatabase(name);
+  await migrateDatabase(databaseUrl(name));
+  const server = await startServer({ databaseUrl: databaseUrl(name), port: PORT, env: { HEARTBEAT_TIMEOUT_S: "600", SWITCHYARD_DISABLE_SWEEP: "1" } });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
+  try {
+    const skills = ["a", "b", "c", "d"];
+    for (let j = 0; j < AGENTS; j++) await post(server.url, "/api/orchestration/register", { name: `agent-${j}`, skills: skills.filter((_, k) => (j >> k) & 1 || k === j % 4), capacity: 4 });
+    const tasks = Array.from({ length: TASKS }, (_, i) => ({ key: `t${i}`, name: `Task ${i}`, required_skills: [skills[i % 4]!], priority: i % 4 }));
+    const goal = (await post(server.url, "/api/goals", { goal: `tensor bench ${TASKS}`, plan: { tasks } })) as { goal_id: string };
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const apiStarted = Date.now();
+    const bytes = (await (await fetch(`${server.url}/api/orchestration/tensor?goal_id=${goal.goal_id}&format=binary`)).arrayBuffer()).byteLength;
+    const apiMs = Date.now() - apiStarted;
+
+    await page.goto(`${server.url}/tensor`);
+    await page.getByLabel("Goal", { exact: true }).selectOption(goal.goal_id);
+    const selected = Date.now();
+    const canvas = page.getByTestId("tensor-canvas");
+    await canvas.and(page.locator(`[data-rows="${TASKS}"]`)).waitFor({ timeout: 120_000 });
+    await page.getByText(/drawn in \d+ ms/).waitFor();
+    const toHeatmapMs = Date.now() - selected;
+    const firstDraw = await page.getByText(/drawn in \d+ ms/).textContent();
+    await page.getByLabel("Priority level", { exact: true }).selectOption("2");
+    await canvas.and(page.locator('[data-level="2"]')).waitFor();
+    const levelDraw = await page.getByText(/drawn in \d+ ms/).textContent();
+    const hoverStarted = Date.now();
+    await canvas.hover({ position: { x: 20, y: 40 } });
+    await page.getByTestId("tensor-hover").getByText("Values by level").waitFor();
+    const hoverMs = Date.now() - hoverStarted;
+    const heapMb = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN) / 1048576);
+    const size = await canvas.evaluate((c: HTMLCanvasElement) => `${c.width}x${c.height}`);
+    await page.screenshot({ path: "e2e/artifacts/tensor-5000x200.png" });
+    console.log(JSON.stringify({ tasks: TASKS, agents: AGENTS, binaryBytes: bytes, apiMs, selectToHeatmapMs: toHeatmapMs, firstDraw, levelDraw, hoverMs, heapMb: Math.round(heapMb), canvas: size }, null, 2));
+  } finally {
+    await browser.close();
+    await server.stop();
+    await dropDatabase(name);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
