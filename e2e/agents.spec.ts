@@ -36,4 +36,8 @@ test("the agents page shows a registered agent's load, live, and its counters", 
   await expect(page.getByTestId("agent-load-chart")).toBeVisible();
   await expect(page.getByTestId("throughput-totals")).toContainText(/[1-9]\d* completed/);
   await saveScreenshot(page, "overview");
+  // A laptop screen.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await expect(page.getByTestId("agent-load-chart")).toBeVisible();
+  await saveScreenshot(page, "overview-laptop");
 });
