@@ -123,11 +123,11 @@ export function GoalForm() {
               <tbody>
                 {tasks.map((t) => (
                   <tr key={t.uuid} className="border-t border-slate-100">
-                    <td className="px-3 py-1.5 font-mono">{t.key}</td>
+                    <td className="whitespace-nowrap px-3 py-1.5 font-mono">{t.key}</td>
                     <td className="px-3 py-1.5">{t.name}</td>
                     <td className="px-3 py-1.5">{t.priority}</td>
                     <td className="px-3 py-1.5">{t.required_skills.join(", ") || "–"}</td>
-                    <td className="px-3 py-1.5 font-mono">{t.dependencies.map((d) => keyOf.get(d) ?? d).join(", ") || "–"}</td>
+                    <td className="whitespace-nowrap px-3 py-1.5 font-mono">{t.dependencies.map((d) => keyOf.get(d) ?? d).join(", ") || "–"}</td>
                     <td className="px-3 py-1.5">
                       <StatusBadge kind="task" status={t.status} />
                     </td>
