@@ -4,7 +4,7 @@
 import { Background, Controls, MiniMap, ReactFlow, type Edge } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useMemo } from "react";
-import { TaskNode, type TaskNodeType } from "@/components/goal/task-node";
+import { SelectTaskContext, TaskNode, type TaskNodeType } from "@/components/goal/task-node";
 import { TASK_STATUS_STYLES } from "@/components/ui/status";
 import { layoutDag, NODE_HEIGHT, NODE_WIDTH, structureKey } from "@/lib/ui/layout";
 import type { GoalWithTasks, Task } from "@/lib/ui/types";
@@ -78,6 +78,7 @@ export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; s
 
   return (
     <div data-testid="dag" data-nodes={subtasks.length} data-edges={edgesIn.length} className="h-full w-full">
+      <SelectTaskContext.Provider value={onSelect}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -88,6 +89,8 @@ export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; s
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
+        nodesFocusable={false}
+        edgesFocusable={false}
         fitView
         fitViewOptions={fitViewOptions}
         minZoom={0.05}
@@ -98,6 +101,7 @@ export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; s
         <Controls showInteractive={false} />
         {subtasks.length <= 400 && <MiniMap pannable zoomable nodeColor={(n) => TASK_STATUS_STYLES[(n.data as { task: Task }).task.status]?.fill ?? "#94a3b8"} />}
       </ReactFlow>
+      </SelectTaskContext.Provider>
     </div>
   );
 }

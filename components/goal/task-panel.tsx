@@ -29,7 +29,7 @@ export function capableAgents(agents: Agent[], task: Pick<Task, "required_skills
 export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithTasks; taskId: string; onSelect: (id: string) => void; onClose: () => void }) {
   const fromGoal = goal.subtasks.find((s) => s.uuid === taskId);
   const { task: detail, isLoading, error } = useTask(taskId);
-  const { agents } = useAgents();
+  const { agents, isLoading: agentsLoading } = useAgents();
   const actions = useTaskActions(fromGoal);
   const [agentChoice, setAgentChoice] = useState("");
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -89,7 +89,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
               Reassign to
             </label>
             <select id="reassign-agent" value={agentChoice} onChange={(e) => setAgentChoice(e.target.value)} disabled={!REASSIGNABLE.has(task.status)} className="mt-0.5 w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-xs disabled:opacity-40">
-              <option value="">{candidates.length ? "Choose a capable live agent…" : "No other capable live agent"}</option>
+              <option value="">{agentsLoading ? "Loading agents…" : candidates.length ? "Choose a capable live agent…" : "No other capable live agent"}</option>
               {candidates.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name} ({a.running}/{a.capacity})
