@@ -453,4 +453,17 @@ describe("bad-input corpus", () => {
     expect(failures).toEqual([]);
     expect(after).toEqual(before);
   });
+
+  it("a batch of completions for other agents' or unknown tasks is refused item by item and writes nothing", async () => {
+    const handler = routes.get("/api/orchestration/complete-batch")?.POST;
+    if (!handler) return;
+    const start = await snapshot();
+    const res = await call(handler, "POST", "/api/orchestration/complete-batch", {
+      token: agentB.token,
+      body: { completions: [{ subtask_uuid: runningTask, result: "stolen" }, { subtask_uuid: pendingTask, result: "early" }, { subtask_uuid: UNKNOWN_UUID, result: "ghost" }, { subtask_uuid: runningTask, result: "again", attempt: 1 }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { ok: boolean; status: number }) => [r.ok, r.status])).toEqual([[false, 403], [false, 403], [false, 404], [false, 403]]);
+    expect(await snapshot()).toEqual(start);
+  });
 });
