@@ -145,16 +145,21 @@ export async function dagRun(options: { width: number; depth: number; workers: n
   return { makespanMs: now() - start, release, pickup };
 }
 
-/** The tensor's build time in-process (load from the database + build), median of runs. */
-export async function tensorBuild(runs: number): Promise<number> {
-  const { loadTensor } = await import("@/lib/presenters/tensor");
-  const times: number[] = [];
+/** The tensor's build time in-process (load from the database + build), median of runs: sparse entries and Float32. */
+export async function tensorBuild(runs: number): Promise<{ sparseMs: number; float32Ms: number }> {
+  const { loadTensor, loadDenseTensor } = await import("@/lib/presenters/tensor");
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const sparse: number[] = [];
+  const dense: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t = now();
+    let t = now();
     await loadTensor({});
-    times.push(now() - t);
+    sparse.push(now() - t);
+    t = now();
+    await loadDenseTensor({});
+    dense.push(now() - t);
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  return { sparseMs: median(sparse), float32Ms: median(dense) };
 }
 
 export async function tensorSetup(tasks: number, agents: number): Promise<void> {
