@@ -103,7 +103,7 @@ export async function dagRun(options: { width: number; depth: number; workers: n
         const at = idle.indexOf(wakeUp);
         if (at >= 0) idle.splice(at, 1);
         resolve();
-      }, 50);
+      }, 1000);
       function wakeUp() {
         clearTimeout(timer);
         resolve();
