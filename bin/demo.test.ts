@@ -13,7 +13,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe("npm run demo", () => {
   it("runs the seeds' example goals to completion on the embedded database and says where to look", async () => {
     const root = path.resolve(import.meta.dirname, "..");
-    const env: NodeJS.ProcessEnv = { ...process.env, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-agents" };
+    const env: NodeJS.ProcessEnv = { ...process.env, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next" };
     delete env.DATABASE_URL;
     const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bin/demo.ts"), "--port", "4360", "--data-dir", dataDir, "--exit-when-done"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

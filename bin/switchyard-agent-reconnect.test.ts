@@ -7,7 +7,7 @@ import { waitFor } from "@/lib/testing/wait";
 import { startWorker, type WorkerProcess } from "@/lib/testing/worker-process";
 
 const PORT = 4350;
-const serverEnv = { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-agents", SWEEP_INTERVAL_MS: "200" };
+const serverEnv = { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next", SWEEP_INTERVAL_MS: "200" };
 let server: RunningServer | undefined;
 let worker: WorkerProcess | undefined;
 

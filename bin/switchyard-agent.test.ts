@@ -18,7 +18,7 @@ beforeAll(async () => {
   server = await startServer({
     port: 4310,
     env: {
-      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-agents",
+      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next",
       HEARTBEAT_TIMEOUT_S: "2",
       SWEEP_INTERVAL_MS: "200",
       RETRY_BASE_MS: "500",

@@ -11,7 +11,7 @@ let server: RunningServer;
 let mcp: Client;
 
 beforeAll(async () => {
-  server = await startServer({ port: 4320, env: { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-agents" } });
+  server = await startServer({ port: 4320, env: { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next" } });
   mcp = new Client({ name: "switchyard-test", version: "1.0.0" });
   await mcp.connect(
     new StdioClientTransport({
