@@ -9,6 +9,7 @@ import { withEvents, type Emit } from "@/lib/events/record";
 import { conflict, notFound } from "@/lib/errors";
 import { startAttempts, type Assignment } from "@/lib/orchestration/assign-tasks";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
+import { currentAgentOf, lockAgents, lockInOrder } from "@/lib/orchestration/locks";
 import { skipDownstream } from "@/lib/orchestration/report-result";
 
 interface TaskRow {
@@ -30,6 +31,15 @@ async function lockTask(tx: Tx, subtaskId: string): Promise<TaskRow> {
     SELECT id, goal_id, key, status, attempt, agent_id, required_skills FROM subtasks WHERE id = ${subtaskId}::uuid FOR UPDATE`;
   if (!rows[0]) throw notFound("task", subtaskId, "id");
   return rows[0];
+}
+
+/** The task locked after the agent it runs on (and `alsoAgent`): agents before tasks (lib/orchestration/locks.ts). */
+function lockTaskAfterAgents(tx: Tx, subtaskId: string, alsoAgent?: string): Promise<TaskRow> {
+  return lockInOrder(tx, async () => {
+    const locked = await lockAgents(tx, [...(await currentAgentOf(tx, [subtaskId])), alsoAgent]);
+    const task = await lockTask(tx, subtaskId);
+    return task.status === "running" && task.agent_id && !locked.includes(task.agent_id) ? undefined : task;
+  });
 }
 
 /** Ends the task's running attempt (superseded or cancelled) and frees its agent's slot. */
@@ -159,7 +169,7 @@ export async function reassignTask(options: { subtaskId: string; agentId: string
   const now = options.now ?? new Date();
   const { actor } = options;
   return withEvents(async (tx, emit) => {
-    const task = await lockTask(tx, options.subtaskId);
+    const task = await lockTaskAfterAgents(tx, options.subtaskId, options.agentId);
     if (!["pending", "retrying", "running"].includes(task.status)) {
       const why = task.status === "waiting" ? "its dependencies are not all completed" : "only a pending, retrying or running task can be reassigned";
       throw conflict(`task ${task.key} is ${task.status}: ${why}`);
@@ -204,7 +214,7 @@ export async function cancelTask(options: { subtaskId: string; actor: string; no
   const now = options.now ?? new Date();
   const { actor } = options;
   const outcome = await withEvents(async (tx, emit) => {
-    const task = await lockTask(tx, options.subtaskId);
+    const task = await lockTaskAfterAgents(tx, options.subtaskId);
     if (!OPEN.includes(task.status)) throw conflict(`task ${task.key} is ${task.status}: only a waiting, pending, retrying or running task can be cancelled`);
     const endedAttempt = await endRunningAttempt(tx, task, "cancelled", `cancelled by ${actor}`, now);
     await tx.$executeRaw`
@@ -233,10 +243,19 @@ export async function cancelGoal(options: { goalId: string; actor: string; now?:
     const before = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid`;
     if (!before[0]) throw notFound("goal", goalId, "id");
     if (FINISHED_GOAL.includes(before[0].status)) throw conflict(`goal is already ${before[0].status}`);
-    // Tasks first, then the goal: the order assignment takes them in, so the two cannot deadlock.
-    const open = await tx.$queryRaw<Array<{ id: string; status: string; attempt: number; agent_id: string | null }>>`
-      SELECT id, status, attempt, agent_id FROM subtasks
-      WHERE goal_id = ${goalId}::uuid AND status = ANY(${OPEN}::text[]) ORDER BY id FOR UPDATE`;
+    // The agents of its running tasks, then the tasks, then the goal: the order assignment
+    // takes them in (lib/orchestration/locks.ts), so the two cannot deadlock.
+    const open = await lockInOrder(tx, async () => {
+      const agentsLocked = await lockAgents(
+        tx,
+        (await tx.$queryRaw<Array<{ agent_id: string }>>`
+          SELECT DISTINCT agent_id FROM subtasks WHERE goal_id = ${goalId}::uuid AND status = 'running' AND agent_id IS NOT NULL`).map((r) => r.agent_id),
+      );
+      const tasks = await tx.$queryRaw<Array<{ id: string; status: string; attempt: number; agent_id: string | null }>>`
+        SELECT id, status, attempt, agent_id FROM subtasks
+        WHERE goal_id = ${goalId}::uuid AND status = ANY(${OPEN}::text[]) ORDER BY id FOR UPDATE`;
+      return tasks.some((t) => t.status === "running" && t.agent_id && !agentsLocked.includes(t.agent_id)) ? undefined : tasks;
+    });
     const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
     const goal = goals[0]!;
     if (FINISHED_GOAL.includes(goal.status)) throw conflict(`goal is already ${goal.status}`);

@@ -8,6 +8,7 @@ import { withEvents, type Emit } from "@/lib/events/record";
 import { SwitchyardError, forbidden, notFound } from "@/lib/errors";
 import { retryDelayMs } from "@/lib/orchestration/backoff";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
+import { lockAgents } from "@/lib/orchestration/locks";
 import { recordCompletions } from "@/lib/metrics";
 
 export interface SubtaskRow {
@@ -71,6 +72,7 @@ export async function completeTask(options: { subtaskId: string; agentId: string
   const now = options.now ?? new Date();
   const actor = `agent:${options.agentId}`;
   const outcome = await withEvents(async (tx, emit) => {
+    await lockAgents(tx, [options.agentId]); // the agent before its task (lib/orchestration/locks.ts)
     const task = await lockSubtask(tx, options.subtaskId);
     const attempt = await findAttempt(tx, task, options.agentId, options.attempt);
     if (attempt.outcome === "completed") return { subtask: task, released: [] as string[], repeated: true };
@@ -120,6 +122,7 @@ export async function failTask(options: { subtaskId: string; agentId: string; at
   const now = options.now ?? new Date();
   const actor = `agent:${options.agentId}`;
   const outcome = await withEvents(async (tx, emit) => {
+    await lockAgents(tx, [options.agentId]); // the agent before its task (lib/orchestration/locks.ts)
     const task = await lockSubtask(tx, options.subtaskId);
     const attempt = await findAttempt(tx, task, options.agentId, options.attempt);
     if (attempt.outcome === "failed" && attempt.number === task.attempt) return { subtask: task, repeated: true };
@@ -194,7 +197,7 @@ export async function skipDownstream(tx: Tx, emit: Emit, task: { id: string; goa
 // Batched completion: many reports in one transaction, set-based. The same fencing as
 // completeTask, decided per item: a report that completeTask would refuse (unknown task,
 // someone else's attempt, a stale attempt) is refused here too, item by item, while the
-// rest of the batch commits. Locks are taken in id order (tasks, then agents, then the
+// rest of the batch commits. Locks are taken in id order (agents, then tasks, then the
 // dependents being released), so concurrent batches cannot deadlock on one another.
 
 export interface CompletionInput {
@@ -216,6 +219,7 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
   if (items.length === 0) return [];
   const now = options.now ?? new Date();
   const { outcomes, goals } = await withEvents(async (tx, emit) => {
+    await lockAgents(tx, items.map((i) => i.agentId)); // agents before tasks (lib/orchestration/locks.ts)
     const ids = [...new Set(items.map((i) => i.subtaskId))];
     const locked = await tx.$queryRawUnsafe<SubtaskRow[]>(
       `SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
@@ -284,13 +288,12 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
       perAgent.set(a.item.agentId, s);
     }
     const agentIds = [...perAgent.keys()].sort();
-    // Agents locked in id order, then counted, in one statement.
+    // The agents (locked above) counted in one statement.
     await tx.$executeRaw`
       UPDATE agents a SET running = GREATEST(a.running - c.n, 0), tasks_done = a.tasks_done + c.n,
         total_duration_ms = a.total_duration_ms + c.ms, last_heartbeat_at = ${now}, offline = false
-      FROM (SELECT id FROM agents WHERE id = ANY(${agentIds}::uuid[]) ORDER BY id FOR UPDATE) l,
-        unnest(${agentIds}::uuid[], ${agentIds.map((id) => perAgent.get(id)!.n)}::int[], ${agentIds.map((id) => perAgent.get(id)!.ms)}::bigint[]) AS c(id, n, ms)
-      WHERE a.id = l.id AND c.id = l.id`;
+      FROM unnest(${agentIds}::uuid[], ${agentIds.map((id) => perAgent.get(id)!.n)}::int[], ${agentIds.map((id) => perAgent.get(id)!.ms)}::bigint[]) AS c(id, n, ms)
+      WHERE a.id = c.id`;
     for (const a of accepted) {
       emit({
         type: "task.completed",

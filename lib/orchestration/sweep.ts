@@ -39,9 +39,15 @@ export async function sweep(options: { now?: Date; heartbeatTimeoutS?: number } 
       report.tasksRequeued.push(...(await requeueAgentTasks(tx, emit, agent.id, "offline", "system")));
     }
 
+    // Agents before tasks (lib/orchestration/locks.ts), and never waiting: a task whose
+    // agent or row is busy times out on a later sweep.
+    const overdueAgents = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM agents WHERE id IN (
+        SELECT DISTINCT agent_id FROM subtasks WHERE status = 'running' AND deadline_at < ${now} AND agent_id IS NOT NULL)
+      ORDER BY id FOR UPDATE SKIP LOCKED`;
     const overdue = await tx.$queryRaw<Array<SubtaskRow & { timeout_s: number }>>`
       SELECT id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at, timeout_s
-      FROM subtasks WHERE status = 'running' AND deadline_at < ${now}
+      FROM subtasks WHERE status = 'running' AND deadline_at < ${now} AND agent_id = ANY(${overdueAgents.map((a) => a.id)}::uuid[])
       ORDER BY deadline_at LIMIT 1000 FOR UPDATE SKIP LOCKED`;
     for (const task of overdue) {
       await failAttempt(tx, emit, {

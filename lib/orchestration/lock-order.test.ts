@@ -1,0 +1,126 @@
+// Lock order: an agent's row before its tasks' rows, everywhere. A transaction that holds
+// an agent and then needs its tasks (unregister, the sweep putting a dead agent's work back)
+// must not deadlock with one that reports, times out or moves a task of that agent.
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { withEvents } from "@/lib/events/record";
+import { createGoal } from "@/lib/orchestration/create-goal";
+import { registerAgent } from "@/lib/orchestration/agents";
+import { pullTasks } from "@/lib/orchestration/assign-tasks";
+import { completeTask, completeTasks, failTask } from "@/lib/orchestration/report-result";
+import { requeueAgentTasks } from "@/lib/orchestration/requeue";
+import { cancelTask, reassignTask } from "@/lib/orchestration/operator-actions";
+import { sweep } from "@/lib/orchestration/sweep";
+import { waitFor } from "@/lib/testing/wait";
+
+async function sessionsWaitingOnLocks(): Promise<number> {
+  const rows = await db().$queryRaw<Array<{ n: number }>>`
+    SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+  return rows[0]!.n;
+}
+
+/**
+ * Holds the agent's row (as unregister and the sweep do), lets `contender` start and
+ * block on a lock, then puts the agent's running tasks back in the pool. Returns what
+ * the requeue released and how the contender ended (its value or its error).
+ */
+async function requeueAgainst(agentId: string, contender: () => Promise<unknown>) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let signal!: () => void;
+  const agentLocked = new Promise<void>((r) => (signal = r));
+  const requeue = withEvents(async (tx, emit) => {
+    await tx.$queryRaw`SELECT id FROM agents WHERE id = ${agentId}::uuid FOR UPDATE`;
+    signal();
+    await gate;
+    return requeueAgentTasks(tx, emit, agentId, "offline", "system");
+  });
+  await agentLocked;
+  const contended = contender().then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  await waitFor(async () => (await sessionsWaitingOnLocks()) >= 1, { what: "the contender to wait on a lock" });
+  release();
+  return { released: await requeue, contended: await contended };
+}
+
+async function oneRunningTask(key: string) {
+  const goal = await createGoal({ goal: `lock order ${key}`, actor: "test", plan: { tasks: [{ key, name: key }] } });
+  const agent = await registerAgent({ skills: [], capacity: 1 });
+  const [assignment] = await pullTasks({ agentId: agent.id });
+  return { goal, agent, assignment: assignment! };
+}
+
+describe("agent rows are locked before task rows", () => {
+  it("a completion racing the requeue of its agent's work is refused as stale, not deadlocked", async () => {
+    const { agent, assignment } = await oneRunningTask("complete");
+    const { released, contended } = await requeueAgainst(agent.id, () =>
+      completeTask({ subtaskId: assignment.subtaskId, agentId: agent.id, attempt: assignment.attempt, result: "late" }),
+    );
+    expect(released).toEqual([assignment.subtaskId]);
+    expect(contended).toMatchObject({ error: { code: "stale_attempt" } });
+  });
+
+  it("a failure report racing the requeue is refused as stale, not deadlocked", async () => {
+    const { agent, assignment } = await oneRunningTask("fail");
+    const { released, contended } = await requeueAgainst(agent.id, () =>
+      failTask({ subtaskId: assignment.subtaskId, agentId: agent.id, attempt: assignment.attempt, error: "late" }),
+    );
+    expect(released).toEqual([assignment.subtaskId]);
+    expect(contended).toMatchObject({ error: { code: "stale_attempt" } });
+  });
+
+  it("a batch completion racing the requeue refuses its item as stale, not deadlocked", async () => {
+    const { agent, assignment } = await oneRunningTask("batch");
+    const { released, contended } = await requeueAgainst(agent.id, () =>
+      completeTasks([{ subtaskId: assignment.subtaskId, agentId: agent.id, attempt: assignment.attempt, result: "late" }]),
+    );
+    expect(released).toEqual([assignment.subtaskId]);
+    expect(contended).toMatchObject({ value: [{ ok: false, error: { code: "stale_attempt" } }] });
+  });
+
+  it("the operator cancelling a task racing the requeue of its agent: the task ends cancelled", async () => {
+    const { agent, assignment } = await oneRunningTask("cancel");
+    const { released, contended } = await requeueAgainst(agent.id, () => cancelTask({ subtaskId: assignment.subtaskId, actor: "operator" }));
+    expect(released).toEqual([assignment.subtaskId]);
+    expect(contended).toMatchObject({ value: { subtaskId: assignment.subtaskId } });
+    const task = await db().subtask.findUniqueOrThrow({ where: { id: assignment.subtaskId } });
+    expect(task.status).toBe("cancelled");
+  });
+
+  it("the operator reassigning a task racing the requeue of its agent: the new agent gets it", async () => {
+    const { agent, assignment } = await oneRunningTask("reassign");
+    const other = await registerAgent({ skills: [], capacity: 1 });
+    const { contended } = await requeueAgainst(agent.id, () => reassignTask({ subtaskId: assignment.subtaskId, agentId: other.id, actor: "operator" }));
+    expect(contended).toMatchObject({ value: { assignment: { agentId: other.id } } });
+    const task = await db().subtask.findUniqueOrThrow({ where: { id: assignment.subtaskId } });
+    expect(task).toMatchObject({ status: "running", agentId: other.id });
+  });
+
+  it("the sweep does not wait on a busy agent to time out its task: it leaves it for a later sweep", async () => {
+    const { agent, assignment } = await oneRunningTask("timeout");
+    const past = new Date(assignment.deadlineAt.getTime() + 1000);
+    const heartbeatTimeoutS = 365 * 24 * 3600;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let signal!: () => void;
+    const agentLocked = new Promise<void>((r) => (signal = r));
+    const holder = withEvents(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM agents WHERE id = ${agent.id}::uuid FOR UPDATE`;
+      signal();
+      await gate;
+    });
+    await agentLocked;
+    let report: Awaited<ReturnType<typeof sweep>> | undefined;
+    const sweeping = sweep({ now: past, heartbeatTimeoutS }).then((r) => (report = r));
+    const first = await waitFor(async () => report ?? ((await sessionsWaitingOnLocks()) >= 1 ? "blocked" : undefined), { what: "the sweep to end or block" });
+    release();
+    await holder;
+    await sweeping;
+    expect(first).not.toBe("blocked");
+    expect(report!.tasksTimedOut).not.toContain(assignment.subtaskId);
+    const later = await sweep({ now: past, heartbeatTimeoutS });
+    expect(later.tasksTimedOut).toContain(assignment.subtaskId);
+  });
+});
