@@ -1,6 +1,6 @@
 // Pure DAG work on plans: validation (duplicate keys, dangling and self dependencies,
 // cycles, each named in the error), topological order and remaining critical paths.
-import { LIMITS } from "@/lib/api/schemas";
+import { LIMITS } from "@/lib/orchestration/plan-schema";
 import { SwitchyardError } from "@/lib/errors";
 import type { PlanTask } from "@/lib/orchestration/types";
 
@@ -14,7 +14,7 @@ export interface ValidatedPlan {
 }
 
 /**
- * The limits of the JSON plan schema (lib/api/schemas.ts), for plans that arrive another
+ * The limits of the JSON plan schema (lib/orchestration/plan-schema.ts), for plans that arrive another
  * way (a markdown table, an LLM) and so never met that schema.
  */
 export function checkPlanLimits(tasks: PlanTask[], fieldPrefix: string): void {

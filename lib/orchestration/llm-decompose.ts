@@ -3,7 +3,7 @@
 // with the call or the answer (network, status, not JSON, bad task, cycle) falls back to
 // the built-in templates, so a goal is never lost to the LLM.
 import { z } from "zod";
-import { planTaskSchema } from "@/lib/api/schemas";
+import { planTaskSchema } from "@/lib/orchestration/plan-schema";
 import { planFromInput } from "@/lib/orchestration/create-goal";
 import { validatePlan } from "@/lib/orchestration/dag";
 import { decomposeWithTemplates, type Decomposition } from "@/lib/orchestration/templates";
