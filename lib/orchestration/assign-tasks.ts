@@ -7,46 +7,17 @@ import { withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
 import { takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
+import { dependencyInputs, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
 import { recordAssignments } from "@/lib/metrics";
 
-export interface Assignment {
-  subtaskId: string;
-  goalId: string;
-  agentId: string;
-  attempt: number;
-  key: string;
-  name: string;
-  description: string;
-  requiredSkills: string[];
-  priority: number;
-  timeoutS: number;
-  deadlineAt: Date;
-  goal: string;
-  context: string | null;
-  /** Results of the task's direct dependencies, so the agent can build on them. */
-  inputs: Array<{ key: string; name: string; result: string | null }>;
-}
-
-interface AssignedRow {
-  id: string;
-  goal_id: string;
-  agent_id: string;
-  attempt: number;
-  key: string;
-  name: string;
-  description: string;
-  required_skills: string[];
-  priority: number;
-  timeout_s: number;
-  deadline_at: Date;
-}
+export type { Assignment } from "@/lib/orchestration/assignment";
 
 /** Starts an attempt for each (task, agent) pair: the tasks must be locked by the caller. */
 export async function startAttempts(tx: Tx, emit: Emit, pairs: Array<{ taskId: string; agentId: string }>, now: Date, actor: string): Promise<Assignment[]> {
   if (pairs.length === 0) return [];
   // One statement: the tasks, their attempts, the agents' running counts, the goals that
   // start now, and what the agent needs of each goal.
-  const rows = await tx.$queryRaw<Array<AssignedRow & { goal: string; context: string | null; goal_started: boolean; has_deps: boolean }>>`
+  const rows = await tx.$queryRaw<Array<AssignmentRow & { goal_started: boolean; has_deps: boolean }>>`
     WITH pairs AS (SELECT * FROM unnest(${pairs.map((p) => p.taskId)}::uuid[], ${pairs.map((p) => p.agentId)}::uuid[]) AS p(task_id, agent_id)),
     upd AS (
       UPDATE subtasks s SET status = 'running', agent_id = p.agent_id, attempt = s.attempt + 1, started_at = ${now},
@@ -67,45 +38,16 @@ export async function startAttempts(tx: Tx, emit: Emit, pairs: Array<{ taskId: s
       upd.timeout_s, upd.deadline_at, g.goal, g.context, (g.id IN (SELECT id FROM started)) AS goal_started,
       EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.subtask_id = upd.id) AS has_deps
     FROM upd JOIN goals g ON g.id = upd.goal_id`;
-  const goalById = new Map(rows.map((r) => [r.goal_id, { goal: r.goal, context: r.context }]));
   for (const goalId of new Set(rows.filter((r) => r.goal_started).map((r) => r.goal_id))) {
     emit({ type: "goal.started", actor, goalId, data: { status: "running" } });
   }
-  const withDeps = rows.filter((r) => r.has_deps).map((r) => r.id);
-  const inputs =
-    withDeps.length === 0
-      ? []
-      : await tx.$queryRaw<Array<{ subtask_id: string; key: string; name: string; result: string | null }>>`
-    SELECT d.subtask_id, p.key, p.name, p.result FROM subtask_dependencies d JOIN subtasks p ON p.id = d.depends_on_id
-    WHERE d.subtask_id = ANY(${withDeps}::uuid[]) ORDER BY p.position`;
-  const inputsByTask = new Map<string, Assignment["inputs"]>();
-  for (const i of inputs) {
-    const list = inputsByTask.get(i.subtask_id) ?? [];
-    list.push({ key: i.key, name: i.name, result: i.result });
-    inputsByTask.set(i.subtask_id, list);
-  }
+  const inputs = await dependencyInputs(tx, rows.filter((r) => r.has_deps).map((r) => r.id));
   // In the order the scheduler chose them (RETURNING has no order of its own).
   const rank = new Map(pairs.map((p, i) => [p.taskId, i]));
   rows.sort((x, y) => rank.get(x.id)! - rank.get(y.id)!);
   return rows.map((r) => {
     emit({ type: "task.assigned", actor, goalId: r.goal_id, subtaskId: r.id, agentId: r.agent_id, data: { attempt: r.attempt, status: "running" } });
-    const goal = goalById.get(r.goal_id)!;
-    return {
-      subtaskId: r.id,
-      goalId: r.goal_id,
-      agentId: r.agent_id,
-      attempt: r.attempt,
-      key: r.key,
-      name: r.name,
-      description: r.description,
-      requiredSkills: r.required_skills,
-      priority: r.priority,
-      timeoutS: r.timeout_s,
-      deadlineAt: r.deadline_at,
-      goal: goal.goal,
-      context: goal.context,
-      inputs: inputsByTask.get(r.id) ?? [],
-    };
+    return toAssignment(r, inputs);
   });
 }
 

@@ -1,0 +1,72 @@
+// What an agent is handed for one attempt (a fresh assignment or one the operator made
+// for it): the task, its goal, and the results of the task's direct dependencies.
+import type { Tx } from "@/lib/db";
+
+export interface Assignment {
+  subtaskId: string;
+  goalId: string;
+  agentId: string;
+  attempt: number;
+  key: string;
+  name: string;
+  description: string;
+  requiredSkills: string[];
+  priority: number;
+  timeoutS: number;
+  deadlineAt: Date;
+  goal: string;
+  context: string | null;
+  /** Results of the task's direct dependencies, so the agent can build on them. */
+  inputs: Array<{ key: string; name: string; result: string | null }>;
+}
+
+/** A running task joined with its goal, as the queries that hand out work select it. */
+export interface AssignmentRow {
+  id: string;
+  goal_id: string;
+  agent_id: string;
+  attempt: number;
+  key: string;
+  name: string;
+  description: string;
+  required_skills: string[];
+  priority: number;
+  timeout_s: number;
+  deadline_at: Date;
+  goal: string;
+  context: string | null;
+}
+
+/** The direct dependencies' results of each task, in plan order. */
+export async function dependencyInputs(tx: Tx, taskIds: string[]): Promise<Map<string, Assignment["inputs"]>> {
+  const byTask = new Map<string, Assignment["inputs"]>();
+  if (taskIds.length === 0) return byTask;
+  const rows = await tx.$queryRaw<Array<{ subtask_id: string; key: string; name: string; result: string | null }>>`
+    SELECT d.subtask_id, p.key, p.name, p.result FROM subtask_dependencies d JOIN subtasks p ON p.id = d.depends_on_id
+    WHERE d.subtask_id = ANY(${taskIds}::uuid[]) ORDER BY p.position`;
+  for (const r of rows) {
+    const list = byTask.get(r.subtask_id) ?? [];
+    list.push({ key: r.key, name: r.name, result: r.result });
+    byTask.set(r.subtask_id, list);
+  }
+  return byTask;
+}
+
+export function toAssignment(r: AssignmentRow, inputs: Map<string, Assignment["inputs"]>): Assignment {
+  return {
+    subtaskId: r.id,
+    goalId: r.goal_id,
+    agentId: r.agent_id,
+    attempt: r.attempt,
+    key: r.key,
+    name: r.name,
+    description: r.description,
+    requiredSkills: r.required_skills,
+    priority: r.priority,
+    timeoutS: r.timeout_s,
+    deadlineAt: r.deadline_at,
+    goal: r.goal,
+    context: r.context,
+    inputs: inputs.get(r.id) ?? [],
+  };
+}
