@@ -10,19 +10,13 @@
 //   - holes the relay has proven permanent (lib/events/relay.ts: once every transaction
 //     that was running when the hole was seen has ended), recorded in event_relay.
 import { db, type DbOrTx } from "@/lib/db";
+import type { LiveEvent } from "@/lib/realtime/protocol";
 
-export interface LogEvent {
-  seq: number;
-  type: string;
-  goal_id: string | null;
-  subtask_id: string | null;
-  agent_id: string | null;
-  actor: string;
-  data: Record<string, unknown>;
-  created_at: string;
-}
+/** One entry of the log as sockets and GET /api/events carry it: the realtime protocol's shape. */
+export type LogEvent = LiveEvent;
 
-interface EventRow {
+/** An events row as selected (`SELECT seq, type, …, created_at`). */
+export interface EventRow {
   seq: bigint;
   type: string;
   goal_id: string | null;

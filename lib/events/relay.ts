@@ -22,7 +22,7 @@
 import pg from "pg";
 import { db } from "@/lib/db";
 import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus } from "@/lib/events/bus";
-import { readRelayCursor, toLogEvent, type LogEvent } from "@/lib/events/read";
+import { readRelayCursor, toLogEvent, type EventRow, type LogEvent } from "@/lib/events/read";
 
 export const RELAY_LOCK_KEY = 7_351_990_003;
 const PAGE = 1000;
@@ -52,17 +52,6 @@ export interface Relay {
   /** Resolves once this instance leads (tests). */
   whenLeader: () => Promise<void>;
   stop: () => Promise<void>;
-}
-
-interface EventRow {
-  seq: bigint;
-  type: string;
-  goal_id: string | null;
-  subtask_id: string | null;
-  agent_id: string | null;
-  actor: string;
-  data: Record<string, unknown>;
-  created_at: Date;
 }
 
 export function startRelay(options: RelayOptions): Relay {
