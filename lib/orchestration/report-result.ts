@@ -106,12 +106,18 @@ export async function completeTask(options: { subtaskId: string; agentId: string
 }
 
 async function releaseDependents(tx: Tx, emit: Emit, task: SubtaskRow, now: Date, actor: string): Promise<string[]> {
+  // Dependents locked in id order (as completeTasks does), so two completions releasing
+  // the same dependents cannot deadlock on one another.
   const rows = await tx.$queryRaw<Array<{ id: string; status: string }>>`
+    WITH locked AS (
+      SELECT s.id FROM subtasks s JOIN subtask_dependencies d ON d.subtask_id = s.id
+      WHERE d.depends_on_id = ${task.id}::uuid ORDER BY s.id FOR UPDATE OF s
+    )
     UPDATE subtasks s SET pending_deps = s.pending_deps - 1,
       status = CASE WHEN s.pending_deps = 1 AND s.status = 'waiting' THEN 'pending' ELSE s.status END,
       ready_at = CASE WHEN s.pending_deps = 1 AND s.status = 'waiting' THEN ${now}::timestamptz ELSE s.ready_at END
-    FROM subtask_dependencies d
-    WHERE d.depends_on_id = ${task.id}::uuid AND s.id = d.subtask_id
+    FROM locked l
+    WHERE s.id = l.id
     RETURNING s.id, s.status`;
   const released = rows.filter((r) => r.status === "pending").map((r) => r.id);
   for (const id of released) emit({ type: "task.ready", actor, goalId: task.goal_id, subtaskId: id, data: { status: "pending", after: task.id } });
