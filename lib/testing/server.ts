@@ -2,8 +2,10 @@
 // need the whole stack: HTTP, socket.io, the sweeper. Needs `next build` to have run
 // (`npm test` does it first; NEXT_DIST_DIR picks the build folder).
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
+import { freePort } from "../db/embedded";
+
+export { freePort };
 
 export interface RunningServer {
   url: string;
@@ -14,17 +16,6 @@ export interface RunningServer {
   stop: () => Promise<void>;
   /** SIGKILL and wait for exit (a crash). */
   kill: () => Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 export async function startServer(options: { databaseUrl?: string; port?: number; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunningServer> {
