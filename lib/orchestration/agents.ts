@@ -27,10 +27,10 @@ export async function registerAgent(options: { skills: string[]; name?: string; 
   return { id, name, token: formatAgentToken(id, secret), skills, capacity };
 }
 
-export async function heartbeatAgent(agentId: string): Promise<{ agentId: string; status: AgentStatus }> {
+export async function heartbeatAgent(agentId: string, now = new Date()): Promise<{ agentId: string; status: AgentStatus }> {
   return withEvents(async (tx, emit) => {
     const rows = await tx.$queryRaw<Array<{ running: number; was_offline: boolean }>>`
-      UPDATE agents a SET last_heartbeat_at = now(), offline = false
+      UPDATE agents a SET last_heartbeat_at = ${now}, offline = false
       FROM (SELECT id, offline FROM agents WHERE id = ${agentId}::uuid AND NOT removed FOR UPDATE) old
       WHERE a.id = old.id
       RETURNING a.running, old.offline AS was_offline`;
@@ -41,11 +41,11 @@ export async function heartbeatAgent(agentId: string): Promise<{ agentId: string
   });
 }
 
-export async function unregisterAgent(agentId: string, actor: string): Promise<{ agentId: string; released: string[] }> {
+export async function unregisterAgent(agentId: string, actor: string, now = new Date()): Promise<{ agentId: string; released: string[] }> {
   return withEvents(async (tx, emit) => {
     const agent = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM agents WHERE id = ${agentId}::uuid AND NOT removed FOR UPDATE`;
     if (agent.length === 0) throw notFound("agent", agentId, "agent_id");
-    const released = await requeueAgentTasks(tx, emit, agentId, "unregistered", actor);
+    const released = await requeueAgentTasks(tx, emit, agentId, "unregistered", actor, now);
     await tx.$executeRaw`UPDATE agents SET removed = true, offline = true, running = 0 WHERE id = ${agentId}::uuid`;
     emit({ type: "agent.unregistered", actor, agentId, data: { released: released.length } });
     return { agentId, released };

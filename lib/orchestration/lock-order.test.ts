@@ -33,7 +33,7 @@ async function requeueAgainst(agentId: string, contender: () => Promise<unknown>
     await tx.$queryRaw`SELECT id FROM agents WHERE id = ${agentId}::uuid FOR UPDATE`;
     signal();
     await gate;
-    return requeueAgentTasks(tx, emit, agentId, "offline", "system");
+    return requeueAgentTasks(tx, emit, agentId, "offline", "system", new Date());
   });
   await agentLocked;
   const contended = contender().then(

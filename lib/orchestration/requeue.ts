@@ -4,14 +4,14 @@
 import type { Tx } from "@/lib/db";
 import type { Emit } from "@/lib/events/record";
 
-export async function requeueAgentTasks(tx: Tx, emit: Emit, agentId: string, reason: string, actor: string): Promise<string[]> {
+export async function requeueAgentTasks(tx: Tx, emit: Emit, agentId: string, reason: string, actor: string, now: Date): Promise<string[]> {
   const tasks = await tx.$queryRaw<Array<{ id: string; goal_id: string; attempt: number }>>`
     UPDATE subtasks SET status = 'pending', agent_id = NULL, deadline_at = NULL, started_at = NULL
     WHERE agent_id = ${agentId}::uuid AND status = 'running'
     RETURNING id, goal_id, attempt`;
   if (tasks.length === 0) return [];
   await tx.$executeRaw`
-    UPDATE attempts SET outcome = 'lost', ended_at = now(), error = ${`agent ${reason}`}
+    UPDATE attempts SET outcome = 'lost', ended_at = ${now}, error = ${`agent ${reason}`}
     WHERE agent_id = ${agentId}::uuid AND outcome = 'running'`;
   await tx.$executeRaw`UPDATE agents SET running = 0 WHERE id = ${agentId}::uuid`;
   for (const t of tasks) {

@@ -36,7 +36,7 @@ export async function sweep(options: { now?: Date; heartbeatTimeoutS?: number } 
     for (const agent of dead) {
       report.agentsOffline.push(agent.id);
       emit({ type: "agent.offline", actor: "system", agentId: agent.id, data: { last_heartbeat_before: cutoff.toISOString() } });
-      report.tasksRequeued.push(...(await requeueAgentTasks(tx, emit, agent.id, "offline", "system")));
+      report.tasksRequeued.push(...(await requeueAgentTasks(tx, emit, agent.id, "offline", "system", now)));
     }
 
     // Agents before tasks (lib/orchestration/locks.ts), and never waiting: a task whose
