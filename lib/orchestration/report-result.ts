@@ -191,9 +191,12 @@ export async function skipDownstream(tx: Tx, emit: Emit, task: { id: string; goa
       SELECT subtask_id AS id FROM subtask_dependencies WHERE depends_on_id = ${task.id}::uuid
       UNION
       SELECT d.subtask_id FROM subtask_dependencies d JOIN down ON d.depends_on_id = down.id
+    ), locked AS (
+      -- in id order, so two failures (or a failure and a cancel) sharing a cone cannot deadlock
+      SELECT s.id FROM subtasks s WHERE s.id IN (SELECT id FROM down) AND s.status IN ('waiting', 'pending', 'retrying') ORDER BY s.id FOR UPDATE OF s
     )
     UPDATE subtasks SET status = 'skipped', finished_at = ${now}
-    WHERE id IN (SELECT id FROM down) AND status IN ('waiting', 'pending', 'retrying')
+    WHERE id IN (SELECT id FROM locked) AND status IN ('waiting', 'pending', 'retrying')
     RETURNING id`;
   for (const s of skipped) emit({ type: "task.skipped", actor, goalId: task.goal_id, subtaskId: s.id, data: { status: "skipped", because: task.id } });
   return skipped.map((s) => s.id);
