@@ -11,6 +11,7 @@ import { startAttempts, type Assignment } from "@/lib/orchestration/assign-tasks
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { currentAgentOf, lockAgents, lockInOrder } from "@/lib/orchestration/locks";
 import { skipDownstream } from "@/lib/orchestration/report-result";
+import { OPEN_SUBTASK_STATUSES } from "@/lib/orchestration/types";
 
 interface TaskRow {
   id: string;
@@ -22,7 +23,7 @@ interface TaskRow {
   required_skills: string[];
 }
 
-const OPEN = ["waiting", "pending", "running", "retrying"];
+const OPEN: readonly string[] = OPEN_SUBTASK_STATUSES;
 const RETRYABLE = ["failed", "cancelled", "skipped"];
 const FINISHED_GOAL = ["complete", "partial", "failed", "cancelled"];
 
