@@ -44,7 +44,6 @@ export async function withEvents<T>(fn: (tx: Tx, emit: Emit) => Promise<T>): Pro
   const events: DomainEvent[] = [];
   const result = await db().$transaction(
     async (tx) => {
-      events.length = 0; // a retried transaction starts over
       const value = await fn(tx, (e) => events.push(e));
       await insertEvents(tx, events);
       return value;
