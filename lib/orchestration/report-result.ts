@@ -55,6 +55,13 @@ async function findAttempt(tx: Tx, task: SubtaskRow, agentId: string, number: nu
   return attempt;
 }
 
+/** A report's locks: the reporting agent, then the task (lib/orchestration/locks.ts); and the caller's attempt on it. */
+async function lockReport(tx: Tx, report: { subtaskId: string; agentId: string; attempt?: number }): Promise<{ task: SubtaskRow; attempt: AttemptRow }> {
+  await lockAgents(tx, [report.agentId]);
+  const task = await lockSubtask(tx, report.subtaskId);
+  return { task, attempt: await findAttempt(tx, task, report.agentId, report.attempt) };
+}
+
 function staleAttempt(task: SubtaskRow, attempt: AttemptRow): SwitchyardError {
   return new SwitchyardError(
     "stale_attempt",
@@ -72,9 +79,7 @@ export async function completeTask(options: { subtaskId: string; agentId: string
   const now = options.now ?? new Date();
   const actor = `agent:${options.agentId}`;
   const outcome = await withEvents(async (tx, emit) => {
-    await lockAgents(tx, [options.agentId]); // the agent before its task (lib/orchestration/locks.ts)
-    const task = await lockSubtask(tx, options.subtaskId);
-    const attempt = await findAttempt(tx, task, options.agentId, options.attempt);
+    const { task, attempt } = await lockReport(tx, options);
     if (attempt.outcome === "completed") return { subtask: task, released: [] as string[], repeated: true };
     if (attempt.outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
 
@@ -128,9 +133,7 @@ export async function failTask(options: { subtaskId: string; agentId: string; at
   const now = options.now ?? new Date();
   const actor = `agent:${options.agentId}`;
   const outcome = await withEvents(async (tx, emit) => {
-    await lockAgents(tx, [options.agentId]); // the agent before its task (lib/orchestration/locks.ts)
-    const task = await lockSubtask(tx, options.subtaskId);
-    const attempt = await findAttempt(tx, task, options.agentId, options.attempt);
+    const { task, attempt } = await lockReport(tx, options);
     if (attempt.outcome === "failed" && attempt.number === task.attempt) return { subtask: task, repeated: true };
     if (attempt.outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
     const subtask = await failAttempt(tx, emit, { task, attemptNumber: attempt.number, agentId: options.agentId, error: options.error, outcome: "failed", now, actor });
