@@ -23,20 +23,23 @@ export async function currentAgentOf(tx: Tx, subtaskIds: string[]): Promise<stri
 
 /**
  * Takes a set of locks that must start with agents whose ids are only known from the rows
- * locked after them (the agent a task runs on). `take` locks the agents it read, then the
- * rows, and returns undefined when a row has moved to an agent it did not lock meanwhile:
- * everything it locked is released (a savepoint rolled back) and it tries again, so no
- * agent is ever waited for while holding a task.
+ * locked after them (the agent a task runs on). `take` locks the agents it read plus
+ * `extraAgents`, then the rows; when a row has meanwhile moved to agents it did not lock,
+ * it answers `{ moved: [those agents] }`: everything it locked is released (a savepoint
+ * rolled back) and it tries again with them added, so no agent is ever waited for while
+ * holding a task, and each retry locks a strictly larger set of agents.
  */
-export async function lockInOrder<T>(tx: Tx, take: () => Promise<T | undefined>, tries = 20): Promise<T> {
+export async function lockInOrder<T>(tx: Tx, take: (extraAgents: string[]) => Promise<{ value: T } | { moved: string[] }>, tries = 50): Promise<T> {
+  const extra = new Set<string>();
   for (let i = 0; i < tries; i++) {
     await tx.$executeRawUnsafe("SAVEPOINT lock_in_order");
-    const taken = await take();
-    if (taken !== undefined) {
+    const taken = await take([...extra]);
+    if ("value" in taken) {
       await tx.$executeRawUnsafe("RELEASE SAVEPOINT lock_in_order");
-      return taken;
+      return taken.value;
     }
     await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT lock_in_order");
+    for (const id of taken.moved) extra.add(id);
   }
   throw conflict("the work kept moving between agents while being locked; try again");
 }

@@ -36,10 +36,10 @@ async function lockTask(tx: Tx, subtaskId: string): Promise<TaskRow> {
 
 /** The task locked after the agent it runs on (and `alsoAgent`): agents before tasks (lib/orchestration/locks.ts). */
 function lockTaskAfterAgents(tx: Tx, subtaskId: string, alsoAgent?: string): Promise<TaskRow> {
-  return lockInOrder(tx, async () => {
-    const locked = await lockAgents(tx, [...(await currentAgentOf(tx, [subtaskId])), alsoAgent]);
+  return lockInOrder<TaskRow>(tx, async (extraAgents) => {
+    const locked = await lockAgents(tx, [...(await currentAgentOf(tx, [subtaskId])), alsoAgent, ...extraAgents]);
     const task = await lockTask(tx, subtaskId);
-    return task.status === "running" && task.agent_id && !locked.includes(task.agent_id) ? undefined : task;
+    return task.status === "running" && task.agent_id && !locked.includes(task.agent_id) ? { moved: [task.agent_id] } : { value: task };
   });
 }
 
@@ -246,16 +246,16 @@ export async function cancelGoal(options: { goalId: string; actor: string; now?:
     if (FINISHED_GOAL.includes(before[0].status)) throw conflict(`goal is already ${before[0].status}`);
     // The agents of its running tasks, then the tasks, then the goal: the order assignment
     // takes them in (lib/orchestration/locks.ts), so the two cannot deadlock.
-    const open = await lockInOrder(tx, async () => {
-      const agentsLocked = await lockAgents(
-        tx,
-        (await tx.$queryRaw<Array<{ agent_id: string }>>`
-          SELECT DISTINCT agent_id FROM subtasks WHERE goal_id = ${goalId}::uuid AND status = 'running' AND agent_id IS NOT NULL`).map((r) => r.agent_id),
-      );
-      const tasks = await tx.$queryRaw<Array<{ id: string; status: string; attempt: number; agent_id: string | null }>>`
+    type OpenTask = { id: string; status: string; attempt: number; agent_id: string | null };
+    const open = await lockInOrder<OpenTask[]>(tx, async (extraAgents) => {
+      const running = await tx.$queryRaw<Array<{ agent_id: string }>>`
+        SELECT DISTINCT agent_id FROM subtasks WHERE goal_id = ${goalId}::uuid AND status = 'running' AND agent_id IS NOT NULL`;
+      const agentsLocked = await lockAgents(tx, [...running.map((r) => r.agent_id), ...extraAgents]);
+      const tasks = await tx.$queryRaw<OpenTask[]>`
         SELECT id, status, attempt, agent_id FROM subtasks
         WHERE goal_id = ${goalId}::uuid AND status = ANY(${OPEN}::text[]) ORDER BY id FOR UPDATE`;
-      return tasks.some((t) => t.status === "running" && t.agent_id && !agentsLocked.includes(t.agent_id)) ? undefined : tasks;
+      const moved = tasks.filter((t) => t.status === "running" && t.agent_id && !agentsLocked.includes(t.agent_id)).map((t) => t.agent_id!);
+      return moved.length > 0 ? { moved } : { value: tasks };
     });
     const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
     const goal = goals[0]!;
