@@ -9,7 +9,7 @@ import { registerAgent } from "@/lib/orchestration/agents";
 import { pullTasks } from "@/lib/orchestration/assign-tasks";
 import { completeTask, completeTasks, failTask } from "@/lib/orchestration/report-result";
 import { requeueAgentTasks } from "@/lib/orchestration/requeue";
-import { cancelTask, reassignTask } from "@/lib/orchestration/operator-actions";
+import { cancelGoal, cancelTask, reassignTask } from "@/lib/orchestration/operator-actions";
 import { sweep } from "@/lib/orchestration/sweep";
 import { waitFor } from "@/lib/testing/wait";
 
@@ -45,6 +45,7 @@ async function requeueAgainst(agentId: string, contender: () => Promise<unknown>
   return { released: await requeue, contended: await contended };
 }
 
+/** A new agent running one task (possibly an earlier test's task put back in the pool: use the assignment). */
 async function oneRunningTask(key: string) {
   const goal = await createGoal({ goal: `lock order ${key}`, actor: "test", plan: { tasks: [{ key, name: key }] } });
   const agent = await registerAgent({ skills: [], capacity: 1 });
@@ -87,6 +88,15 @@ describe("agent rows are locked before task rows", () => {
     expect(contended).toMatchObject({ value: { subtaskId: assignment.subtaskId } });
     const task = await db().subtask.findUniqueOrThrow({ where: { id: assignment.subtaskId } });
     expect(task.status).toBe("cancelled");
+  });
+
+  it("the operator cancelling a goal racing the requeue of its agent: the goal ends cancelled", async () => {
+    const { agent, assignment } = await oneRunningTask("cancel goal");
+    const { released, contended } = await requeueAgainst(agent.id, () => cancelGoal({ goalId: assignment.goalId, actor: "operator" }));
+    expect(released).toEqual([assignment.subtaskId]);
+    expect(contended).toMatchObject({ value: { cancelled: [assignment.subtaskId] } });
+    const row = await db().goal.findUniqueOrThrow({ where: { id: assignment.goalId } });
+    expect(row.status).toBe("cancelled");
   });
 
   it("the operator reassigning a task racing the requeue of its agent: the new agent gets it", async () => {
