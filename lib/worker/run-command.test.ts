@@ -12,6 +12,18 @@ describe("runCommand", () => {
     expect(out).toMatchObject({ kind: "exited", exitCode: 0, stdout: "hello/hi\n", stdoutTruncated: false });
   });
 
+  it("does not hand the worker's credentials to the task's command", async () => {
+    process.env.SWITCHYARD_OPERATOR_TOKEN = "operator-secret-value";
+    process.env.SWITCHYARD_REGISTRATION_TOKEN = "registration-secret-value";
+    try {
+      const out = await runCommand({ ...base, command: 'echo "[$SWITCHYARD_OPERATOR_TOKEN][$SWITCHYARD_REGISTRATION_TOKEN][$HOME]"' });
+      expect(out.stdout).toBe(`[][][${process.env.HOME}]\n`);
+    } finally {
+      delete process.env.SWITCHYARD_OPERATOR_TOKEN;
+      delete process.env.SWITCHYARD_REGISTRATION_TOKEN;
+    }
+  });
+
   it("caps stdout and keeps only the tail of stderr", async () => {
     const out = await runCommand({ ...base, command: "head -c 5000 /dev/zero | tr '\\0' a; seq 1 5000 >&2; exit 4", maxStdoutBytes: 1000, maxStderrBytes: 100 });
     expect(out.exitCode).toBe(4);

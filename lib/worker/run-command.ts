@@ -32,6 +32,15 @@ export interface RunCommandOptions {
 export const DEFAULT_MAX_STDOUT_BYTES = 1024 * 1024;
 const DEFAULT_MAX_STDERR_BYTES = 8 * 1024;
 
+/** A task's command runs what the task says; it gets none of the worker's credentials. */
+const SECRET_VARIABLES = ["SWITCHYARD_OPERATOR_TOKEN", "SWITCHYARD_REGISTRATION_TOKEN"];
+
+function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of SECRET_VARIABLES) delete copy[name];
+  return copy;
+}
+
 export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> {
   const started = Date.now();
   const maxStdout = options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT_BYTES;
@@ -39,7 +48,7 @@ export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> 
   return new Promise((resolve) => {
     const child = spawn("sh", ["-c", options.command], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...withoutSecrets(process.env), ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
       detached: true, // its own process group, so a kill reaches everything it started
     });
