@@ -143,6 +143,29 @@ describe("liveness", () => {
     expect(goal.body.subtasks[0]).toMatchObject({ status: "completed", result: "on time", agent_id: second.agent_id });
   });
 
+  it("fails a poison task whose agents keep going offline under it, and skips what depends on it", async () => {
+    const created = await decompose(plan([
+      { key: "poison", name: "poison", max_attempts: 1 },
+      { key: "after", name: "after", depends_on: ["poison"] },
+    ]));
+    let now = Date.now();
+    for (let round = 1; round <= 5; round++) {
+      const agent = await registerAgent([]);
+      await db().agent.update({ where: { id: agent.agent_id }, data: { lastHeartbeatAt: new Date(now) } });
+      const [task] = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id } }).then((r) => r.body.assignments);
+      expect(task.key).toBe("poison");
+      now += 120_000;
+      const report = await sweep({ now: new Date(now), heartbeatTimeoutS: 30 });
+      expect(report.agentsOffline).toContain(agent.agent_id);
+      // Re-routed four times; the fifth loss (max(5, 2 × max_attempts)) fails it.
+      expect(report.tasksRequeued).toEqual(round < 5 ? [task.subtask_uuid] : []);
+    }
+    const goal = await call(routes.goal.GET, "GET", `/api/goals/${created.body.goal_id}`, { params: { id: created.body.goal_id } });
+    expect(goal.body.subtasks.map((s: { key: string; status: string }) => [s.key, s.status])).toEqual([["poison", "failed"], ["after", "skipped"]]);
+    expect(goal.body.subtasks[0].error).toBe("failed: 5 agents went offline while running it");
+    expect(goal.body.status).toBe("failed");
+  });
+
   it("heartbeats keep an agent online and bring an offline one back", async () => {
     const agent = await registerAgent(["x"]);
     await db().agent.update({ where: { id: agent.agent_id }, data: { offline: true } });
