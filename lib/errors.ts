@@ -9,6 +9,8 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "stale_attempt"
+  /** Postgres aborted the transaction (deadlock, serialization): nothing written, send it again. */
+  | "concurrent_update"
   | "payload_too_large"
   | "rate_limited"
   | "internal";

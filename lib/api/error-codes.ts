@@ -9,6 +9,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   stale_attempt: 409,
+  concurrent_update: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,

@@ -114,6 +114,17 @@ async function readBody(req: Request): Promise<unknown> {
   }
 }
 
+const CONCURRENCY_ABORTS = new Set(["40P01", "40001", "P2034"]);
+
+/** A deadlock or serialization failure anywhere in the error's cause chain (pg, the driver adapter, Prisma). */
+export function isConcurrencyAbort(error: unknown, depth = 0): boolean {
+  if (depth > 5 || error === null || typeof error !== "object") return false;
+  const e = error as { code?: unknown; originalCode?: unknown; kind?: unknown; cause?: unknown; meta?: { code?: unknown; driverAdapterError?: unknown } };
+  for (const code of [e.code, e.originalCode, e.meta?.code]) if (typeof code === "string" && CONCURRENCY_ABORTS.has(code)) return true;
+  if (e.kind === "TransactionWriteConflict") return true;
+  return isConcurrencyAbort(e.cause, depth + 1) || isConcurrencyAbort(e.meta?.driverAdapterError, depth + 1);
+}
+
 export function handler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
   spec: HandlerSpec<B, Q, P>,
   fn: (ctx: HandlerContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<Response | unknown>,
@@ -179,6 +190,11 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
         const headers: Record<string, string> = {};
         if (error.code === "rate_limited" && typeof error.details?.retryAfterS === "number") headers["retry-after"] = String(error.details.retryAfterS);
         return errorResponse(error, headers);
+      }
+      if (isConcurrencyAbort(error)) {
+        // Postgres aborted the transaction (deadlock or serialization failure): nothing was
+        // written, and the same request may simply be sent again.
+        return errorResponse(new SwitchyardError("concurrent_update", "the request collided with a concurrent change and was not applied; retry it"), { "retry-after": "1" });
       }
       console.error("[switchyard] unhandled error in", req.method, new URL(req.url).pathname, error);
       return json({ error: { code: "internal", message: "internal error" } }, 500);

@@ -22,9 +22,9 @@ export class ApiError extends Error {
     this.retryAfterMs = retryAfterMs;
   }
 
-  /** The server was unreachable or answered 5xx/429/503: worth trying again later. */
+  /** The server was unreachable, answered 5xx/429, or aborted on a concurrent update: worth trying again later. */
   get isTransient(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
+    return this.status === 0 || this.status === 429 || this.status >= 500 || this.code === "concurrent_update";
   }
 }
 
