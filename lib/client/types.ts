@@ -2,6 +2,8 @@
 // types of the schemas the routes validate with (type-only imports: no zod at run time);
 // responses are written out here, mirroring lib/presenters and lib/api/present.ts.
 import type { z } from "zod";
+import type { AggregatedResult } from "../orchestration/aggregate";
+import type { LiveEvent as ApiEvent } from "../realtime/protocol";
 import type { agentIdBody, assignBody, completeBody, decomposeBody, failBody, goalsQuery, registerBody } from "../api/schemas";
 
 export type PriorityName = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
@@ -182,16 +184,8 @@ export interface GoalSummary {
   progress: number;
 }
 
-export interface AggregatedResult {
-  strategy: string;
-  status: GoalStatus;
-  steps_completed: number;
-  steps_failed: number;
-  steps_skipped: number;
-  steps_cancelled: number;
-  outputs: Array<{ key: string; name: string; status: string; result: string | null; error: string | null; agent: string | null }>;
-  final_output: string;
-}
+/** The aggregated output of a finished goal: the very shape the domain stores (lib/orchestration/aggregate.ts). */
+export type { AggregatedResult } from "../orchestration/aggregate";
 
 export interface GoalDetail extends GoalSummary {
   result: AggregatedResult | null;
@@ -238,17 +232,8 @@ export interface WorkflowResult {
   finished_at: Timestamp | null;
 }
 
-export interface ApiEvent {
-  seq: number;
-  /** e.g. goal.created, task.assigned, task.completed, task.failed, task.requeued, agent.offline */
-  type: string;
-  goal_id: string | null;
-  subtask_id: string | null;
-  agent_id: string | null;
-  actor: string;
-  data: Record<string, unknown>;
-  created_at: Timestamp;
-}
+/** One entry of the event log: the realtime protocol's shape, also returned by GET /api/events. */
+export type { LiveEvent as ApiEvent } from "../realtime/protocol";
 
 export interface EventsQuery {
   /** Events after this seq (default 0). */
