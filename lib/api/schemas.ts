@@ -2,6 +2,8 @@
 // Strict objects: an unknown field is a 400 that names it.
 import { z } from "zod";
 import { LIMITS, longText, planSchema, skillsSchema, storable, STORABLE, text } from "@/lib/orchestration/plan-schema";
+import { spawnSchema } from "@/lib/orchestration/spawn";
+import { AGGREGATION_STRATEGIES, PLANNERS } from "@/lib/orchestration/grow-vocabulary";
 
 // The plan's rules live with the domain (the markdown plan and the LLM decomposer meet them too).
 export { LIMITS, planSchema, planTaskSchema, prioritySchema, skillSchema, skillsSchema } from "@/lib/orchestration/plan-schema";
@@ -21,6 +23,10 @@ export const decomposeBody = z.strictObject({
   plan: planSchema.optional(),
   plan_markdown: longText(LIMITS.contextChars * 10).optional(),
   dry_run: z.boolean().optional(),
+  /** "agent": one planning task (skill planning) whose agent answers with a spawn. */
+  planner: z.enum(PLANNERS).optional(),
+  /** How the results combine into the final output (default concat). */
+  aggregation: z.enum(AGGREGATION_STRATEGIES).optional(),
 });
 
 export const assignBody = z.strictObject({
@@ -57,6 +63,8 @@ export const completeBody = z.strictObject({
   subtask_uuid: uuidSchema,
   result: resultValue,
   attempt: z.number().int().min(1).max(LIMITS.attemptNumber).optional(),
+  /** Tasks this completion adds to its goal (lib/orchestration/spawn.ts). */
+  spawn: spawnSchema.optional(),
 });
 
 export const failBody = z.strictObject({

@@ -1,6 +1,13 @@
 // Combining a finished goal's results (pure): outputs in dependency (topological) order,
-// the final output from the tasks nothing depends on, and seed 002's summary.
+// the final output by the goal's aggregation strategy, and seed 002's summary.
+//   concat      the sinks' results (every result when no sink completed), as text
+//   json_merge  every result deep-merged as JSON in dependency order (later wins); a result
+//               that is not JSON is named in `error`
+//   json_array  every result as one JSON array (a result that is not JSON stays text)
+//   last        the sinks' results only
+//   agent       the result of the aggregate task an agent with skill `aggregation` ran
 import type { GoalStatus } from "@/lib/orchestration/types";
+import type { AggregationStrategy } from "@/lib/orchestration/grow-vocabulary";
 
 export interface FinishedTask {
   id: string;
@@ -11,18 +18,25 @@ export interface FinishedTask {
   error: string | null;
   agentName: string | null;
   isSink: boolean;
+  /** Ids of the tasks it depends on (spawned tasks sit after their dependents in stored order). */
+  dependsOn?: string[];
+  kind?: string;
 }
 
 export interface AggregatedResult {
-  strategy: "concat";
+  strategy: AggregationStrategy;
   status: GoalStatus;
   steps_completed: number;
   steps_failed: number;
   steps_skipped: number;
   steps_cancelled: number;
   outputs: Array<{ key: string; name: string; status: string; result: string | null; error: string | null; agent: string | null }>;
-  /** The text a person reads: each sink's result (or every result when no sink completed). */
+  /** The text a person reads. */
   final_output: string;
+  /** The combined JSON value (json_merge, json_array; agent and last when their result is JSON). */
+  value?: unknown;
+  /** Why the strategy could not combine every result (e.g. a result that is not JSON). */
+  error?: string;
 }
 
 export function goalOutcome(statuses: string[], cancelled: boolean): GoalStatus {
@@ -32,20 +46,128 @@ export function goalOutcome(statuses: string[], cancelled: boolean): GoalStatus 
   return completed > 0 ? "partial" : "failed";
 }
 
-/** `tasks` must be in topological order (their stored position). */
-export function aggregateResults(tasks: FinishedTask[], cancelled = false): AggregatedResult {
-  const count = (s: string) => tasks.filter((t) => t.status === s).length;
-  const done = tasks.filter((t) => t.status === "completed");
-  const sinks = done.filter((t) => t.isSink);
-  const finalSources = sinks.length > 0 ? sinks : done;
+/** A topological order of the tasks, keeping their given order wherever the edges allow. */
+export function dependencyOrder<T extends { id: string; dependsOn?: string[] }>(tasks: T[]): T[] {
+  const index = new Map(tasks.map((t, i) => [t.id, i]));
+  const indegree = tasks.map((t) => (t.dependsOn ?? []).filter((d) => index.has(d)).length);
+  const dependents: number[][] = tasks.map(() => []);
+  tasks.forEach((t, i) => (t.dependsOn ?? []).forEach((d) => index.has(d) && dependents[index.get(d)!]!.push(i)));
+  // The smallest ready index first (a binary min-heap of indices).
+  const heap: number[] = [];
+  const push = (v: number) => {
+    heap.push(v);
+    for (let i = heap.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (heap[p]! <= heap[i]!) break;
+      [heap[p], heap[i]] = [heap[i]!, heap[p]!];
+      i = p;
+    }
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && heap[l]! < heap[m]!) m = l;
+        if (r < heap.length && heap[r]! < heap[m]!) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+        i = m;
+      }
+    }
+    return top;
+  };
+  indegree.forEach((d, i) => d === 0 && push(i));
+  const order: T[] = [];
+  while (heap.length > 0) {
+    const next = pop();
+    order.push(tasks[next]!);
+    for (const j of dependents[next]!) if (--indegree[j]! === 0) push(j);
+  }
+  if (order.length < tasks.length) return tasks; // a cycle cannot be stored; keep the given order rather than lose tasks
+  return order;
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
+
+function parseJson(text: string | null): Parsed {
+  try {
+    return { ok: true, value: JSON.parse(text ?? "") };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Objects merge key by key, recursively; anything else is replaced by the later value. */
+export function deepMerge(a: unknown, b: unknown): unknown {
+  if (!isPlainObject(a) || !isPlainObject(b)) return b;
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = k in out ? deepMerge(out[k], v) : v;
+  return out;
+}
+
+function combine(strategy: AggregationStrategy, done: FinishedTask[]): Pick<AggregatedResult, "final_output" | "value" | "error"> {
+  const work = done.filter((t) => t.kind !== "planning" && t.kind !== "aggregate");
+  const sinks = work.filter((t) => t.isSink);
+  const asText = (sources: FinishedTask[]) => sources.map((t) => (sources.length > 1 ? `## ${t.key} ${t.name}\n${t.result ?? ""}` : (t.result ?? ""))).join("\n\n");
+  switch (strategy) {
+    case "concat": {
+      const sources = sinks.length > 0 ? sinks : work;
+      return { final_output: asText(sources) };
+    }
+    case "last": {
+      const parsed = sinks.length === 1 ? parseJson(sinks[0]!.result) : undefined;
+      return { final_output: asText(sinks), ...(parsed?.ok ? { value: parsed.value } : {}) };
+    }
+    case "json_array": {
+      const value = work.map((t) => {
+        const parsed = parseJson(t.result);
+        return parsed.ok ? parsed.value : t.result;
+      });
+      return { final_output: JSON.stringify(value, null, 2), value };
+    }
+    case "json_merge": {
+      let value: unknown = {};
+      const notJson: string[] = [];
+      for (const t of work) {
+        const parsed = parseJson(t.result);
+        if (parsed.ok) value = deepMerge(value, parsed.value);
+        else notJson.push(t.key);
+      }
+      return {
+        final_output: JSON.stringify(value, null, 2),
+        value,
+        ...(notJson.length > 0 ? { error: `json_merge: the result of ${notJson.map((k) => `"${k}"`).join(", ")} is not JSON and was left out` } : {}),
+      };
+    }
+    case "agent": {
+      const aggregate = done.find((t) => t.kind === "aggregate");
+      if (!aggregate) return { ...combine("concat", done), error: "agent: the aggregate task did not complete; the results are concatenated instead" };
+      const parsed = parseJson(aggregate.result);
+      return { final_output: aggregate.result ?? "", ...(parsed.ok ? { value: parsed.value } : {}) };
+    }
+  }
+}
+
+/** `tasks` in stored order; they are put in dependency order here. */
+export function aggregateResults(tasks: FinishedTask[], cancelled = false, strategy: AggregationStrategy = "concat"): AggregatedResult {
+  const ordered = dependencyOrder(tasks);
+  const count = (s: string) => ordered.filter((t) => t.status === s).length;
+  const done = ordered.filter((t) => t.status === "completed");
   return {
-    strategy: "concat",
-    status: goalOutcome(tasks.map((t) => t.status), cancelled),
+    strategy,
+    status: goalOutcome(ordered.map((t) => t.status), cancelled),
     steps_completed: done.length,
     steps_failed: count("failed"),
     steps_skipped: count("skipped"),
     steps_cancelled: count("cancelled"),
-    outputs: tasks.map((t) => ({ key: t.key, name: t.name, status: t.status, result: t.result, error: t.error, agent: t.agentName })),
-    final_output: finalSources.map((t) => (finalSources.length > 1 ? `## ${t.key} ${t.name}\n${t.result ?? ""}` : t.result ?? "")).join("\n\n"),
+    outputs: ordered.map((t) => ({ key: t.key, name: t.name, status: t.status, result: t.result, error: t.error, agent: t.agentName })),
+    ...combine(strategy, done),
   };
 }

@@ -41,9 +41,17 @@ export interface AssignmentRow {
 export async function dependencyInputs(tx: Tx, taskIds: string[]): Promise<Map<string, Assignment["inputs"]>> {
   const byTask = new Map<string, Assignment["inputs"]>();
   if (taskIds.length === 0) return byTask;
+  // An aggregate task (aggregation "agent") is given every completed result of its goal instead.
   const rows = await tx.$queryRaw<Array<{ subtask_id: string; key: string; name: string; result: string | null }>>`
-    SELECT d.subtask_id, p.key, p.name, p.result FROM subtask_dependencies d JOIN subtasks p ON p.id = d.depends_on_id
-    WHERE d.subtask_id = ANY(${taskIds}::uuid[]) ORDER BY p.position`;
+    SELECT x.subtask_id, x.key, x.name, x.result FROM (
+      SELECT d.subtask_id, p.key, p.name, p.result, p.position FROM subtask_dependencies d
+      JOIN subtasks p ON p.id = d.depends_on_id JOIN subtasks s ON s.id = d.subtask_id
+      WHERE d.subtask_id = ANY(${taskIds}::uuid[]) AND s.kind <> 'aggregate'
+      UNION ALL
+      SELECT s.id, p.key, p.name, p.result, p.position FROM subtasks s
+      JOIN subtasks p ON p.goal_id = s.goal_id AND p.id <> s.id AND p.kind = 'task' AND p.status = 'completed'
+      WHERE s.id = ANY(${taskIds}::uuid[]) AND s.kind = 'aggregate'
+    ) x ORDER BY x.position`;
   for (const r of rows) {
     const list = byTask.get(r.subtask_id) ?? [];
     list.push({ key: r.key, name: r.name, result: r.result });

@@ -5,6 +5,8 @@ import { checkPlanLimits, validatePlan } from "@/lib/orchestration/dag";
 import { decomposeWithTemplates, type TemplateName } from "@/lib/orchestration/templates";
 import { DEFAULT_ESTIMATE_S, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_S, type PlanTask, type PriorityLevel } from "@/lib/orchestration/types";
 import { withEvents } from "@/lib/events/record";
+import { SwitchyardError } from "@/lib/errors";
+import { AGGREGATE_TASK_KEY, AGGREGATION_SKILL, PLANNING_SKILL, PLANNING_TASK_KEY, type AggregationStrategy, type Planner, type SubtaskKind } from "@/lib/orchestration/grow-vocabulary";
 
 export interface PlanInput {
   key: string;
@@ -26,6 +28,10 @@ export interface CreateGoalOptions {
   parsed?: { template: TemplateName; tasks: PlanTask[] };
   dryRun?: boolean;
   actor: string;
+  /** How the results combine (default concat); "agent" adds an aggregate task after every sink. */
+  aggregation?: AggregationStrategy;
+  /** "agent": the goal starts as one planning task whose agent answers with a spawn. */
+  planner?: Planner;
 }
 
 export interface CreatedSubtask extends PlanTask {
@@ -33,6 +39,7 @@ export interface CreatedSubtask extends PlanTask {
   dependencyIds: string[];
   status: "waiting" | "pending";
   criticalPathS: number;
+  kind: SubtaskKind;
 }
 
 export interface CreatedGoal {
@@ -57,14 +64,65 @@ export function planFromInput(tasks: PlanInput[]): PlanTask[] {
 
 const SKILL_SEPARATOR = "\u001f";
 
+/** The planning task of a goal an agent decomposes (planner "agent"). */
+export function planningTask(goal: string): PlanTask {
+  return {
+    key: PLANNING_TASK_KEY,
+    name: "Plan the goal",
+    description: [
+      `Decompose this goal into a plan of subtasks: ${goal}`,
+      "",
+      "Complete this task with a spawn: {\"tasks\": [{\"key\", \"name\", \"description\", \"required_skills\", \"depends_on\": [keys]}]}.",
+      "With switchyard-agent, write that JSON to the file named in $SWITCHYARD_SPAWN_FILE; stdout becomes this task's result.",
+    ].join("\n"),
+    requiredSkills: [PLANNING_SKILL],
+    priority: 0,
+    estimatedDurationS: DEFAULT_ESTIMATE_S,
+    dependsOn: [],
+    maxAttempts: DEFAULT_MAX_ATTEMPTS,
+    timeoutS: DEFAULT_TIMEOUT_S,
+  };
+}
+
+/** The aggregate task (aggregation "agent"): after every sink, given every result as inputs. */
+function aggregateTask(sinks: string[]): PlanTask {
+  return {
+    key: AGGREGATE_TASK_KEY,
+    name: "Aggregate the results",
+    description: "Combine the results of every task of this goal (your inputs) into the goal's final output.",
+    requiredSkills: [AGGREGATION_SKILL],
+    priority: 1,
+    estimatedDurationS: DEFAULT_ESTIMATE_S,
+    dependsOn: sinks,
+    maxAttempts: DEFAULT_MAX_ATTEMPTS,
+    timeoutS: DEFAULT_TIMEOUT_S,
+  };
+}
+
 export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoal> {
-  const decomposition = options.plan
-    ? { template: "explicit" as const, tasks: planFromInput(options.plan.tasks) }
-    : options.parsed ?? decomposeWithTemplates(options.goal, options.context);
+  const byAgent = options.planner === "agent";
+  if (byAgent && (options.plan || options.parsed)) {
+    throw new SwitchyardError("validation_failed", 'planner "agent" plans the goal itself: send no plan or plan_markdown with it', { field: "planner" });
+  }
+  const decomposition = byAgent
+    ? { template: "agent" as const, tasks: [planningTask(options.goal)] }
+    : options.plan
+      ? { template: "explicit" as const, tasks: planFromInput(options.plan.tasks) }
+      : (options.parsed ?? decomposeWithTemplates(options.goal, options.context));
   // A parsed plan came as markdown (an LLM's was checked before): errors name that field.
   const field = options.parsed ? "plan_markdown" : "plan.tasks";
   if (options.parsed) checkPlanLimits(options.parsed.tasks, field);
-  const { tasks, criticalPathS } = validatePlan(decomposition.tasks, field);
+  const kinds = new Map<string, SubtaskKind>(byAgent ? [[PLANNING_TASK_KEY, "planning"]] : []);
+  let planned = decomposition.tasks;
+  if (options.aggregation === "agent") {
+    if (planned.some((t) => t.key === AGGREGATE_TASK_KEY)) {
+      throw new SwitchyardError("validation_failed", `aggregation "agent" adds a task "${AGGREGATE_TASK_KEY}": the plan already has one`, { field: "aggregation" });
+    }
+    const hasDependents = new Set(planned.flatMap((t) => t.dependsOn));
+    planned = [...planned, aggregateTask(planned.filter((t) => !hasDependents.has(t.key)).map((t) => t.key))];
+    kinds.set(AGGREGATE_TASK_KEY, "aggregate");
+  }
+  const { tasks, criticalPathS } = validatePlan(planned, field);
   const ids = new Map(tasks.map((t) => [t.key, randomUUID()]));
   const subtasks: CreatedSubtask[] = tasks.map((t) => ({
     ...t,
@@ -72,6 +130,7 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
     dependencyIds: t.dependsOn.map((k) => ids.get(k)!),
     status: t.dependsOn.length === 0 ? "pending" : "waiting",
     criticalPathS: criticalPathS.get(t.key)!,
+    kind: kinds.get(t.key) ?? "task",
   }));
   if (options.dryRun) return { goalId: null, template: decomposition.template, subtasks };
 
@@ -79,29 +138,29 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
   await withEvents(async (tx, emit) => {
     const now = new Date();
     await tx.$executeRaw`
-      INSERT INTO goals (id, goal, context, status, template, created_at)
-      VALUES (${goalId}::uuid, ${options.goal}, ${options.context ?? null}, 'pending', ${decomposition.template}, ${now})`;
+      INSERT INTO goals (id, goal, context, status, template, aggregation_strategy, created_at)
+      VALUES (${goalId}::uuid, ${options.goal}, ${options.context ?? null}, 'pending', ${decomposition.template}, ${options.aggregation ?? "concat"}, ${now})`;
     await tx.$executeRaw`
       INSERT INTO subtasks (id, goal_id, key, position, name, description, required_skills, priority,
-        estimated_duration_s, critical_path_s, status, pending_deps, max_attempts, timeout_s, created_at, ready_at)
+        estimated_duration_s, critical_path_s, status, pending_deps, max_attempts, timeout_s, created_at, ready_at, kind)
       SELECT t.id, ${goalId}::uuid, t.key, t.position, t.name, t.description,
         string_to_array(t.skills, ${SKILL_SEPARATOR}), t.priority, t.estimate, t.critical, t.status, t.deps,
-        t.max_attempts, t.timeout_s, ${now}, CASE WHEN t.status = 'pending' THEN ${now}::timestamptz END
+        t.max_attempts, t.timeout_s, ${now}, CASE WHEN t.status = 'pending' THEN ${now}::timestamptz END, t.kind
       FROM unnest(
         ${subtasks.map((s) => s.id)}::uuid[], ${subtasks.map((s) => s.key)}::text[], ${subtasks.map((_, i) => i)}::int[],
         ${subtasks.map((s) => s.name)}::text[], ${subtasks.map((s) => s.description)}::text[],
         ${subtasks.map((s) => s.requiredSkills.join(SKILL_SEPARATOR))}::text[], ${subtasks.map((s) => s.priority)}::smallint[],
         ${subtasks.map((s) => s.estimatedDurationS)}::int[], ${subtasks.map((s) => s.criticalPathS)}::int[],
         ${subtasks.map((s) => s.status)}::text[], ${subtasks.map((s) => s.dependencyIds.length)}::int[],
-        ${subtasks.map((s) => s.maxAttempts)}::int[], ${subtasks.map((s) => s.timeoutS)}::int[]
-      ) AS t(id, key, position, name, description, skills, priority, estimate, critical, status, deps, max_attempts, timeout_s)`;
+        ${subtasks.map((s) => s.maxAttempts)}::int[], ${subtasks.map((s) => s.timeoutS)}::int[], ${subtasks.map((s) => s.kind)}::text[]
+      ) AS t(id, key, position, name, description, skills, priority, estimate, critical, status, deps, max_attempts, timeout_s, kind)`;
     const edges = subtasks.flatMap((s) => s.dependencyIds.map((d) => [s.id, d] as const));
     if (edges.length > 0) {
       await tx.$executeRaw`
         INSERT INTO subtask_dependencies (subtask_id, depends_on_id)
         SELECT * FROM unnest(${edges.map((e) => e[0])}::uuid[], ${edges.map((e) => e[1])}::uuid[])`;
     }
-    emit({ type: "goal.created", actor: options.actor, goalId, data: { template: decomposition.template, tasks: subtasks.length, goal: options.goal.slice(0, 200) } });
+    emit({ type: "goal.created", actor: options.actor, goalId, data: { template: decomposition.template, tasks: subtasks.length, goal: options.goal.slice(0, 200), aggregation: options.aggregation ?? "concat" } });
   });
   return { goalId, template: decomposition.template, subtasks };
 }

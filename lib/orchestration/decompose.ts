@@ -5,6 +5,7 @@ import { createGoal, type CreateGoalOptions, type PlanInput } from "@/lib/orches
 import { parseMarkdownPlan } from "@/lib/orchestration/markdown-plan";
 import { decomposeWithLlm } from "@/lib/orchestration/llm-decompose";
 import { env } from "@/lib/env";
+import type { AggregationStrategy, Planner } from "@/lib/orchestration/grow-vocabulary";
 
 export interface DecomposeRequest {
   goal: string;
@@ -12,6 +13,8 @@ export interface DecomposeRequest {
   plan?: { tasks: PlanInput[] };
   plan_markdown?: string;
   dry_run?: boolean;
+  planner?: Planner;
+  aggregation?: AggregationStrategy;
 }
 
 export async function decomposeGoal(body: DecomposeRequest, actor: string) {
@@ -20,11 +23,11 @@ export async function decomposeGoal(body: DecomposeRequest, actor: string) {
   }
   let parsed: CreateGoalOptions["parsed"];
   if (body.plan_markdown !== undefined) parsed = { template: "explicit", tasks: parseMarkdownPlan(body.plan_markdown).tasks };
-  else if (!body.plan && env().LLM_BASE_URL) {
+  else if (!body.plan && body.planner !== "agent" && env().LLM_BASE_URL) {
     const { LLM_BASE_URL, LLM_API_KEY, LLM_MODEL } = env();
     const decomposition = await decomposeWithLlm(body.goal, body.context, { baseUrl: LLM_BASE_URL!, apiKey: LLM_API_KEY, model: LLM_MODEL });
     if (decomposition.fallbackReason) console.warn(`[switchyard] LLM decomposition failed (${decomposition.fallbackReason}); using the templates`);
     parsed = decomposition;
   }
-  return createGoal({ goal: body.goal, context: body.context, plan: body.plan, parsed, dryRun: body.dry_run, actor });
+  return createGoal({ goal: body.goal, context: body.context, plan: body.plan, parsed, dryRun: body.dry_run, actor, planner: body.planner, aggregation: body.aggregation });
 }

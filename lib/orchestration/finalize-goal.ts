@@ -4,13 +4,14 @@
 import { db } from "@/lib/db";
 import { withEvents } from "@/lib/events/record";
 import { aggregateResults } from "@/lib/orchestration/aggregate";
+import type { AggregationStrategy } from "@/lib/orchestration/grow-vocabulary";
 
 export async function finalizeGoalIfDone(goalId: string, now = new Date()): Promise<boolean> {
   const open = await db().$queryRaw<Array<{ one: number }>>`
     SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ('waiting', 'pending', 'running', 'retrying') LIMIT 1`;
   if (open.length > 0) return false;
   return withEvents(async (tx, emit) => {
-    const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
+    const goals = await tx.$queryRaw<Array<{ status: string; aggregation_strategy: AggregationStrategy }>>`SELECT status, aggregation_strategy FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
     const goal = goals[0];
     if (!goal || !["pending", "running", "cancelled"].includes(goal.status)) return false;
     const stillOpen = await tx.$queryRaw<Array<{ one: number }>>`
@@ -19,14 +20,16 @@ export async function finalizeGoalIfDone(goalId: string, now = new Date()): Prom
     const cancelled = goal.status === "cancelled";
     const alreadyAggregated = await tx.$queryRaw<Array<{ has: boolean }>>`SELECT result IS NOT NULL AS has FROM goals WHERE id = ${goalId}::uuid`;
     if (cancelled && alreadyAggregated[0]?.has) return false;
-    const tasks = await tx.$queryRaw<Array<{ id: string; key: string; name: string; status: string; result: string | null; error: string | null; agent_name: string | null; is_sink: boolean }>>`
+    const tasks = await tx.$queryRaw<Array<{ id: string; key: string; name: string; status: string; result: string | null; error: string | null; agent_name: string | null; is_sink: boolean; kind: string; depends_on: string[] }>>`
       SELECT s.id, s.key, s.name, s.status, s.result, s.error, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
-        NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink
+        NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink, s.kind,
+        ARRAY(SELECT d.depends_on_id::text FROM subtask_dependencies d WHERE d.subtask_id = s.id) AS depends_on
       FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id
       WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
     const aggregated = aggregateResults(
-      tasks.map((t) => ({ id: t.id, key: t.key, name: t.name, status: t.status, result: t.result, error: t.error, agentName: t.agent_name, isSink: t.is_sink })),
+      tasks.map((t) => ({ id: t.id, key: t.key, name: t.name, status: t.status, result: t.result, error: t.error, agentName: t.agent_name, isSink: t.is_sink, kind: t.kind, dependsOn: t.depends_on })),
       cancelled,
+      goal.aggregation_strategy,
     );
     await tx.$executeRaw`
       UPDATE goals SET status = ${aggregated.status}, result = ${JSON.stringify(aggregated)}::jsonb, finished_at = COALESCE(finished_at, ${now})

@@ -10,6 +10,7 @@ import { retryDelayMs } from "@/lib/orchestration/backoff";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { lockAgents } from "@/lib/orchestration/locks";
 import { recordCompletions } from "@/lib/metrics";
+import { applySpawn, applySpawns, prepareSpawn, type SpawnInput } from "@/lib/orchestration/spawn";
 
 export interface SubtaskRow {
   id: string;
@@ -75,9 +76,10 @@ export interface CompleteResult {
   released: string[];
 }
 
-export async function completeTask(options: { subtaskId: string; agentId: string; attempt?: number; result: string; now?: Date }): Promise<CompleteResult> {
+export async function completeTask(options: { subtaskId: string; agentId: string; attempt?: number; result: string; spawn?: SpawnInput; now?: Date }): Promise<CompleteResult> {
   const now = options.now ?? new Date();
   const actor = `agent:${options.agentId}`;
+  const spawn = options.spawn ? prepareSpawn(options.spawn) : undefined; // a bad spawn is a 400 before anything is locked
   const outcome = await withEvents(async (tx, emit) => {
     const { task, attempt } = await lockReport(tx, options);
     if (attempt.outcome === "completed") return { subtask: task, released: [] as string[], repeated: true };
@@ -99,6 +101,7 @@ export async function completeTask(options: { subtaskId: string; agentId: string
         total_duration_ms = total_duration_ms + ${durationMs}, last_heartbeat_at = ${now}, offline = false
       WHERE id = ${options.agentId}::uuid`;
     emit({ type: "task.completed", actor, goalId: task.goal_id, subtaskId: task.id, agentId: options.agentId, data: { attempt: attempt.number, status: "completed", duration_ms: durationMs } });
+    if (spawn) await applySpawn(tx, emit, { parent: task, spawn, now, actor, agentId: options.agentId }); // lib/orchestration/spawn.ts
     const released = await releaseDependents(tx, emit, task, now, actor);
     return { subtask: updated[0]!, released, repeated: false };
   }).catch((error: unknown) => {
@@ -217,6 +220,7 @@ export interface CompletionInput {
   agentId: string;
   attempt?: number;
   result: string;
+  spawn?: SpawnInput;
 }
 
 export type CompletionOutcome =
@@ -230,6 +234,8 @@ interface BatchAttemptRow extends AttemptRow {
 export async function completeTasks(items: CompletionInput[], options: { now?: Date } = {}): Promise<CompletionOutcome[]> {
   if (items.length === 0) return [];
   const now = options.now ?? new Date();
+  // A bad spawn refuses the whole batch (400 naming completions[i].spawn…), before anything is locked.
+  const spawns = items.map((item, i) => (item.spawn ? prepareSpawn(item.spawn, `completions[${i}].spawn`) : undefined));
   const { outcomes, goals } = await withEvents(async (tx, emit) => {
     await lockAgents(tx, items.map((i) => i.agentId)); // agents before tasks (lib/orchestration/locks.ts)
     const ids = [...new Set(items.map((i) => i.subtaskId))];
@@ -288,6 +294,7 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
       )
       UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
       FROM c WHERE s.id = c.subtask_id`;
+    await applySpawns(tx, emit, accepted.flatMap((a) => (spawns[a.index] ? [{ parent: a.task, spawn: spawns[a.index]!, actor: `agent:${a.item.agentId}`, agentId: a.item.agentId }] : [])), now);
     const updatedById = new Map(
       accepted.map((a) => [a.task.id, { ...a.task, status: "completed", result: a.item.result, error: null, finished_at: now } satisfies SubtaskRow]),
     );

@@ -2,7 +2,8 @@
 // items with an aggregate step, and a single generic task. Pure: text in, plan out.
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_S, type PlanTask, type PriorityLevel } from "@/lib/orchestration/types";
 
-export type TemplateName = "analysis" | "development" | "fan_out" | "generic" | "explicit" | "llm";
+/** "agent": a planning agent decomposes the goal (planner "agent"). */
+export type TemplateName = "analysis" | "development" | "fan_out" | "generic" | "explicit" | "llm" | "agent";
 
 export interface Decomposition {
   template: TemplateName;

@@ -10,6 +10,7 @@ interface GoalRow {
   context: string | null;
   status: string;
   template: string;
+  aggregation_strategy: string;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
@@ -26,6 +27,7 @@ function presentGoal(g: GoalRow) {
     context: g.context,
     status: g.status,
     template: g.template,
+    aggregation: g.aggregation_strategy,
     created_at: g.created_at,
     started_at: g.started_at,
     finished_at: g.finished_at,
@@ -41,7 +43,7 @@ const COUNTS = `(SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*
 
 export async function listGoals(options: { status?: string; limit: number }): Promise<GoalSummary[]> {
   const rows = await db().$queryRawUnsafe<GoalRow[]>(
-    `SELECT g.id, g.goal, g.context, g.status, g.template, g.created_at, g.started_at, g.finished_at, ${COUNTS}
+    `SELECT g.id, g.goal, g.context, g.status, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, ${COUNTS}
      FROM goals g WHERE ($1::text IS NULL OR g.status = $1) ORDER BY g.created_at DESC, g.id LIMIT $2`,
     options.status ?? null,
     options.limit,
@@ -51,7 +53,7 @@ export async function listGoals(options: { status?: string; limit: number }): Pr
 
 export async function getGoal(goalId: string) {
   const goals = await db().$queryRawUnsafe<Array<GoalRow & { result: unknown }>>(
-    `SELECT g.id, g.goal, g.context, g.status, g.template, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS} FROM goals g WHERE g.id = $1::uuid`,
+    `SELECT g.id, g.goal, g.context, g.status, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS} FROM goals g WHERE g.id = $1::uuid`,
     goalId,
   );
   const goal = goals[0];

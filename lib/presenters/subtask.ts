@@ -27,12 +27,14 @@ export interface SubtaskRecord {
   deadline_at: Date | null;
   next_attempt_at: Date | null;
   dependencies: string[];
+  kind: string;
+  spawned_by: string | null;
 }
 
 export const SUBTASK_SELECT = `
   s.id, s.goal_id, s.key, s.name, s.description, s.required_skills, s.priority, s.estimated_duration_s, s.critical_path_s,
   s.status, s.attempt, s.failures, s.max_attempts, s.timeout_s, s.agent_id, a.name AS agent_name, s.result, s.error,
-  s.created_at, s.ready_at, s.started_at, s.finished_at, s.deadline_at, s.next_attempt_at,
+  s.created_at, s.ready_at, s.started_at, s.finished_at, s.deadline_at, s.next_attempt_at, s.kind, s.spawned_by,
   COALESCE((SELECT array_agg(d.depends_on_id) FROM subtask_dependencies d WHERE d.subtask_id = s.id), '{}') AS dependencies`;
 
 export function presentSubtask(s: SubtaskRecord) {
@@ -63,6 +65,8 @@ export function presentSubtask(s: SubtaskRecord) {
     finished_at: s.finished_at,
     deadline_at: s.deadline_at,
     next_attempt_at: s.next_attempt_at,
+    kind: s.kind,
+    spawned_by: s.spawned_by,
   };
 }
 

@@ -4,15 +4,17 @@
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { aggregateResults, type AggregatedResult } from "@/lib/orchestration/aggregate";
+import type { AggregationStrategy } from "@/lib/orchestration/grow-vocabulary";
 
 export async function getWorkflowResult(goalId: string, now = new Date()) {
-  const goals = await db().$queryRaw<Array<{ id: string; goal: string; status: string; result: AggregatedResult | null; created_at: Date; started_at: Date | null; finished_at: Date | null }>>`
-    SELECT id, goal, status, result, created_at, started_at, finished_at FROM goals WHERE id = ${goalId}::uuid`;
+  const goals = await db().$queryRaw<Array<{ id: string; goal: string; status: string; aggregation_strategy: AggregationStrategy; result: AggregatedResult | null; created_at: Date; started_at: Date | null; finished_at: Date | null }>>`
+    SELECT id, goal, status, aggregation_strategy, result, created_at, started_at, finished_at FROM goals WHERE id = ${goalId}::uuid`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
-  const tasks = await db().$queryRaw<Array<{ id: string; key: string; name: string; status: string; result: string | null; error: string | null; failures: number; agent_name: string | null; is_sink: boolean }>>`
+  const tasks = await db().$queryRaw<Array<{ id: string; key: string; name: string; status: string; result: string | null; error: string | null; failures: number; agent_name: string | null; is_sink: boolean; kind: string; depends_on: string[] }>>`
     SELECT s.id, s.key, s.name, s.status, s.result, s.error, s.failures, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
-      NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink
+      NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink, s.kind,
+      ARRAY(SELECT d.depends_on_id::text FROM subtask_dependencies d WHERE d.subtask_id = s.id) AS depends_on
     FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id
     WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
   // Every agent that ran an attempt, in the order they first started one.
@@ -21,7 +23,11 @@ export async function getWorkflowResult(goalId: string, now = new Date()) {
     WHERE s.goal_id = ${goalId}::uuid GROUP BY a.id, a.name ORDER BY min(t.started_at), a.name`;
   const aggregated =
     goal.result ??
-    aggregateResults(tasks.map((t) => ({ id: t.id, key: t.key, name: t.name, status: t.status, result: t.result, error: t.error, agentName: t.agent_name, isSink: t.is_sink })));
+    aggregateResults(
+      tasks.map((t) => ({ id: t.id, key: t.key, name: t.name, status: t.status, result: t.result, error: t.error, agentName: t.agent_name, isSink: t.is_sink, kind: t.kind, dependsOn: t.depends_on })),
+      false,
+      goal.aggregation_strategy,
+    );
   const count = (s: string) => tasks.filter((t) => t.status === s).length;
   const names = agents.map((a) => a.name);
   const start = goal.started_at;
@@ -29,7 +35,14 @@ export async function getWorkflowResult(goalId: string, now = new Date()) {
     workflow_id: goal.id,
     goal: goal.goal,
     status: goal.status,
-    result: { final_output: aggregated.final_output, outputs: aggregated.outputs },
+    aggregation: goal.aggregation_strategy,
+    result: {
+      strategy: aggregated.strategy ?? goal.aggregation_strategy,
+      final_output: aggregated.final_output,
+      ...(aggregated.value !== undefined ? { value: aggregated.value } : {}),
+      ...(aggregated.error ? { error: aggregated.error } : {}),
+      outputs: aggregated.outputs,
+    },
     steps_completed: count("completed"),
     steps_failed: count("failed"),
     steps_skipped: count("skipped"),
