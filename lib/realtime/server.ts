@@ -58,8 +58,9 @@ export function chunkBySize(events: LogEvent[], maxBytes: number): LogEvent[][] 
  */
 export function fitForNotify(event: LogEvent): LogEvent {
   if (Buffer.byteLength(JSON.stringify(event)) <= 6000) return event;
-  const status = typeof event.data.status === "string" ? { status: event.data.status } : {};
-  return { ...event, data: { ...status, truncated: true } };
+  const status = "status" in event.data ? { status: event.data.status } : {};
+  // Not the type's payload any more: receivers only read the status and refetch the rest.
+  return { ...event, data: { ...status, truncated: true } } as unknown as LogEvent;
 }
 
 export interface Realtime {
