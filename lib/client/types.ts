@@ -2,14 +2,13 @@
 // types of the schemas the routes validate with (type-only imports: no zod at run time);
 // responses are written out here, mirroring lib/presenters and lib/api/present.ts.
 import type { z } from "zod";
+import type { AgentStatus, AttemptOutcome, GoalStatus, SubtaskStatus } from "../domain/statuses";
 import type { AggregatedResult } from "../orchestration/aggregate";
 import type { LiveEvent as ApiEvent } from "../realtime/protocol";
 import type { agentIdBody, assignBody, completeBody, decomposeBody, failBody, goalsQuery, registerBody } from "../api/schemas";
 
 export type PriorityName = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
-export type SubtaskStatus = "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped";
-export type GoalStatus = "pending" | "running" | "complete" | "partial" | "failed" | "cancelled";
-export type AgentStatus = "idle" | "busy" | "offline";
+export type { AgentStatus, AttemptOutcome, GoalStatus, SubtaskStatus };
 /** Timestamps arrive as ISO 8601 strings. */
 export type Timestamp = string;
 
@@ -42,7 +41,7 @@ export interface CreatedSubtask {
   timeout_s: number;
   dependencies: string[];
   depends_on: string[];
-  status: "waiting" | "pending";
+  status: Extract<SubtaskStatus, "waiting" | "pending">;
 }
 
 export interface DecomposeResponse {
@@ -107,7 +106,7 @@ export interface AttemptView {
   number: number;
   agent_id: string;
   agent_name: string;
-  outcome: "running" | "completed" | "failed" | "timed_out" | "lost" | "superseded" | "cancelled";
+  outcome: AttemptOutcome;
   result: string | null;
   error: string | null;
   started_at: Timestamp;

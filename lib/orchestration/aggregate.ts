@@ -6,14 +6,14 @@
 //   json_array  every result as one JSON array (a result that is not JSON stays text)
 //   last        the sinks' results only
 //   agent       the result of the aggregate task an agent with skill `aggregation` ran
-import type { GoalStatus } from "@/lib/orchestration/types";
-import type { AggregationStrategy } from "@/lib/orchestration/grow-vocabulary";
+import type { SubtaskStatus, TerminalGoalStatus } from "@/lib/domain";
+import type { AggregationStrategy } from "@/lib/domain";
 
 export interface FinishedTask {
   id: string;
   key: string;
   name: string;
-  status: string;
+  status: SubtaskStatus;
   result: string | null;
   error: string | null;
   agentName: string | null;
@@ -25,12 +25,12 @@ export interface FinishedTask {
 
 export interface AggregatedResult {
   strategy: AggregationStrategy;
-  status: GoalStatus;
+  status: TerminalGoalStatus;
   steps_completed: number;
   steps_failed: number;
   steps_skipped: number;
   steps_cancelled: number;
-  outputs: Array<{ key: string; name: string; status: string; result: string | null; error: string | null; agent: string | null }>;
+  outputs: Array<{ key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent: string | null }>;
   /** The text a person reads. */
   final_output: string;
   /** The combined JSON value (json_merge, json_array; agent and last when their result is JSON). */
@@ -39,7 +39,7 @@ export interface AggregatedResult {
   error?: string;
 }
 
-export function goalOutcome(statuses: string[], cancelled: boolean): GoalStatus {
+export function goalOutcome(statuses: readonly SubtaskStatus[], cancelled: boolean): TerminalGoalStatus {
   if (cancelled) return "cancelled";
   const completed = statuses.filter((s) => s === "completed").length;
   if (completed === statuses.length) return "complete";

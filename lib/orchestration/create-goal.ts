@@ -6,7 +6,7 @@ import { decomposeWithTemplates, type TemplateName } from "@/lib/orchestration/t
 import { DEFAULT_ESTIMATE_S, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_S, type PlanTask, type PriorityLevel } from "@/lib/orchestration/types";
 import { withEvents } from "@/lib/events/record";
 import { SwitchyardError } from "@/lib/errors";
-import { AGGREGATE_TASK_KEY, AGGREGATION_SKILL, PLANNING_SKILL, PLANNING_TASK_KEY, type AggregationStrategy, type Planner, type SubtaskKind } from "@/lib/orchestration/grow-vocabulary";
+import { AGGREGATE_TASK_KEY, AGGREGATION_SKILL, PLANNING_SKILL, PLANNING_TASK_KEY, type AggregationStrategy, type Planner, type SubtaskKind } from "@/lib/domain";
 
 export interface PlanInput {
   key: string;

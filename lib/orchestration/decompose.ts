@@ -5,7 +5,7 @@ import { createGoal, type CreateGoalOptions, type PlanInput } from "@/lib/orches
 import { parseMarkdownPlan } from "@/lib/orchestration/markdown-plan";
 import { decomposeWithLlm } from "@/lib/orchestration/llm-decompose";
 import { env } from "@/lib/env";
-import type { AggregationStrategy, Planner } from "@/lib/orchestration/grow-vocabulary";
+import type { AggregationStrategy, Planner } from "@/lib/domain";
 
 export interface DecomposeRequest {
   goal: string;

@@ -18,7 +18,7 @@ import { validatePlan } from "@/lib/orchestration/dag";
 import { planFromInput, type PlanInput } from "@/lib/orchestration/create-goal";
 import { LIMITS, planTaskSchema } from "@/lib/orchestration/plan-schema";
 import type { PlanTask } from "@/lib/orchestration/types";
-import { SPAWNED_EVENT, type SubtaskKind } from "@/lib/orchestration/grow-vocabulary";
+import type { SubtaskKind } from "@/lib/domain";
 
 export const SPAWN_LIMITS = {
   /** Tasks one completion may add. */
@@ -157,7 +157,7 @@ export async function applySpawn(
     await tx.$executeRaw`UPDATE subtasks SET pending_deps = pending_deps + ${sinkIds.length} WHERE id = ANY(${dependentIds}::uuid[])`;
   }
   emit({
-    type: SPAWNED_EVENT,
+    type: "task.spawned",
     actor: options.actor,
     goalId: parent.goal_id,
     subtaskId: parent.id,

@@ -2,16 +2,17 @@
 // completed and failed, total time and the agents (nodes) that worked on it. While the
 // goal is open the result holds what has completed so far.
 import { db } from "@/lib/db";
+import type { GoalStatus, SubtaskStatus } from "@/lib/domain";
 import { notFound } from "@/lib/errors";
 import { aggregateResults, type AggregatedResult } from "@/lib/orchestration/aggregate";
-import type { AggregationStrategy } from "@/lib/orchestration/grow-vocabulary";
+import type { AggregationStrategy } from "@/lib/domain";
 
 export async function getWorkflowResult(goalId: string, now = new Date()) {
-  const goals = await db().$queryRaw<Array<{ id: string; goal: string; status: string; aggregation_strategy: AggregationStrategy; result: AggregatedResult | null; created_at: Date; started_at: Date | null; finished_at: Date | null }>>`
+  const goals = await db().$queryRaw<Array<{ id: string; goal: string; status: GoalStatus; aggregation_strategy: AggregationStrategy; result: AggregatedResult | null; created_at: Date; started_at: Date | null; finished_at: Date | null }>>`
     SELECT id, goal, status, aggregation_strategy, result, created_at, started_at, finished_at FROM goals WHERE id = ${goalId}::uuid`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
-  const tasks = await db().$queryRaw<Array<{ id: string; key: string; name: string; status: string; result: string | null; error: string | null; failures: number; agent_name: string | null; is_sink: boolean; kind: string; depends_on: string[] }>>`
+  const tasks = await db().$queryRaw<Array<{ id: string; key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; failures: number; agent_name: string | null; is_sink: boolean; kind: string; depends_on: string[] }>>`
     SELECT s.id, s.key, s.name, s.status, s.result, s.error, s.failures, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
       NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink, s.kind,
       ARRAY(SELECT d.depends_on_id::text FROM subtask_dependencies d WHERE d.subtask_id = s.id) AS depends_on
@@ -28,7 +29,7 @@ export async function getWorkflowResult(goalId: string, now = new Date()) {
       false,
       goal.aggregation_strategy,
     );
-  const count = (s: string) => tasks.filter((t) => t.status === s).length;
+  const count = (s: SubtaskStatus) => tasks.filter((t) => t.status === s).length;
   const names = agents.map((a) => a.name);
   const start = goal.started_at;
   return {

@@ -4,6 +4,9 @@
 -- What a task is for: an ordinary task, the planning task of a goal decomposed by an
 -- agent, or the aggregate task that combines every result (aggregation "agent").
 ALTER TABLE "subtasks" ADD COLUMN "kind" TEXT NOT NULL DEFAULT 'task';
+ALTER TABLE "subtasks" ADD CONSTRAINT "subtasks_kind_check" CHECK ("kind" IN ('task', 'planning', 'aggregate'));
+-- How a goal's results combine (lib/orchestration/aggregate.ts).
+ALTER TABLE "goals" ADD CONSTRAINT "goals_aggregation_strategy_check" CHECK ("aggregation_strategy" IN ('concat', 'json_merge', 'json_array', 'last', 'agent'));
 -- The task whose completion spawned this one (NULL for tasks of the submitted plan).
 ALTER TABLE "subtasks" ADD COLUMN "spawned_by" UUID;
 ALTER TABLE "subtasks" ADD CONSTRAINT "subtasks_spawned_by_fkey" FOREIGN KEY ("spawned_by") REFERENCES "subtasks"("id") ON DELETE SET NULL ON UPDATE CASCADE;

@@ -1,5 +1,7 @@
-// The names issue 11 adds (spawn, planner, aggregation, webhooks), kept in one place until
-// they move into the domain's vocabulary.
+// The vocabulary of workflows that grow and tell (issue 11): task kinds, planners,
+// aggregation strategies and webhook events. The CHECK constraints of subtasks.kind,
+// goals.aggregation_strategy and webhook_deliveries.status list the same values.
+// No imports (read by the server, the browser and the typed client).
 
 /** What a task is for: an ordinary task, a goal's planning task, or the aggregate task. */
 export const SUBTASK_KINDS = ["task", "planning", "aggregate"] as const;
@@ -16,9 +18,6 @@ export const AGGREGATION_STRATEGIES = ["concat", "json_merge", "json_array", "la
 export type AggregationStrategy = (typeof AGGREGATION_STRATEGIES)[number];
 export const AGGREGATION_SKILL = "aggregation";
 export const AGGREGATE_TASK_KEY = "aggregate";
-
-/** A completion added tasks to its goal. */
-export const SPAWNED_EVENT = "task.spawned";
 
 /** Event types a webhook may subscribe to (the last two are emitted by approval gates and budgets). */
 export const WEBHOOK_EVENT_TYPES = ["goal.finished", "task.failed", "task.awaiting_approval", "goal.budget_exceeded", "task.spawned", "goal.cancelled"] as const;
