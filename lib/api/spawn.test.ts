@@ -6,31 +6,10 @@ import * as routes from "@/lib/api/routes";
 import * as goalResult from "@/app/api/goals/[id]/result/route";
 import * as planMd from "@/app/api/goals/[id]/plan.md/route";
 import { call } from "@/lib/testing/http";
+import { complete, decompose, drain, pull, registerAgent, type TestAgent } from "@/lib/testing/agent-calls";
 
-type Agent = { agent_id: string; token: string };
-type Assignment = { subtask_uuid: string; key: string; attempt: number; required_skills: string[]; inputs: Array<{ key: string; result: string | null }>; description: string };
-
-async function registerAgent(skills: string[], capacity = 8, name?: string): Promise<Agent> {
-  const res = await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity, name } });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-async function pull(agent: Agent, max = 8): Promise<Assignment[]> {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id, max } });
-  expect(res.status).toBe(200);
-  return res.body.assignments;
-}
-
-async function complete(agent: Agent, subtask: string, result: unknown, spawn?: unknown) {
-  return call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: subtask, result, ...(spawn ? { spawn } : {}) } });
-}
-
-async function createGoal(body: Record<string, unknown>) {
-  const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body });
-  expect(res.status).toBe(201);
-  return res.body as { goal_id: string; template: string; subtasks: Array<{ uuid: string; key: string; required_skills: string[] }> };
-}
+type Agent = TestAgent;
+const createGoal = decompose;
 
 async function getGoal(id: string) {
   const res = await call(routes.goal.GET, "GET", `/api/goals/${id}`, { params: { id } });
@@ -50,20 +29,6 @@ async function snapshot(): Promise<Record<string, string[]>> {
   } finally {
     await client.end();
   }
-}
-
-/** Runs every task an agent can get until none is left, answering with `answer`. */
-async function drain(agent: Agent, answer: (a: Assignment) => unknown = (a) => `done ${a.key}`): Promise<Assignment[]> {
-  const seen: Assignment[] = [];
-  for (let round = 0; round < 50; round++) {
-    const batch = await pull(agent);
-    if (batch.length === 0) return seen;
-    for (const a of batch) {
-      seen.push(a);
-      expect((await complete(agent, a.subtask_uuid, answer(a))).status).toBe(200);
-    }
-  }
-  throw new Error("drain did not finish");
 }
 
 describe("a completion that spawns tasks", () => {
