@@ -7,6 +7,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded"
 import { migrateDatabase } from "@/lib/db/migrate";
 import { disconnectDb } from "@/lib/db";
 import { startSweeper } from "@/lib/orchestration/sweeper";
+import { startWebhookDispatcher } from "@/lib/webhooks/dispatcher";
 import { attachRealtime } from "@/lib/realtime/server";
 import { checkRequest, refusalBody } from "@/lib/auth/request-guard";
 
@@ -43,6 +44,7 @@ async function main() {
   });
   const realtime = await attachRealtime(httpServer, { embedded: Boolean(embedded) });
   const stopSweeper = config.SWITCHYARD_DISABLE_SWEEP ? () => undefined : startSweeper(config.SWEEP_INTERVAL_MS);
+  const stopWebhooks = config.SWITCHYARD_DISABLE_WEBHOOKS ? () => undefined : startWebhookDispatcher(config.WEBHOOK_POLL_MS);
 
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, host, resolve));
   const address = httpServer.address();
@@ -58,6 +60,7 @@ async function main() {
     stopping = true;
     console.log(`[switchyard] ${signal}: shutting down`);
     stopSweeper();
+    stopWebhooks();
     // Stop accepting first, then end every open connection: agents polling over keep-alive
     // reuse theirs more often than the keep-alive timeout, so waiting for them to go idle
     // (which socket.io's close does) could wait forever.

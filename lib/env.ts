@@ -39,6 +39,18 @@ const envSchema = z.object({
         .map((name) => name.trim().toLowerCase().replace(/:\d+$/, ""))
         .filter((name) => name !== ""),
     ),
+  // --- grow (issue 11): webhook deliveries (lib/webhooks/dispatcher.ts) ---
+  SWITCHYARD_DISABLE_WEBHOOKS: booleanish.default(false),
+  /** How long one delivery may take before it counts as failed (the claim's lease is this plus a margin). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How much of a receiver's answer is read (the rest is dropped). */
+  WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).default(64 * 1024),
+  /** How often each instance looks for due deliveries (it also wakes when events commit). */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(3600_000),
+  /** A delivery is retried until it is this old, then it fails for good. */
+  WEBHOOK_MAX_AGE_MS: z.coerce.number().int().min(1).default(24 * 3600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -24,3 +24,8 @@ export * as taskCancel from "@/app/api/tasks/[id]/cancel/route";
 export * as goalCancel from "@/app/api/goals/[id]/cancel/route";
 export * as completeBatch from "@/app/api/orchestration/complete-batch/route";
 export * as metrics from "@/app/api/metrics/route";
+// grow (issue 11): webhooks
+export * as webhooks from "@/app/api/webhooks/route";
+export * as webhook from "@/app/api/webhooks/[id]/route";
+export * as webhookTest from "@/app/api/webhooks/[id]/test/route";
+export * as webhookDeliveries from "@/app/api/webhooks/[id]/deliveries/route";

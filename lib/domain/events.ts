@@ -68,6 +68,9 @@ export const EVENT_PAYLOADS = {
     rewired: count,
   }),
 
+  "webhook.created": z.object({ webhook_id: id, url: z.string(), events: z.array(z.string()) }),
+  "webhook.deleted": z.object({ webhook_id: id, url: z.string() }),
+
   "agent.registered": z.object({ name: z.string(), skills: z.array(z.string()), capacity: z.number().int().min(1) }),
   "agent.online": z.object({}),
   "agent.offline": z.object({ last_heartbeat_before: isoTime }),

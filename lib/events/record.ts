@@ -4,6 +4,7 @@ import { db, type Tx } from "@/lib/db";
 import { eventPayloadProblem, type DomainEvent, type EventType } from "@/lib/domain";
 import { env } from "@/lib/env";
 import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus } from "@/lib/events/bus";
+import { OUTBOX_CTE } from "@/lib/webhooks/outbox"; // webhook deliveries, written with their events
 
 export type { DomainEvent } from "@/lib/domain";
 
@@ -31,7 +32,7 @@ function checkPayloads(events: DomainEvent[]): void {
 export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
   if (env().NODE_ENV !== "production") checkPayloads(events);
-  // One round trip: the rows, and the NOTIFY that Postgres delivers at commit to every
+  // One round trip: the rows, the webhook deliveries they make, and the NOTIFY that Postgres delivers at commit to every
   // instance listening (none if we roll back).
   await tx.$executeRaw`
     WITH ins AS (
@@ -40,8 +41,8 @@ export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void>
         ${events.map((e) => e.type)}::text[], ${events.map((e) => e.actor)}::text[],
         ${events.map((e) => e.goalId ?? null)}::uuid[], ${events.map((e) => e.subtaskId ?? null)}::uuid[],
         ${events.map((e) => e.agentId ?? null)}::uuid[], ${events.map((e) => JSON.stringify(e.data ?? {}, jsonbSafe))}::jsonb[])
-      RETURNING 1
-    )
+      RETURNING seq, type, actor, goal_id, subtask_id, agent_id, data, created_at
+    ), ${OUTBOX_CTE}
     SELECT pg_notify(${NOTIFY_CHANNEL}, '') FROM (SELECT count(*) FROM ins) c`;
 }
 

@@ -25,6 +25,8 @@ const ENDS_ATTEMPT: Record<EventType, boolean> = {
   "task.reassigned": true,
   "task.cancelled": true,
   "task.spawned": false,
+  "webhook.created": false,
+  "webhook.deleted": false,
   "agent.registered": false,
   "agent.online": false,
   "agent.offline": false,
@@ -65,6 +67,8 @@ export function taskStatusAfter(event: LiveEvent): SubtaskStatus | null {
       return isSubtaskStatus(event.data.status) ? event.data.status : null;
     case "task.superseded": // the task.reassigned that follows carries the new state
     case "task.spawned": // new tasks: the goal's refetch brings them (and the DAG grows)
+    case "webhook.created":
+    case "webhook.deleted":
     case "goal.created":
     case "goal.started":
     case "goal.finished":
