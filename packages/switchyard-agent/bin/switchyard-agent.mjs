@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs bin/switchyard-agent.ts through tsx, so `npx switchyard-agent` works from a clone.
-import { register } from "tsx/esm/api";
-
-register();
-await import("./switchyard-agent.ts");
+// The installed command: runs the compiled worker (dist/, built by `npm run build` / on pack).
+import "../dist/cli.js";

@@ -1,7 +1,6 @@
-// Command-line options of `switchyard-agent`: node:util parseArgs for the syntax, zod for
-// the values, so a bad flag is one clear line.
+// Command-line options of `switchyard-agent`: node:util parseArgs for the syntax, a few
+// checks for the values (no dependencies), so a bad flag is one clear line.
 import { parseArgs } from "node:util";
-import { z } from "zod";
 
 export const USAGE = `Usage: switchyard-agent --exec 'command' [options]
 
@@ -27,27 +26,60 @@ Options:
   --cwd DIR             working directory of the command
   -h, --help            this text`;
 
-const positiveInt = (name: string, min: number) =>
-  z.coerce.number({ error: `--${name} must be a number` }).int(`--${name} must be a whole number`).min(min, `--${name} must be at least ${min}`);
+export interface CliOptions {
+  server: string;
+  skills: string[];
+  capacity: number;
+  name?: string;
+  exec: string;
+  "token-file"?: string;
+  "poll-ms": number;
+  "heartbeat-ms": number;
+  "grace-ms": number;
+  cwd?: string;
+  stdin: "json" | "markdown";
+}
 
-export const cliSchema = z.object({
-  server: z.url("--server must be a URL like http://localhost:3000"),
-  skills: z
-    .string()
-    .default("")
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
-  capacity: positiveInt("capacity", 1).max(1000).default(1),
-  name: z.string().min(1).max(200).optional(),
-  exec: z.string({ error: "--exec 'command' is required" }).min(1, "--exec 'command' is required"),
-  "token-file": z.string().optional(),
-  "poll-ms": positiveInt("poll-ms", 10).default(1000),
-  "heartbeat-ms": positiveInt("heartbeat-ms", 50).default(10_000),
-  "grace-ms": positiveInt("grace-ms", 0).default(30_000),
-  cwd: z.string().optional(),
-  stdin: z.enum(["json", "markdown"], { error: "--stdin must be json or markdown" }).default("json"),
-});
+class CliError extends Error {}
 
-export type CliOptions = z.infer<typeof cliSchema>;
+function wholeNumber(name: string, raw: string | undefined, min: number, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (raw === undefined) return fallback;
+  const n = raw.trim() === "" ? Number.NaN : Number(raw);
+  if (Number.isNaN(n)) throw new CliError(`--${name} must be a number`);
+  if (!Number.isInteger(n)) throw new CliError(`--${name} must be a whole number`);
+  if (n < min) throw new CliError(`--${name} must be at least ${min}`);
+  if (n > max) throw new CliError(`--${name} must be at most ${max}`);
+  return n;
+}
+
+function validate(values: Record<string, string | undefined>): CliOptions {
+  const server = values.server!;
+  if (!URL.canParse(server)) throw new CliError("--server must be a URL like http://localhost:3000");
+  const skills = (values.skills ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+  const capacity = wholeNumber("capacity", values.capacity, 1, 1, 1000);
+  const name = values.name;
+  if (name !== undefined && (name.length < 1 || name.length > 200)) throw new CliError("--name must be 1 to 200 characters");
+  const exec = values.exec;
+  if (!exec) throw new CliError("--exec 'command' is required");
+  const pollMs = wholeNumber("poll-ms", values["poll-ms"], 10, 1000);
+  const heartbeatMs = wholeNumber("heartbeat-ms", values["heartbeat-ms"], 50, 10_000);
+  const graceMs = wholeNumber("grace-ms", values["grace-ms"], 0, 30_000);
+  const stdin = values.stdin ?? "json";
+  if (stdin !== "json" && stdin !== "markdown") throw new CliError("--stdin must be json or markdown");
+  return {
+    server,
+    skills,
+    capacity,
+    ...(name !== undefined ? { name } : {}),
+    exec,
+    ...(values["token-file"] !== undefined ? { "token-file": values["token-file"] } : {}),
+    "poll-ms": pollMs,
+    "heartbeat-ms": heartbeatMs,
+    "grace-ms": graceMs,
+    ...(values.cwd !== undefined ? { cwd: values.cwd } : {}),
+    stdin,
+  };
+}
 
 export type ParsedCli = { help: true } | { help: false; options: CliOptions } | { help: false; error: string };
 
@@ -77,7 +109,11 @@ export function parseCli(argv: string[], environment: Record<string, string | un
     return { help: false, error: error instanceof Error ? error.message : String(error) };
   }
   if (values.help) return { help: true };
-  const parsed = cliSchema.safeParse({ ...values, server: values.server ?? environment.SWITCHYARD_URL ?? "http://localhost:3000" });
-  if (!parsed.success) return { help: false, error: parsed.error.issues[0]!.message };
-  return { help: false, options: parsed.data };
+  const { help: _help, ...strings } = values;
+  try {
+    return { help: false, options: validate({ ...(strings as Record<string, string | undefined>), server: (values.server as string | undefined) ?? environment.SWITCHYARD_URL ?? "http://localhost:3000" }) };
+  } catch (error) {
+    if (error instanceof CliError) return { help: false, error: error.message };
+    throw error;
+  }
 }
