@@ -17,9 +17,14 @@ const root = path.resolve(import.meta.dirname, "../..");
 export const agentNodeArgs = (args: string[]) => ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/cli.ts"), ...args];
 
 export function startWorker(args: string[], env: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, agentNodeArgs(args), {
-    cwd: root,
-    env: { ...process.env, ...env },
+  return startProcess(process.execPath, agentNodeArgs(args), { env });
+}
+
+/** Any command as a child process (the installed agent, the `switchyard` CLI, python3): output collected. */
+export function startProcess(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): WorkerProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
