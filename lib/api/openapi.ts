@@ -3,6 +3,7 @@
 // lib/api/openapi.test.ts checks that every route file under app/api is listed here.
 import { z } from "zod";
 import * as schemas from "@/lib/api/schemas";
+import { GOAL_STATUSES } from "@/lib/domain/statuses";
 
 type Method = "get" | "post" | "delete";
 type Auth = "public" | "agent" | "operator" | "agent_or_operator";
