@@ -29,3 +29,6 @@ export * as webhooks from "@/app/api/webhooks/route";
 export * as webhook from "@/app/api/webhooks/[id]/route";
 export * as webhookTest from "@/app/api/webhooks/[id]/test/route";
 export * as webhookDeliveries from "@/app/api/webhooks/[id]/deliveries/route";
+// Issue 9 (visible): progress reports and stored output.
+export * as progress from "@/app/api/orchestration/progress/route";
+export * as taskOutput from "@/app/api/tasks/[id]/output/route";

@@ -5,6 +5,7 @@ import { GOAL_STATUSES } from "@/lib/domain";
 import { LIMITS, longText, planSchema, skillsSchema, storable, STORABLE, text } from "@/lib/orchestration/plan-schema";
 import { spawnSchema } from "@/lib/orchestration/spawn";
 import { AGGREGATION_STRATEGIES, PLANNERS } from "@/lib/domain";
+import { budgetSchema, usageSchema } from "@/lib/api/schemas/progress";
 
 // The plan's rules live with the domain (the markdown plan and the LLM decomposer meet them too).
 export { LIMITS, planSchema, planTaskSchema, prioritySchema, skillSchema, skillsSchema } from "@/lib/orchestration/plan-schema";
@@ -28,6 +29,8 @@ export const decomposeBody = z.strictObject({
   planner: z.enum(PLANNERS).optional(),
   /** How the results combine into the final output (default concat). */
   aggregation: z.enum(AGGREGATION_STRATEGIES).optional(),
+  /** Issue 9: pause the goal once its recorded usage passes this. */
+  budget: budgetSchema.optional(),
 });
 
 export const assignBody = z.strictObject({
@@ -66,6 +69,8 @@ export const completeBody = z.strictObject({
   attempt: z.number().int().min(1).max(LIMITS.attemptNumber).optional(),
   /** Tasks this completion adds to its goal (lib/orchestration/spawn.ts). */
   spawn: spawnSchema.optional(),
+  /** Issue 9: what the attempt used since its last progress report (added to its usage). */
+  usage: usageSchema.optional(),
 });
 
 export const failBody = z.strictObject({

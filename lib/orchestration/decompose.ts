@@ -15,6 +15,7 @@ export interface DecomposeRequest {
   dry_run?: boolean;
   planner?: Planner;
   aggregation?: AggregationStrategy;
+  budget?: CreateGoalOptions["budget"];
 }
 
 export async function decomposeGoal(body: DecomposeRequest, actor: string) {
@@ -29,5 +30,5 @@ export async function decomposeGoal(body: DecomposeRequest, actor: string) {
     if (decomposition.fallbackReason) console.warn(`[switchyard] LLM decomposition failed (${decomposition.fallbackReason}); using the templates`);
     parsed = decomposition;
   }
-  return createGoal({ goal: body.goal, context: body.context, plan: body.plan, parsed, dryRun: body.dry_run, actor, planner: body.planner, aggregation: body.aggregation });
+  return createGoal({ goal: body.goal, context: body.context, plan: body.plan, parsed, dryRun: body.dry_run, actor, planner: body.planner, aggregation: body.aggregation, budget: body.budget });
 }

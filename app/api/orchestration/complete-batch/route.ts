@@ -17,6 +17,7 @@ export const POST = handler({ auth: "agent", body: completeBatchBody }, async ({
       attempt: c.attempt,
       result: typeof c.result === "string" ? c.result : JSON.stringify(c.result),
       spawn: c.spawn,
+      usage: c.usage,
     })),
   );
   return {

@@ -2,9 +2,9 @@
 // process, the MCP server and tests all use the same calls. Every non-2xx answer is
 // thrown as an ApiError with the server's {code, message, field}; a server that cannot
 // be reached is an ApiError with status 0 and code "network_error".
-import type * as T from "./types";
+import type * as T from "./types.js";
 
-export type * from "./types";
+export type * from "./types.js";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -47,7 +47,7 @@ export interface ClientOptions {
 type Auth = "agent" | "operator" | "registration" | "none";
 
 interface RequestOptions {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "DELETE";
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
   auth?: Auth;
@@ -168,6 +168,28 @@ export class SwitchyardClient {
 
   cancelGoal(id: string): Promise<T.CancelGoalResponse> {
     return this.json(`/api/goals/${encodeURIComponent(id)}/cancel`, { method: "POST", auth: "operator" });
+  }
+
+  // ── Webhooks (operator) ──────────────────────────────────────────────────────
+  createWebhook(body: T.CreateWebhookRequest): Promise<T.CreatedWebhook> {
+    return this.json("/api/webhooks", { method: "POST", body, auth: "operator" });
+  }
+
+  async webhooks(): Promise<T.Webhook[]> {
+    return (await this.json<{ webhooks: T.Webhook[] }>("/api/webhooks", { auth: "operator" })).webhooks;
+  }
+
+  deleteWebhook(id: string): Promise<{ deleted: string }> {
+    return this.json(`/api/webhooks/${encodeURIComponent(id)}`, { method: "DELETE", auth: "operator" });
+  }
+
+  /** Queues a signed test delivery (event type webhook.test). */
+  testWebhook(id: string): Promise<{ event_id: string; delivery_id: number }> {
+    return this.json(`/api/webhooks/${encodeURIComponent(id)}/test`, { method: "POST", auth: "operator" });
+  }
+
+  async webhookDeliveries(id: string, query: { limit?: number; status?: "pending" | "delivered" | "failed" } = {}): Promise<T.WebhookDelivery[]> {
+    return (await this.json<{ deliveries: T.WebhookDelivery[] }>(`/api/webhooks/${encodeURIComponent(id)}/deliveries`, { query, auth: "operator" })).deliveries;
   }
 
   // ── Tasks (operator) ─────────────────────────────────────────────────────────
