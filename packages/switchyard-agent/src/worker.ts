@@ -3,7 +3,10 @@
 // server that goes away (backoff, then carries on; re-registers if the server forgot
 // it) and shuts down cleanly: stop pulling, let running tasks finish within a grace
 // period, kill the rest and unregister so the server re-routes them.
-import { ApiError, SwitchyardClient, type Assignment } from "switchyard-client";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ApiError, SwitchyardClient, type Assignment, type SpawnRequest } from "switchyard-client";
 import { runCommand, type CommandOutcome } from "./run-command.js";
 import { renderTaskMarkdown } from "./task-markdown.js";
 
@@ -58,6 +61,23 @@ export function taskEnvironment(a: Assignment, server: string): Record<string, s
     SWITCHYARD_ATTEMPT: String(a.attempt),
     SWITCHYARD_INPUTS: JSON.stringify(a.inputs),
   };
+}
+
+/**
+ * What the command wrote to SWITCHYARD_SPAWN_FILE: nothing (no spawn), a plan
+ * `{"tasks": [...]}` (or just the array of tasks), or something unusable (an error).
+ */
+export function parseSpawnFile(text: string | null): { spawn?: SpawnRequest; error?: string } {
+  if (text === null || text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { error: `SWITCHYARD_SPAWN_FILE is not JSON: ${(error as Error).message}` };
+  }
+  if (Array.isArray(value)) return { spawn: { tasks: value as SpawnRequest["tasks"] } };
+  if (value && typeof value === "object" && Array.isArray((value as { tasks?: unknown }).tasks)) return { spawn: value as SpawnRequest };
+  return { error: 'SWITCHYARD_SPAWN_FILE must hold a plan {"tasks": [...]}' };
 }
 
 /** Time the command may run: the task's timeout from now, or less if the server's deadline is nearer. */
@@ -230,10 +250,21 @@ export class Worker {
     const timeoutMs = commandTimeoutMs(a);
     const label = `${a.key} "${a.name}" (goal ${a.goal_id.slice(0, 8)}, attempt ${a.attempt})`;
     this.log(`▶ ${label} started (timeout ${a.timeout_s}s)`);
+    // The command may add tasks to the goal by writing a plan to this file (a spawn).
+    const spawnDir = await mkdtemp(path.join(tmpdir(), "switchyard-spawn-"));
+    const spawnFile = path.join(spawnDir, "spawn.json");
+    try {
+      await this.runTaskCommand(a, signal, label, timeoutMs, spawnFile);
+    } finally {
+      await rm(spawnDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private async runTaskCommand(a: Assignment, signal: AbortSignal, label: string, timeoutMs: number, spawnFile: string): Promise<void> {
     const outcome = await runCommand({
       command: this.options.command,
       stdin: this.options.stdinFormat === "markdown" ? renderTaskMarkdown(a) : JSON.stringify(a),
-      env: taskEnvironment(a, this.options.server),
+      env: { ...taskEnvironment(a, this.options.server), SWITCHYARD_SPAWN_FILE: spawnFile },
       cwd: this.options.cwd,
       timeoutMs,
       maxStdoutBytes: this.options.maxStdoutBytes,
@@ -244,18 +275,21 @@ export class Worker {
       return;
     }
     let message: string;
-    if (outcome.kind === "exited" && outcome.exitCode === 0) {
+    const spawned = outcome.kind === "exited" && outcome.exitCode === 0 ? parseSpawnFile(await readFile(spawnFile, "utf8").catch(() => null)) : {};
+    if (outcome.kind === "exited" && outcome.exitCode === 0 && !spawned.error) {
       const note = outcome.stdoutTruncated ? " (stdout truncated)" : "";
       const result = storable(outcome.stdout);
-      const reported = await this.report(a, () => this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result }));
+      const spawn = spawned.spawn;
+      const reported = await this.report(a, () => this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result, ...(spawn ? { spawn } : {}) }));
       if (reported === true) {
-        this.log(`✔ ${label} completed in ${seconds(outcome.durationMs)}, ${Buffer.byteLength(result)} bytes of output${note}`);
+        const grew = spawn ? `, spawned ${spawn.tasks.length} task(s)` : "";
+        this.log(`✔ ${label} completed in ${seconds(outcome.durationMs)}, ${Buffer.byteLength(result)} bytes of output${note}${grew}`);
         return;
       }
       // The server would not take this result (too large, invalid): fail the attempt rather than leave it running.
       if (!(reported instanceof ApiError) || (reported.status !== 400 && reported.status !== 413)) return;
       message = `the server refused the result: ${reported.message}`;
-    } else message = failureMessage(outcome, a.timeout_s);
+    } else message = spawned.error ?? failureMessage(outcome, a.timeout_s);
     const reported = await this.report(a, () => this.client.fail({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, error: storable(message) }));
     const icon = outcome.kind === "timed_out" ? "⏱" : "✘";
     if (reported === true) this.log(`${icon} ${label} failed in ${seconds(outcome.durationMs)}: ${message.split("\n").slice(0, 2).join(" | ").slice(0, 300)}`);
