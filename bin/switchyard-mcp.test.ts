@@ -101,3 +101,47 @@ describe("switchyard-mcp", () => {
     expect(res.text).toMatch(/^not_found \(404\): subtask 00000000-0000-4000-8000-000000000000 not found/);
   });
 });
+
+describe("switchyard-mcp decompose_goal with a plan and with a planning agent", () => {
+  it("submits an explicit JSON plan as given (not silently dropped)", async () => {
+    const goal = await tool("decompose_goal", {
+      goal: "explicit plan over MCP",
+      plan: { tasks: [{ key: "A", name: "First", required_skills: ["mcp-plan"] }, { key: "B", name: "Second", required_skills: ["mcp-plan"], depends_on: ["A"] }] },
+      aggregation: "last",
+    });
+    expect(goal.isError).toBe(false);
+    expect(goal.json.template).toBe("explicit");
+    expect(goal.json.subtasks.map((s: { key: string; depends_on: string[] }) => [s.key, s.depends_on])).toEqual([["A", []], ["B", ["A"]]]);
+    const bad = await tool("decompose_goal", { goal: "cyclic", plan: { tasks: [{ key: "A", name: "a", depends_on: ["A"] }] } });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toMatch(/depends on itself/);
+  });
+
+  it('planner "agent": the planning task goes to an agent with skill planning, whose spawn becomes the DAG', async () => {
+    await tool("register_agent", { skills: ["planning", "mcp-work"], name: "llm-planner" });
+    const goal = await tool("decompose_goal", { goal: "plan this over MCP", planner: "agent" });
+    expect(goal.isError).toBe(false);
+    expect(goal.json.template).toBe("agent");
+    expect(goal.json.subtasks.map((s: { key: string; required_skills: string[] }) => [s.key, s.required_skills])).toEqual([["plan", ["planning"]]]);
+    const goalId = goal.json.goal_id as string;
+
+    const assigned = await tool("assign_tasks");
+    const planTask = (assigned.json.assignments as Array<{ subtask_uuid: string; key: string }>).find((a) => a.key === "plan")!;
+    expect(planTask).toBeDefined();
+    const planned = await tool("mark_completed", {
+      subtask_uuid: planTask.subtask_uuid,
+      result: "two steps",
+      spawn: { tasks: [{ key: "S1", name: "Step one", required_skills: ["mcp-work"] }, { key: "S2", name: "Step two", required_skills: ["mcp-work"], depends_on: ["S1"] }] },
+    });
+    expect(planned.isError).toBe(false);
+    expect(planned.json.released).toBe(1);
+    for (let round = 0; round < 5; round++) {
+      const next = await tool("assign_tasks");
+      for (const a of (next.json.assignments ?? []) as Array<{ subtask_uuid: string; key: string }>) await tool("mark_completed", { subtask_uuid: a.subtask_uuid, result: `${a.key} done` });
+    }
+    const result = await tool("get_goal_result", { goal_id: goalId });
+    expect(result.json.status).toBe("complete");
+    expect(result.json.result.outputs.map((o: { key: string }) => o.key)).toEqual(["plan", "S1", "S2"]);
+    expect(result.json.result.final_output).toBe("S2 done");
+  });
+});

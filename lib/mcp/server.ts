@@ -8,6 +8,25 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { ApiError, SwitchyardClient, type Assignment } from "switchyard-client";
 
+/** A plan as the tools take it (the server checks it fully: keys, dependencies, cycles, limits). */
+const planInput = z.object({
+  tasks: z
+    .array(
+      z.object({
+        key: z.string().min(1).max(64),
+        name: z.string().min(1).max(200),
+        description: z.string().max(20_000).optional(),
+        required_skills: z.array(z.string()).max(64).optional(),
+        priority: z.union([z.enum(["CRITICAL", "HIGH", "MEDIUM", "LOW"]), z.number().int().min(0).max(3)]).optional(),
+        estimated_duration_s: z.number().int().min(0).optional(),
+        depends_on: z.array(z.string()).optional(),
+        max_attempts: z.number().int().min(1).optional(),
+        timeout_s: z.number().int().min(1).optional(),
+      }),
+    )
+    .min(1),
+});
+
 export interface SwitchyardMcpOptions {
   client: SwitchyardClient;
   /** Background heartbeat after register_agent (0 = only when the agent calls update_heartbeat). */
@@ -79,11 +98,14 @@ export function createSwitchyardMcpServer(options: SwitchyardMcpOptions): { serv
         goal: z.string().min(1).max(10_000).describe("The high-level goal to decompose"),
         context: z.string().max(100_000).optional().describe("Additional context for better decomposition"),
         plan_markdown: z.string().optional().describe("Optional explicit plan: a markdown table | Task ID | Task Name | Description | Dependencies | Priority |"),
+        plan: planInput.optional().describe("Optional explicit plan as JSON: {tasks: [{key, name, description?, required_skills?, priority?, depends_on?: [keys]}]}"),
+        planner: z.enum(["server", "agent"]).optional().describe('"agent": one planning task (skill planning) that an agent answers with a spawn of the plan'),
+        aggregation: z.enum(["concat", "json_merge", "json_array", "last", "agent"]).optional().describe("How the results combine into the final output (default concat)"),
       },
     },
     async (args) =>
       run(async () => {
-        const created = await client.decompose({ goal: args.goal, context: args.context, plan_markdown: args.plan_markdown });
+        const created = await client.decompose({ goal: args.goal, context: args.context, plan_markdown: args.plan_markdown, plan: args.plan, planner: args.planner, aggregation: args.aggregation });
         return {
           goal_id: created.goal_id,
           template: created.template,
@@ -129,12 +151,13 @@ export function createSwitchyardMcpServer(options: SwitchyardMcpOptions): { serv
       inputSchema: {
         subtask_uuid: z.string().uuid().describe("UUID of the completed subtask"),
         result: z.string().max(1_048_576).describe("Description of the completion result"),
+        spawn: planInput.optional().describe("Optional new tasks after this one (keys local to the spawn, depends_on among them); for a planning task, the goal's plan"),
       },
     },
     async (args) =>
       run(async () => {
         requireRegistered();
-        const done = await client.complete({ subtask_uuid: args.subtask_uuid, result: args.result, attempt: attempts.get(args.subtask_uuid) });
+        const done = await client.complete({ subtask_uuid: args.subtask_uuid, result: args.result, attempt: attempts.get(args.subtask_uuid), ...(args.spawn ? { spawn: args.spawn } : {}) });
         attempts.delete(args.subtask_uuid);
         return { subtask_uuid: done.subtask.uuid, key: done.subtask.key, status: done.subtask.status, released: done.released.length };
       })(),

@@ -58,10 +58,10 @@ describe("switchyard-agent spawns through SWITCHYARD_SPAWN_FILE", () => {
       },
       { timeoutMs: 40_000, what: "the planned goal to complete" },
     );
-    expect(result.result.outputs.map((o) => o.key)).toEqual(["plan", "scan", "r1", "r2"]);
-    expect(result.result.outputs[0]!.result).toBe("planned 3 tasks\n");
-    expect(result.result.final_output).toContain("reviewed r1");
-    expect(result.result.final_output).toContain("reviewed r2");
+    expect(result.result!.outputs.map((o) => o.key)).toEqual(["plan", "scan", "r1", "r2"]);
+    expect(result.result!.outputs[0]!.result).toBe("planned 3 tasks\n");
+    expect(result.result!.final_output).toContain("reviewed r1");
+    expect(result.result!.final_output).toContain("reviewed r2");
     const goal = await client.goal(created.goal_id!);
     const byKey = new Map(goal.subtasks.map((s) => [s.key, s]));
     expect(byKey.get("r1")!.dependencies).toEqual([byKey.get("scan")!.uuid]);

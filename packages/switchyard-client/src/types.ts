@@ -345,8 +345,15 @@ export interface WorkflowResult {
   goal: string;
   /** complete | partial | failed when finished; running/pending while open; cancelled. */
   status: GoalStatus;
+  /** How the goal's results combine. */
+  aggregation: AggregationStrategy;
   result: {
+    strategy: AggregationStrategy;
     final_output: string;
+    /** The combined JSON value (json_merge, json_array; agent and last when their result is JSON). */
+    value?: unknown;
+    /** Why the strategy could not combine every result. */
+    error?: string;
     outputs: Array<{ key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent: string | null }>;
   } | null;
   steps_completed: number;
