@@ -207,6 +207,8 @@ describe("bad-input corpus", () => {
           dry_run: [...wrongTypes("boolean"), "true", 1],
           plan: [...wrongTypes("object"), {}, { tasks: [] }, { tasks: "a" }, { tasks: [{}] }, { tasks: [{ key: "a", name: "A" }], extra: 1 }],
           plan_markdown: [42, "a\u0000b"],
+          planner: [...wrongTypes("string"), "robot", "AGENT", ""],
+          aggregation: [...wrongTypes("string"), "sum", "CONCAT", ""],
         }, OP),
       );
       cases.push(...tokenCases(route, "POST", "operator", { body: { goal: "'; DROP TABLE goals; --" } }, tokens));
@@ -264,6 +266,8 @@ describe("bad-input corpus", () => {
     for (const [name, markdown] of markdownPlans) {
       cases.push({ route: "/api/goals", method: "POST", ...OP, name: `markdown plan: ${name}`, body: { goal: "markdown plan", plan_markdown: markdown }, field: "plan_markdown" });
     }
+    cases.push({ route: "/api/goals", method: "POST", ...OP, name: "planner agent with an explicit plan", body: { goal: "both", planner: "agent", plan: { tasks: [{ key: "a", name: "A" }] } }, field: "planner" });
+    cases.push({ route: "/api/goals", method: "POST", ...OP, name: "aggregation agent beside a task keyed aggregate", body: { goal: "taken", aggregation: "agent", plan: { tasks: [{ key: "aggregate", name: "A" }] } }, field: "aggregation" });
     cases.push({ route: "/api/goals", method: "POST", ...OP, name: "plan and plan_markdown together", body: { goal: "both", plan: { tasks: [{ key: "a", name: "A" }] }, plan_markdown: table(["| a | A | None | 1 | 1 | - |"]) }, field: "plan_markdown" });
     cases.push({ route: "/api/goals", method: "POST", ...OP, name: "plan: cycle (dry run)", body: { ...plan([T("a", { depends_on: ["b"] }), T("b", { depends_on: ["a"] })]), dry_run: true }, field: "plan.tasks" });
 
@@ -287,6 +291,21 @@ describe("bad-input corpus", () => {
         subtask_uuid: uuid,
         result: [null, "x".repeat(LIMITS.resultChars + 1), "nul\u0000result", "lone \udc00", { k: "v\u0000" }, { ["k\u0000"]: 1 }, ["\ud800"], { big: "x".repeat(LIMITS.resultChars) }, JSON.parse("[".repeat(100) + "]".repeat(100))],
         attempt: [...wrongTypes("number"), 0, -1, 1.5, 1e300, LIMITS.attemptNumber + 1],
+        // issue 11: a bad spawn refuses the whole completion
+        spawn: [
+          ...wrongTypes("object"),
+          {},
+          { tasks: [] },
+          { tasks: [{}] },
+          { tasks: [{ key: "a", name: "a", depends_on: ["a"] }] },
+          { tasks: [{ key: "a", name: "a", depends_on: ["b"] }, { key: "b", name: "b", depends_on: ["a"] }] },
+          { tasks: [{ key: "a", name: "a" }, { key: "a", name: "again" }] },
+          { tasks: [{ key: "a", name: "a", depends_on: ["not-in-the-spawn"] }] },
+          { tasks: [{ key: "a'; DROP TABLE subtasks; --", name: "a" }] },
+          { tasks: [{ key: "k".repeat(64), name: "too long with its prefix" }] },
+          { tasks: Array.from({ length: 501 }, (_, i) => ({ key: `t${i}`, name: "t" })) },
+          { tasks: [{ key: "a", name: "a" }], extra: true },
+        ],
       }, A),
     );
     cases.push({ route: "/api/orchestration/complete", method: "POST", ...A, name: "attempt 1e309", rawBody: `{"subtask_uuid":"${runningTask}","result":"ok","attempt":1e309}`, field: "attempt" });
@@ -397,6 +416,22 @@ describe("bad-input corpus", () => {
     if (routes.get(taskRoute("retry"))?.POST) {
       cases.push({ route: taskRoute("retry"), method: "POST", ...OP, name: "retry a running task", params: { id: runningTask }, status: 409 });
       cases.push({ route: taskRoute("retry"), method: "POST", ...OP, name: "retry a pending task", params: { id: pendingTask }, status: 409 });
+    }
+
+    // --- webhooks (issue 11, operator) ---
+    if (routes.get("/api/webhooks")?.POST) {
+      const hook = await call(routes.get("/api/webhooks")!.POST!, "POST", "/api/webhooks", { ...OP, body: { url: "https://example.com/corpus", events: ["goal.finished"] } });
+      expect(hook.status).toBe(201);
+      cases.push(
+        ...bodyCases("/api/webhooks", { url: "https://example.com/hook", events: ["goal.finished"], secret: "corpus-secret-0123456789" }, ["url", "events"], {
+          url: [...str(2048), "", "   ", "ftp://example.com/x", "javascript:alert(1)", "file:///etc/passwd", "data:text/plain,hi", "not a url", "/relative", "http://exa mple.com/", "https://", ...INJECTIONS.slice(0, 4)],
+          events: [...wrongTypes("array"), [], ["goal.exploded"], [42], [null], ["goal.finished", "' OR 1=1 --"], INJECTIONS.slice(0, 2)],
+          secret: [...wrongTypes("string"), "short", "has spaces in this secret", "x".repeat(257), "tab\tsecret-0123456789"],
+        }, OP),
+      );
+      for (const method of ["POST", "GET"] as const) cases.push(...tokenCases("/api/webhooks", method, "operator", method === "POST" ? { body: { url: "https://example.com/x", events: ["goal.finished"] } } : {}, tokens));
+      const deliveries = "/api/webhooks/:id/deliveries";
+      if (routes.get(deliveries)?.GET) cases.push(...queryCases(deliveries, { limit: ["0", "-1", "501", "abc", "1.5"], status: ["bogus", "DELIVERED", "' OR 1=1 --"] }, { params: { id: hook.body.id } }));
     }
 
     // --- the session (sign-in) ---

@@ -4,6 +4,8 @@
 import { z } from "zod";
 import * as schemas from "@/lib/api/schemas";
 import * as progressSchemas from "@/lib/api/schemas/progress";
+import * as webhookSchemas from "@/lib/api/schemas/webhooks";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/domain";
 import { GOAL_STATUSES } from "@/lib/domain/statuses";
 
 type Method = "get" | "post" | "delete";
@@ -22,6 +24,8 @@ export interface RouteDoc {
   /** A named response schema from `responses` below, or a media type for non-JSON answers. */
   response?: string;
   produces?: string;
+  /** The success status when it is not 200 (or 201 for a create). */
+  status?: number;
 }
 
 // Schemas that another part of the API adds may not exist yet: use them when they do.
@@ -29,9 +33,9 @@ const optionalSchema = (name: string): z.ZodType | undefined => (schemas as Reco
 
 export const ROUTE_DOCS: RouteDoc[] = [
   { method: "post", path: "/api/orchestration/register", summary: "Register an agent; the token is shown only here", auth: "public", tag: "agents", body: schemas.registerBody, response: "RegisterResponse" },
-  { method: "post", path: "/api/orchestration/decompose", summary: "Decompose a goal into a DAG of subtasks and store it", auth: "operator", tag: "goals", body: schemas.decomposeBody, response: "DecomposeResponse" },
+  { method: "post", path: "/api/orchestration/decompose", summary: "Decompose a goal into a DAG of subtasks and store it (planner \"agent\": one planning task an agent answers with a spawn; aggregation: how results combine)", auth: "operator", tag: "goals", body: schemas.decomposeBody, response: "DecomposeResponse" },
   { method: "post", path: "/api/orchestration/assign", summary: "An agent pulls work (with agent_id), or the operator assigns across all agents", auth: "agent_or_operator", tag: "tasks", body: schemas.assignBody, response: "AssignResponse" },
-  { method: "post", path: "/api/orchestration/complete", summary: "The assigned agent reports its attempt's result", auth: "agent", tag: "tasks", body: schemas.completeBody, response: "SubtaskEnvelope" },
+  { method: "post", path: "/api/orchestration/complete", summary: "The assigned agent reports its attempt's result; `spawn: {tasks}` adds tasks after it (they depend on it, its dependents also wait for their sinks)", auth: "agent", tag: "tasks", body: schemas.completeBody, response: "SubtaskEnvelope" },
   { method: "post", path: "/api/orchestration/fail", summary: "The assigned agent reports that its attempt failed", auth: "agent", tag: "tasks", body: schemas.failBody, response: "SubtaskEnvelope" },
   { method: "post", path: "/api/orchestration/heartbeat", summary: "An agent says it is alive", auth: "agent", tag: "agents", body: schemas.agentIdBody },
   { method: "post", path: "/api/orchestration/unregister", summary: "An agent leaves; its running tasks go back to the pool", auth: "agent", tag: "agents", body: schemas.agentIdBody },
@@ -80,6 +84,13 @@ export const ROUTE_DOCS: RouteDoc[] = [
     query: progressSchemas.outputQuery,
     produces: "text/plain",
   },
+  // Issue 11: signed webhooks (deliveries are described under `webhooks` below).
+  { method: "post", path: "/api/webhooks", summary: "Register a webhook {url (http/https), events, secret?}; the secret (generated when absent) is shown only here", auth: "operator", tag: "webhooks", body: webhookSchemas.createWebhookBody, status: 201 },
+  { method: "get", path: "/api/webhooks", summary: "The registered webhooks with their delivery counts (pending, delivered, failed)", auth: "operator", tag: "webhooks" },
+  { method: "get", path: "/api/webhooks/{id}", summary: "One webhook with its delivery counts", auth: "operator", tag: "webhooks", params: schemas.idParams },
+  { method: "delete", path: "/api/webhooks/{id}", summary: "Remove a webhook and its queued deliveries", auth: "operator", tag: "webhooks", params: schemas.idParams },
+  { method: "post", path: "/api/webhooks/{id}/test", summary: "Queue a signed test delivery (type webhook.test, event id test_<uuid>)", auth: "operator", tag: "webhooks", params: schemas.idParams, status: 202 },
+  { method: "get", path: "/api/webhooks/{id}/deliveries", summary: "The webhook's delivery log, newest first: status, attempts, last HTTP status, latency and error", auth: "operator", tag: "webhooks", params: schemas.idParams, query: webhookSchemas.webhookDeliveriesQuery },
 ];
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
@@ -122,7 +133,17 @@ const responses: Record<string, Record<string, unknown>> = {
     type: "object",
     properties: {
       workflow_id: uuid, goal: str, status: { type: "string", enum: [...GOAL_STATUSES] },
-      result: { type: "object", properties: { final_output: str, outputs: { type: "array", items: { type: "object", additionalProperties: true } } } },
+      aggregation: { type: "string", enum: ["concat", "json_merge", "json_array", "last", "agent"], description: "how the goal's results combine" },
+      result: {
+        type: "object",
+        properties: {
+          strategy: { type: "string", enum: ["concat", "json_merge", "json_array", "last", "agent"] },
+          final_output: str,
+          value: { description: "the combined JSON value (json_merge, json_array; agent and last when their result is JSON)" },
+          error: { type: "string", description: "why the strategy could not combine every result (e.g. a result that is not JSON)" },
+          outputs: { type: "array", items: { type: "object", additionalProperties: true }, description: "every task's result in dependency order, spawned tasks included" },
+        },
+      },
       steps_completed: { type: "integer" }, steps_failed: { type: "integer" }, steps_skipped: { type: "integer" }, steps_total: { type: "integer" },
       total_time_ms: { type: "integer" }, agents_used: { type: "array", items: str }, nodes_used: { type: "array", items: str },
       failures: { type: "array", items: { type: "object", properties: { key: str, name: str, error: { type: ["string", "null"] }, attempts: { type: "integer" } } } },
@@ -178,7 +199,7 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       security: securityFor[route.auth],
       parameters: parameters(route),
       responses: {
-        [route.method === "post" && /register|decompose|^\/api\/goals$/.test(route.path) ? "201" : "200"]: ok,
+        [route.status ? String(route.status) : route.method === "post" && /register|decompose|^\/api\/goals$/.test(route.path) ? "201" : "200"]: ok,
         "400": error("Invalid input: the message and `field` name the problem"),
         ...(route.auth === "public" ? {} : { "401": error("Missing or wrong token") }),
         ...(route.auth.startsWith("agent") ? { "403": error("An agent acting for another agent or on a task it does not hold") } : {}),
@@ -202,8 +223,9 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       description: "Orchestrates a DAG of subtasks across a pool of agents. Errors are always {error: {code, message, field?}}.",
     },
     servers: serverUrl ? [{ url: serverUrl }] : [],
-    tags: ["goals", "tasks", "agents", "status", "events", "session"].map((name) => ({ name })),
+    tags: ["goals", "tasks", "agents", "status", "events", "session", "webhooks"].map((name) => ({ name })),
     paths,
+    webhooks: webhookDeliveryDocs(),
     components: {
       schemas: responses,
       securitySchemes: {
@@ -212,4 +234,36 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       },
     },
   };
+}
+
+/** What Switchyard POSTs to a registered webhook, one entry per event type (OpenAPI 3.1 `webhooks`). */
+function webhookDeliveryDocs(): Record<string, unknown> {
+  const header = (description: string, example: string) => ({ required: true, description, schema: { type: "string" }, example });
+  const parameters = [
+    { name: "Switchyard-Signature", in: "header", ...header("t=<unix seconds>,v1=<hex HMAC-SHA256 of `<t>.<raw body>` with the webhook's secret>; refuse old t to refuse replays", "t=1764579600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd") },
+    { name: "Switchyard-Event-Id", in: "header", ...header("the event's id (its sequence number in the log; test_<uuid> for a test): the same on every retry, so receivers drop repeats", "4711") },
+    { name: "Switchyard-Event", in: "header", ...header("the event type", "goal.finished") },
+  ];
+  const body = {
+    type: "object",
+    required: ["id", "type", "created_at", "data"],
+    properties: {
+      id: { type: "string" }, type: { type: "string" }, event_type: { type: "string", description: "the log's own type (task.timed_out for a timeout that failed a task)" },
+      created_at: { type: "string", format: "date-time" }, goal_id: { type: ["string", "null"] }, subtask_id: { type: ["string", "null"] }, agent_id: { type: ["string", "null"] },
+      actor: { type: "string" }, data: { type: "object", additionalProperties: true, description: "goal.finished: {status: complete|partial|failed|cancelled, steps_completed, steps_failed}" },
+    },
+  };
+  return Object.fromEntries(
+    [...WEBHOOK_EVENT_TYPES, "webhook.test"].map((type) => [
+      type,
+      {
+        post: {
+          summary: `${type}: a signed JSON POST, at least once (retried with exponential backoff for up to 24 h; 2xx acknowledges)`,
+          parameters,
+          requestBody: { required: true, content: { "application/json": { schema: body } } },
+          responses: { "200": { description: "Any 2xx acknowledges the delivery" } },
+        },
+      },
+    ]),
+  );
 }
