@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/", label: "Overview" },
   { href: "/agents", label: "Agents" },
   { href: "/tensor", label: "Tensor" },
+  { href: "/webhooks", label: "Webhooks" },
 ];
 
 export function Nav() {

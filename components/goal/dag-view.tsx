@@ -3,10 +3,11 @@
 // structure changes), light memoised nodes, only what is visible rendered.
 import { Background, Controls, MiniMap, ReactFlow, type Edge } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useMemo } from "react";
+import { useMemo, useRef } from "react";
 import { SelectTaskContext, TaskNode, type TaskNodeType } from "@/components/goal/task-node";
 import { TASK_STATUS_STYLES } from "@/components/ui/status";
-import { layoutDag, NODE_HEIGHT, NODE_WIDTH, structureKey } from "@/lib/ui/layout";
+import { growLayout } from "@/lib/ui/grow-layout";
+import { NODE_HEIGHT, NODE_WIDTH, structureKey } from "@/lib/ui/layout";
 import type { GoalWithTasks, Task } from "@/lib/ui/types";
 
 // At module scope, so React Flow never sees a new object.
@@ -22,10 +23,14 @@ export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; s
     subtasks.map((s) => ({ id: s.uuid })),
     edgesIn.map((e) => ({ from: e.from, to: e.to })),
   );
+  // Nodes already on screen stay where they are when the goal grows (tasks spawned).
+  const placed = useRef<{ goalId: string; positions: Map<string, { x: number; y: number }> } | null>(null);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the shape key stands for subtasks' ids and the edges
   const layout = useMemo(() => {
     const started = performance.now();
-    const result = layoutDag(subtasks.map((s) => ({ id: s.uuid })), edgesIn);
+    const previous = placed.current?.goalId === goal.id ? placed.current.positions : null;
+    const result = growLayout(previous, subtasks.map((s) => ({ id: s.uuid })), edgesIn);
+    placed.current = { goalId: goal.id, positions: result.positions };
     // Read by bench/goal-page.ts.
     performance.measure("switchyard:dag-layout", { start: started, detail: { nodes: subtasks.length } });
     return result;

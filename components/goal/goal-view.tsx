@@ -18,6 +18,17 @@ import { useGoalLive } from "@/lib/ui/live-events";
 /** The legend's order: open states first, the way work flows, then the terminal ones. */
 const STATUS_ORDER = [...OPEN_SUBTASK_STATUSES, ...TERMINAL_SUBTASK_STATUSES] as const;
 
+/** The aggregated result's problem, when its strategy could not combine every result. */
+function AggregationNote({ result }: { result: unknown }) {
+  const error = result && typeof result === "object" && typeof (result as { error?: unknown }).error === "string" ? (result as { error: string }).error : null;
+  if (!error) return null;
+  return (
+    <p role="status" data-testid="aggregation-error" className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900">
+      {error}
+    </p>
+  );
+}
+
 export function GoalView({ goalId }: { goalId: string }) {
   useGoalLive(goalId);
   const { goal, isLoading, error } = useGoal(goalId);
@@ -38,7 +49,10 @@ export function GoalView({ goalId }: { goalId: string }) {
               <Link href="/" className="hover:underline">
                 Goals
               </Link>{" "}
-              / {goal.template}
+              / {goal.template} ·{" "}
+              <span data-testid="goal-aggregation" title="How the results combine into the final output">
+                aggregation {goal.aggregation}
+              </span>
             </p>
             <h1 className="mt-0.5 break-words text-lg font-semibold" data-testid="goal-title">
               {goal.goal}
@@ -68,6 +82,7 @@ export function GoalView({ goalId }: { goalId: string }) {
             {errorMessage(cancelGoal.error)}
           </p>
         )}
+        <AggregationNote result={goal.result} />
         {goal.context && <p className="mt-1 line-clamp-2 whitespace-pre-wrap text-sm text-slate-600">{goal.context}</p>}
         <div className="mt-3 flex items-center gap-3">
           <ProgressBar value={goal.progress} counts={goal.tasks} label="Goal progress" />

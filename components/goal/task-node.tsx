@@ -31,6 +31,8 @@ function TaskNodeView({ data, selected }: NodeProps<TaskNodeType>) {
       data-testid="task-node"
       data-key={t.key}
       data-status={t.status}
+      data-kind={t.kind}
+      data-spawned={t.spawned_by ? "true" : undefined}
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
       className={`flex flex-col justify-between rounded-md border-2 px-2 py-1.5 text-xs shadow-sm ${style.node} ${t.status === "running" ? "sy-running" : ""} ${selected ? "outline outline-2 outline-offset-2 outline-slate-900" : ""} focus-visible:ring-2 focus-visible:ring-slate-900 focus-visible:outline-none`}
       title={`${t.key} ${t.name} – ${t.status}`}
@@ -39,6 +41,7 @@ function TaskNodeView({ data, selected }: NodeProps<TaskNodeType>) {
       <div className="flex items-center gap-1.5">
         <span className="font-mono font-semibold text-slate-600">{t.key}</span>
         <span className="truncate font-medium text-slate-900">{t.name}</span>
+        {t.kind !== "task" && <span className="ml-auto shrink-0 rounded bg-slate-200 px-1 text-[10px] text-slate-700">{t.kind}</span>}
       </div>
       <div className="flex items-center justify-between gap-2 text-[11px]">
         <span className="flex items-center gap-1">

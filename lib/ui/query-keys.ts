@@ -16,6 +16,9 @@ export const queryKeys = {
   tensors: () => [...queryKeys.all, "tensor"] as const,
   tensor: (goalId: string | null) => [...queryKeys.tensors(), "values", goalId ?? "open"] as const,
   tensorLabels: (goalId: string | null) => [...queryKeys.tensors(), "labels", goalId ?? "open"] as const,
+  webhooks: () => [...queryKeys.all, "webhooks"] as const,
+  webhookList: () => [...queryKeys.webhooks(), "list"] as const,
+  webhookDeliveries: (webhookId: string) => [...queryKeys.webhooks(), "deliveries", webhookId] as const,
 };
 
 export type QueryKey = readonly unknown[];
