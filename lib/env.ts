@@ -39,6 +39,12 @@ const envSchema = z.object({
         .map((name) => name.trim().toLowerCase().replace(/:\d+$/, ""))
         .filter((name) => name !== ""),
     ),
+  // Structured logs (JSON lines on stdout): the least severe level written.
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Node's HTTP server timeouts: slow or stalled clients are dropped.
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -8,6 +8,8 @@ import { env } from "@/lib/env";
 import { authenticateAgent, type AuthenticatedAgent } from "@/lib/auth/agent-token";
 import { isOperatorRequest } from "@/lib/auth/operator";
 import { takeAgentToken } from "@/lib/auth/rate-limit";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { errorFields, logger, REQUEST_ID_HEADER } from "@/lib/log";
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
@@ -92,7 +94,14 @@ export async function readBodyText(req: Request): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client hung up mid-body: nobody is waiting for an answer, and it is not our error.
+      throw new SwitchyardError("bad_request", "the request body was aborted by the client", { field: "body", details: { aborted: true } });
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
@@ -131,6 +140,9 @@ async function readBody(req: Request): Promise<unknown> {
     throw new SwitchyardError("invalid_json", "request body is not valid JSON", { field: "body" });
   }
 }
+
+/** Seconds a client waits before retrying a request that met a database outage. */
+export const UNAVAILABLE_RETRY_AFTER_S = 2;
 
 const CONCURRENCY_ABORTS = new Set(["40P01", "40001", "P2034"]);
 
@@ -204,7 +216,10 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
       });
       return result instanceof Response ? result : json(result);
     } catch (error) {
+      const requestId = req.headers.get(REQUEST_ID_HEADER) ?? undefined;
+      const where = { req_id: requestId, method: req.method, path: new URL(req.url).pathname };
       if (error instanceof SwitchyardError) {
+        if (error.details?.aborted === true) logger().debug(where, error.message);
         const headers: Record<string, string> = {};
         if (error.code === "rate_limited" && typeof error.details?.retryAfterS === "number") headers["retry-after"] = String(error.details.retryAfterS);
         return errorResponse(error, headers);
@@ -214,7 +229,12 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
         // written, and the same request may simply be sent again.
         return errorResponse(new SwitchyardError("concurrent_update", "the request collided with a concurrent change and was not applied; retry it"), { "retry-after": "1" });
       }
-      console.error("[switchyard] unhandled error in", req.method, new URL(req.url).pathname, error);
+      if (isDatabaseUnavailable(error)) {
+        // PostgreSQL is down or restarting: one line, no stack; the caller retries later.
+        logger().warn({ ...where, ...errorFields(error) }, "database unavailable");
+        return errorResponse(new SwitchyardError("unavailable", "the database is unavailable; retry later"), { "retry-after": String(UNAVAILABLE_RETRY_AFTER_S) });
+      }
+      logger().error({ ...where, ...errorFields(error, { stack: true }) }, "unhandled error");
       return json({ error: { code: "internal", message: "internal error" } }, 500);
     }
   };
