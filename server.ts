@@ -10,6 +10,7 @@ import { disconnectDb } from "@/lib/db";
 import { startSweeper } from "@/lib/orchestration/sweeper";
 import { attachRealtime } from "@/lib/realtime/server";
 import { checkRequest, refusalBody } from "@/lib/auth/request-guard";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/auth-throttle";
 import { errorFields, logger, REQUEST_ID_HEADER, requestIdFrom } from "@/lib/log";
 
 async function main() {
@@ -35,6 +36,8 @@ async function main() {
   const httpServer = createServer({ connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS) }, (req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER], randomUUID);
     req.headers[REQUEST_ID_HEADER] = requestId;
+    // The TCP peer, for throttling failed authentication (never what the client claims).
+    req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     res.setHeader(REQUEST_ID_HEADER, requestId);
     if (logger().isLevelEnabled("debug")) {
       const started = process.hrtime.bigint();

@@ -9,7 +9,7 @@ import { createDatabase, databaseUrl, dropDatabase, randomDatabaseName } from "@
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { saveScreenshot, waitForLive } from "./helpers";
 
-const TOKEN = "e2e-sign-in-operator-token-0001";
+const TOKEN = "e2e-sign-in-operator-token-0001-abcdef";
 const PORT = Number(process.env.E2E_SIGN_IN_PORT ?? 4550);
 
 let server: RunningServer;

@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { authenticateAgent, type AuthenticatedAgent } from "@/lib/auth/agent-token";
 import { isOperatorRequest } from "@/lib/auth/operator";
 import { takeAgentToken } from "@/lib/auth/rate-limit";
+import { assertAuthNotThrottled, presentsCredentials, recordAuthFailure } from "@/lib/auth/auth-throttle";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { errorFields, logger, REQUEST_ID_HEADER } from "@/lib/log";
 
@@ -162,17 +163,24 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
   return async (req, routeContext) => {
     try {
       let agent: AuthenticatedAgent | undefined;
+      // An address that failed to authenticate too often gets 429 before any token work.
+      if (presentsCredentials(req)) assertAuthNotThrottled(req);
       // Authenticated first, then rate-limited: nobody can drain another agent's bucket.
       const requireAgent = async () => {
         if (!agent) {
-          const authenticated = await authenticateAgent(req.headers.get("authorization"));
+          const authenticated = await authenticateAgent(req.headers.get("authorization")).catch((error: unknown) => {
+            if (error instanceof SwitchyardError && error.code === "unauthorized" && presentsCredentials(req)) recordAuthFailure(req);
+            throw error;
+          });
           takeAgentToken(authenticated.id);
           agent = authenticated;
         }
         return agent;
       };
       const requireOperator = () => {
-        if (!isOperatorRequest(req)) throw new SwitchyardError("unauthorized", "operator token required");
+        if (isOperatorRequest(req)) return;
+        if (presentsCredentials(req)) recordAuthFailure(req);
+        throw new SwitchyardError("unauthorized", "operator token required");
       };
       if ((spec.auth ?? "operator") === "operator") requireOperator();
       if (spec.auth === "agent") await requireAgent();
