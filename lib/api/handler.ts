@@ -11,13 +11,16 @@ import { takeAgentToken } from "@/lib/auth/rate-limit";
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
-interface HandlerSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> {
+export interface HandlerSpec<B extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined, P extends z.ZodType | undefined = z.ZodType | undefined> {
   body?: B;
   query?: Q;
   params?: P;
   /** Who may call: "operator" (default) checks the operator token when one is configured. */
   auth?: "operator" | "agent" | "public" | "custom";
 }
+
+/** What a route module exports per method: the handler, carrying the spec it was declared with. */
+export type RouteHandler = ((req: Request, routeContext?: RouteContext) => Promise<Response>) & { spec: HandlerSpec };
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
@@ -128,8 +131,8 @@ export function isConcurrencyAbort(error: unknown, depth = 0): boolean {
 export function handler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
   spec: HandlerSpec<B, Q, P>,
   fn: (ctx: HandlerContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<Response | unknown>,
-): (req: Request, routeContext?: RouteContext) => Promise<Response> {
-  return async (req, routeContext) => {
+): RouteHandler {
+  const route = async (req: Request, routeContext?: RouteContext): Promise<Response> => {
     try {
       let agent: AuthenticatedAgent | undefined;
       // Authenticated first, then rate-limited: nobody can drain another agent's bucket.
@@ -200,4 +203,6 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
       return json({ error: { code: "internal", message: "internal error" } }, 500);
     }
   };
+  // The route's own declaration (auth, schemas) travels with it: the OpenAPI document reads it (lib/api/openapi.ts).
+  return Object.assign(route, { spec: spec as HandlerSpec });
 }
