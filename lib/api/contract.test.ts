@@ -129,6 +129,12 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("POST /api/orchestration/complete", { token: a.token, body: { subtask_uuid: first.subtask_uuid } });
     const next = (await api("POST /api/orchestration/assign", { token: a.token, body: { agent_id: a.agent_id } })).body.assignments[0] as { subtask_uuid: string; attempt: number };
     expect(next.subtask_uuid).toBe(tb);
+    await api("POST /api/orchestration/progress", { token: a.token, body: { subtask_uuid: tb, attempt: next.attempt, progress: 0.5, message: "half", output: "line\n", usage: { input_tokens: 10, cost_usd: 0.01 } } });
+    await api("POST /api/orchestration/progress", { token: a.token, body: { subtask_uuid: tb, attempt: next.attempt + 3, progress: 0.6 } });
+    await api("POST /api/orchestration/progress", { token: a.token, body: { subtask_uuid: tb, progress: 2 } });
+    await api("GET /api/tasks/{id}/output", { ...op, params: { id: tb } });
+    await api("GET /api/tasks/{id}/output", { ...op, params: { id: tb }, query: { attempt: "0" } });
+    await api("GET /api/tasks/{id}/output", { ...op, params: { id: NOBODY } });
     await api("POST /api/orchestration/fail", { token: a.token, body: { subtask_uuid: tb, attempt: next.attempt + 5, error: "late" } });
     await api("POST /api/orchestration/fail", { token: a.token, body: { subtask_uuid: NOBODY, attempt: 1, error: "?" } });
     await api("POST /api/orchestration/fail", { token: a.token, body: { subtask_uuid: tb, attempt: next.attempt } });

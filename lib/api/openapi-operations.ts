@@ -73,6 +73,11 @@ export const OPERATIONS: Record<OperationKey, OperationDoc> = {
     errors: { 404: "No such subtask", 409: "The attempt is not the task's current running one (stale_attempt), or the task is not running" },
   },
   "POST /api/orchestration/heartbeat": { tag: "agents", success: [ok(r.heartbeatResponse)], errors: agentNotFound },
+  "POST /api/orchestration/progress": {
+    tag: "tasks",
+    success: [ok(r.progressResponse)],
+    errors: { 404: "No such subtask", 409: "The attempt is not the task's current running one (stale_attempt), or the task is not running" },
+  },
   "POST /api/orchestration/register": {
     tag: "agents",
     success: [ok(r.registerResponse, "Registered", 201)],
@@ -108,6 +113,21 @@ export const OPERATIONS: Record<OperationKey, OperationDoc> = {
   },
   "DELETE /api/session": { tag: "session", success: [{ ...ok(r.sessionResponse, "Signed out: the cookie is cleared"), headers: { "set-cookie": { description: "Clears the cookie", schema: { type: "string" } } } }] },
   "GET /api/tasks/{id}": { tag: "tasks", success: [ok(r.subtaskDetail)] },
+  "GET /api/tasks/{id}/output": {
+    tag: "tasks",
+    success: [
+      {
+        status: 200,
+        description: "An attempt's stored output as plain text (the latest attempt by default): its last 256 KiB, after a line \"… n bytes dropped\" when the front was cut",
+        content: { "text/plain": "text" },
+        headers: {
+          "x-attempt": { description: "The attempt whose output this is (0: none yet)", schema: { type: "integer", minimum: 0 }, required: true },
+          "x-output-bytes": { description: "Bytes of output the attempt streamed in all", schema: { type: "integer", minimum: 0 }, required: true },
+          "x-dropped-bytes": { description: "Bytes cut from the front", schema: { type: "integer", minimum: 0 }, required: true },
+        },
+      },
+    ],
+  },
   "POST /api/tasks/{id}/cancel": { tag: "tasks", success: [ok(r.cancelTaskResponse)], errors: { 409: "The task is not open" } },
   "POST /api/tasks/{id}/reassign": {
     tag: "tasks",

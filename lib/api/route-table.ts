@@ -20,16 +20,18 @@ import * as route15 from "@/app/api/orchestration/complete-batch/route";
 import * as route16 from "@/app/api/orchestration/decompose/route";
 import * as route17 from "@/app/api/orchestration/fail/route";
 import * as route18 from "@/app/api/orchestration/heartbeat/route";
-import * as route19 from "@/app/api/orchestration/register/route";
-import * as route20 from "@/app/api/orchestration/status/route";
-import * as route21 from "@/app/api/orchestration/tensor/route";
-import * as route22 from "@/app/api/orchestration/tensor/labels/route";
-import * as route23 from "@/app/api/orchestration/unregister/route";
-import * as route24 from "@/app/api/session/route";
-import * as route25 from "@/app/api/tasks/[id]/route";
-import * as route26 from "@/app/api/tasks/[id]/cancel/route";
-import * as route27 from "@/app/api/tasks/[id]/reassign/route";
-import * as route28 from "@/app/api/tasks/[id]/retry/route";
+import * as route19 from "@/app/api/orchestration/progress/route";
+import * as route20 from "@/app/api/orchestration/register/route";
+import * as route21 from "@/app/api/orchestration/status/route";
+import * as route22 from "@/app/api/orchestration/tensor/route";
+import * as route23 from "@/app/api/orchestration/tensor/labels/route";
+import * as route24 from "@/app/api/orchestration/unregister/route";
+import * as route25 from "@/app/api/session/route";
+import * as route26 from "@/app/api/tasks/[id]/route";
+import * as route27 from "@/app/api/tasks/[id]/cancel/route";
+import * as route28 from "@/app/api/tasks/[id]/output/route";
+import * as route29 from "@/app/api/tasks/[id]/reassign/route";
+import * as route30 from "@/app/api/tasks/[id]/retry/route";
 
 export const ROUTE_TABLE = [
   { path: "/api/{path}", file: "app/api/[...path]/route.ts", catchAll: true, methods: ["GET","POST","PUT","PATCH","DELETE"], summaries: {}, module: route0 },
@@ -51,16 +53,18 @@ export const ROUTE_TABLE = [
   { path: "/api/orchestration/decompose", file: "app/api/orchestration/decompose/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"decompose a goal into a DAG of subtasks and store it"}, module: route16 },
   { path: "/api/orchestration/fail", file: "app/api/orchestration/fail/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the assigned agent reports that its attempt failed"}, module: route17 },
   { path: "/api/orchestration/heartbeat", file: "app/api/orchestration/heartbeat/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an agent says it is alive"}, module: route18 },
-  { path: "/api/orchestration/register", file: "app/api/orchestration/register/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"register an agent; the token is shown only here (needs SWITCHYARD_REGISTRATION_TOKEN when set)"}, module: route19 },
-  { path: "/api/orchestration/status", file: "app/api/orchestration/status/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"counts of agents, tasks and goals by status"}, module: route20 },
-  { path: "/api/orchestration/tensor", file: "app/api/orchestration/tensor/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"T[n_tasks, n_agents, 4] as dense JSON, sparse JSON or binary Float32"}, module: route21 },
-  { path: "/api/orchestration/tensor/labels", file: "app/api/orchestration/tensor/labels/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the tensor's task and agent labels in its row and column order"}, module: route22 },
-  { path: "/api/orchestration/unregister", file: "app/api/orchestration/unregister/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an agent leaves; its running tasks go back to the pool"}, module: route23 },
-  { path: "/api/session", file: "app/api/session/route.ts", catchAll: false, methods: ["GET","POST","DELETE"], summaries: {"GET":"whether sign-in is required and whether this browser is signed in","POST":"sign in with the operator token (JSON, or the sign-in page's form); sets the httpOnly cookie","DELETE":"sign out (clears the cookie)"}, module: route24 },
-  { path: "/api/tasks/{id}", file: "app/api/tasks/[id]/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"one task with its attempt history"}, module: route25 },
-  { path: "/api/tasks/{id}/cancel", file: "app/api/tasks/[id]/cancel/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an open task is cancelled and everything downstream of it skipped"}, module: route26 },
-  { path: "/api/tasks/{id}/reassign", file: "app/api/tasks/[id]/reassign/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a pending, retrying or running task goes to a chosen live, capable agent"}, module: route27 },
-  { path: "/api/tasks/{id}/retry", file: "app/api/tasks/[id]/retry/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a failed, cancelled or skipped task runs again (its skipped dependents too)"}, module: route28 },
+  { path: "/api/orchestration/progress", file: "app/api/orchestration/progress/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the assigned agent reports progress, a message, output and usage of its running attempt"}, module: route19 },
+  { path: "/api/orchestration/register", file: "app/api/orchestration/register/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"register an agent; the token is shown only here (needs SWITCHYARD_REGISTRATION_TOKEN when set)"}, module: route20 },
+  { path: "/api/orchestration/status", file: "app/api/orchestration/status/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"counts of agents, tasks and goals by status"}, module: route21 },
+  { path: "/api/orchestration/tensor", file: "app/api/orchestration/tensor/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"T[n_tasks, n_agents, 4] as dense JSON, sparse JSON or binary Float32"}, module: route22 },
+  { path: "/api/orchestration/tensor/labels", file: "app/api/orchestration/tensor/labels/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the tensor's task and agent labels in its row and column order"}, module: route23 },
+  { path: "/api/orchestration/unregister", file: "app/api/orchestration/unregister/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an agent leaves; its running tasks go back to the pool"}, module: route24 },
+  { path: "/api/session", file: "app/api/session/route.ts", catchAll: false, methods: ["GET","POST","DELETE"], summaries: {"GET":"whether sign-in is required and whether this browser is signed in","POST":"sign in with the operator token (JSON, or the sign-in page's form); sets the httpOnly cookie","DELETE":"sign out (clears the cookie)"}, module: route25 },
+  { path: "/api/tasks/{id}", file: "app/api/tasks/[id]/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"one task with its attempt history"}, module: route26 },
+  { path: "/api/tasks/{id}/cancel", file: "app/api/tasks/[id]/cancel/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an open task is cancelled and everything downstream of it skipped"}, module: route27 },
+  { path: "/api/tasks/{id}/output", file: "app/api/tasks/[id]/output/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the stored output of one attempt (the latest by default) as plain text"}, module: route28 },
+  { path: "/api/tasks/{id}/reassign", file: "app/api/tasks/[id]/reassign/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a pending, retrying or running task goes to a chosen live, capable agent"}, module: route29 },
+  { path: "/api/tasks/{id}/retry", file: "app/api/tasks/[id]/retry/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a failed, cancelled or skipped task runs again (its skipped dependents too)"}, module: route30 },
 ] as const;
 
 export type RouteEntry = (typeof ROUTE_TABLE)[number];
@@ -85,6 +89,7 @@ export type OperationKey =
   | "POST /api/orchestration/decompose"
   | "POST /api/orchestration/fail"
   | "POST /api/orchestration/heartbeat"
+  | "POST /api/orchestration/progress"
   | "POST /api/orchestration/register"
   | "GET /api/orchestration/status"
   | "GET /api/orchestration/tensor"
@@ -95,6 +100,7 @@ export type OperationKey =
   | "DELETE /api/session"
   | "GET /api/tasks/{id}"
   | "POST /api/tasks/{id}/cancel"
+  | "GET /api/tasks/{id}/output"
   | "POST /api/tasks/{id}/reassign"
   | "POST /api/tasks/{id}/retry"
   ;

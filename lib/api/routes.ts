@@ -28,3 +28,6 @@ export * as metrics from "@/app/api/metrics/route";
 export * as goalPlan from "@/app/api/goals/[id]/plan.md/route";
 export * as goalResult from "@/app/api/goals/[id]/result/route";
 export * as openapi from "@/app/api/openapi.json/route";
+// Issue 9 (visible): progress reports and stored output.
+export * as progress from "@/app/api/orchestration/progress/route";
+export * as taskOutput from "@/app/api/tasks/[id]/output/route";

@@ -114,6 +114,12 @@ export const subtask = z
   })
   .meta({ id: "Subtask" });
 
+export const usage = z
+  .object({ input_tokens: count, output_tokens: count, cost_usd: z.number().min(0), model: z.string().nullable() })
+  .meta({ id: "Usage" });
+
+const progress = z.number().min(0).max(1).nullable();
+
 export const attemptView = z
   .object({
     number: int,
@@ -124,10 +130,35 @@ export const attemptView = z
     error: z.string().nullable(),
     started_at: time,
     ended_at: nullableTime,
+    progress,
+    message: z.string().nullable(),
+    usage,
+    output_bytes: count,
+    dropped_bytes: count,
   })
   .meta({ id: "Attempt" });
 
-export const subtaskDetail = subtask.extend({ attempts: z.array(attemptView) }).meta({ id: "SubtaskDetail" });
+export const subtaskDetail = subtask
+  .extend({
+    progress: progress.meta({ description: "the current attempt's last reported progress" }),
+    message: z.string().nullable().meta({ description: "the current attempt's last message" }),
+    usage: usage.meta({ description: "summed over every attempt" }),
+    attempts: z.array(attemptView),
+  })
+  .meta({ id: "SubtaskDetail" });
+
+export const progressResponse = z
+  .object({
+    subtask_uuid: uuid,
+    attempt: int,
+    progress,
+    message: z.string().nullable(),
+    output_bytes: count.meta({ description: "bytes of output this attempt streamed so far" }),
+    dropped_bytes: count.meta({ description: "bytes cut from the front of the stored output (the store keeps the last 256 KiB)" }),
+    usage,
+    goal_paused: z.boolean().meta({ description: "this report's usage passed the goal's budget: the goal is now paused (budget_exceeded)" }),
+  })
+  .meta({ id: "ProgressResponse" });
 
 export const completeResponse = z.object({ subtask: subtaskDetail, released: z.array(uuid) }).meta({ id: "CompleteResponse" });
 export const failResponse = z.object({ subtask: subtaskDetail }).meta({ id: "FailResponse" });
