@@ -2,6 +2,7 @@
 // agree with what the server validates and produces. Nothing runs; a drift is a type error.
 import type { z } from "zod";
 import type * as C from "switchyard-client";
+import type { AgentStatus, AttemptOutcome, GoalStatus, SubtaskStatus } from "@/lib/domain/statuses";
 import type { AggregatedResult } from "@/lib/orchestration/aggregate";
 import type { LiveEvent } from "@/lib/realtime/protocol";
 import type { agentIdBody, assignBody, completeBody, decomposeBody, failBody, goalsQuery, registerBody } from "@/lib/api/schemas";
@@ -9,6 +10,8 @@ import type { agentIdBody, assignBody, completeBody, decomposeBody, failBody, go
 /** A and B accept the same values (each assignable to the other). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Holds<T extends true> = T;
+/** Every A is a B (the server's typed events are valid events to the client's looser shape). */
+type Fits<A, B> = [A] extends [B] ? true : false;
 
 export type ClientTypesAgree = [
   Holds<Same<C.RegisterRequest, z.input<typeof registerBody>>>,
@@ -19,5 +22,9 @@ export type ClientTypesAgree = [
   Holds<Same<C.AgentIdRequest, z.input<typeof agentIdBody>>>,
   Holds<Same<NonNullable<C.GoalsQuery["status"]>, NonNullable<z.input<typeof goalsQuery>["status"]>>>,
   Holds<Same<C.AggregatedResult, AggregatedResult>>,
-  Holds<Same<C.ApiEvent, LiveEvent>>,
+  Holds<Fits<LiveEvent, C.ApiEvent>>,
+  Holds<Same<C.SubtaskStatus, SubtaskStatus>>,
+  Holds<Same<C.GoalStatus, GoalStatus>>,
+  Holds<Same<C.AgentStatus, AgentStatus>>,
+  Holds<Same<C.AttemptOutcome, AttemptOutcome>>,
 ];

@@ -3,9 +3,19 @@
 // they agree with the schemas its routes validate with (lib/api/client-types.check.ts).
 
 export type PriorityName = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
-export type SubtaskStatus = "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped";
-export type GoalStatus = "pending" | "running" | "complete" | "partial" | "failed" | "cancelled";
-export type AgentStatus = "idle" | "busy" | "offline";
+export type SubtaskStatus =
+  | "waiting"
+  | "pending"
+  | "running"
+  | "completed"
+  | "failed"
+  | "retrying"
+  | "cancelled"
+  | "skipped"
+  | "awaiting_approval";
+export type GoalStatus = "pending" | "running" | "paused" | "complete" | "partial" | "failed" | "cancelled";
+export type AgentStatus = "idle" | "busy" | "draining" | "offline";
+export type AttemptOutcome = "running" | "completed" | "failed" | "timed_out" | "lost" | "superseded" | "cancelled" | "rejected";
 /** Timestamps arrive as ISO 8601 strings. */
 export type Timestamp = string;
 
@@ -87,7 +97,7 @@ export interface CreatedSubtask {
   timeout_s: number;
   dependencies: string[];
   depends_on: string[];
-  status: "waiting" | "pending";
+  status: Extract<SubtaskStatus, "waiting" | "pending">;
 }
 
 export interface DecomposeResponse {
@@ -152,7 +162,7 @@ export interface AttemptView {
   number: number;
   agent_id: string;
   agent_name: string;
-  outcome: "running" | "completed" | "failed" | "timed_out" | "lost" | "superseded" | "cancelled";
+  outcome: AttemptOutcome;
   result: string | null;
   error: string | null;
   started_at: Timestamp;
@@ -232,12 +242,12 @@ export interface GoalSummary {
 /** The aggregated output of a finished goal, as the domain stores it. */
 export interface AggregatedResult {
   strategy: "concat";
-  status: GoalStatus;
+  status: "complete" | "partial" | "failed" | "cancelled";
   steps_completed: number;
   steps_failed: number;
   steps_skipped: number;
   steps_cancelled: number;
-  outputs: Array<{ key: string; name: string; status: string; result: string | null; error: string | null; agent: string | null }>;
+  outputs: Array<{ key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent: string | null }>;
   /** The text a person reads: each sink's result (or every result when no sink completed). */
   final_output: string;
 }
@@ -273,7 +283,7 @@ export interface WorkflowResult {
   status: GoalStatus;
   result: {
     final_output: string;
-    outputs: Array<{ key: string; name: string; status: string; result: string | null; error: string | null; agent: string | null }>;
+    outputs: Array<{ key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent: string | null }>;
   } | null;
   steps_completed: number;
   steps_failed: number;
