@@ -40,7 +40,7 @@ interface Io {
 
 class UsageError extends Error {}
 
-const STATUS_ORDER = ["completed", "running", "pending", "retrying", "waiting", "failed", "skipped", "cancelled"] as const;
+const STATUS_ORDER = ["completed", "running", "awaiting_approval", "pending", "retrying", "waiting", "failed", "skipped", "cancelled"] as const;
 
 /** The goal request for a submit argument: a .md file is seed 003's plan, a .json file a plan (or a whole request), anything else the goal text. */
 export function submitRequest(arg: string, context: string | undefined, cwd = process.cwd()): DecomposeRequest {

@@ -154,7 +154,7 @@ describe("switchyard submit / export / status / goals", () => {
     expect(markdownGoal("# Just a title\n\ntext")).toBe("Just a title");
     expect(submitRequest("Plain goal text", "ctx")).toEqual({ goal: "Plain goal text", context: "ctx" });
     expect(() => submitRequest("missing.md", undefined, scratch)).toThrow("no such file: missing.md");
-    expect(progressLine({ status: "running", tasks: { total: 4, completed: 1, failed: 0, skipped: 0, cancelled: 0, running: 2, pending: 1, waiting: 0, retrying: 0 } }, 8)).toBe("[██░░░░░░]  25% 1/4 · running · completed 1 · running 2 · pending 1");
+    expect(progressLine({ status: "running", tasks: { total: 4, completed: 1, failed: 0, skipped: 0, cancelled: 0, running: 2, pending: 1, waiting: 0, retrying: 0, awaiting_approval: 0 } }, 8)).toBe("[██░░░░░░]  25% 1/4 · running · completed 1 · running 2 · pending 1");
     const usage = await switchyard(["frobnicate"]);
     expect(usage.code).toBe(2);
     expect(usage.output).toContain("unknown command: frobnicate");
