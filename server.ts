@@ -30,7 +30,18 @@ async function main() {
   const app = next({ dev, hostname: host, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // Requests being handled (socket.io's own are not counted: engine.io takes those first),
+  // so a shutdown can let them finish.
+  let inFlight = 0;
+  let stopping = false;
+  let onIdle: (() => void) | undefined;
   const httpServer = createServer((req, res) => {
+    inFlight++;
+    res.once("close", () => {
+      inFlight--;
+      if (inFlight === 0) onIdle?.();
+    });
+    if (stopping) res.setHeader("connection", "close");
     // Pages and API alike: a foreign Host (421) or a cross-origin write (403) never reaches
     // Next. socket.io's handshake runs the same checks (lib/realtime/server.ts allowRequest).
     const refusal = checkRequest(req.method, req.headers);
@@ -52,18 +63,28 @@ async function main() {
     console.log("[switchyard] no SWITCHYARD_OPERATOR_TOKEN: operator endpoints are open, so listening on loopback only");
   }
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[switchyard] ${signal}: shutting down`);
+    console.log(`[switchyard] ${signal}: shutting down, draining ${inFlight} in-flight request(s) (grace ${config.SHUTDOWN_GRACE_MS} ms)`);
     stopSweeper();
-    // Stop accepting first, then end every open connection: agents polling over keep-alive
-    // reuse theirs more often than the keep-alive timeout, so waiting for them to go idle
-    // (which socket.io's close does) could wait forever.
+    // Stop accepting, close idle keep-alive connections, let in-flight requests finish
+    // (their responses say connection: close) within the grace period, then end every
+    // connection still open: agents polling over keep-alive reuse theirs more often than
+    // the keep-alive timeout, so waiting for them to go idle could wait forever.
     const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections?.();
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        onIdle = resolve;
+        setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref();
+      });
+    }
+    console.log(`[switchyard] drained (${inFlight} request(s) cut)`);
     httpServer.closeAllConnections?.();
+    // Stops the relay: its cursor is saved and its session ends, releasing the relay lock.
     await realtime.close();
+    console.log("[switchyard] relay stopped, relay lock released");
     await httpClosed;
     await disconnectDb();
     await embedded?.stop();
