@@ -3,6 +3,8 @@
 // lib/api/openapi.test.ts checks that every route file under app/api is listed here.
 import { z } from "zod";
 import * as schemas from "@/lib/api/schemas";
+import * as progressSchemas from "@/lib/api/schemas/progress";
+import { GOAL_STATUSES } from "@/lib/domain/statuses";
 
 type Method = "get" | "post" | "delete";
 type Auth = "public" | "agent" | "operator" | "agent_or_operator";
@@ -57,6 +59,27 @@ export const ROUTE_DOCS: RouteDoc[] = [
   { method: "get", path: "/api/agents", summary: "Registered agents with status, load and counters", auth: "operator", tag: "agents" },
   { method: "get", path: "/api/health", summary: "Liveness and database reachability", auth: "public", tag: "status" },
   { method: "get", path: "/api/openapi.json", summary: "This document", auth: "public", tag: "status" },
+  // Issue 9: live progress, output and usage of running attempts.
+  {
+    method: "post",
+    path: "/api/orchestration/progress",
+    summary:
+      "The assigned agent reports its running attempt: progress 0..1, a message, output to append (at most 64 KiB a report; 413 above) and usage to add. Fenced by attempt like complete (409 stale_attempt); rate limited like every agent call",
+    auth: "agent",
+    tag: "tasks",
+    body: progressSchemas.progressBody,
+    response: "ProgressResponse",
+  },
+  {
+    method: "get",
+    path: "/api/tasks/{id}/output",
+    summary: "An attempt's stored output as plain text (the latest attempt by default): its last 256 KiB, after a line \"… n bytes dropped\" when the front was cut",
+    auth: "operator",
+    tag: "tasks",
+    params: schemas.idParams,
+    query: progressSchemas.outputQuery,
+    produces: "text/plain",
+  },
 ];
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
@@ -98,11 +121,25 @@ const responses: Record<string, Record<string, unknown>> = {
   WorkflowResult: {
     type: "object",
     properties: {
-      workflow_id: uuid, goal: str, status: { type: "string", enum: ["pending", "running", "complete", "partial", "failed", "cancelled"] },
+      workflow_id: uuid, goal: str, status: { type: "string", enum: [...GOAL_STATUSES] },
       result: { type: "object", properties: { final_output: str, outputs: { type: "array", items: { type: "object", additionalProperties: true } } } },
       steps_completed: { type: "integer" }, steps_failed: { type: "integer" }, steps_skipped: { type: "integer" }, steps_total: { type: "integer" },
       total_time_ms: { type: "integer" }, agents_used: { type: "array", items: str }, nodes_used: { type: "array", items: str },
       failures: { type: "array", items: { type: "object", properties: { key: str, name: str, error: { type: ["string", "null"] }, attempts: { type: "integer" } } } },
+    },
+  },
+  Usage: {
+    type: "object",
+    properties: { input_tokens: { type: "integer" }, output_tokens: { type: "integer" }, cost_usd: { type: "number" }, model: { type: ["string", "null"] } },
+  },
+  ProgressResponse: {
+    type: "object",
+    properties: {
+      subtask_uuid: uuid, attempt: { type: "integer" }, progress: { type: ["number", "null"] }, message: { type: ["string", "null"] },
+      output_bytes: { type: "integer", description: "bytes of output this attempt streamed so far" },
+      dropped_bytes: { type: "integer", description: "bytes cut from the front of the stored output (the store keeps the last 256 KiB)" },
+      usage: { $ref: "#/components/schemas/Usage" },
+      goal_paused: { type: "boolean", description: "this report's usage passed the goal's budget: the goal is now paused (budget_exceeded)" },
     },
   },
   Error: errorSchema,

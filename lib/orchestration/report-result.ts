@@ -9,7 +9,8 @@ import { SwitchyardError, forbidden, notFound } from "@/lib/errors";
 import { retryDelayMs } from "@/lib/orchestration/backoff";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { lockAgents } from "@/lib/orchestration/locks";
-import { recordCompletions } from "@/lib/metrics";
+import { recordAgentUsage, recordCompletions } from "@/lib/metrics";
+import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
 
 export interface SubtaskRow {
   id: string;
@@ -57,13 +58,13 @@ async function findAttempt(tx: Tx, task: SubtaskRow, agentId: string, number: nu
 }
 
 /** A report's locks: the reporting agent, then the task (lib/orchestration/locks.ts); and the caller's attempt on it. */
-async function lockReport(tx: Tx, report: { subtaskId: string; agentId: string; attempt?: number }): Promise<{ task: SubtaskRow; attempt: AttemptRow }> {
+export async function lockReport(tx: Tx, report: { subtaskId: string; agentId: string; attempt?: number }): Promise<{ task: SubtaskRow; attempt: AttemptRow }> {
   await lockAgents(tx, [report.agentId]);
   const task = await lockSubtask(tx, report.subtaskId);
   return { task, attempt: await findAttempt(tx, task, report.agentId, report.attempt) };
 }
 
-function staleAttempt(task: SubtaskRow, attempt: AttemptRow): SwitchyardError {
+export function staleAttempt(task: SubtaskRow, attempt: AttemptRow): SwitchyardError {
   return new SwitchyardError(
     "stale_attempt",
     `attempt ${attempt.number} of subtask ${task.key} is ${attempt.outcome}; the task is ${task.status} at attempt ${task.attempt}`,
@@ -77,8 +78,11 @@ export interface CompleteResult {
 }
 
 /** One report: completeTasks with one item, its refusal thrown. */
-export async function completeTask(options: { subtaskId: string; agentId: string; attempt?: number; result: string; now?: Date }): Promise<CompleteResult> {
-  const [outcome] = await completeTasks([{ subtaskId: options.subtaskId, agentId: options.agentId, attempt: options.attempt, result: options.result }], { now: options.now });
+export async function completeTask(options: { subtaskId: string; agentId: string; attempt?: number; result: string; usage?: Usage; now?: Date }): Promise<CompleteResult> {
+  const [outcome] = await completeTasks(
+    [{ subtaskId: options.subtaskId, agentId: options.agentId, attempt: options.attempt, result: options.result, usage: options.usage }],
+    { now: options.now },
+  );
   if (!outcome!.ok) throw outcome!.error;
   return { subtask: outcome!.subtask, released: outcome!.released };
 }
@@ -196,6 +200,7 @@ export interface CompletionInput {
   agentId: string;
   attempt?: number;
   result: string;
+  usage?: Usage;
 }
 
 export type CompletionOutcome =
@@ -298,6 +303,12 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     const releasedBy = await releaseDependents(tx, emit, accepted.map((a) => ({ id: a.task.id, actor: `agent:${a.item.agentId}` })), now);
     for (const a of accepted) {
       outcomes[a.index] = { subtaskId: a.task.id, ok: true, repeated: false, subtask: updatedById.get(a.task.id)!, released: releasedBy.get(a.task.id) ?? [] };
+    }
+    // Usage last: it locks goal rows (after agents and tasks), in goal id order.
+    const withUsage = accepted.filter((a) => hasUsage(a.item.usage)).sort((x, y) => (x.task.goal_id < y.task.goal_id ? -1 : x.task.goal_id > y.task.goal_id ? 1 : 0));
+    for (const a of withUsage) {
+      await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
+      recordAgentUsage(a.item.agentId, a.item.usage!);
     }
     return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set(accepted.map((a) => a.task.goal_id))] };
   });

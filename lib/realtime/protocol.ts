@@ -9,20 +9,10 @@
 // the bound arrive live. Live and resumed events can overlap or interleave: merge them by
 // seq (lib/realtime/catch-up.ts does it).
 
-/** One entry of the event log, as pushed live and as returned by GET /api/events. */
-export interface LiveEvent {
-  seq: number;
-  /** e.g. task.assigned, task.completed, task.failed, task.retried, goal.finished, agent.offline */
-  type: string;
-  goal_id: string | null;
-  subtask_id: string | null;
-  agent_id: string | null;
-  /** Who did it: `operator`, `agent:<uuid>` or `system`. */
-  actor: string;
-  data: Record<string, unknown>;
-  /** ISO 8601 */
-  created_at: string;
-}
+import type { LiveEvent } from "../domain/events";
+
+/** One entry of the event log, as pushed live and as returned by GET /api/events: a union discriminated by `type` (lib/domain/events.ts). */
+export type { LiveEvent };
 
 export interface SubscribeRequest {
   /** A goal's room; without it, the global room `all`. */
@@ -48,8 +38,38 @@ export type ResumeReply =
     }
   | { ok: false; error: string };
 
+/**
+ * A running attempt's progress report, pushed to the goal's room on a lightweight channel
+ * of its own (`progress`), not written to the event log: reports are many and ephemeral;
+ * what they leave behind (progress, message, usage, output) is read back through
+ * GET /api/tasks/:id and GET /api/tasks/:id/output. A reconnecting browser refetches.
+ */
+export interface ProgressPush {
+  goal_id: string;
+  subtask_id: string;
+  attempt: number;
+  progress: number | null;
+  message: string | null;
+  /** The output this report appended (at most PROGRESS_PUSH_OUTPUT_CHARS; see output_truncated). */
+  output: string;
+  /** The push carries only the tail of a larger chunk: refetch the stored output. */
+  output_truncated: boolean;
+  /** Bytes of output the attempt streamed so far, and how many the store dropped from the front. */
+  output_bytes: number;
+  dropped_bytes: number;
+  /** The attempt's usage so far. */
+  usage: { input_tokens: number; output_tokens: number; cost_usd: number; model: string | null };
+  /** ISO 8601 */
+  at: string;
+}
+
+/** How much of a report's output a push carries (it stays well under NOTIFY's 8000 bytes between instances). */
+export const PROGRESS_PUSH_OUTPUT_CHARS = 2_000;
+
 export interface ServerToClientEvents {
   event: (event: LiveEvent) => void;
+  /** Progress reports of the goal's running attempts, coalesced per tick (issue 9). */
+  progress: (pushes: ProgressPush[]) => void;
 }
 
 export interface ClientToServerEvents {

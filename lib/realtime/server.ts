@@ -12,14 +12,17 @@ import { createAdapter } from "@socket.io/postgres-adapter";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { isOperatorHandshake } from "@/lib/auth/operator";
+import { checkRequest } from "@/lib/auth/request-guard";
 import { recordEventFanout } from "@/lib/metrics";
 import { readAllEvents, type LogEvent } from "@/lib/events/read";
 import { startRelay, type Relay } from "@/lib/events/relay";
+import { eventBus, PROGRESS_REPORTED } from "@/lib/events/bus";
 import {
   ALL_ROOM,
   goalRoom,
   RESUME_MAX_EVENTS,
   type ClientToServerEvents,
+  type ProgressPush,
   type ResumeReply,
   type ServerToClientEvents,
 } from "@/lib/realtime/protocol";
@@ -57,8 +60,9 @@ export function chunkBySize(events: LogEvent[], maxBytes: number): LogEvent[][] 
  */
 export function fitForNotify(event: LogEvent): LogEvent {
   if (Buffer.byteLength(JSON.stringify(event)) <= 6000) return event;
-  const status = typeof event.data.status === "string" ? { status: event.data.status } : {};
-  return { ...event, data: { ...status, truncated: true } };
+  const status = "status" in event.data ? { status: event.data.status } : {};
+  // Not the type's payload any more: receivers only read the status and refetch the rest.
+  return { ...event, data: { ...status, truncated: true } } as unknown as LogEvent;
 }
 
 export interface Realtime {
@@ -85,7 +89,15 @@ function isAllowed(socket: Socket): boolean {
 }
 
 export async function attachRealtime(httpServer: HttpServer, options: { embedded: boolean }): Promise<Realtime> {
-  const io: IoServer = new Server(httpServer, { serveClient: false });
+  const io: IoServer = new Server(httpServer, {
+    serveClient: false,
+    // Every handshake (polling and WebSocket): a Host of ours, and a browser only from our
+    // own origin (WebSockets have no CORS, so a foreign page could otherwise read the events).
+    allowRequest: (req, callback) => {
+      const refusal = checkRequest(req.method, req.headers, { always: true });
+      callback(refusal ? `${refusal.code}: ${refusal.message}` : null, refusal === null);
+    },
+  });
   const databaseUrl = env().DATABASE_URL!;
   let adapterPool: pg.Pool | undefined;
   if (!options.embedded) {
@@ -157,14 +169,47 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
     if (adapterPool) for (const chunk of chunkBySize(events.map(fitForNotify), 6000)) io.serverSideEmit(RELAY_BATCH, chunk);
   };
   const relay = startRelay({ databaseUrl: options.embedded ? null : databaseUrl, broadcast });
+  const stopProgress = relayProgress(io);
 
   return {
     io,
     relay,
     close: async () => {
+      stopProgress();
       await relay.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await adapterPool?.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Progress reports (issue 9) go to the goal's room on their own `progress` channel, not
+ * through the event log: the reports of one tick are coalesced into one message per goal
+ * (the latest progress per attempt wins; output chunks are kept in order). Through the
+ * adapter, `io.to(room)` reaches the sockets of every instance.
+ */
+function relayProgress(io: IoServer): () => void {
+  let queued: ProgressPush[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const byGoal = new Map<string, ProgressPush[]>();
+    for (const push of queued) {
+      const list = byGoal.get(push.goal_id) ?? [];
+      list.push(push);
+      byGoal.set(push.goal_id, list);
+    }
+    queued = [];
+    for (const [goalId, pushes] of byGoal) io.to(goalRoom(goalId)).emit("progress", pushes);
+  };
+  const onReport = (push: ProgressPush) => {
+    queued.push(push);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  eventBus().on(PROGRESS_REPORTED, onReport);
+  return () => eventBus().off(PROGRESS_REPORTED, onReport);
 }

@@ -2,7 +2,7 @@
 
 -- Ready order: among tasks of equal priority, critical path and ready time, earlier plan
 -- positions go out first (lib/orchestration/ready.ts reads the queue in this order).
-DROP INDEX "subtasks_ready_queue_idx";
+DROP INDEX IF EXISTS "subtasks_ready_queue_idx";
 CREATE INDEX "subtasks_ready_queue_idx" ON "subtasks" ("priority", "critical_path_s" DESC, "ready_at", "position", "id")
     WHERE "status" IN ('pending', 'retrying');
 
@@ -10,9 +10,10 @@ CREATE INDEX "subtasks_ready_queue_idx" ON "subtasks" ("priority", "critical_pat
 -- read from the highest position down (lib/orchestration/finalize-goal.ts): work goes out
 -- roughly in plan order, so the entries left behind by finished tasks (dead until vacuum,
 -- and each visited by a scan from the low end) sit below the first open task found.
-DROP INDEX "subtasks_open_by_goal_idx";
+-- The list is lib/domain's OPEN_SUBTASK_STATUSES (OPEN_SUBTASK_SQL), as in 20261201020000.
+DROP INDEX IF EXISTS "subtasks_open_by_goal_idx";
 CREATE INDEX "subtasks_open_by_goal_idx" ON "subtasks" ("goal_id", "position")
-    WHERE "status" IN ('waiting', 'pending', 'running', 'retrying');
+    WHERE "status" IN ('waiting', 'pending', 'running', 'retrying', 'awaiting_approval');
 
 -- Room on each page for the new version of an updated row, so updates that change no
 -- indexed column (a dependency count going down) stay on the page and skip the indexes.
