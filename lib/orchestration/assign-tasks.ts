@@ -2,7 +2,6 @@
 // the operator assigns across all live agents at once. Ready tasks are taken with
 // FOR UPDATE SKIP LOCKED, so concurrent callers (on any instance) never share one.
 import { Prisma, type Tx } from "@/lib/db";
-import { env } from "@/lib/env";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
@@ -10,6 +9,7 @@ import { takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned"
 import { dependencyInputs, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
 import { recordAssignments } from "@/lib/metrics";
 import { claimReady, READY_ORDER_OF_UPD } from "@/lib/orchestration/ready";
+import { liveAgentSql } from "@/lib/orchestration/liveness";
 
 export type { Assignment } from "@/lib/orchestration/assignment";
 
@@ -102,13 +102,12 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
 /** Seed 001's assign_subtasks: ready tasks across every live agent with free capacity. */
 export async function assignAcrossAgents(options: { now?: Date; actor: string; limit?: number }): Promise<Assignment[]> {
   const now = options.now ?? new Date();
-  const liveSince = new Date(now.getTime() - env().HEARTBEAT_TIMEOUT_S * 1000);
   const started = performance.now();
   const assignments = await withEvents(async (tx, emit) => {
     // Agents first, then tasks: the same lock order as pullTasks, so the two cannot deadlock.
     const agents = await tx.$queryRaw<Array<{ id: string; skills: string[]; capacity: number; running: number }>>`
       SELECT id, skills, capacity, running FROM agents
-      WHERE NOT removed AND NOT offline AND last_heartbeat_at >= ${liveSince} AND running < capacity
+      WHERE ${liveAgentSql(now)} AND running < capacity
       ORDER BY registered_at, id
       FOR UPDATE SKIP LOCKED`;
     if (agents.length === 0) return [];

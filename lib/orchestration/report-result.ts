@@ -9,6 +9,8 @@ import { SwitchyardError, forbidden, notFound } from "@/lib/errors";
 import { retryDelayMs } from "@/lib/orchestration/backoff";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { lockAgents } from "@/lib/orchestration/locks";
+import { lockDownstream } from "@/lib/orchestration/downstream";
+import { QUEUED_SUBTASK_SQL } from "@/lib/db/status-sql";
 import { recordAgentUsage, recordCompletions } from "@/lib/metrics";
 import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
 
@@ -172,17 +174,11 @@ export async function failAttempt(
 
 /** Every open task downstream of `task` can never run: skip it. */
 export async function skipDownstream(tx: Tx, emit: Emit, task: { id: string; goal_id: string }, now: Date, actor: string): Promise<string[]> {
+  const cone = await lockDownstream(tx, task.id, QUEUED_SUBTASK_SQL);
+  if (cone.length === 0) return [];
   const skipped = await tx.$queryRaw<Array<{ id: string }>>`
-    WITH RECURSIVE down AS (
-      SELECT subtask_id AS id FROM subtask_dependencies WHERE depends_on_id = ${task.id}::uuid
-      UNION
-      SELECT d.subtask_id FROM subtask_dependencies d JOIN down ON d.depends_on_id = down.id
-    ), locked AS (
-      -- in id order, so two failures (or a failure and a cancel) sharing a cone cannot deadlock
-      SELECT s.id FROM subtasks s WHERE s.id IN (SELECT id FROM down) AND s.status IN ('waiting', 'pending', 'retrying') ORDER BY s.id FOR UPDATE OF s
-    )
     UPDATE subtasks SET status = 'skipped', finished_at = ${now}
-    WHERE id IN (SELECT id FROM locked) AND status IN ('waiting', 'pending', 'retrying')
+    WHERE id = ANY(${cone}::uuid[]) AND status IN ${QUEUED_SUBTASK_SQL}
     RETURNING id`;
   for (const s of skipped) emit({ type: "task.skipped", actor, goalId: task.goal_id, subtaskId: s.id, data: { status: "skipped", because: task.id } });
   return skipped.map((s) => s.id);
