@@ -4,6 +4,7 @@
 import { z } from "zod";
 import * as schemas from "@/lib/api/schemas";
 import * as progressSchemas from "@/lib/api/schemas/progress";
+import * as mcpSchemas from "@/lib/api/schemas/mcp";
 import { GOAL_STATUSES } from "@/lib/domain/statuses";
 
 type Method = "get" | "post" | "delete";
@@ -80,6 +81,11 @@ export const ROUTE_DOCS: RouteDoc[] = [
     query: progressSchemas.outputQuery,
     produces: "text/plain",
   },
+  // Issue 13 (agents anywhere): readiness and MCP over HTTP.
+  { method: "get", path: "/api/ready", summary: "Readiness: 200 with the version when the database answers and every migration is applied, else 503 naming what is missing", auth: "public", tag: "status" },
+  { method: "post", path: "/api/mcp", summary: "MCP over Streamable HTTP (stateless, JSON answers): seed 000's tools; the Bearer token (an agent's, or the operator's) is the identity", auth: "public", tag: "agents", body: mcpSchemas.mcpMessageBody },
+  { method: "get", path: "/api/mcp", summary: "MCP's server-initiated stream: not offered (stateless), 405", auth: "public", tag: "agents" },
+  { method: "delete", path: "/api/mcp", summary: "MCP session end: no sessions (stateless), 405", auth: "public", tag: "agents" },
 ];
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
@@ -162,6 +168,14 @@ function parameters(route: RouteDoc): Array<Record<string, unknown>> {
     }
   }
   return out;
+}
+
+/** The URL the caller reached this server at (the Host the request guard accepted; the proxy's when forwarded). */
+export function requestOrigin(req: Request): string {
+  const url = new URL(req.url);
+  const host = req.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || req.headers.get("host") || url.host;
+  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || url.protocol.replace(/:$/, "");
+  return `${proto}://${host}`;
 }
 
 export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown> {
