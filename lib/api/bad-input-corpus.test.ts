@@ -39,7 +39,7 @@ async function discoverRoutes(): Promise<Map<string, RouteModule>> {
 /** Routes that answer without any token by design (everything else needs the operator or an agent). */
 const PUBLIC = new Set(["GET /api/health", "GET /api/openapi.json", "POST /api/orchestration/register", "GET /api/session", "POST /api/session", "DELETE /api/session",
   // issue 13: readiness, and MCP over HTTP (its tools carry the caller's token to the REST API)
-  "GET /api/ready", "POST /api/mcp", "GET /api/mcp", "DELETE /api/mcp"]);
+  "GET /api/ready", "POST /api/mcp"]);
 
 async function snapshot(): Promise<Record<string, string[]>> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });

@@ -143,6 +143,4 @@ export const OPERATIONS: Record<OperationKey, OperationDoc> = {
     success: [ok(ready.readyResponse, "Ready: the database answers and every migration is applied"), { status: 503, description: "Not ready: the database is unreachable or migrations are pending (Retry-After)", content: { "application/json": ready.notReadyResponse } }],
   },
   "POST /api/mcp": { tag: "agents", success: [ok(mcp.mcpAnswer, "The JSON-RPC answer (202 without a body for a notification)"), { status: 202, description: "A notification was accepted", content: {} }] },
-  "GET /api/mcp": { tag: "agents", success: [{ status: 405, description: "Stateless: no server-initiated stream", content: { "application/json": mcp.mcpAnswer } }] },
-  "DELETE /api/mcp": { tag: "agents", success: [{ status: 405, description: "Stateless: no session to end", content: { "application/json": mcp.mcpAnswer } }] },
 };

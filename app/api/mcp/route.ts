@@ -7,8 +7,4 @@ import { handleMcpRequest } from "@/lib/mcp/http";
 // POST /api/mcp – MCP over Streamable HTTP: one JSON-RPC message in, its JSON answer out (stateless)
 export const POST = handler({ auth: "public", body: mcpMessageBody }, async ({ req, body }) => handleMcpRequest(req, body));
 
-// GET /api/mcp – no server-initiated stream in stateless mode (405 from the transport)
-export const GET = handler({ auth: "public" }, async ({ req }) => handleMcpRequest(req));
-
-// DELETE /api/mcp – no sessions to end in stateless mode (405 from the transport)
-export const DELETE = handler({ auth: "public" }, async ({ req }) => handleMcpRequest(req));
+// GET and DELETE are not offered (stateless: no server-initiated stream, no session): Next answers 405.
