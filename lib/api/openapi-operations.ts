@@ -7,6 +7,8 @@ import type { z } from "zod";
 import * as r from "@/lib/api/schemas/responses";
 import { sessionBody } from "@/lib/api/schemas";
 import * as wh from "@/lib/api/schemas/webhooks";
+import * as mcp from "@/lib/api/schemas/mcp";
+import * as ready from "@/lib/api/schemas/ready";
 import type { OperationKey } from "@/lib/api/route-table";
 
 export type MediaType = "application/json" | "text/markdown" | "text/plain" | "application/octet-stream";
@@ -143,4 +145,10 @@ export const OPERATIONS: Record<OperationKey, OperationDoc> = {
   "DELETE /api/webhooks/{id}": { tag: "webhooks", success: [ok(wh.webhookDeletedResponse, "Removed, with its queued deliveries")] },
   "POST /api/webhooks/{id}/test": { tag: "webhooks", success: [ok(wh.webhookTestResponse, "A signed test delivery (type webhook.test) is queued", 202)] },
   "GET /api/webhooks/{id}/deliveries": { tag: "webhooks", success: [ok(wh.webhookDeliveriesResponse, "The delivery log, newest first")] },
+  // --- issue 13 (agents anywhere): readiness and MCP over HTTP ---
+  "GET /api/ready": {
+    tag: "status",
+    success: [ok(ready.readyResponse, "Ready: the database answers and every migration is applied"), { status: 503, description: "Not ready: the database is unreachable or migrations are pending (Retry-After)", content: { "application/json": ready.notReadyResponse } }],
+  },
+  "POST /api/mcp": { tag: "agents", success: [ok(mcp.mcpAnswer, "The JSON-RPC answer (202 without a body for a notification)"), { status: 202, description: "A notification was accepted", content: {} }] },
 };
