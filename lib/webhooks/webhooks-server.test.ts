@@ -94,7 +94,7 @@ async function finishGoals(n: number, skill: string): Promise<string[]> {
 }
 
 describe("webhook deliveries from server processes", () => {
-  it("every goal.finished arrives signed and at least once, also when the delivering server is SIGKILLed mid-delivery", async () => {
+  it("every goal.finished arrives signed and at least once, also when the delivering server is SIGKILLed mid-delivery", { timeout: 180_000 }, async () => {
     const receiver = await setUp();
     receiver.hold = true;
     servers.push(await startServer({ env }));
@@ -114,7 +114,7 @@ describe("webhook deliveries from server processes", () => {
     await waitFor(async () => (await db().$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status <> 'delivered'`)[0]!.n === 0, { what: "every delivery recorded as delivered" });
   });
 
-  it("two instances deliver every event, and no event is delivered by both", async () => {
+  it("two instances deliver every event, and no event is delivered by both", { timeout: 180_000 }, async () => {
     const receiver = await setUp();
     servers.push(...(await Promise.all([startServer({ env }), startServer({ env })])));
     const eventIds = await finishGoals(20, "two");
