@@ -48,7 +48,15 @@ test("the DAG grows live when a task spawns, and the nodes already placed stay p
   await saveScreenshot(page, "goal-spawned");
 
   // The spawned tasks feed the report, which becomes ready once they are done.
-  for (const a of await pull(request, agent, 3)) expect((await request.post("/api/orchestration/complete", { headers: { authorization: `Bearer ${agent.token}` }, data: { subtask_uuid: a.subtask_uuid, result: `reviewed ${a.key}` } })).status()).toBe(200);
+  for (const a of await pull(request, agent, 3))
+    expect(
+      (
+        await request.post("/api/orchestration/complete", {
+          headers: { authorization: `Bearer ${agent.token}` },
+          data: { subtask_uuid: a.subtask_uuid, result: `reviewed ${a.key}` },
+        })
+      ).status(),
+    ).toBe(200);
   await expect(node(page, "report")).toHaveAttribute("data-status", "pending");
 });
 

@@ -44,7 +44,9 @@ function DeliveryLog({ webhookId }: { webhookId: string }) {
             <td className="px-2 py-1 text-right tabular-nums">{d.attempts}</td>
             <td className="px-2 py-1 text-right tabular-nums">{d.last_status_code ?? "–"}</td>
             <td className="px-2 py-1 text-right tabular-nums">{d.last_latency_ms === null ? "–" : `${d.last_latency_ms} ms`}</td>
-            <td className="max-w-64 truncate px-2 py-1 text-red-700" title={d.last_error ?? ""}>{d.last_error ?? ""}</td>
+            <td className="max-w-64 truncate px-2 py-1 text-red-700" title={d.last_error ?? ""}>
+              {d.last_error ?? ""}
+            </td>
             <td className="px-2 py-1 text-slate-500">{d.last_attempt_at ? new Date(d.last_attempt_at).toLocaleTimeString() : "–"}</td>
           </tr>
         ))}
@@ -62,20 +64,37 @@ function WebhookCard({ webhook }: { webhook: Webhook }) {
         <span className="font-mono text-sm">{webhook.url}</span>
         <span className="flex flex-wrap gap-1">
           {webhook.events.map((e) => (
-            <span key={e} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px]">{e}</span>
+            <span key={e} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px]">
+              {e}
+            </span>
           ))}
         </span>
         <span className="text-xs text-slate-500">
           {webhook.deliveries.delivered} delivered · {webhook.deliveries.pending} pending · {webhook.deliveries.failed} failed
         </span>
         <span className="ml-auto flex gap-2">
-          <button type="button" className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50" onClick={() => setOpen(!open)} aria-expanded={open}>
+          <button
+            type="button"
+            className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50"
+            onClick={() => setOpen(!open)}
+            aria-expanded={open}
+          >
             {open ? "Hide deliveries" : "Deliveries"}
           </button>
-          <button type="button" className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50" disabled={test.isPending} onClick={() => test.mutate()}>
+          <button
+            type="button"
+            className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50"
+            disabled={test.isPending}
+            onClick={() => test.mutate()}
+          >
             Send test
           </button>
-          <button type="button" className="rounded border border-red-300 px-2 py-1 text-xs text-red-700 hover:bg-red-50" disabled={remove.isPending} onClick={() => remove.mutate()}>
+          <button
+            type="button"
+            className="rounded border border-red-300 px-2 py-1 text-xs text-red-700 hover:bg-red-50"
+            disabled={remove.isPending}
+            onClick={() => remove.mutate()}
+          >
             Delete
           </button>
         </span>
@@ -110,26 +129,48 @@ function CreateWebhookForm() {
       <div className="flex flex-wrap gap-3">
         <label className="flex min-w-80 flex-1 flex-col text-xs text-slate-600">
           URL
-          <input className="rounded border border-slate-300 px-2 py-1 font-mono text-sm" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/switchyard" required />
+          <input
+            className="rounded border border-slate-300 px-2 py-1 font-mono text-sm"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder="https://example.com/switchyard"
+            required
+          />
         </label>
         <label className="flex w-72 flex-col text-xs text-slate-600">
           Secret (optional, generated when empty)
-          <input className="rounded border border-slate-300 px-2 py-1 font-mono text-sm" value={secret} onChange={(e) => setSecret(e.target.value)} />
+          <input
+            className="rounded border border-slate-300 px-2 py-1 font-mono text-sm"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+          />
         </label>
       </div>
       <fieldset className="flex flex-wrap gap-3 text-xs">
         <legend className="mb-1 text-slate-600">Events</legend>
         {WEBHOOK_EVENT_TYPES.map((type) => (
           <label key={type} className="flex items-center gap-1 font-mono">
-            <input type="checkbox" checked={events.includes(type)} onChange={(e) => setEvents(e.target.checked ? [...events, type] : events.filter((x) => x !== type))} />
+            <input
+              type="checkbox"
+              checked={events.includes(type)}
+              onChange={(e) => setEvents(e.target.checked ? [...events, type] : events.filter((x) => x !== type))}
+            />
             {type}
           </label>
         ))}
       </fieldset>
-      <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm text-white disabled:opacity-50" disabled={create.isPending}>
+      <button
+        type="submit"
+        className="rounded-md bg-slate-900 px-3 py-1.5 text-sm text-white disabled:opacity-50"
+        disabled={create.isPending}
+      >
         Register webhook
       </button>
-      {create.error ? <p className="text-xs text-red-700" role="alert">{errorMessage(create.error)}</p> : null}
+      {create.error ? (
+        <p className="text-xs text-red-700" role="alert">
+          {errorMessage(create.error)}
+        </p>
+      ) : null}
       {shownSecret ? (
         <p className="text-xs text-slate-700" data-testid="webhook-secret">
           Signing secret (shown once): <code className="rounded bg-slate-100 px-1">{shownSecret}</code>
@@ -153,7 +194,9 @@ export function WebhooksView() {
         ) : error ? (
           <ErrorState error={error} title="Could not load the webhooks" />
         ) : webhooks.length === 0 ? (
-          <EmptyState title="No webhooks">Register one above: deliveries are signed JSON POSTs (Switchyard-Signature: t=…,v1=…).</EmptyState>
+          <EmptyState title="No webhooks">
+            Register one above: deliveries are signed JSON POSTs (Switchyard-Signature: t=…,v1=…).
+          </EmptyState>
         ) : (
           <ul className="space-y-2" aria-label="Webhooks">
             {webhooks.map((w) => (

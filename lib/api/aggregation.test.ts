@@ -96,7 +96,12 @@ describe("aggregation strategies", () => {
     const goal = await decompose({ goal: "plan then aggregate", planner: "agent", aggregation: "agent" });
     expect(goal.subtasks.map((s) => s.key).sort()).toEqual(["aggregate", "plan"]);
     const [plan] = await pull(planner);
-    await complete(planner, plan!.subtask_uuid, "planned", { tasks: [{ key: "x", name: "x", required_skills: ["agg-plan"] }, { key: "y", name: "y", required_skills: ["agg-plan"] }] });
+    await complete(planner, plan!.subtask_uuid, "planned", {
+      tasks: [
+        { key: "x", name: "x", required_skills: ["agg-plan"] },
+        { key: "y", name: "y", required_skills: ["agg-plan"] },
+      ],
+    });
     expect(await pull(aggregator)).toEqual([]);
     await drain(worker, (a) => a.key.toUpperCase());
     const [task] = await pull(aggregator);

@@ -6,15 +6,18 @@ import * as routes from "@/lib/api/routes";
 import * as goalResult from "@/app/api/goals/[id]/result/route";
 import * as planMd from "@/app/api/goals/[id]/plan.md/route";
 import { call } from "@/lib/testing/http";
-import { complete, decompose, drain, pull, registerAgent, type TestAgent } from "@/lib/testing/agent-calls";
+import { complete, decompose, drain, pull, registerAgent } from "@/lib/testing/agent-calls";
 
-type Agent = TestAgent;
 const createGoal = decompose;
 
 async function getGoal(id: string) {
   const res = await call(routes.goal.GET, "GET", `/api/goals/${id}`, { params: { id } });
   expect(res.status).toBe(200);
-  return res.body as { status: string; subtasks: Array<{ uuid: string; key: string; status: string; dependencies: string[]; spawned_by: string | null; kind: string }>; edges: Array<{ from: string; to: string }> };
+  return res.body as {
+    status: string;
+    subtasks: Array<{ uuid: string; key: string; status: string; dependencies: string[]; spawned_by: string | null; kind: string }>;
+    edges: Array<{ from: string; to: string }>;
+  };
 }
 
 /** Every row of every table, to prove a refused request wrote nothing. */
@@ -22,11 +25,15 @@ async function snapshot(): Promise<Record<string, string[]>> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
-    const tables = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name");
+    const tables = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+    );
     const out: Record<string, string[]> = {};
     for (const { table_name } of tables.rows) {
       if (table_name === "agent_rate_budget") continue; // the agents' request pace, taken by every call (not what the request changed)
-      out[table_name] = (await client.query<{ r: string }>(`SELECT row_to_json(t)::text AS r FROM "${table_name}" t ORDER BY 1`)).rows.map((x) => x.r);
+      out[table_name] = (await client.query<{ r: string }>(`SELECT row_to_json(t)::text AS r FROM "${table_name}" t ORDER BY 1`)).rows.map(
+        (x) => x.r,
+      );
     }
     return out;
   } finally {
@@ -37,12 +44,22 @@ async function snapshot(): Promise<Record<string, string[]>> {
 describe("a completion that spawns tasks", () => {
   it("a task that spawns three tasks whose results feed the original dependent", async () => {
     const agent = await registerAgent(["scan", "review", "report"], 8, "spawner");
-    const goal = await createGoal({ goal: "review every source file", plan: { tasks: [{ key: "scan", name: "Scan the files", required_skills: ["scan"] }, { key: "report", name: "Report", required_skills: ["report"], depends_on: ["scan"] }] } });
+    const goal = await createGoal({
+      goal: "review every source file",
+      plan: {
+        tasks: [
+          { key: "scan", name: "Scan the files", required_skills: ["scan"] },
+          { key: "report", name: "Report", required_skills: ["report"], depends_on: ["scan"] },
+        ],
+      },
+    });
     const [scan] = await pull(agent);
     expect(scan!.key).toBe("scan");
 
     const files = ["a.ts", "b.ts", "c.ts"];
-    const done = await complete(agent, scan!.subtask_uuid, "found 3 files", { tasks: files.map((f, i) => ({ key: String(i + 1), name: `Review ${f}`, required_skills: ["review"] })) });
+    const done = await complete(agent, scan!.subtask_uuid, "found 3 files", {
+      tasks: files.map((f, i) => ({ key: String(i + 1), name: `Review ${f}`, required_skills: ["review"] })),
+    });
     expect(done.status).toBe(200);
     expect(done.body.released).toHaveLength(3); // the spawned roots are ready at once
 
@@ -56,7 +73,9 @@ describe("a completion that spawns tasks", () => {
     }
     // The original dependent now also waits for every spawned sink.
     expect(byKey.get("report")!.status).toBe("waiting");
-    expect(new Set(byKey.get("report")!.dependencies)).toEqual(new Set(["scan", "scan.1", "scan.2", "scan.3"].map((k) => byKey.get(k)!.uuid)));
+    expect(new Set(byKey.get("report")!.dependencies)).toEqual(
+      new Set(["scan", "scan.1", "scan.2", "scan.3"].map((k) => byKey.get(k)!.uuid)),
+    );
 
     const reviews = await pull(agent);
     expect(reviews.map((r) => r.key).sort()).toEqual(["scan.1", "scan.2", "scan.3"]); // report is not ready yet
@@ -97,7 +116,15 @@ describe("a completion that spawns tasks", () => {
 
   it("a spawn with dependencies among its tasks: only its roots start, and the dependent waits for its sinks", async () => {
     const agent = await registerAgent(["w"], 8);
-    const goal = await createGoal({ goal: "chain spawn", plan: { tasks: [{ key: "T-01", name: "first", required_skills: ["w"] }, { key: "T-02", name: "after", required_skills: ["w"], depends_on: ["T-01"] }] } });
+    const goal = await createGoal({
+      goal: "chain spawn",
+      plan: {
+        tasks: [
+          { key: "T-01", name: "first", required_skills: ["w"] },
+          { key: "T-02", name: "after", required_skills: ["w"], depends_on: ["T-01"] },
+        ],
+      },
+    });
     const [first] = await pull(agent);
     const done = await complete(agent, first!.subtask_uuid, "ok", {
       tasks: [
@@ -123,10 +150,14 @@ describe("a completion that spawns tasks", () => {
     const agent = await registerAgent(["n"], 4);
     const goal = await createGoal({ goal: "nested", plan: { tasks: [{ key: "T-01", name: "root", required_skills: ["n"] }] } });
     const [root] = await pull(agent);
-    expect((await complete(agent, root!.subtask_uuid, "r", { tasks: [{ key: "1", name: "child", required_skills: ["n"] }] })).status).toBe(200);
+    expect((await complete(agent, root!.subtask_uuid, "r", { tasks: [{ key: "1", name: "child", required_skills: ["n"] }] })).status).toBe(
+      200,
+    );
     const [child] = await pull(agent);
     expect(child!.key).toBe("T-01.1");
-    expect((await complete(agent, child!.subtask_uuid, "c", { tasks: [{ key: "1", name: "grandchild", required_skills: ["n"] }] })).status).toBe(200);
+    expect(
+      (await complete(agent, child!.subtask_uuid, "c", { tasks: [{ key: "1", name: "grandchild", required_skills: ["n"] }] })).status,
+    ).toBe(200);
     const [grandchild] = await pull(agent);
     expect(grandchild!.key).toBe("T-01.1.1");
     expect((await complete(agent, grandchild!.subtask_uuid, "g")).status).toBe(200);
@@ -135,7 +166,16 @@ describe("a completion that spawns tasks", () => {
 
   it("spawn validation errors refuse the whole completion with a 400 naming the field, and change nothing", async () => {
     const agent = await registerAgent(["v"], 1);
-    const goal = await createGoal({ goal: "bad spawns", plan: { tasks: [{ key: "T-01", name: "spawner", required_skills: ["v"] }, { key: "T-01.x", name: "taken", required_skills: ["none"] }, { key: "T-02", name: "after", depends_on: ["T-01"] }] } });
+    const goal = await createGoal({
+      goal: "bad spawns",
+      plan: {
+        tasks: [
+          { key: "T-01", name: "spawner", required_skills: ["v"] },
+          { key: "T-01.x", name: "taken", required_skills: ["none"] },
+          { key: "T-02", name: "after", depends_on: ["T-01"] },
+        ],
+      },
+    });
     const [task] = await pull(agent);
     expect(task!.key).toBe("T-01");
     const T = (key: string, extra: Record<string, unknown> = {}) => ({ key, name: `task ${key}`, ...extra });
@@ -169,12 +209,20 @@ describe("a completion that spawns tasks", () => {
 
   it("a goal holds at most 10,000 tasks: a spawn past that is refused and changes nothing", async () => {
     const agent = await registerAgent(["big"], 1);
-    const tasks = [{ key: "root", name: "root", required_skills: ["big"], priority: "CRITICAL" }, ...Array.from({ length: 9_998 }, (_, i) => ({ key: `t${i}`, name: "filler", required_skills: ["nobody"] }))];
+    const tasks = [
+      { key: "root", name: "root", required_skills: ["big"], priority: "CRITICAL" },
+      ...Array.from({ length: 9_998 }, (_, i) => ({ key: `t${i}`, name: "filler", required_skills: ["nobody"] })),
+    ];
     await createGoal({ goal: "almost full", plan: { tasks } });
     const [root] = await pull(agent);
     expect(root!.key).toBe("root");
     const before = await snapshot();
-    const res = await complete(agent, root!.subtask_uuid, "r", { tasks: [{ key: "a", name: "a" }, { key: "b", name: "b" }] });
+    const res = await complete(agent, root!.subtask_uuid, "r", {
+      tasks: [
+        { key: "a", name: "a" },
+        { key: "b", name: "b" },
+      ],
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe("spawn.tasks");
     expect(res.body.error.message).toContain("10000");
@@ -184,22 +232,44 @@ describe("a completion that spawns tasks", () => {
 
   it("complete-batch items may spawn; a bad spawn refuses the batch and changes nothing", async () => {
     const agent = await registerAgent(["b"], 4);
-    const goal = await createGoal({ goal: "batch spawn", plan: { tasks: [{ key: "p", name: "p", required_skills: ["b"] }, { key: "q", name: "q", required_skills: ["b"] }, { key: "z", name: "z", required_skills: ["b"], depends_on: ["p", "q"] }] } });
+    const goal = await createGoal({
+      goal: "batch spawn",
+      plan: {
+        tasks: [
+          { key: "p", name: "p", required_skills: ["b"] },
+          { key: "q", name: "q", required_skills: ["b"] },
+          { key: "z", name: "z", required_skills: ["b"], depends_on: ["p", "q"] },
+        ],
+      },
+    });
     const [p, q] = (await pull(agent)).sort((a, b) => a.key.localeCompare(b.key));
     const before = await snapshot();
     const bad = await call(routes.completeBatch.POST, "POST", "/api/orchestration/complete-batch", {
       token: agent.token,
-      body: { completions: [{ subtask_uuid: p!.subtask_uuid, result: "p" }, { subtask_uuid: q!.subtask_uuid, result: "q", spawn: { tasks: [{ key: "a", name: "a", depends_on: ["a"] }] } }] },
+      body: {
+        completions: [
+          { subtask_uuid: p!.subtask_uuid, result: "p" },
+          { subtask_uuid: q!.subtask_uuid, result: "q", spawn: { tasks: [{ key: "a", name: "a", depends_on: ["a"] }] } },
+        ],
+      },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe("completions[1].spawn.tasks[0].depends_on[0]");
     expect(await snapshot()).toEqual(before);
     const ok = await call(routes.completeBatch.POST, "POST", "/api/orchestration/complete-batch", {
       token: agent.token,
-      body: { completions: [{ subtask_uuid: p!.subtask_uuid, result: "p", spawn: { tasks: [{ key: "1", name: "p1", required_skills: ["b"] }] } }, { subtask_uuid: q!.subtask_uuid, result: "q", spawn: { tasks: [{ key: "1", name: "q1", required_skills: ["b"] }] } }] },
+      body: {
+        completions: [
+          { subtask_uuid: p!.subtask_uuid, result: "p", spawn: { tasks: [{ key: "1", name: "p1", required_skills: ["b"] }] } },
+          { subtask_uuid: q!.subtask_uuid, result: "q", spawn: { tasks: [{ key: "1", name: "q1", required_skills: ["b"] }] } },
+        ],
+      },
     });
     expect(ok.status).toBe(200);
-    expect(ok.body.results.map((r: { ok: boolean; released: string[] }) => [r.ok, r.released.length])).toEqual([[true, 1], [true, 1]]);
+    expect(ok.body.results.map((r: { ok: boolean; released: string[] }) => [r.ok, r.released.length])).toEqual([
+      [true, 1],
+      [true, 1],
+    ]);
     const view = await getGoal(goal.goal_id);
     expect(view.subtasks.find((s) => s.key === "z")!.status).toBe("waiting");
     const order = (await drain(agent)).map((a) => a.key);
@@ -242,7 +312,9 @@ describe("planning by an agent", () => {
   });
 
   it("planner agent refuses an explicit plan beside it", async () => {
-    const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "g", planner: "agent", plan: { tasks: [{ key: "a", name: "a" }] } } });
+    const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
+      body: { goal: "g", planner: "agent", plan: { tasks: [{ key: "a", name: "a" }] } },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe("planner");
     const bad = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "g", planner: "robot" } });

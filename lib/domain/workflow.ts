@@ -20,7 +20,14 @@ export const AGGREGATION_SKILL = "aggregation";
 export const AGGREGATE_TASK_KEY = "aggregate";
 
 /** Event types a webhook may subscribe to (the last two are emitted by approval gates and budgets). */
-export const WEBHOOK_EVENT_TYPES = ["goal.finished", "task.failed", "task.awaiting_approval", "goal.budget_exceeded", "task.spawned", "goal.cancelled"] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  "goal.finished",
+  "task.failed",
+  "task.awaiting_approval",
+  "goal.budget_exceeded",
+  "task.spawned",
+  "goal.cancelled",
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** The delivery "send test" makes (not an event of the log). */
 export const WEBHOOK_TEST_EVENT = "webhook.test";

@@ -56,7 +56,7 @@ export function dependencyOrder<T extends { id: string; dependsOn?: string[] }>(
   const heap: number[] = [];
   const push = (v: number) => {
     heap.push(v);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (heap[p]! <= heap[i]!) break;
       [heap[p], heap[i]] = [heap[i]!, heap[p]!];
@@ -68,7 +68,7 @@ export function dependencyOrder<T extends { id: string; dependsOn?: string[] }>(
     const last = heap.pop()!;
     if (heap.length > 0) {
       heap[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -115,7 +115,8 @@ export function deepMerge(a: unknown, b: unknown): unknown {
 function combine(strategy: AggregationStrategy, done: FinishedTask[]): Pick<AggregatedResult, "final_output" | "value" | "error"> {
   const work = done.filter((t) => t.kind !== "planning" && t.kind !== "aggregate");
   const sinks = work.filter((t) => t.isSink);
-  const asText = (sources: FinishedTask[]) => sources.map((t) => (sources.length > 1 ? `## ${t.key} ${t.name}\n${t.result ?? ""}` : (t.result ?? ""))).join("\n\n");
+  const asText = (sources: FinishedTask[]) =>
+    sources.map((t) => (sources.length > 1 ? `## ${t.key} ${t.name}\n${t.result ?? ""}` : (t.result ?? ""))).join("\n\n");
   switch (strategy) {
     case "concat": {
       const sources = sinks.length > 0 ? sinks : work;
@@ -143,12 +144,15 @@ function combine(strategy: AggregationStrategy, done: FinishedTask[]): Pick<Aggr
       return {
         final_output: JSON.stringify(value, null, 2),
         value,
-        ...(notJson.length > 0 ? { error: `json_merge: the result of ${notJson.map((k) => `"${k}"`).join(", ")} is not JSON and was left out` } : {}),
+        ...(notJson.length > 0
+          ? { error: `json_merge: the result of ${notJson.map((k) => `"${k}"`).join(", ")} is not JSON and was left out` }
+          : {}),
       };
     }
     case "agent": {
       const aggregate = done.find((t) => t.kind === "aggregate");
-      if (!aggregate) return { ...combine("concat", done), error: "agent: the aggregate task did not complete; the results are concatenated instead" };
+      if (!aggregate)
+        return { ...combine("concat", done), error: "agent: the aggregate task did not complete; the results are concatenated instead" };
       const parsed = parseJson(aggregate.result);
       return { final_output: aggregate.result ?? "", ...(parsed.ok ? { value: parsed.value } : {}) };
     }
@@ -162,7 +166,10 @@ export function aggregateResults(tasks: FinishedTask[], cancelled = false, strat
   const done = ordered.filter((t) => t.status === "completed");
   return {
     strategy,
-    status: goalOutcome(ordered.map((t) => t.status), cancelled),
+    status: goalOutcome(
+      ordered.map((t) => t.status),
+      cancelled,
+    ),
     steps_completed: done.length,
     steps_failed: count("failed"),
     steps_skipped: count("skipped"),

@@ -34,7 +34,10 @@ export const spawnSchema = z.strictObject({
     .array(planTaskSchema)
     .min(1, "a spawn needs at least one task")
     .max(SPAWN_LIMITS.tasksPerSpawn, `a spawn adds at most ${SPAWN_LIMITS.tasksPerSpawn} tasks`)
-    .refine((tasks) => tasks.reduce((n, t) => n + (t.depends_on?.length ?? 0), 0) <= LIMITS.planEdges, `a spawn has at most ${LIMITS.planEdges} dependencies in all`),
+    .refine(
+      (tasks) => tasks.reduce((n, t) => n + (t.depends_on?.length ?? 0), 0) <= LIMITS.planEdges,
+      `a spawn has at most ${LIMITS.planEdges} dependencies in all`,
+    ),
 });
 
 export type SpawnInput = { tasks: PlanInput[] };
@@ -76,7 +79,10 @@ export async function lockGoalsForSpawn(tx: Tx, goalIds: string[]): Promise<void
 }
 
 /** The parents' dependents, locked in id order (the order every release takes them in). */
-export async function lockParentDependents(tx: Tx, parentIds: string[]): Promise<Array<{ id: string; depends_on_id: string; critical_path_s: number }>> {
+export async function lockParentDependents(
+  tx: Tx,
+  parentIds: string[],
+): Promise<Array<{ id: string; depends_on_id: string; critical_path_s: number }>> {
   return tx.$queryRaw<Array<{ id: string; depends_on_id: string; critical_path_s: number }>>`
     SELECT s.id, d.depends_on_id, s.critical_path_s FROM subtasks s JOIN subtask_dependencies d ON d.subtask_id = s.id
     WHERE d.depends_on_id = ANY(${parentIds}::uuid[]) ORDER BY s.id FOR UPDATE OF s`;
@@ -100,11 +106,16 @@ export async function applySpawn(
   for (const t of spawn.tasks) {
     const key = globalKey(t.key);
     if (key.length > SPAWN_LIMITS.keyChars) {
-      throw refuse(`spawned task key "${key}" is longer than ${SPAWN_LIMITS.keyChars} characters`, `${spawn.field}.tasks[${spawn.indexOf.get(t.key)}].key`);
+      throw refuse(
+        `spawned task key "${key}" is longer than ${SPAWN_LIMITS.keyChars} characters`,
+        `${spawn.field}.tasks[${spawn.indexOf.get(t.key)}].key`,
+      );
     }
   }
   const keys = spawn.tasks.map((t) => globalKey(t.key));
-  const taken = await tx.$queryRaw<Array<{ key: string }>>`SELECT key FROM subtasks WHERE goal_id = ${parent.goal_id}::uuid AND key = ANY(${keys}::text[])`;
+  const taken = await tx.$queryRaw<
+    Array<{ key: string }>
+  >`SELECT key FROM subtasks WHERE goal_id = ${parent.goal_id}::uuid AND key = ANY(${keys}::text[])`;
   if (taken.length > 0) {
     const local = spawn.tasks.find((t) => globalKey(t.key) === taken[0]!.key)!.key;
     throw refuse(`the goal already has a task "${taken[0]!.key}"`, `${spawn.field}.tasks[${spawn.indexOf.get(local)}].key`);
@@ -112,7 +123,10 @@ export async function applySpawn(
   const [size] = await tx.$queryRaw<Array<{ n: number; last: number }>>`
     SELECT count(*)::int AS n, COALESCE(max(position), -1)::int AS last FROM subtasks WHERE goal_id = ${parent.goal_id}::uuid`;
   if (size!.n + spawn.tasks.length > SPAWN_LIMITS.tasksPerGoal) {
-    throw refuse(`a goal holds at most ${SPAWN_LIMITS.tasksPerGoal} tasks; it has ${size!.n} and this spawn adds ${spawn.tasks.length}`, `${spawn.field}.tasks`);
+    throw refuse(
+      `a goal holds at most ${SPAWN_LIMITS.tasksPerGoal} tasks; it has ${size!.n} and this spawn adds ${spawn.tasks.length}`,
+      `${spawn.field}.tasks`,
+    );
   }
 
   const dependents = await lockParentDependents(tx, [parent.id]);
@@ -184,7 +198,13 @@ export async function applySpawns(
   now: Date,
 ): Promise<void> {
   if (items.length === 0) return;
-  await lockGoalsForSpawn(tx, items.map((i) => i.parent.goal_id));
-  await lockParentDependents(tx, items.map((i) => i.parent.id));
+  await lockGoalsForSpawn(
+    tx,
+    items.map((i) => i.parent.goal_id),
+  );
+  await lockParentDependents(
+    tx,
+    items.map((i) => i.parent.id),
+  );
   for (const item of items) await applySpawn(tx, emit, { ...item, now });
 }

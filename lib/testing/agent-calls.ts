@@ -5,7 +5,14 @@ import * as routes from "@/lib/api/routes";
 import { call } from "@/lib/testing/http";
 
 export type TestAgent = { agent_id: string; token: string };
-export type TestAssignment = { subtask_uuid: string; key: string; attempt: number; required_skills: string[]; inputs: Array<{ key: string; result: string | null }>; description: string };
+export type TestAssignment = {
+  subtask_uuid: string;
+  key: string;
+  attempt: number;
+  required_skills: string[];
+  inputs: Array<{ key: string; result: string | null }>;
+  description: string;
+};
 
 export async function registerAgent(skills: string[], capacity = 8, name?: string): Promise<TestAgent> {
   const res = await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity, name } });
@@ -14,13 +21,19 @@ export async function registerAgent(skills: string[], capacity = 8, name?: strin
 }
 
 export async function pull(agent: TestAgent, max = 8): Promise<TestAssignment[]> {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id, max } });
+  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+    token: agent.token,
+    body: { agent_id: agent.agent_id, max },
+  });
   expect(res.status).toBe(200);
   return res.body.assignments;
 }
 
 export async function complete(agent: TestAgent, subtask: string, result: unknown, spawn?: unknown) {
-  return call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: subtask, result, ...(spawn ? { spawn } : {}) } });
+  return call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+    token: agent.token,
+    body: { subtask_uuid: subtask, result, ...(spawn ? { spawn } : {}) },
+  });
 }
 
 export async function decompose(body: Record<string, unknown>) {

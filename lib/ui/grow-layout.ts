@@ -2,12 +2,25 @@
 // on screen keep their positions, and each new node goes one column to the right of its
 // right-most placed predecessor, in the free row nearest its predecessors' mean height.
 // Without any earlier positions, the full layout (layoutDag) is used.
-import { layoutDag, NODE_HEIGHT, NODE_WIDTH, type LayoutEdge, type LayoutNode, type LayoutOptions, type LayoutResult } from "@/lib/ui/layout";
+import {
+  layoutDag,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  type LayoutEdge,
+  type LayoutNode,
+  type LayoutOptions,
+  type LayoutResult,
+} from "@/lib/ui/layout";
 
 const RANK_SEP = 60;
 const NODE_SEP = 20;
 
-export function growLayout(previous: ReadonlyMap<string, { x: number; y: number }> | null, nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], options: LayoutOptions = {}): LayoutResult {
+export function growLayout(
+  previous: ReadonlyMap<string, { x: number; y: number }> | null,
+  nodes: readonly LayoutNode[],
+  edges: readonly LayoutEdge[],
+  options: LayoutOptions = {},
+): LayoutResult {
   const ids = new Set(nodes.map((n) => n.id));
   // Nothing placed yet, or nodes went away (another goal): lay it all out afresh.
   if (!previous || previous.size === 0 || [...previous.keys()].some((id) => !ids.has(id))) return layoutDag(nodes, edges, options);

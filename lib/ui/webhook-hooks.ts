@@ -56,10 +56,16 @@ export function useCreateWebhook() {
 export function useWebhookActions(webhookId: string) {
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.webhooks() });
-  const test = useMutation({ mutationFn: () => postJson<{ event_id: string }>(`/api/webhooks/${encodeURIComponent(webhookId)}/test`), onSettled: refresh });
+  const test = useMutation({
+    mutationFn: () => postJson<{ event_id: string }>(`/api/webhooks/${encodeURIComponent(webhookId)}/test`),
+    onSettled: refresh,
+  });
   const remove = useMutation({
     mutationFn: async () => {
-      const res = await fetch(`/api/webhooks/${encodeURIComponent(webhookId)}`, { method: "DELETE", headers: { accept: "application/json" } });
+      const res = await fetch(`/api/webhooks/${encodeURIComponent(webhookId)}`, {
+        method: "DELETE",
+        headers: { accept: "application/json" },
+      });
       if (!res.ok) throw new ApiError(res.status, "http_error", `could not delete (${res.status})`);
     },
     onSettled: refresh,

@@ -88,7 +88,10 @@ async function drainCapped(response: Response, max: number): Promise<number> {
 }
 
 /** One POST of one delivery: signed, with a timeout, never following redirects. */
-export async function sendDelivery(delivery: Pick<ClaimedDelivery, "url" | "secret" | "event_id" | "event_type" | "payload">, options: Pick<DispatcherOptions, "timeoutMs" | "maxResponseBytes">): Promise<DeliveryOutcome> {
+export async function sendDelivery(
+  delivery: Pick<ClaimedDelivery, "url" | "secret" | "event_id" | "event_type" | "payload">,
+  options: Pick<DispatcherOptions, "timeoutMs" | "maxResponseBytes">,
+): Promise<DeliveryOutcome> {
   const body = JSON.stringify(delivery.payload);
   const started = performance.now();
   try {
@@ -113,19 +116,32 @@ export async function sendDelivery(delivery: Pick<ClaimedDelivery, "url" | "secr
     const latencyMs = Math.round(performance.now() - started);
     const e = error as Error & { cause?: { code?: string; message?: string } };
     const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
-    return { ok: false, statusCode: null, latencyMs, error: timedOut ? `no answer within ${options.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message).slice(0, 500) };
+    return {
+      ok: false,
+      statusCode: null,
+      latencyMs,
+      error: timedOut ? `no answer within ${options.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message).slice(0, 500),
+    };
   }
 }
 
 /** Records the outcome, unless the claim was superseded (its lease ran out and another instance took it). */
-export async function recordOutcome(delivery: Pick<ClaimedDelivery, "id" | "attempts" | "created_at">, outcome: DeliveryOutcome, options: DispatcherOptions, now = new Date(), random = Math.random): Promise<void> {
+export async function recordOutcome(
+  delivery: Pick<ClaimedDelivery, "id" | "attempts" | "created_at">,
+  outcome: DeliveryOutcome,
+  options: DispatcherOptions,
+  now = new Date(),
+  random = Math.random,
+): Promise<void> {
   if (outcome.ok) {
     await db().$executeRaw`
       UPDATE webhook_deliveries SET status = 'delivered', delivered_at = ${now}, last_status_code = ${outcome.statusCode}, last_latency_ms = ${outcome.latencyMs}, last_error = NULL
       WHERE id = ${delivery.id} AND attempts = ${delivery.attempts} AND status = 'pending'`;
     return;
   }
-  const next = new Date(now.getTime() + retryDelayMs(delivery.attempts, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs, random }));
+  const next = new Date(
+    now.getTime() + retryDelayMs(delivery.attempts, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs, random }),
+  );
   const givesUp = next.getTime() - delivery.created_at.getTime() > options.maxAgeMs;
   await db().$executeRaw`
     UPDATE webhook_deliveries SET status = ${givesUp ? "failed" : "pending"}, next_attempt_at = ${next}, last_status_code = ${outcome.statusCode},

@@ -40,19 +40,40 @@ const COUNTS = `
   (SELECT count(*)::int FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.status = 'failed') AS failed,
   (SELECT max(d.last_attempt_at) FROM webhook_deliveries d WHERE d.webhook_id = w.id) AS last_delivery_at`;
 
-type WebhookRow = { id: string; url: string; events: string[]; created_at: Date; pending: number; delivered: number; failed: number; last_delivery_at: Date | null };
+type WebhookRow = {
+  id: string;
+  url: string;
+  events: string[];
+  created_at: Date;
+  pending: number;
+  delivered: number;
+  failed: number;
+  last_delivery_at: Date | null;
+};
 
 function present(r: WebhookRow): WebhookView {
-  return { id: r.id, url: r.url, events: r.events, created_at: r.created_at, deliveries: { pending: r.pending, delivered: r.delivered, failed: r.failed }, last_delivery_at: r.last_delivery_at };
+  return {
+    id: r.id,
+    url: r.url,
+    events: r.events,
+    created_at: r.created_at,
+    deliveries: { pending: r.pending, delivered: r.delivered, failed: r.failed },
+    last_delivery_at: r.last_delivery_at,
+  };
 }
 
 export async function listWebhooks(): Promise<WebhookView[]> {
-  const rows = await db().$queryRawUnsafe<WebhookRow[]>(`SELECT w.id, w.url, w.events, w.created_at, ${COUNTS} FROM webhooks w ORDER BY w.created_at, w.id`);
+  const rows = await db().$queryRawUnsafe<WebhookRow[]>(
+    `SELECT w.id, w.url, w.events, w.created_at, ${COUNTS} FROM webhooks w ORDER BY w.created_at, w.id`,
+  );
   return rows.map(present);
 }
 
 export async function getWebhook(id: string): Promise<WebhookView> {
-  const rows = await db().$queryRawUnsafe<WebhookRow[]>(`SELECT w.id, w.url, w.events, w.created_at, ${COUNTS} FROM webhooks w WHERE w.id = $1::uuid`, id);
+  const rows = await db().$queryRawUnsafe<WebhookRow[]>(
+    `SELECT w.id, w.url, w.events, w.created_at, ${COUNTS} FROM webhooks w WHERE w.id = $1::uuid`,
+    id,
+  );
   if (!rows[0]) throw notFound("webhook", id, "id");
   return present(rows[0]);
 }
@@ -68,7 +89,13 @@ export async function deleteWebhook(id: string, actor: string): Promise<void> {
 /** Queues a test delivery (not an event of the log: its id starts with `test_`). */
 export async function sendTestDelivery(id: string, actor: string): Promise<{ event_id: string; delivery_id: number }> {
   const eventId = `test_${randomUUID()}`;
-  const payload = { id: eventId, type: WEBHOOK_TEST_EVENT, created_at: new Date().toISOString(), actor, data: { message: "a test delivery from Switchyard" } };
+  const payload = {
+    id: eventId,
+    type: WEBHOOK_TEST_EVENT,
+    created_at: new Date().toISOString(),
+    actor,
+    data: { message: "a test delivery from Switchyard" },
+  };
   const rows = await db().$queryRaw<Array<{ id: bigint }>>`
     INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, payload)
     SELECT w.id, ${eventId}, ${WEBHOOK_TEST_EVENT}, ${JSON.stringify(payload)}::jsonb FROM webhooks w WHERE w.id = ${id}::uuid
@@ -81,7 +108,20 @@ export async function sendTestDelivery(id: string, actor: string): Promise<{ eve
 export async function listDeliveries(webhookId: string, options: { limit: number; status?: WebhookDeliveryStatus }) {
   await getWebhook(webhookId);
   const rows = await db().$queryRaw<
-    Array<{ id: bigint; event_id: string; event_type: string; status: WebhookDeliveryStatus; attempts: number; next_attempt_at: Date; last_attempt_at: Date | null; last_status_code: number | null; last_latency_ms: number | null; last_error: string | null; created_at: Date; delivered_at: Date | null }>
+    Array<{
+      id: bigint;
+      event_id: string;
+      event_type: string;
+      status: WebhookDeliveryStatus;
+      attempts: number;
+      next_attempt_at: Date;
+      last_attempt_at: Date | null;
+      last_status_code: number | null;
+      last_latency_ms: number | null;
+      last_error: string | null;
+      created_at: Date;
+      delivered_at: Date | null;
+    }>
   >`
     SELECT id, event_id, event_type, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_latency_ms, last_error, created_at, delivered_at
     FROM webhook_deliveries WHERE webhook_id = ${webhookId}::uuid AND (${options.status ?? null}::text IS NULL OR status = ${options.status ?? null})

@@ -17,7 +17,12 @@ export function signatureHeader(secret: string, body: string, now = new Date()):
 }
 
 /** What a receiver does: the signature matches and the timestamp is recent (default five minutes). */
-export function verifySignature(header: string | null | undefined, body: string, secret: string, options: { toleranceS?: number; now?: Date } = {}): boolean {
+export function verifySignature(
+  header: string | null | undefined,
+  body: string,
+  secret: string,
+  options: { toleranceS?: number; now?: Date } = {},
+): boolean {
   if (!header) return false;
   const parts = Object.fromEntries(header.split(",").map((p) => p.split("=", 2) as [string, string]));
   const t = Number(parts.t);

@@ -63,7 +63,13 @@ class Receiver {
 
 const servers: RunningServer[] = [];
 const receivers: Receiver[] = [];
-const env = { WEBHOOK_TIMEOUT_MS: "1500", WEBHOOK_POLL_MS: "100", WEBHOOK_RETRY_BASE_MS: "200", WEBHOOK_RETRY_MAX_MS: "1000", DB_POOL_SIZE: "4" };
+const env = {
+  WEBHOOK_TIMEOUT_MS: "1500",
+  WEBHOOK_POLL_MS: "100",
+  WEBHOOK_RETRY_BASE_MS: "200",
+  WEBHOOK_RETRY_MAX_MS: "1000",
+  DB_POOL_SIZE: "4",
+};
 
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.kill()));
@@ -78,7 +84,9 @@ async function setUp(): Promise<Receiver> {
   const receiver = new Receiver();
   await receiver.start();
   receivers.push(receiver);
-  const res = await call(routes.webhooks.POST, "POST", "/api/webhooks", { body: { url: receiver.url, events: ["goal.finished"], secret: SECRET } });
+  const res = await call(routes.webhooks.POST, "POST", "/api/webhooks", {
+    body: { url: receiver.url, events: ["goal.finished"], secret: SECRET },
+  });
   expect(res.status).toBe(201);
   return receiver;
 }
@@ -94,32 +102,52 @@ async function finishGoals(n: number, skill: string): Promise<string[]> {
 }
 
 describe("webhook deliveries from server processes", () => {
-  it("every goal.finished arrives signed and at least once, also when the delivering server is SIGKILLed mid-delivery", { timeout: 180_000 }, async () => {
-    const receiver = await setUp();
-    receiver.hold = true;
-    servers.push(await startServer({ env }));
-    const eventIds = await finishGoals(3, "kill");
-    // The first server is sending (the receiver holds the requests open)…
-    await waitFor(() => receiver.hits.length > 0, { what: "a delivery in flight" });
-    await servers[0]!.kill();
-    const inFlight = new Set(receiver.hits.map((h) => h.eventId));
-    receiver.hold = false;
-    // …and a new one takes over once the dead one's claims have expired.
-    servers.push(await startServer({ env }));
-    await waitFor(() => eventIds.every((id) => receiver.hits.some((h) => h.eventId === id && h.answered)), { timeoutMs: 40_000, what: "every goal.finished delivered" });
-    expect(receiver.hits.every((h) => h.signed)).toBe(true);
-    expect(receiver.hits.every((h) => h.type === "goal.finished" && h.status === "complete")).toBe(true);
-    // What was in flight when the server died was delivered again (at least once).
-    for (const id of inFlight) expect(receiver.hits.filter((h) => h.eventId === id).length).toBeGreaterThanOrEqual(2);
-    await waitFor(async () => (await db().$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status <> 'delivered'`)[0]!.n === 0, { what: "every delivery recorded as delivered" });
-  });
+  it(
+    "every goal.finished arrives signed and at least once, also when the delivering server is SIGKILLed mid-delivery",
+    { timeout: 180_000 },
+    async () => {
+      const receiver = await setUp();
+      receiver.hold = true;
+      servers.push(await startServer({ env }));
+      const eventIds = await finishGoals(3, "kill");
+      // The first server is sending (the receiver holds the requests open)…
+      await waitFor(() => receiver.hits.length > 0, { what: "a delivery in flight" });
+      await servers[0]!.kill();
+      const inFlight = new Set(receiver.hits.map((h) => h.eventId));
+      receiver.hold = false;
+      // …and a new one takes over once the dead one's claims have expired.
+      servers.push(await startServer({ env }));
+      await waitFor(() => eventIds.every((id) => receiver.hits.some((h) => h.eventId === id && h.answered)), {
+        timeoutMs: 40_000,
+        what: "every goal.finished delivered",
+      });
+      expect(receiver.hits.every((h) => h.signed)).toBe(true);
+      expect(receiver.hits.every((h) => h.type === "goal.finished" && h.status === "complete")).toBe(true);
+      // What was in flight when the server died was delivered again (at least once).
+      for (const id of inFlight) expect(receiver.hits.filter((h) => h.eventId === id).length).toBeGreaterThanOrEqual(2);
+      await waitFor(
+        async () =>
+          (await db().$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status <> 'delivered'`)[0]!
+            .n === 0,
+        { what: "every delivery recorded as delivered" },
+      );
+    },
+  );
 
   it("two instances deliver every event, and no event is delivered by both", { timeout: 180_000 }, async () => {
     const receiver = await setUp();
     servers.push(...(await Promise.all([startServer({ env }), startServer({ env })])));
     const eventIds = await finishGoals(20, "two");
-    await waitFor(() => eventIds.every((id) => receiver.hits.some((h) => h.eventId === id)), { timeoutMs: 40_000, what: "every goal.finished delivered" });
-    await waitFor(async () => (await db().$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status <> 'delivered'`)[0]!.n === 0, { what: "every delivery recorded" });
+    await waitFor(() => eventIds.every((id) => receiver.hits.some((h) => h.eventId === id)), {
+      timeoutMs: 40_000,
+      what: "every goal.finished delivered",
+    });
+    await waitFor(
+      async () =>
+        (await db().$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status <> 'delivered'`)[0]!
+          .n === 0,
+      { what: "every delivery recorded" },
+    );
     expect(receiver.hits.every((h) => h.signed)).toBe(true);
     expect(receiver.hits.map((h) => h.eventId).sort()).toEqual([...eventIds].sort()); // each exactly once
     const attempts = await db().$queryRaw<Array<{ attempts: number }>>`SELECT attempts FROM webhook_deliveries`;

@@ -53,7 +53,13 @@ class Receiver {
 
 const receiver = new Receiver();
 const SECRET = "test-secret-0123456789abcdef";
-const fast: DispatcherOptions = { ...dispatcherOptions(), timeoutMs: 1_000, retryBaseMs: 1_000, retryMaxMs: 3_600_000, maxAgeMs: 24 * 3600_000 };
+const fast: DispatcherOptions = {
+  ...dispatcherOptions(),
+  timeoutMs: 1_000,
+  retryBaseMs: 1_000,
+  retryMaxMs: 3_600_000,
+  maxAgeMs: 24 * 3600_000,
+};
 
 async function register(events: string[], url = receiver.url, secret: string | null = SECRET) {
   const res = await call(routes.webhooks.POST, "POST", "/api/webhooks", { body: { url, events, ...(secret ? { secret } : {}) } });
@@ -64,17 +70,38 @@ async function register(events: string[], url = receiver.url, secret: string | n
 async function deliveries(webhookId: string) {
   const res = await call(routes.webhookDeliveries.GET, "GET", `/api/webhooks/${webhookId}/deliveries`, { params: { id: webhookId } });
   expect(res.status).toBe(200);
-  return res.body.deliveries as Array<{ id: number; event_id: string; event_type: string; status: string; attempts: number; last_status_code: number | null; last_latency_ms: number | null; last_error: string | null; next_attempt_at: string | null }>;
+  return res.body.deliveries as Array<{
+    id: number;
+    event_id: string;
+    event_type: string;
+    status: string;
+    attempts: number;
+    last_status_code: number | null;
+    last_latency_ms: number | null;
+    last_error: string | null;
+    next_attempt_at: string | null;
+  }>;
 }
 
 async function finishGoal(results: Array<"ok" | "fail">, skill = "hook") {
   const agent = await registerAgent([skill], 8);
-  const goal = await decompose({ goal: "hooked goal", plan: { tasks: results.map((_, i) => ({ key: `t${i}`, name: `t${i}`, required_skills: [skill], max_attempts: 1 })) } });
+  const goal = await decompose({
+    goal: "hooked goal",
+    plan: { tasks: results.map((_, i) => ({ key: `t${i}`, name: `t${i}`, required_skills: [skill], max_attempts: 1 })) },
+  });
   const assignments = await pull(agent);
   for (const a of assignments) {
     const i = Number(a.key.slice(1));
     if (results[i] === "ok") expect((await complete(agent, a.subtask_uuid, "fine")).status).toBe(200);
-    else expect((await call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: agent.token, body: { subtask_uuid: a.subtask_uuid, error: "broke" } })).status).toBe(200);
+    else
+      expect(
+        (
+          await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+            token: agent.token,
+            body: { subtask_uuid: a.subtask_uuid, error: "broke" },
+          })
+        ).status,
+      ).toBe(200);
   }
   return goal.goal_id;
 }
@@ -127,7 +154,9 @@ describe("deliveries", () => {
   it("goal.finished is written to the outbox with its event and delivered signed, with the event's id", async () => {
     const hook = await register(["goal.finished"]);
     const goalId = await finishGoal(["ok", "ok"]);
-    const [event] = await db().$queryRaw<Array<{ seq: bigint }>>`SELECT seq FROM events WHERE type = 'goal.finished' AND goal_id = ${goalId}::uuid`;
+    const [event] = await db().$queryRaw<
+      Array<{ seq: bigint }>
+    >`SELECT seq FROM events WHERE type = 'goal.finished' AND goal_id = ${goalId}::uuid`;
     const queued = await deliveries(hook.id);
     expect(queued.map((d) => [d.event_id, d.event_type, d.status])).toEqual([[String(event!.seq), "goal.finished", "pending"]]);
 
@@ -161,7 +190,14 @@ describe("deliveries", () => {
     await finishGoal(["ok", "fail"], "s2");
     await finishGoal(["fail"], "s3");
     const cancelled = await decompose({ goal: "to cancel", plan: { tasks: [{ key: "x", name: "x", required_skills: ["nobody"] }] } });
-    expect((await call(routes.goalCancel.POST, "POST", `/api/goals/${cancelled.goal_id}/cancel`, { params: { id: cancelled.goal_id }, body: {} })).status).toBe(200);
+    expect(
+      (
+        await call(routes.goalCancel.POST, "POST", `/api/goals/${cancelled.goal_id}/cancel`, {
+          params: { id: cancelled.goal_id },
+          body: {},
+        })
+      ).status,
+    ).toBe(200);
     while ((await dispatchDue(fast)) > 0);
     expect(receiver.received.map((r) => r.json.data.status).sort()).toEqual(["cancelled", "complete", "failed", "partial"]);
   });
@@ -169,17 +205,29 @@ describe("deliveries", () => {
   it("task.failed is a task that failed for good, not an attempt that will be retried", async () => {
     await register(["task.failed"]);
     const agent = await registerAgent(["tf"], 1);
-    const goal = await decompose({ goal: "fail twice", plan: { tasks: [{ key: "x", name: "x", required_skills: ["tf"], max_attempts: 2 }] } });
+    const goal = await decompose({
+      goal: "fail twice",
+      plan: { tasks: [{ key: "x", name: "x", required_skills: ["tf"], max_attempts: 2 }] },
+    });
     for (let i = 0; i < 2; i++) {
       let a: Awaited<ReturnType<typeof pull>> = [];
       for (let tries = 0; a.length === 0 && tries < 100; tries++) {
         a = await pull(agent);
         if (a.length === 0) await new Promise((r) => setTimeout(r, 50)); // the retry's backoff (RETRY_MAX_MS=200 in tests)
       }
-      expect((await call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: agent.token, body: { subtask_uuid: a[0]!.subtask_uuid, error: `boom ${i}` } })).status).toBe(200);
+      expect(
+        (
+          await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+            token: agent.token,
+            body: { subtask_uuid: a[0]!.subtask_uuid, error: `boom ${i}` },
+          })
+        ).status,
+      ).toBe(200);
     }
     while ((await dispatchDue(fast)) > 0);
-    expect(receiver.received.map((r) => [r.json.type, r.json.data.status, r.json.data.error])).toEqual([["task.failed", "failed", "boom 1"]]);
+    expect(receiver.received.map((r) => [r.json.type, r.json.data.status, r.json.data.error])).toEqual([
+      ["task.failed", "failed", "boom 1"],
+    ]);
     expect(receiver.received[0]!.json.goal_id).toBe(goal.goal_id);
   });
 
@@ -200,7 +248,9 @@ describe("deliveries", () => {
     await register(["goal.budget_exceeded"]);
     await expect(
       withEvents(async (tx) => {
-        await insertEvents(tx, [{ type: "goal.budget_exceeded", actor: "system", data: {} }] as unknown as Parameters<typeof insertEvents>[1]);
+        await insertEvents(tx, [{ type: "goal.budget_exceeded", actor: "system", data: {} }] as unknown as Parameters<
+          typeof insertEvents
+        >[1]);
         throw new Error("rolled back");
       }),
     ).rejects.toThrow("rolled back");
@@ -275,7 +325,7 @@ describe("deliveries", () => {
     const small = { ...fast, batch: 4 };
     const worker = async () => {
       let n = 0;
-      for (let got = -1; got !== 0; ) n += got = await dispatchDue(small);
+      for (let got = -1; got !== 0;) n += got = await dispatchDue(small);
       return n;
     };
     const counts = await Promise.all([worker(), worker(), worker()]);
@@ -289,7 +339,15 @@ describe("deliveries", () => {
   it("drains every result of a goal before signalling it finished (the delivery follows the commit)", async () => {
     await register(["goal.finished"]);
     const agent = await registerAgent(["d"], 4);
-    await decompose({ goal: "chain", plan: { tasks: [{ key: "a", name: "a", required_skills: ["d"] }, { key: "b", name: "b", required_skills: ["d"], depends_on: ["a"] }] } });
+    await decompose({
+      goal: "chain",
+      plan: {
+        tasks: [
+          { key: "a", name: "a", required_skills: ["d"] },
+          { key: "b", name: "b", required_skills: ["d"], depends_on: ["a"] },
+        ],
+      },
+    });
     await drain(agent);
     await dispatchDue(fast);
     expect(receiver.received).toHaveLength(1);

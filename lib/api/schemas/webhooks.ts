@@ -21,9 +21,17 @@ export const webhookUrlSchema = z
 
 export const createWebhookBody = z.strictObject({
   url: webhookUrlSchema,
-  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, "subscribe to at least one event").max(WEBHOOK_EVENT_TYPES.length * 2),
+  events: z
+    .array(z.enum(WEBHOOK_EVENT_TYPES))
+    .min(1, "subscribe to at least one event")
+    .max(WEBHOOK_EVENT_TYPES.length * 2),
   /** Signs the deliveries (HMAC-SHA256); generated and shown once when absent. */
-  secret: z.string().min(16, "a secret is at least 16 characters").max(256).regex(/^[\x21-\x7e]+$/, "a secret is printable ASCII without spaces").optional(),
+  secret: z
+    .string()
+    .min(16, "a secret is at least 16 characters")
+    .max(256)
+    .regex(/^[\x21-\x7e]+$/, "a secret is printable ASCII without spaces")
+    .optional(),
 });
 
 export const webhookDeliveriesQuery = z.strictObject({
@@ -47,7 +55,13 @@ export const webhookView = z
   .meta({ id: "Webhook" });
 
 export const createdWebhook = z
-  .object({ id: z.string().uuid(), url: z.string(), events: z.array(z.string()), secret: z.string().meta({ description: "the signing secret: shown only in this answer" }), created_at: time })
+  .object({
+    id: z.string().uuid(),
+    url: z.string(),
+    events: z.array(z.string()),
+    secret: z.string().meta({ description: "the signing secret: shown only in this answer" }),
+    created_at: time,
+  })
   .meta({ id: "CreatedWebhook" });
 
 export const webhooksResponse = z.object({ webhooks: z.array(webhookView) }).meta({ id: "WebhooksResponse" });

@@ -23,7 +23,20 @@ afterAll(async () => {
 });
 
 function worker(name: string, skill: string, exec: string) {
-  const w = startWorker(["--server", server.url, "--name", name, "--skills", skill, "--exec", exec, "--poll-ms", "100", "--heartbeat-ms", "300"]);
+  const w = startWorker([
+    "--server",
+    server.url,
+    "--name",
+    name,
+    "--skills",
+    skill,
+    "--exec",
+    exec,
+    "--poll-ms",
+    "100",
+    "--heartbeat-ms",
+    "300",
+  ]);
   workers.push(w);
   return w;
 }
@@ -70,7 +83,10 @@ describe("switchyard-agent spawns through SWITCHYARD_SPAWN_FILE", () => {
 
   it("a spawn file that is not a plan fails the attempt with a message saying why", async () => {
     worker("broken-planner", "broken-planning", `echo 'not json' > "$SWITCHYARD_SPAWN_FILE"; echo ok`);
-    const created = await client.decompose({ goal: "bad plan", plan: { tasks: [{ key: "p", name: "p", required_skills: ["broken-planning"], max_attempts: 1 }] } });
+    const created = await client.decompose({
+      goal: "bad plan",
+      plan: { tasks: [{ key: "p", name: "p", required_skills: ["broken-planning"], max_attempts: 1 }] },
+    });
     const result = await waitFor(
       async () => {
         const r = await client.result(created.goal_id!);
