@@ -341,12 +341,12 @@ export function createSwitchyardMcpServer(options: SwitchyardMcpOptions): { serv
       tool.name,
       { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: { title: tool.title, ...tool.annotations } },
       async (args: unknown) => {
+        if (tool.needsAgent && !client.agentId) return failure(new Error("not registered: call register_agent first (or start this server with SWITCHYARD_AGENT_TOKEN)"));
         // A database outage (503), a rate limit (429) or a concurrency abort (409) applied
         // nothing: the call is tried again a few times, as the server's Retry-After asks,
-        // before the tool reports it (as temporary) to the model.
+        // before the tool reports it (as transient) to the model.
         for (let attempt = 1; ; attempt++) {
           try {
-            if (tool.needsAgent && !client.agentId) throw new Error("not registered: call register_agent first (or start this server with SWITCHYARD_AGENT_TOKEN)");
             return ok(await tool.run((args ?? {}) as never, ctx));
           } catch (error) {
             if (!(error instanceof ApiError) || !error.isSafeToRetry || attempt >= TRANSIENT_TRIES) return failure(error);
