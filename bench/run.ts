@@ -5,7 +5,7 @@
 // Needs PostgreSQL at TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test,
 // used only to create and drop the bench databases) and a production build of the app
 // in NEXT_DIST_DIR (default .next-bench; built here when missing).
-// BENCH_PORT (default 4400) is the first of the three ports the server processes use.
+// BENCH_PORT (default 4400) is the port the server processes use, one after the other.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -114,7 +114,7 @@ async function main() {
   await useSwitchyardDb(tensorDb);
   await tensorSetup(5_000, 200);
   const buildMs = await tensorBuild(3);
-  const tensorServer = await benchServer(tensorDb, PORT + 1);
+  const tensorServer = await benchServer(tensorDb, PORT);
   let served;
   try {
     served = await tensorServe(tensorServer, 3);
@@ -143,7 +143,7 @@ async function main() {
   // --- Memory.
   log("server memory: 500 agents, 10,000 tasks");
   const memDb = (await freshDatabase("switchyard")).url;
-  const memServer = await benchServer(memDb, PORT + 2);
+  const memServer = await benchServer(memDb, PORT);
   try {
     const mem = await serverMemory(memServer);
     rows.push({ figure: "decompose 10,000-task plan over HTTP", value: fmt.ms(mem.decomposeMs), target: "—", met: "—" });
