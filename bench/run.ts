@@ -15,6 +15,7 @@ import { dropAll, fmt, freshDatabase, log, percentile, printTable, useSwitchyard
 import { graphileThroughput, pgBossThroughput } from "./queues";
 import { dagRun, engineThroughput, planPersist, tensorBuild, tensorSetup } from "./engine";
 import { benchServer, httpThroughput, pushLatency, serverMemory, tensorServe } from "./http";
+import { rateLimitRows } from "./rate-limit";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
 const WORKERS = 32;
@@ -144,6 +145,8 @@ async function main() {
   } finally {
     await memServer.stop();
   }
+
+  rows.push(...(await rateLimitRows()));
 
   console.log(
     `\nSwitchyard bench (${TASKS.toLocaleString("en-US")} tasks, ${WORKERS} workers, PostgreSQL on this machine, ${Math.round((Date.now() - started) / 1000)} s; ` +

@@ -208,7 +208,7 @@ export const goalsResponse = z.object({ goals: z.array(goalSummary) }).meta({ id
 
 export const aggregatedResult = z
   .object({
-    strategy: z.string(),
+    strategy: z.literal("concat"),
     status: z.enum(TERMINAL_GOAL_STATUSES),
     steps_completed: count,
     steps_failed: count,
