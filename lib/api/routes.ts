@@ -24,3 +24,8 @@ export * as taskCancel from "@/app/api/tasks/[id]/cancel/route";
 export * as goalCancel from "@/app/api/goals/[id]/cancel/route";
 export * as completeBatch from "@/app/api/orchestration/complete-batch/route";
 export * as metrics from "@/app/api/metrics/route";
+// Operators step in (issue 10)
+export * as goalPause from "@/app/api/goals/[id]/pause/route";
+export * as goalResume from "@/app/api/goals/[id]/resume/route";
+export * as agentDrain from "@/app/api/agents/[id]/drain/route";
+export * as agentUndrain from "@/app/api/agents/[id]/undrain/route";

@@ -57,11 +57,11 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
   const started = performance.now();
   const assignments = await withEvents(async (tx, emit) => {
     // Lock the agent and record the heartbeat in one statement.
-    const agents = await tx.$queryRaw<Array<{ skills: string[]; capacity: number; running: number; offline: boolean }>>`
+    const agents = await tx.$queryRaw<Array<{ skills: string[]; capacity: number; running: number; offline: boolean; drained: boolean }>>`
       UPDATE agents a SET last_heartbeat_at = ${now}, offline = false
       FROM (SELECT id, offline FROM agents WHERE id = ${options.agentId}::uuid AND NOT removed FOR UPDATE) old
       WHERE a.id = old.id
-      RETURNING a.skills, a.capacity, a.running, old.offline`;
+      RETURNING a.skills, a.capacity, a.running, old.offline, a.drained`;
     const agent = agents[0];
     if (!agent) throw notFound("agent", options.agentId, "agent_id");
     if (agent.offline) emit({ type: "agent.online", actor: `agent:${options.agentId}`, agentId: options.agentId });
@@ -69,10 +69,12 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
     const handedOver = await takeUndeliveredAttempts(tx, options.agentId, now);
     const free = agent.capacity - agent.running;
     const limit = Math.min(options.max === undefined ? free : options.max - handedOver.length, free);
-    if (limit <= 0) return handedOver;
+    // A drained agent gets no new work (what was already handed to it still reaches it).
+    if (limit <= 0 || agent.drained) return handedOver;
     const picked = await tx.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM subtasks
       WHERE (status = 'pending' OR (status = 'retrying' AND next_attempt_at <= ${now}))
+        AND NOT held -- a paused goal's tasks (lib/orchestration/pause-goal.ts)
         AND required_skills <@ ${agent.skills}::text[]
       ORDER BY priority, critical_path_s DESC, ready_at, id
       LIMIT ${limit}
@@ -93,14 +95,14 @@ export async function assignAcrossAgents(options: { now?: Date; actor: string; l
     // Agents first, then tasks: the same lock order as pullTasks, so the two cannot deadlock.
     const agents = await tx.$queryRaw<Array<{ id: string; skills: string[]; capacity: number; running: number }>>`
       SELECT id, skills, capacity, running FROM agents
-      WHERE NOT removed AND NOT offline AND last_heartbeat_at >= ${liveSince} AND running < capacity
+      WHERE NOT removed AND NOT offline AND NOT drained AND last_heartbeat_at >= ${liveSince} AND running < capacity
       ORDER BY registered_at, id
       FOR UPDATE SKIP LOCKED`;
     if (agents.length === 0) return [];
     const free = agents.reduce((n, a) => n + a.capacity - a.running, 0);
     const tasks = await tx.$queryRaw<Array<{ id: string; required_skills: string[] }>>`
       SELECT id, required_skills FROM subtasks
-      WHERE (status = 'pending' OR (status = 'retrying' AND next_attempt_at <= ${now}))
+      WHERE (status = 'pending' OR (status = 'retrying' AND next_attempt_at <= ${now})) AND NOT held
       ORDER BY priority, critical_path_s DESC, ready_at, id
       LIMIT ${Math.min(options.limit ?? 10_000, Math.max(free * 4, 100))}
       FOR UPDATE SKIP LOCKED`;

@@ -7,14 +7,14 @@ import { aggregateResults } from "@/lib/orchestration/aggregate";
 
 export async function finalizeGoalIfDone(goalId: string, now = new Date()): Promise<boolean> {
   const open = await db().$queryRaw<Array<{ one: number }>>`
-    SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ('waiting', 'pending', 'running', 'retrying') LIMIT 1`;
+    SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ('waiting', 'pending', 'running', 'awaiting_approval', 'retrying') LIMIT 1`;
   if (open.length > 0) return false;
   return withEvents(async (tx, emit) => {
     const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
     const goal = goals[0];
     if (!goal || !["pending", "running", "cancelled"].includes(goal.status)) return false;
     const stillOpen = await tx.$queryRaw<Array<{ one: number }>>`
-      SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ('waiting', 'pending', 'running', 'retrying') LIMIT 1`;
+      SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ('waiting', 'pending', 'running', 'awaiting_approval', 'retrying') LIMIT 1`;
     if (stillOpen.length > 0) return false;
     const cancelled = goal.status === "cancelled";
     const alreadyAggregated = await tx.$queryRaw<Array<{ has: boolean }>>`SELECT result IS NOT NULL AS has FROM goals WHERE id = ${goalId}::uuid`;

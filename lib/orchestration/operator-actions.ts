@@ -84,6 +84,8 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
     }
     const goal = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${task.goal_id}::uuid FOR UPDATE`;
     if (goal[0]?.status === "complete") throw conflict(`the goal of task ${task.key} is complete`);
+    // In a paused goal, work that comes back stays held until the goal resumes.
+    const held = goal[0]?.status === "paused";
 
     // The whole downstream cone (locked), in topological order, with its dependencies' states.
     const cone = await readConeLocked(tx, task.id);
@@ -98,7 +100,7 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
     const openDeps = deps.filter((d) => d.status !== "completed").length;
     const status = openDeps === 0 ? "pending" : "waiting";
     await tx.$executeRaw`
-      UPDATE subtasks SET status = ${status}, pending_deps = ${openDeps}, failures = 0, error = NULL, result = NULL,
+      UPDATE subtasks SET status = ${status}, pending_deps = ${openDeps}, failures = 0, error = NULL, result = NULL, held = ${held},
         agent_id = NULL, started_at = NULL, finished_at = NULL, deadline_at = NULL, next_attempt_at = NULL,
         ready_at = CASE WHEN ${openDeps} = 0 THEN ${now}::timestamptz ELSE NULL END
       WHERE id = ${task.id}::uuid`;
@@ -119,7 +121,7 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
       const pendingDeps = depStatuses.filter((s) => s !== "completed").length;
       const next = pendingDeps === 0 ? "pending" : "waiting";
       await tx.$executeRaw`
-        UPDATE subtasks SET status = ${next}, pending_deps = ${pendingDeps}, finished_at = NULL, error = NULL,
+        UPDATE subtasks SET status = ${next}, pending_deps = ${pendingDeps}, finished_at = NULL, error = NULL, held = ${held},
           ready_at = CASE WHEN ${pendingDeps} = 0 THEN ${now}::timestamptz ELSE NULL END
         WHERE id = ${node.id}::uuid`;
       statusOf.set(node.id, next);
@@ -175,10 +177,11 @@ export async function reassignTask(options: { subtaskId: string; agentId: string
       const why = task.status === "waiting" ? "its dependencies are not all completed" : "only a pending, retrying or running task can be reassigned";
       throw conflict(`task ${task.key} is ${task.status}: ${why}`);
     }
-    const agents = await tx.$queryRaw<Array<{ id: string; name: string; skills: string[]; offline: boolean; removed: boolean; last_heartbeat_at: Date }>>`
-      SELECT id, name, skills, offline, removed, last_heartbeat_at FROM agents WHERE id = ${options.agentId}::uuid FOR UPDATE`;
+    const agents = await tx.$queryRaw<Array<{ id: string; name: string; skills: string[]; offline: boolean; removed: boolean; drained: boolean; last_heartbeat_at: Date }>>`
+      SELECT id, name, skills, offline, removed, drained, last_heartbeat_at FROM agents WHERE id = ${options.agentId}::uuid FOR UPDATE`;
     const agent = agents[0];
     if (!agent || agent.removed) throw notFound("agent", options.agentId, "agent_id");
+    if (agent.drained) throw conflict(`agent ${agent.name} is drained: it takes no new work until undrained`, "agent_id");
     const liveSince = now.getTime() - env().HEARTBEAT_TIMEOUT_S * 1000;
     if (agent.offline || agent.last_heartbeat_at.getTime() < liveSince) throw conflict(`agent ${agent.name} is offline`, "agent_id");
     const missing = task.required_skills.filter((s) => !agent.skills.includes(s));
@@ -277,7 +280,9 @@ export async function cancelGoal(options: { goalId: string; actor: string; now?:
     for (const t of open) {
       emit({ type: "task.cancelled", actor, goalId, subtaskId: t.id, agentId: t.agent_id, data: { status: "cancelled", previous_status: t.status, because: "goal cancelled" } });
     }
-    await tx.$executeRaw`UPDATE goals SET status = 'cancelled', finished_at = ${now}, result = NULL WHERE id = ${goalId}::uuid`;
+    await tx.$executeRaw`UPDATE goals SET status = 'cancelled', pause_reason = NULL, finished_at = ${now}, result = NULL WHERE id = ${goalId}::uuid`;
+    // A paused goal's hold ends with it (a task retried later must be claimable).
+    await tx.$executeRaw`UPDATE subtasks SET held = false WHERE goal_id = ${goalId}::uuid AND held`;
     emit({ type: "goal.cancelled", actor, goalId, data: { status: "cancelled", previous_status: goal.status, tasks_cancelled: open.length } });
     return { goalId, cancelled: open.map((t) => t.id) };
   });

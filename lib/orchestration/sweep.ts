@@ -67,7 +67,7 @@ export async function sweep(options: { now?: Date; heartbeatTimeoutS?: number } 
   // Goals left open by a crash between a task's commit and its goal's finalization.
   const idle = await db().$queryRaw<Array<{ id: string }>>`
     SELECT g.id FROM goals g WHERE g.status IN ('pending', 'running')
-      AND NOT EXISTS (SELECT 1 FROM subtasks s WHERE s.goal_id = g.id AND s.status IN ('waiting', 'pending', 'running', 'retrying'))
+      AND NOT EXISTS (SELECT 1 FROM subtasks s WHERE s.goal_id = g.id AND s.status IN ('waiting', 'pending', 'running', 'awaiting_approval', 'retrying'))
     LIMIT 100`;
   for (const g of idle) touchedGoals.add(g.id);
   for (const goalId of touchedGoals) if (await finalizeGoalIfDone(goalId, now)) report.goalsFinalized.push(goalId);

@@ -5,18 +5,22 @@ export type PriorityName = (typeof PRIORITY_NAMES)[number];
 /** Tensor priority level: 0 = CRITICAL … 3 = LOW. */
 export type PriorityLevel = 0 | 1 | 2 | 3;
 
-export const SUBTASK_STATUSES = ["waiting", "pending", "running", "completed", "failed", "retrying", "cancelled", "skipped"] as const;
+export const SUBTASK_STATUSES = ["waiting", "pending", "running", "awaiting_approval", "completed", "failed", "retrying", "cancelled", "skipped"] as const;
 export type SubtaskStatus = (typeof SUBTASK_STATUSES)[number];
 export const TERMINAL_SUBTASK_STATUSES: readonly SubtaskStatus[] = ["completed", "failed", "cancelled", "skipped"];
-export const OPEN_SUBTASK_STATUSES: readonly SubtaskStatus[] = ["waiting", "pending", "running", "retrying"];
+export const OPEN_SUBTASK_STATUSES: readonly SubtaskStatus[] = ["waiting", "pending", "running", "awaiting_approval", "retrying"];
 
-export const GOAL_STATUSES = ["pending", "running", "complete", "partial", "failed", "cancelled"] as const;
+export const GOAL_STATUSES = ["pending", "running", "paused", "complete", "partial", "failed", "cancelled"] as const;
 export type GoalStatus = (typeof GOAL_STATUSES)[number];
+
+/** Why a goal is paused: the operator paused it, or its budget ran out. */
+export const PAUSE_REASONS = ["operator", "budget_exceeded"] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
 
 export const AGENT_STATUSES = ["idle", "busy", "offline"] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
-export const ATTEMPT_OUTCOMES = ["running", "completed", "failed", "timed_out", "lost", "superseded", "cancelled"] as const;
+export const ATTEMPT_OUTCOMES = ["running", "completed", "failed", "timed_out", "lost", "superseded", "cancelled", "rejected"] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 /** One task of a plan, before it is persisted (from a template, a JSON or a markdown plan). */

@@ -1,6 +1,7 @@
 // Read models of agents, with status derived from heartbeats and counters.
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { notFound } from "@/lib/errors";
 import { agentStatus } from "@/lib/orchestration/types";
 
 interface AgentRow {
@@ -14,15 +15,17 @@ interface AgentRow {
   tasks_failed: number;
   total_duration_ms: bigint;
   offline: boolean;
+  drained: boolean;
   registered_at: Date;
   last_heartbeat_at: Date;
 }
 
-export async function listAgents(options: { includeRemoved?: boolean; now?: Date } = {}) {
+export async function listAgents(options: { includeRemoved?: boolean; agentId?: string; now?: Date } = {}) {
   const now = options.now ?? new Date();
   const rows = await db().$queryRaw<AgentRow[]>`
-    SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, registered_at, last_heartbeat_at
-    FROM agents WHERE ${options.includeRemoved ?? false} OR NOT removed ORDER BY registered_at, id`;
+    SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, drained, registered_at, last_heartbeat_at
+    FROM agents WHERE (${options.includeRemoved ?? false} OR NOT removed) AND (${options.agentId ?? null}::uuid IS NULL OR id = ${options.agentId ?? null}::uuid)
+    ORDER BY registered_at, id`;
   const windowMs = env().HEARTBEAT_TIMEOUT_S * 1000;
   return rows.map((a) => {
     const heartbeatAgeMs = now.getTime() - a.last_heartbeat_at.getTime();
@@ -36,6 +39,7 @@ export async function listAgents(options: { includeRemoved?: boolean; now?: Date
       context_id: a.context_id,
       status: agentStatus({ offline, running: a.running }),
       running: a.running,
+      drained: a.drained,
       load: a.running / a.capacity,
       tasks_done: a.tasks_done,
       tasks_failed: a.tasks_failed,
@@ -48,3 +52,10 @@ export async function listAgents(options: { includeRemoved?: boolean; now?: Date
 }
 
 export type AgentView = Awaited<ReturnType<typeof listAgents>>[number];
+
+/** One agent (removed ones included), as the list shows it. */
+export async function getAgent(agentId: string): Promise<AgentView> {
+  const agent = (await listAgents({ includeRemoved: true, agentId }))[0];
+  if (!agent) throw notFound("agent", agentId, "id");
+  return agent;
+}

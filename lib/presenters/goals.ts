@@ -9,6 +9,7 @@ interface GoalRow {
   goal: string;
   context: string | null;
   status: string;
+  pause_reason: string | null;
   template: string;
   created_at: Date;
   started_at: Date | null;
@@ -25,6 +26,7 @@ function presentGoal(g: GoalRow) {
     goal: g.goal,
     context: g.context,
     status: g.status,
+    pause_reason: g.pause_reason,
     template: g.template,
     created_at: g.created_at,
     started_at: g.started_at,
@@ -41,7 +43,7 @@ const COUNTS = `(SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*
 
 export async function listGoals(options: { status?: string; limit: number }): Promise<GoalSummary[]> {
   const rows = await db().$queryRawUnsafe<GoalRow[]>(
-    `SELECT g.id, g.goal, g.context, g.status, g.template, g.created_at, g.started_at, g.finished_at, ${COUNTS}
+    `SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.created_at, g.started_at, g.finished_at, ${COUNTS}
      FROM goals g WHERE ($1::text IS NULL OR g.status = $1) ORDER BY g.created_at DESC, g.id LIMIT $2`,
     options.status ?? null,
     options.limit,
@@ -51,7 +53,7 @@ export async function listGoals(options: { status?: string; limit: number }): Pr
 
 export async function getGoal(goalId: string) {
   const goals = await db().$queryRawUnsafe<Array<GoalRow & { result: unknown }>>(
-    `SELECT g.id, g.goal, g.context, g.status, g.template, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS} FROM goals g WHERE g.id = $1::uuid`,
+    `SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS} FROM goals g WHERE g.id = $1::uuid`,
     goalId,
   );
   const goal = goals[0];

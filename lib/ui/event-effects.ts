@@ -2,8 +2,9 @@
 // stale, and how it patches a cached goal at once (before the refetch confirms it).
 import { queryKeys, type QueryKey } from "@/lib/ui/query-keys";
 import type { GoalWithTasks, LiveEvent } from "@/lib/ui/types";
+import { SUBTASK_STATUSES as SUBTASK_STATUS_LIST } from "@/lib/orchestration/types";
 
-const SUBTASK_STATUSES = new Set(["waiting", "pending", "running", "completed", "failed", "retrying", "cancelled", "skipped"]);
+const SUBTASK_STATUSES = new Set<string>(SUBTASK_STATUS_LIST);
 const FINISHED = new Set(["completed", "failed", "cancelled", "skipped"]);
 /** Events that end an attempt, and so move the throughput charts. */
 const ATTEMPT_ENDINGS = /^task\.(completed|failed|timed_out|requeued|lost|reassigned|cancelled|retried)$/;

@@ -1,0 +1,12 @@
+// Request schemas of the operator's controls (issue 10): pause/resume, drain, approval,
+// re-run, bulk actions, goal search. Strict objects: an unknown field is a 400 naming it.
+import { z } from "zod";
+import { LIMITS, longText } from "@/lib/orchestration/plan-schema";
+
+/** A body with nothing in it (an empty body is fine; an unknown field is a 400). */
+export const emptyBody = z.strictObject({});
+
+// POST /api/goals/:id/pause, /resume; POST /api/agents/:id/drain, /undrain
+export const pauseBody = emptyBody;
+export const resumeBody = emptyBody;
+export const drainBody = emptyBody;
