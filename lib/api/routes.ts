@@ -29,3 +29,5 @@ export * as goalPause from "@/app/api/goals/[id]/pause/route";
 export * as goalResume from "@/app/api/goals/[id]/resume/route";
 export * as agentDrain from "@/app/api/agents/[id]/drain/route";
 export * as agentUndrain from "@/app/api/agents/[id]/undrain/route";
+export * as taskApprove from "@/app/api/tasks/[id]/approve/route";
+export * as taskReject from "@/app/api/tasks/[id]/reject/route";

@@ -7,7 +7,7 @@ import { withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
 import { takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
-import { dependencyInputs, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
+import { dependencyInputs, previousAttempts, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
 import { recordAssignments } from "@/lib/metrics";
 
 export type { Assignment } from "@/lib/orchestration/assignment";
@@ -42,12 +42,13 @@ export async function startAttempts(tx: Tx, emit: Emit, pairs: Array<{ taskId: s
     emit({ type: "goal.started", actor, goalId, data: { status: "running" } });
   }
   const inputs = await dependencyInputs(tx, rows.filter((r) => r.has_deps).map((r) => r.id));
+  const previous = await previousAttempts(tx, rows); // a query only when some task runs again
   // In the order the scheduler chose them (RETURNING has no order of its own).
   const rank = new Map(pairs.map((p, i) => [p.taskId, i]));
   rows.sort((x, y) => rank.get(x.id)! - rank.get(y.id)!);
   return rows.map((r) => {
     emit({ type: "task.assigned", actor, goalId: r.goal_id, subtaskId: r.id, agentId: r.agent_id, data: { attempt: r.attempt, status: "running" } });
-    return toAssignment(r, inputs);
+    return toAssignment(r, inputs, previous);
   });
 }
 

@@ -10,6 +10,7 @@ import { retryDelayMs } from "@/lib/orchestration/backoff";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { lockAgents } from "@/lib/orchestration/locks";
 import { recordCompletions } from "@/lib/metrics";
+import { gateCompletion, hasGate } from "@/lib/orchestration/completion-gate";
 
 export interface SubtaskRow {
   id: string;
@@ -26,6 +27,9 @@ export interface SubtaskRow {
   next_attempt_at: Date | null;
   started_at: Date | null;
   finished_at: Date | null;
+  /** Issue 10's gates (lib/orchestration/completion-gate.ts). */
+  approval: boolean;
+  output_schema: unknown;
 }
 
 interface AttemptRow {
@@ -35,7 +39,7 @@ interface AttemptRow {
   started_at: Date;
 }
 
-const SUBTASK_COLUMNS = "id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at";
+const SUBTASK_COLUMNS = "id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at, approval, output_schema";
 
 async function lockSubtask(tx: Tx, subtaskId: string): Promise<SubtaskRow> {
   const rows = await tx.$queryRawUnsafe<SubtaskRow[]>(`SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = $1::uuid FOR UPDATE`, subtaskId);
@@ -82,6 +86,11 @@ export async function completeTask(options: { subtaskId: string; agentId: string
     const { task, attempt } = await lockReport(tx, options);
     if (attempt.outcome === "completed") return { subtask: task, released: [] as string[], repeated: true };
     if (attempt.outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
+    const gated = await gateCompletion(tx, emit, {
+      task, attemptNumber: attempt.number, agentId: options.agentId, result: options.result, now, actor, failAttempt,
+      durationMs: Math.max(0, now.getTime() - attempt.started_at.getTime()),
+    });
+    if (gated) return { subtask: gated.subtask, released: [] as string[], repeated: false };
 
     await tx.$executeRaw`
       UPDATE attempts SET outcome = 'completed', result = ${options.result}, ended_at = ${now}
@@ -110,7 +119,7 @@ export async function completeTask(options: { subtaskId: string; agentId: string
   return { subtask: outcome.subtask, released: outcome.released };
 }
 
-async function releaseDependents(tx: Tx, emit: Emit, task: SubtaskRow, now: Date, actor: string): Promise<string[]> {
+export async function releaseDependents(tx: Tx, emit: Emit, task: Pick<SubtaskRow, "id" | "goal_id">, now: Date, actor: string): Promise<string[]> {
   // Dependents locked in id order (as completeTasks does), so two completions releasing
   // the same dependents cannot deadlock on one another.
   const rows = await tx.$queryRaw<Array<{ id: string; status: string }>>`
@@ -253,6 +262,8 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     const outcomes: Array<CompletionOutcome | undefined> = [];
     const accepted: Array<{ index: number; item: CompletionInput; task: SubtaskRow; attempt: AttemptRow; durationMs: number }> = [];
     const completedNow = new Set<string>();
+    // Tasks with an approval gate or an output_schema take the gate, one by one (completion-gate.ts).
+    const gatedItems: Array<{ index: number; item: CompletionInput; task: SubtaskRow; attempt: AttemptRow; durationMs: number }> = [];
     items.forEach((item, index) => {
       const task = tasks.get(item.subtaskId);
       try {
@@ -269,13 +280,22 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
         }
         if (outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
         completedNow.add(`${task.id}:${attempt.number}`);
-        accepted.push({ index, item, task, attempt, durationMs: Math.max(0, now.getTime() - attempt.started_at.getTime()) });
+        const entry = { index, item, task, attempt, durationMs: Math.max(0, now.getTime() - attempt.started_at.getTime()) };
+        if (hasGate(task)) gatedItems.push(entry);
+        else accepted.push(entry);
       } catch (error) {
         if (!(error instanceof SwitchyardError)) throw error;
         outcomes[index] = { subtaskId: item.subtaskId, ok: false, error };
       }
     });
-    if (accepted.length === 0) return { outcomes: outcomes as CompletionOutcome[], goals: [] as string[] };
+    for (const g of gatedItems) {
+      const gated = await gateCompletion(tx, emit, {
+        task: g.task, attemptNumber: g.attempt.number, agentId: g.item.agentId, result: g.item.result, now, actor: `agent:${g.item.agentId}`, failAttempt, durationMs: g.durationMs,
+      });
+      outcomes[g.index] = { subtaskId: g.task.id, ok: true, repeated: false, subtask: gated!.subtask, released: [] };
+    }
+    const gatedGoals = [...new Set(gatedItems.map((g) => g.task.goal_id))];
+    if (accepted.length === 0) return { outcomes: outcomes as CompletionOutcome[], goals: gatedGoals };
 
     // The attempts and the tasks in one statement; the task rows are known (locked above).
     await tx.$executeRaw`
@@ -343,7 +363,7 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     for (const a of accepted) {
       outcomes[a.index] = { subtaskId: a.task.id, ok: true, repeated: false, subtask: updatedById.get(a.task.id)!, released: releasedBy.get(a.task.id) ?? [] };
     }
-    return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set(accepted.map((a) => a.task.goal_id))] };
+    return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set([...accepted.map((a) => a.task.goal_id), ...gatedGoals])] };
   });
   recordCompletions("accepted", outcomes.filter((o) => o.ok && !o.repeated).length);
   recordCompletions("repeated", outcomes.filter((o) => o.ok && o.repeated).length);

@@ -34,6 +34,10 @@ export interface PlanTask {
   dependsOn: string[];
   maxAttempts: number;
   timeoutS: number;
+  /** Approval gate: a completed attempt waits for the operator (templates may set it). */
+  approval?: boolean;
+  /** A JSON Schema every result must match. */
+  outputSchema?: Record<string, unknown> | null;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
