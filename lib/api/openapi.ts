@@ -3,6 +3,7 @@
 // lib/api/openapi.test.ts checks that every route file under app/api is listed here.
 import { z } from "zod";
 import * as schemas from "@/lib/api/schemas";
+import { GOAL_STATUSES } from "@/lib/domain/statuses";
 
 type Method = "get" | "post" | "delete";
 type Auth = "public" | "agent" | "operator" | "agent_or_operator";
@@ -98,7 +99,7 @@ const responses: Record<string, Record<string, unknown>> = {
   WorkflowResult: {
     type: "object",
     properties: {
-      workflow_id: uuid, goal: str, status: { type: "string", enum: ["pending", "running", "complete", "partial", "failed", "cancelled"] },
+      workflow_id: uuid, goal: str, status: { type: "string", enum: [...GOAL_STATUSES] },
       result: { type: "object", properties: { final_output: str, outputs: { type: "array", items: { type: "object", additionalProperties: true } } } },
       steps_completed: { type: "integer" }, steps_failed: { type: "integer" }, steps_skipped: { type: "integer" }, steps_total: { type: "integer" },
       total_time_ms: { type: "integer" }, agents_used: { type: "array", items: str }, nodes_used: { type: "array", items: str },

@@ -20,7 +20,8 @@ export async function setAgentDrained(options: { agentId: string; drained: boole
     if (!agent) throw notFound("agent", agentId, "id");
     if (agent.drained === drained) throw conflict(`agent ${agent.name} is ${drained ? "already drained" : "not drained"}`);
     await tx.$executeRaw`UPDATE agents SET drained = ${drained} WHERE id = ${agentId}::uuid`;
-    emit({ type: drained ? "agent.drained" : "agent.undrained", actor, agentId, data: { drained, running: agent.running } });
+    if (drained) emit({ type: "agent.drained", actor, agentId, data: { drained: true, running: agent.running } });
+    else emit({ type: "agent.undrained", actor, agentId, data: { drained: false, running: agent.running } });
     return { agentId, drained, running: agent.running };
   });
 }

@@ -10,14 +10,15 @@ import type { Tx } from "@/lib/db";
 import { insertEvents, withEvents, type DomainEvent, type Emit } from "@/lib/events/record";
 import { conflict, notFound } from "@/lib/errors";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
-import { OPEN_SUBTASK_STATUSES, PAUSE_REASONS, type PauseReason } from "@/lib/orchestration/types";
+import { GOAL_TRANSITIONS } from "@/lib/domain";
+import { OPEN_SUBTASK_STATUSES, PAUSE_REASONS, type GoalStatus, type PauseReason } from "@/lib/orchestration/types";
 
 export type { PauseReason } from "@/lib/orchestration/types";
 export { PAUSE_REASONS } from "@/lib/orchestration/types";
 
 const OPEN: readonly string[] = OPEN_SUBTASK_STATUSES;
 /** Goals that can be paused: not finished, not already paused. */
-const PAUSABLE = ["pending", "running"];
+const PAUSABLE: readonly GoalStatus[] = GOAL_TRANSITIONS.pause;
 
 export interface PauseResult {
   goalId: string;
@@ -59,7 +60,7 @@ export async function pauseGoal(
 ): Promise<PauseResult> {
   const { goalId, reason, actor } = options;
   const running = await lockOpenTasks(tx, goalId);
-  const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
+  const goals = await tx.$queryRaw<Array<{ status: GoalStatus }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
   if (!PAUSABLE.includes(goal.status)) throw conflict(`goal is ${goal.status}: only a pending or running goal can be paused`);
@@ -79,7 +80,7 @@ export async function pauseGoal(
 export async function resumeGoal(tx: Tx, options: { goalId: string; actor: string; now: Date; emit?: Emit }): Promise<ResumeResult> {
   const { goalId, actor } = options;
   await lockOpenTasks(tx, goalId);
-  const goals = await tx.$queryRaw<Array<{ status: string; pause_reason: string | null; started_at: Date | null }>>`
+  const goals = await tx.$queryRaw<Array<{ status: GoalStatus; pause_reason: PauseReason | null; started_at: Date | null }>>`
     SELECT status, pause_reason, started_at FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");

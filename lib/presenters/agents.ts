@@ -37,7 +37,7 @@ export async function listAgents(options: { includeRemoved?: boolean; agentId?: 
       skills: a.skills,
       capacity: a.capacity,
       context_id: a.context_id,
-      status: agentStatus({ offline, running: a.running }),
+      status: agentStatus({ offline, running: a.running, draining: a.drained }),
       running: a.running,
       drained: a.drained,
       load: a.running / a.capacity,

@@ -1,13 +1,11 @@
 -- Operators step in (issue 10): pause and resume goals, drain agents, approval gates,
 -- result validation, goal search.
 
--- A paused goal hands out no new work; why it was paused (the operator, or a budget).
-ALTER TABLE "goals" DROP CONSTRAINT IF EXISTS "goals_status_check";
-ALTER TABLE "goals" ADD CONSTRAINT "goals_status_check"
-    CHECK ("status" IN ('pending','running','paused','complete','partial','failed','cancelled'));
+-- Why a paused goal is paused (the status vocabulary itself, `paused` included, is
+-- 20261201020000_status_checks): the operator paused it, or its budget ran out.
 ALTER TABLE "goals" ADD COLUMN "pause_reason" TEXT;
 ALTER TABLE "goals" ADD CONSTRAINT "goals_pause_reason_check"
-    CHECK (("status" = 'paused') = ("pause_reason" IS NOT NULL) AND ("pause_reason" IS NULL OR "pause_reason" IN ('operator','budget_exceeded')));
+    CHECK ("pause_reason" IS NULL OR "pause_reason" IN ('operator','budget_exceeded'));
 
 -- Held: the task belongs to a paused goal. The claim's WHERE reads it, so a pull racing a
 -- pause re-checks the row under its lock (FOR UPDATE) and skips the held task.
@@ -16,15 +14,9 @@ ALTER TABLE "subtasks" ADD COLUMN "held" BOOLEAN NOT NULL DEFAULT false;
 ALTER TABLE "subtasks" ADD COLUMN "approval" BOOLEAN NOT NULL DEFAULT false;
 -- A JSON Schema every result must match (ajv); NULL = any result.
 ALTER TABLE "subtasks" ADD COLUMN "output_schema" JSONB;
-ALTER TABLE "subtasks" DROP CONSTRAINT IF EXISTS "subtasks_status_check";
-ALTER TABLE "subtasks" ADD CONSTRAINT "subtasks_status_check"
-    CHECK ("status" IN ('waiting','pending','running','awaiting_approval','completed','failed','retrying','cancelled','skipped'));
 
 -- A rejected attempt keeps the agent's result and carries the operator's feedback.
 ALTER TABLE "attempts" ADD COLUMN "feedback" TEXT;
-ALTER TABLE "attempts" DROP CONSTRAINT IF EXISTS "attempts_outcome_check";
-ALTER TABLE "attempts" ADD CONSTRAINT "attempts_outcome_check"
-    CHECK ("outcome" IN ('running','completed','failed','timed_out','lost','superseded','cancelled','rejected'));
 
 -- A drained agent pulls nothing and is skipped by the operator's assignment.
 ALTER TABLE "agents" ADD COLUMN "drained" BOOLEAN NOT NULL DEFAULT false;
