@@ -57,6 +57,9 @@ export function taskEnvironment(a: Assignment, server: string): Record<string, s
     SWITCHYARD_CONTEXT: a.context ?? "",
     SWITCHYARD_ATTEMPT: String(a.attempt),
     SWITCHYARD_INPUTS: JSON.stringify(a.inputs),
+    // The operator's feedback on a rejected previous attempt, and that attempt (its result, error, feedback).
+    SWITCHYARD_FEEDBACK: a.feedback ?? "",
+    SWITCHYARD_PREVIOUS_ATTEMPT: a.previous_attempt ? JSON.stringify(a.previous_attempt) : "",
   };
 }
 

@@ -123,6 +123,22 @@ export interface Assignment {
   context: string | null;
   /** Results of the task's direct dependencies. */
   inputs: Array<{ key: string; name: string; result: string | null }>;
+  /**
+   * The previous attempt when it did not stand — rejected by the operator (with feedback),
+   * failed (e.g. a result that did not match the task's output_schema) or timed out — so
+   * the agent can do better. Null on a first attempt. (Optional: older servers omit it.)
+   */
+  previous_attempt?: PreviousAttempt | null;
+  /** The operator's feedback on the rejected previous attempt, or null. */
+  feedback?: string | null;
+}
+
+export interface PreviousAttempt {
+  number: number;
+  outcome: AttemptOutcome;
+  result: string | null;
+  error: string | null;
+  feedback: string | null;
 }
 
 export interface AssignResponse {
