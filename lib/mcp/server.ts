@@ -168,6 +168,25 @@ export function createSwitchyardMcpServer(options: SwitchyardMcpOptions): { serv
     async (args) => run(() => client.result(args.goal_id))(),
   );
 
+  // ── Operators step in (issue 10): decisions at an approval gate (operator token needed) ──
+  server.registerTool(
+    "approve_task",
+    {
+      description: "Approve a task that awaits approval: it completes and its dependents run. Pass `result` to replace the agent's result with an edited one (dependents and the goal's result get the edit; the agent's original stays in the attempt history).",
+      inputSchema: { subtask_uuid: z.string().uuid(), result: z.string().max(1_048_576).optional() },
+    },
+    async (args) => run(() => client.approveTask(args.subtask_uuid, args.result === undefined ? {} : { result: args.result }))(),
+  );
+
+  server.registerTool(
+    "reject_task",
+    {
+      description: "Reject a task that awaits approval: its attempt is rejected and a new one queued; the next attempt is handed your feedback and the rejected result.",
+      inputSchema: { subtask_uuid: z.string().uuid(), feedback: z.string().min(1).max(65_536) },
+    },
+    async (args) => run(() => client.rejectTask(args.subtask_uuid, { feedback: args.feedback }))(),
+  );
+
   return { server, close: () => clearInterval(heartbeat) };
 }
 
@@ -183,5 +202,7 @@ function presentForAgent(a: Assignment) {
     required_skills: a.required_skills,
     deadline_at: a.deadline_at,
     inputs: a.inputs,
+    previous_attempt: a.previous_attempt ?? null,
+    feedback: a.feedback ?? null,
   };
 }

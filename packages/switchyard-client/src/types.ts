@@ -74,7 +74,7 @@ export interface AgentIdRequest {
   agent_id: string;
 }
 
-export type GoalsQuery = { status?: GoalStatus; limit?: number };
+export type GoalsQuery = { status?: GoalStatus; limit?: number; /** text search over goal and context */ q?: string; /** from the previous page's next_cursor */ cursor?: string };
 
 export interface RegisterResponse {
   agent_id: string;
@@ -364,4 +364,74 @@ export interface ReassignTaskResponse {
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string };
+}
+
+// ── Operators step in (issue 10) ──────────────────────────────────────────────
+export interface ApproveTaskResponse {
+  subtask: SubtaskDetail;
+  /** The operator's result replaced the agent's. */
+  edited: boolean;
+  /** Dependents that became ready. */
+  released: string[];
+}
+
+export interface RejectTaskResponse {
+  subtask: SubtaskDetail;
+  rejected_attempt: number;
+}
+
+export interface RerunTaskResponse {
+  subtask: SubtaskDetail;
+  /** Every task that was reset: the task itself, then its downstream cone. */
+  reset: string[];
+}
+
+export interface PauseGoalResponse {
+  goal: GoalDetail;
+  tasks_held: number;
+  tasks_running: number;
+}
+
+export interface ResumeGoalResponse {
+  goal: GoalDetail;
+  tasks_released: number;
+}
+
+export type BulkAction = "retry" | "cancel" | "reassign" | "rerun";
+
+export interface BulkTasksRequest {
+  action: BulkAction;
+  filter: { goal_id?: string; status?: SubtaskStatus | SubtaskStatus[]; skill?: string; agent_id?: string; key?: string };
+  /** The agent to reassign to (action reassign). */
+  agent_id?: string;
+  dry_run?: boolean;
+}
+
+export interface BulkTaskRef {
+  uuid: string;
+  goal_id: string;
+  key: string;
+  name: string;
+  status: SubtaskStatus;
+}
+
+export interface BulkTasksResponse {
+  action: BulkAction;
+  dry_run: boolean;
+  /** Tasks the filter matches. */
+  matched: number;
+  /** Dry run: the first tasks that would change. */
+  sample?: BulkTaskRef[];
+  changed: number;
+  skipped: number;
+  /** Why tasks were skipped, with a count and a few of them each. */
+  skipped_reasons: Array<{ reason: string; count: number; tasks: string[] }>;
+  batches: number;
+  changed_tasks: string[];
+}
+
+export interface GoalPage {
+  goals: GoalSummary[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
 }
