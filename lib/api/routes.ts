@@ -31,3 +31,4 @@ export * as agentDrain from "@/app/api/agents/[id]/drain/route";
 export * as agentUndrain from "@/app/api/agents/[id]/undrain/route";
 export * as taskApprove from "@/app/api/tasks/[id]/approve/route";
 export * as taskReject from "@/app/api/tasks/[id]/reject/route";
+export * as taskRerun from "@/app/api/tasks/[id]/rerun/route";

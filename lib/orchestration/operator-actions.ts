@@ -54,7 +54,7 @@ async function endRunningAttempt(tx: Tx, task: TaskRow, outcome: "superseded" | 
 }
 
 /** A finished goal is running again once one of its tasks can run again. */
-async function reopenGoal(tx: Tx, emit: Emit, goalId: string, actor: string): Promise<void> {
+export async function reopenGoal(tx: Tx, emit: Emit, goalId: string, actor: string): Promise<void> {
   const rows = await tx.$queryRaw<Array<{ previous: GoalStatus }>>`
     WITH old AS (SELECT id, status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE)
     UPDATE goals g SET status = 'running', result = NULL, finished_at = NULL

@@ -1,7 +1,7 @@
 // Request schemas of the operator's controls (issue 10): pause/resume, drain, approval,
 // re-run, bulk actions, goal search. Strict objects: an unknown field is a 400 naming it.
 import { z } from "zod";
-import { LIMITS, longText } from "@/lib/orchestration/plan-schema";
+import { LIMITS, longText, text } from "@/lib/orchestration/plan-schema";
 import { completeBody } from "@/lib/api/schemas";
 
 /** A body with nothing in it (an empty body is fine; an unknown field is a 400). */
@@ -20,4 +20,9 @@ export const approveBody = z.strictObject({
 // POST /api/tasks/:id/reject – the feedback goes to the next attempt.
 export const rejectBody = z.strictObject({
   feedback: longText(LIMITS.errorChars).pipe(z.string().trim().min(1, "feedback cannot be empty")),
+});
+
+// POST /api/tasks/:id/rerun – optionally with an edited description for the task.
+export const rerunBody = z.strictObject({
+  description: text(LIMITS.descriptionChars).optional(),
 });
