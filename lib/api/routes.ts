@@ -32,3 +32,4 @@ export * as agentUndrain from "@/app/api/agents/[id]/undrain/route";
 export * as taskApprove from "@/app/api/tasks/[id]/approve/route";
 export * as taskReject from "@/app/api/tasks/[id]/reject/route";
 export * as taskRerun from "@/app/api/tasks/[id]/rerun/route";
+export * as tasksBulk from "@/app/api/tasks/bulk/route";

@@ -6,6 +6,7 @@
 // exhaustiveness. Add a new event here, nowhere else.
 import { z } from "zod";
 import { GOAL_STATUSES, PAUSE_REASONS, SUBTASK_STATUSES, TERMINAL_GOAL_STATUSES } from "./statuses";
+import { BULK_ACTIONS } from "./transitions";
 
 const id = z.string().uuid();
 const count = z.number().int().min(0);
@@ -84,7 +85,7 @@ export const EVENT_PAYLOADS = {
   "task.rerun": z.object({ status: z.enum(["pending", "waiting"]), previous_status: subtaskStatus, from: id, description_changed: z.boolean() }),
   /** One batch of POST /api/tasks/bulk: the filter, what changed and what was skipped. */
   "tasks.bulk": z.object({
-    action: z.enum(["retry", "cancel", "reassign", "rerun"]),
+    action: z.enum(BULK_ACTIONS),
     filter: z.record(z.string(), z.unknown()),
     batch: count,
     changed: count,

@@ -74,10 +74,15 @@ export interface RetryResult {
  * its dependencies are all completed, waiting otherwise. Skipped tasks downstream of it
  * whose dependencies can all still complete are un-skipped (waiting again).
  */
-export async function retryTask(options: { subtaskId: string; actor: string; now?: Date }): Promise<RetryResult> {
+export function retryTask(options: { subtaskId: string; actor: string; now?: Date }): Promise<RetryResult> {
+  return withEvents((tx, emit) => retryTaskIn(tx, emit, options));
+}
+
+/** retryTask inside the caller's transaction (bulk actions compose it). */
+export async function retryTaskIn(tx: Tx, emit: Emit, options: { subtaskId: string; actor: string; now?: Date }): Promise<RetryResult> {
   const now = options.now ?? new Date();
   const { actor } = options;
-  return withEvents(async (tx, emit) => {
+  {
     const task = await lockTask(tx, options.subtaskId);
     if (!canTransition("subtask", "retry", task.status)) {
       throw conflict(`task ${task.key} is ${task.status}: only ${describeAllowed("subtask", "retry")} can be retried`);
@@ -130,7 +135,7 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
     }
     await reopenGoal(tx, emit, task.goal_id, actor);
     return { subtaskId: task.id, status, unskipped };
-  });
+  }
 }
 
 async function readConeLocked(tx: Tx, taskId: string) {
@@ -168,10 +173,15 @@ export interface ReassignResult {
  * pulls no new work until it is back under it. The agent is handed the new attempt by
  * its next assign call.
  */
-export async function reassignTask(options: { subtaskId: string; agentId: string; actor: string; now?: Date }): Promise<ReassignResult> {
+export function reassignTask(options: { subtaskId: string; agentId: string; actor: string; now?: Date }): Promise<ReassignResult> {
+  return withEvents((tx, emit) => reassignTaskIn(tx, emit, options));
+}
+
+/** reassignTask inside the caller's transaction (bulk actions compose it). */
+export async function reassignTaskIn(tx: Tx, emit: Emit, options: { subtaskId: string; agentId: string; actor: string; now?: Date }): Promise<ReassignResult> {
   const now = options.now ?? new Date();
   const { actor } = options;
-  return withEvents(async (tx, emit) => {
+  {
     const task = await lockTaskAfterAgents(tx, options.subtaskId, options.agentId);
     if (!canTransition("subtask", "reassign", task.status)) {
       const why = task.status === "waiting" ? "its dependencies are not all completed" : `only ${describeAllowed("subtask", "reassign")} can be reassigned`;
@@ -205,7 +215,7 @@ export async function reassignTask(options: { subtaskId: string; agentId: string
       data: { status: "running", from_agent: previousAgent, to_agent: agent.id, previous_status: task.status, attempt: assignment!.attempt, superseded_attempt: supersededAttempt },
     });
     return { assignment: assignment!, supersededAttempt };
-  });
+  }
 }
 
 export interface CancelTaskResult {
@@ -216,8 +226,16 @@ export interface CancelTaskResult {
 /** An open task is cancelled (its running attempt too) and everything downstream skipped. */
 export async function cancelTask(options: { subtaskId: string; actor: string; now?: Date }): Promise<CancelTaskResult> {
   const now = options.now ?? new Date();
+  const outcome = await withEvents((tx, emit) => cancelTaskIn(tx, emit, { ...options, now }));
+  await finalizeGoalIfDone(outcome.goalId, now);
+  return { subtaskId: outcome.subtaskId, skipped: outcome.skipped };
+}
+
+/** cancelTask inside the caller's transaction (bulk actions compose it); the caller finalizes the goal after the commit. */
+export async function cancelTaskIn(tx: Tx, emit: Emit, options: { subtaskId: string; actor: string; now?: Date }): Promise<CancelTaskResult & { goalId: string }> {
+  const now = options.now ?? new Date();
   const { actor } = options;
-  const outcome = await withEvents(async (tx, emit) => {
+  {
     const task = await lockTaskAfterAgents(tx, options.subtaskId);
     if (!canTransition("subtask", "cancel", task.status)) throw conflict(`task ${task.key} is ${task.status}: only ${describeAllowed("subtask", "cancel")} can be cancelled`);
     const endedAttempt = await endRunningAttempt(tx, task, "cancelled", `cancelled by ${actor}`, now);
@@ -234,9 +252,7 @@ export async function cancelTask(options: { subtaskId: string; actor: string; no
     });
     const skipped = await skipDownstream(tx, emit, task, now, actor);
     return { subtaskId: task.id, goalId: task.goal_id, skipped };
-  });
-  await finalizeGoalIfDone(outcome.goalId, now);
-  return { subtaskId: outcome.subtaskId, skipped: outcome.skipped };
+  }
 }
 
 /** Every open task of the goal is cancelled and the goal closed as cancelled, its results aggregated. */
