@@ -3,6 +3,7 @@
 // lib/api/openapi.test.ts checks that every route file under app/api is listed here.
 import { z } from "zod";
 import * as schemas from "@/lib/api/schemas";
+import * as steer from "@/lib/api/schemas/steer";
 import { GOAL_STATUSES } from "@/lib/domain/statuses";
 
 type Method = "get" | "post" | "delete";
@@ -58,6 +59,15 @@ export const ROUTE_DOCS: RouteDoc[] = [
   { method: "get", path: "/api/agents", summary: "Registered agents with status, load and counters", auth: "operator", tag: "agents" },
   { method: "get", path: "/api/health", summary: "Liveness and database reachability", auth: "public", tag: "status" },
   { method: "get", path: "/api/openapi.json", summary: "This document", auth: "public", tag: "status" },
+  // Operators step in (issue 10)
+  { method: "post", path: "/api/goals/{id}/pause", summary: "Pause a goal: no new assignments (running attempts finish and report); answers the goal, tasks_held and tasks_running", auth: "operator", tag: "goals", params: schemas.idParams, body: steer.pauseBody },
+  { method: "post", path: "/api/goals/{id}/resume", summary: "Resume a paused goal: its tasks can be assigned again; answers the goal and tasks_released", auth: "operator", tag: "goals", params: schemas.idParams, body: steer.resumeBody },
+  { method: "post", path: "/api/agents/{id}/drain", summary: "Drain an agent: it pulls no new work (running work finishes) and operator assignment skips it", auth: "operator", tag: "agents", params: schemas.idParams, body: steer.drainBody },
+  { method: "post", path: "/api/agents/{id}/undrain", summary: "Undrain an agent: it takes new work again", auth: "operator", tag: "agents", params: schemas.idParams, body: steer.drainBody },
+  { method: "post", path: "/api/tasks/{id}/approve", summary: "Approve a task awaiting approval; with result, the edited result is what dependents and aggregation get (the agent's stays in the attempt history)", auth: "operator", tag: "tasks", params: schemas.idParams, body: steer.approveBody },
+  { method: "post", path: "/api/tasks/{id}/reject", summary: "Reject a task awaiting approval: the attempt ends rejected and a new one is queued, handed the feedback and the rejected result", auth: "operator", tag: "tasks", params: schemas.idParams, body: steer.rejectBody },
+  { method: "post", path: "/api/tasks/{id}/rerun", summary: "Re-run a finished task and its downstream cone with fresh attempt budgets (optionally a new description); the goal reopens", auth: "operator", tag: "tasks", params: schemas.idParams, body: steer.rerunBody },
+  { method: "post", path: "/api/tasks/bulk", summary: "Retry, cancel, reassign or re-run every task a filter matches, in bounded batches with one audit event each; dry_run answers the count and the first tasks", auth: "operator", tag: "tasks", body: steer.bulkBody },
 ];
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
