@@ -92,6 +92,48 @@ export function recordEventFanout(n: number): void {
 }
 
 export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
+  ensureUsageMetrics();
   const { registry } = metrics();
   return { body: await registry.metrics(), contentType: registry.contentType };
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 9: tokens and cost reported by agents (counters of this instance, by agent id),
+// and tasks no live agent can take (a gauge read at scrape time).
+interface UsageMetrics {
+  tokens: Counter<"agent" | "kind">;
+  cost: Counter<"agent">;
+}
+const usageHolder = globalThis as unknown as { __switchyardUsageMetrics?: UsageMetrics };
+
+function usageMetrics(): UsageMetrics {
+  if (usageHolder.__switchyardUsageMetrics) return usageHolder.__switchyardUsageMetrics;
+  const { registry } = metrics();
+  const created: UsageMetrics = {
+    tokens: new Counter({ name: "switchyard_agent_tokens_total", help: "Tokens agents reported (kind: input or output), by agent id", labelNames: ["agent", "kind"], registers: [registry] }),
+    cost: new Counter({ name: "switchyard_agent_cost_usd_total", help: "Cost in US dollars agents reported, by agent id", labelNames: ["agent"], registers: [registry] }),
+  };
+  new Gauge({
+    name: "switchyard_unroutable_tasks",
+    help: "Open tasks whose required skills no live agent covers, read from the database at scrape time",
+    registers: [registry],
+    async collect() {
+      const { countUnroutable } = await import("@/lib/presenters/routing");
+      this.set(await countUnroutable());
+    },
+  });
+  usageHolder.__switchyardUsageMetrics = created;
+  return created;
+}
+
+/** Registers the usage series so a scrape shows them before the first report. */
+export function ensureUsageMetrics(): void {
+  usageMetrics();
+}
+
+export function recordAgentUsage(agentId: string, usage: { input_tokens?: number; output_tokens?: number; cost_usd?: number }): void {
+  const m = usageMetrics();
+  if (usage.input_tokens) m.tokens.inc({ agent: agentId, kind: "input" }, usage.input_tokens);
+  if (usage.output_tokens) m.tokens.inc({ agent: agentId, kind: "output" }, usage.output_tokens);
+  if (usage.cost_usd) m.cost.inc({ agent: agentId }, usage.cost_usd);
 }

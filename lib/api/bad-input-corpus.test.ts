@@ -327,6 +327,35 @@ describe("bad-input corpus", () => {
     cases.push({ route: "/api/orchestration/fail", method: "POST", name: "fail another agent's task", token: agentB.token, body: { subtask_uuid: runningTask, error: "sabotage" }, status: 403 });
     cases.push({ route: "/api/orchestration/fail", method: "POST", name: "fail an unknown task", ...A, body: { subtask_uuid: UNKNOWN_UUID, error: "x" }, status: 404 });
 
+    // --- issue 9: progress reports, usage, budgets, stored output ---
+    if (routes.get("/api/orchestration/progress")?.POST) {
+      const usageBad = [...wrongTypes("object"), { input_tokens: -1 }, { output_tokens: 1.5 }, { cost_usd: -0.01 }, { cost_usd: "1" }, { model: "m\u0000" }, { tokens: 5 }];
+      cases.push(
+        ...bodyCases("/api/orchestration/progress", { subtask_uuid: runningTask, attempt: 1, progress: 0.5 }, ["subtask_uuid"], {
+          subtask_uuid: uuid,
+          attempt: [...wrongTypes("number"), 0, -1, 1.5],
+          progress: [...wrongTypes("number"), -0.1, 1.01, 1e309],
+          message: [...wrongTypes("string"), "m".repeat(2_001), "nul\u0000"],
+          output: [...wrongTypes("string"), "nul\u0000out", "lone \ud800"],
+          usage: usageBad,
+        }, A),
+      );
+      cases.push(...tokenCases("/api/orchestration/progress", "POST", "agent", { body: { subtask_uuid: runningTask, progress: 0.5 } }, tokens));
+      cases.push({ route: "/api/orchestration/progress", method: "POST", name: "progress of another agent's task", token: agentB.token, body: { subtask_uuid: runningTask, progress: 0.5 }, status: 403 });
+      cases.push({ route: "/api/orchestration/progress", method: "POST", name: "progress of a task nobody was given", ...A, body: { subtask_uuid: pendingTask, progress: 0.5 }, status: 403 });
+      cases.push({ route: "/api/orchestration/progress", method: "POST", name: "progress of an unknown task", ...A, body: { subtask_uuid: UNKNOWN_UUID, progress: 0.5 }, status: 404 });
+      cases.push({ route: "/api/orchestration/progress", method: "POST", name: "output chunk over 64 KiB", ...A, body: { subtask_uuid: runningTask, output: "é".repeat(33_000) }, field: "output", status: 413 });
+      cases.push({ route: "/api/orchestration/complete", method: "POST", ...A, name: "complete with negative usage", body: { subtask_uuid: runningTask, result: "ok", usage: { input_tokens: -5 } }, field: "usage.input_tokens" });
+      cases.push({ route: "/api/orchestration/complete", method: "POST", ...A, name: "complete with unknown usage field", body: { subtask_uuid: runningTask, result: "ok", usage: { tokens: 5 } }, field: "usage.tokens" });
+      for (const budget of [{ max_cost_usd: -1 }, { max_tokens: 1.5 }, { max_tokens: "10" }, { cap: 1 }, "10", []]) {
+        cases.push({ route: "/api/goals", method: "POST", ...OP, name: `budget ${JSON.stringify(budget)}`, body: { goal: "budgeted", budget }, field: "budget" });
+      }
+    }
+    if (routes.get("/api/tasks/:id/output")?.GET) {
+      cases.push(...queryCases("/api/tasks/:id/output", { attempt: ["0", "-1", "x", "1.5"] }, { params: { id: runningTask } }));
+      cases.push({ route: "/api/tasks/:id/output", method: "GET", ...OP, name: "output of an attempt that never was", params: { id: runningTask }, query: { attempt: "9" }, field: "attempt", status: 404 });
+    }
+
     // --- heartbeat / unregister ---
     for (const route of ["/api/orchestration/heartbeat", "/api/orchestration/unregister"]) {
       cases.push(...bodyCases(route, { agent_id: agentA.agent_id }, ["agent_id"], { agent_id: uuid }, A));

@@ -3,6 +3,7 @@
 // lib/api/openapi.test.ts checks that every route file under app/api is listed here.
 import { z } from "zod";
 import * as schemas from "@/lib/api/schemas";
+import * as progressSchemas from "@/lib/api/schemas/progress";
 import * as steer from "@/lib/api/schemas/steer";
 import { GOAL_STATUSES } from "@/lib/domain/statuses";
 
@@ -59,6 +60,27 @@ export const ROUTE_DOCS: RouteDoc[] = [
   { method: "get", path: "/api/agents", summary: "Registered agents with status, load and counters", auth: "operator", tag: "agents" },
   { method: "get", path: "/api/health", summary: "Liveness and database reachability", auth: "public", tag: "status" },
   { method: "get", path: "/api/openapi.json", summary: "This document", auth: "public", tag: "status" },
+  // Issue 9: live progress, output and usage of running attempts.
+  {
+    method: "post",
+    path: "/api/orchestration/progress",
+    summary:
+      "The assigned agent reports its running attempt: progress 0..1, a message, output to append (at most 64 KiB a report; 413 above) and usage to add. Fenced by attempt like complete (409 stale_attempt); rate limited like every agent call",
+    auth: "agent",
+    tag: "tasks",
+    body: progressSchemas.progressBody,
+    response: "ProgressResponse",
+  },
+  {
+    method: "get",
+    path: "/api/tasks/{id}/output",
+    summary: "An attempt's stored output as plain text (the latest attempt by default): its last 256 KiB, after a line \"… n bytes dropped\" when the front was cut",
+    auth: "operator",
+    tag: "tasks",
+    params: schemas.idParams,
+    query: progressSchemas.outputQuery,
+    produces: "text/plain",
+  },
   // Operators step in (issue 10)
   { method: "post", path: "/api/goals/{id}/pause", summary: "Pause a goal: no new assignments (running attempts finish and report); answers the goal, tasks_held and tasks_running", auth: "operator", tag: "goals", params: schemas.idParams, body: steer.pauseBody },
   { method: "post", path: "/api/goals/{id}/resume", summary: "Resume a paused goal: its tasks can be assigned again; answers the goal and tasks_released", auth: "operator", tag: "goals", params: schemas.idParams, body: steer.resumeBody },
@@ -114,6 +136,20 @@ const responses: Record<string, Record<string, unknown>> = {
       steps_completed: { type: "integer" }, steps_failed: { type: "integer" }, steps_skipped: { type: "integer" }, steps_total: { type: "integer" },
       total_time_ms: { type: "integer" }, agents_used: { type: "array", items: str }, nodes_used: { type: "array", items: str },
       failures: { type: "array", items: { type: "object", properties: { key: str, name: str, error: { type: ["string", "null"] }, attempts: { type: "integer" } } } },
+    },
+  },
+  Usage: {
+    type: "object",
+    properties: { input_tokens: { type: "integer" }, output_tokens: { type: "integer" }, cost_usd: { type: "number" }, model: { type: ["string", "null"] } },
+  },
+  ProgressResponse: {
+    type: "object",
+    properties: {
+      subtask_uuid: uuid, attempt: { type: "integer" }, progress: { type: ["number", "null"] }, message: { type: ["string", "null"] },
+      output_bytes: { type: "integer", description: "bytes of output this attempt streamed so far" },
+      dropped_bytes: { type: "integer", description: "bytes cut from the front of the stored output (the store keeps the last 256 KiB)" },
+      usage: { $ref: "#/components/schemas/Usage" },
+      goal_paused: { type: "boolean", description: "this report's usage passed the goal's budget: the goal is now paused (budget_exceeded)" },
     },
   },
   Error: errorSchema,

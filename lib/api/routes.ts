@@ -24,6 +24,9 @@ export * as taskCancel from "@/app/api/tasks/[id]/cancel/route";
 export * as goalCancel from "@/app/api/goals/[id]/cancel/route";
 export * as completeBatch from "@/app/api/orchestration/complete-batch/route";
 export * as metrics from "@/app/api/metrics/route";
+// Issue 9 (visible): progress reports and stored output.
+export * as progress from "@/app/api/orchestration/progress/route";
+export * as taskOutput from "@/app/api/tasks/[id]/output/route";
 // Operators step in (issue 10)
 export * as goalPause from "@/app/api/goals/[id]/pause/route";
 export * as goalResume from "@/app/api/goals/[id]/resume/route";

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { decodeGoalCursor } from "@/lib/presenters/goal-cursor";
 import { GOAL_STATUSES } from "@/lib/domain";
 import { LIMITS, longText, planSchema, skillsSchema, storable, STORABLE, text } from "@/lib/orchestration/plan-schema";
+import { budgetSchema, usageSchema } from "@/lib/api/schemas/progress";
 
 // The plan's rules live with the domain (the markdown plan and the LLM decomposer meet them too).
 export { LIMITS, planSchema, planTaskSchema, prioritySchema, skillSchema, skillsSchema } from "@/lib/orchestration/plan-schema";
@@ -23,6 +24,8 @@ export const decomposeBody = z.strictObject({
   plan: planSchema.optional(),
   plan_markdown: longText(LIMITS.contextChars * 10).optional(),
   dry_run: z.boolean().optional(),
+  /** Issue 9: pause the goal once its recorded usage passes this. */
+  budget: budgetSchema.optional(),
 });
 
 export const assignBody = z.strictObject({
@@ -59,6 +62,8 @@ export const completeBody = z.strictObject({
   subtask_uuid: uuidSchema,
   result: resultValue,
   attempt: z.number().int().min(1).max(LIMITS.attemptNumber).optional(),
+  /** Issue 9: what the attempt used since its last progress report (added to its usage). */
+  usage: usageSchema.optional(),
 });
 
 export const failBody = z.strictObject({

@@ -14,3 +14,5 @@ export function eventBus(): EventEmitter {
 
 export const EVENTS_COMMITTED = "committed";
 export const NOTIFY_CHANNEL = "switchyard_events";
+/** A progress report committed (issue 9): its ProgressPush, for the socket server's `progress` channel. */
+export const PROGRESS_REPORTED = "progress";

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { checkPlanLimits, validatePlan } from "@/lib/orchestration/dag";
 import { decomposeWithTemplates, type TemplateName } from "@/lib/orchestration/templates";
 import { DEFAULT_ESTIMATE_S, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_S, type PlanTask, type PriorityLevel } from "@/lib/orchestration/types";
+import { setBudget } from "@/lib/orchestration/budget";
 import { withEvents } from "@/lib/events/record";
 
 export interface PlanInput {
@@ -28,6 +29,8 @@ export interface CreateGoalOptions {
   parsed?: { template: TemplateName; tasks: PlanTask[] };
   dryRun?: boolean;
   actor: string;
+  /** Issue 9: the goal pauses once its recorded usage passes this (lib/orchestration/budget.ts). */
+  budget?: { max_cost_usd?: number | null; max_tokens?: number | null };
 }
 
 export interface CreatedSubtask extends PlanTask {
@@ -85,6 +88,7 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
     await tx.$executeRaw`
       INSERT INTO goals (id, goal, context, status, template, created_at)
       VALUES (${goalId}::uuid, ${options.goal}, ${options.context ?? null}, 'pending', ${decomposition.template}, ${now})`;
+    if (options.budget) await setBudget(tx, goalId, options.budget);
     await tx.$executeRaw`
       INSERT INTO subtasks (id, goal_id, key, position, name, description, required_skills, priority,
         estimated_duration_s, critical_path_s, status, pending_deps, max_attempts, timeout_s, approval, output_schema, created_at, ready_at)

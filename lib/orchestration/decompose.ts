@@ -12,6 +12,7 @@ export interface DecomposeRequest {
   plan?: { tasks: PlanInput[] };
   plan_markdown?: string;
   dry_run?: boolean;
+  budget?: CreateGoalOptions["budget"];
 }
 
 export async function decomposeGoal(body: DecomposeRequest, actor: string) {
@@ -26,5 +27,5 @@ export async function decomposeGoal(body: DecomposeRequest, actor: string) {
     if (decomposition.fallbackReason) console.warn(`[switchyard] LLM decomposition failed (${decomposition.fallbackReason}); using the templates`);
     parsed = decomposition;
   }
-  return createGoal({ goal: body.goal, context: body.context, plan: body.plan, parsed, dryRun: body.dry_run, actor });
+  return createGoal({ goal: body.goal, context: body.context, plan: body.plan, parsed, dryRun: body.dry_run, actor, budget: body.budget });
 }

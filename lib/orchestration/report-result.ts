@@ -9,7 +9,8 @@ import { SwitchyardError, forbidden, notFound } from "@/lib/errors";
 import { retryDelayMs } from "@/lib/orchestration/backoff";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { lockAgents } from "@/lib/orchestration/locks";
-import { recordCompletions } from "@/lib/metrics";
+import { recordAgentUsage, recordCompletions } from "@/lib/metrics";
+import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
 import { gateCompletion, hasGate } from "@/lib/orchestration/completion-gate";
 
 export interface SubtaskRow {
@@ -60,13 +61,13 @@ async function findAttempt(tx: Tx, task: SubtaskRow, agentId: string, number: nu
 }
 
 /** A report's locks: the reporting agent, then the task (lib/orchestration/locks.ts); and the caller's attempt on it. */
-async function lockReport(tx: Tx, report: { subtaskId: string; agentId: string; attempt?: number }): Promise<{ task: SubtaskRow; attempt: AttemptRow }> {
+export async function lockReport(tx: Tx, report: { subtaskId: string; agentId: string; attempt?: number }): Promise<{ task: SubtaskRow; attempt: AttemptRow }> {
   await lockAgents(tx, [report.agentId]);
   const task = await lockSubtask(tx, report.subtaskId);
   return { task, attempt: await findAttempt(tx, task, report.agentId, report.attempt) };
 }
 
-function staleAttempt(task: SubtaskRow, attempt: AttemptRow): SwitchyardError {
+export function staleAttempt(task: SubtaskRow, attempt: AttemptRow): SwitchyardError {
   return new SwitchyardError(
     "stale_attempt",
     `attempt ${attempt.number} of subtask ${task.key} is ${attempt.outcome}; the task is ${task.status} at attempt ${task.attempt}`,
@@ -79,7 +80,7 @@ export interface CompleteResult {
   released: string[];
 }
 
-export async function completeTask(options: { subtaskId: string; agentId: string; attempt?: number; result: string; now?: Date }): Promise<CompleteResult> {
+export async function completeTask(options: { subtaskId: string; agentId: string; attempt?: number; result: string; usage?: Usage; now?: Date }): Promise<CompleteResult> {
   const now = options.now ?? new Date();
   const actor = `agent:${options.agentId}`;
   const outcome = await withEvents(async (tx, emit) => {
@@ -90,7 +91,10 @@ export async function completeTask(options: { subtaskId: string; agentId: string
       task, attemptNumber: attempt.number, agentId: options.agentId, result: options.result, now, actor, failAttempt,
       durationMs: Math.max(0, now.getTime() - attempt.started_at.getTime()),
     });
-    if (gated) return { subtask: gated.subtask, released: [] as string[], repeated: false };
+    if (gated) {
+      if (hasUsage(options.usage)) await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, usage: options.usage, actor, now });
+      return { subtask: gated.subtask, released: [] as string[], repeated: false };
+    }
 
     await tx.$executeRaw`
       UPDATE attempts SET outcome = 'completed', result = ${options.result}, ended_at = ${now}
@@ -109,12 +113,14 @@ export async function completeTask(options: { subtaskId: string; agentId: string
       WHERE id = ${options.agentId}::uuid`;
     emit({ type: "task.completed", actor, goalId: task.goal_id, subtaskId: task.id, agentId: options.agentId, data: { attempt: attempt.number, status: "completed", duration_ms: durationMs } });
     const released = await releaseDependents(tx, emit, task, now, actor);
+    if (hasUsage(options.usage)) await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, usage: options.usage, actor, now });
     return { subtask: updated[0]!, released, repeated: false };
   }).catch((error: unknown) => {
     if (error instanceof SwitchyardError) recordCompletions("refused");
     throw error;
   });
   recordCompletions(outcome.repeated ? "repeated" : "accepted");
+  if (!outcome.repeated && options.usage) recordAgentUsage(options.agentId, options.usage);
   if (!outcome.repeated) await finalizeGoalIfDone(outcome.subtask.goal_id);
   return { subtask: outcome.subtask, released: outcome.released };
 }
@@ -226,6 +232,7 @@ export interface CompletionInput {
   agentId: string;
   attempt?: number;
   result: string;
+  usage?: Usage;
 }
 
 export type CompletionOutcome =
@@ -362,6 +369,12 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     }
     for (const a of accepted) {
       outcomes[a.index] = { subtaskId: a.task.id, ok: true, repeated: false, subtask: updatedById.get(a.task.id)!, released: releasedBy.get(a.task.id) ?? [] };
+    }
+    // Usage last: it locks goal rows (after agents and tasks), in goal id order.
+    const withUsage = accepted.filter((a) => hasUsage(a.item.usage)).sort((x, y) => (x.task.goal_id < y.task.goal_id ? -1 : x.task.goal_id > y.task.goal_id ? 1 : 0));
+    for (const a of withUsage) {
+      await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
+      recordAgentUsage(a.item.agentId, a.item.usage!);
     }
     return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set([...accepted.map((a) => a.task.goal_id), ...gatedGoals])] };
   });

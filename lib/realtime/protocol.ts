@@ -38,8 +38,38 @@ export type ResumeReply =
     }
   | { ok: false; error: string };
 
+/**
+ * A running attempt's progress report, pushed to the goal's room on a lightweight channel
+ * of its own (`progress`), not written to the event log: reports are many and ephemeral;
+ * what they leave behind (progress, message, usage, output) is read back through
+ * GET /api/tasks/:id and GET /api/tasks/:id/output. A reconnecting browser refetches.
+ */
+export interface ProgressPush {
+  goal_id: string;
+  subtask_id: string;
+  attempt: number;
+  progress: number | null;
+  message: string | null;
+  /** The output this report appended (at most PROGRESS_PUSH_OUTPUT_CHARS; see output_truncated). */
+  output: string;
+  /** The push carries only the tail of a larger chunk: refetch the stored output. */
+  output_truncated: boolean;
+  /** Bytes of output the attempt streamed so far, and how many the store dropped from the front. */
+  output_bytes: number;
+  dropped_bytes: number;
+  /** The attempt's usage so far. */
+  usage: { input_tokens: number; output_tokens: number; cost_usd: number; model: string | null };
+  /** ISO 8601 */
+  at: string;
+}
+
+/** How much of a report's output a push carries (it stays well under NOTIFY's 8000 bytes between instances). */
+export const PROGRESS_PUSH_OUTPUT_CHARS = 2_000;
+
 export interface ServerToClientEvents {
   event: (event: LiveEvent) => void;
+  /** Progress reports of the goal's running attempts, coalesced per tick (issue 9). */
+  progress: (pushes: ProgressPush[]) => void;
 }
 
 export interface ClientToServerEvents {

@@ -16,6 +16,7 @@ export const POST = handler({ auth: "agent", body: completeBatchBody }, async ({
       agentId: agent.id,
       attempt: c.attempt,
       result: typeof c.result === "string" ? c.result : JSON.stringify(c.result),
+      usage: c.usage,
     })),
   );
   return {

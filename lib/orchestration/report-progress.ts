@@ -1,0 +1,81 @@
+// An agent reports how its running attempt is going: progress (0..1), a message, output
+// to append to the attempt's stored tail, usage to add. Fenced like `complete`: only the
+// task's current attempt, still running, may report (409 otherwise). Nothing is written
+// to the event log for it (reports are many): the report is pushed live on its own
+// channel after the commit (lib/realtime/server.ts), and a budget it passes pauses the
+// goal in the same transaction (that does write events).
+import { SwitchyardError } from "@/lib/errors";
+import { withEvents } from "@/lib/events/record";
+import { eventBus, PROGRESS_REPORTED } from "@/lib/events/bus";
+import { recordAgentUsage } from "@/lib/metrics";
+import { lockReport, staleAttempt } from "@/lib/orchestration/report-result";
+import { appendOutput, OUTPUT_CHUNK_MAX_BYTES } from "@/lib/orchestration/task-output";
+import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
+import { PROGRESS_PUSH_OUTPUT_CHARS, type ProgressPush } from "@/lib/realtime/protocol";
+
+export interface ProgressReport {
+  subtaskId: string;
+  agentId: string;
+  attempt?: number;
+  progress?: number;
+  message?: string;
+  output?: string;
+  usage?: Usage;
+  now?: Date;
+}
+
+export async function reportProgress(report: ProgressReport): Promise<ProgressPush & { goal_paused: boolean }> {
+  const now = report.now ?? new Date();
+  if (report.output !== undefined) {
+    const bytes = Buffer.byteLength(report.output, "utf8");
+    if (bytes > OUTPUT_CHUNK_MAX_BYTES) {
+      throw new SwitchyardError("payload_too_large", `output: ${bytes} bytes in one report; send at most ${OUTPUT_CHUNK_MAX_BYTES} bytes per report`, { field: "output" });
+    }
+  }
+  const actor = `agent:${report.agentId}`;
+  const push = await withEvents(async (tx, emit) => {
+    const { task, attempt } = await lockReport(tx, report);
+    if (attempt.outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
+    const rows = await tx.$queryRaw<Array<{ progress: number | null; message: string | null }>>`
+      UPDATE attempts SET progress = COALESCE(${report.progress ?? null}::float8, progress), message = COALESCE(${report.message ?? null}, message), progress_at = ${now}
+      WHERE subtask_id = ${task.id}::uuid AND number = ${attempt.number}
+      RETURNING progress, message`;
+    let stored = { totalBytes: 0, droppedBytes: 0 };
+    if (report.output) {
+      stored = await appendOutput(tx, { subtaskId: task.id, attempt: attempt.number, chunk: report.output, now });
+    } else {
+      const out = await tx.$queryRaw<Array<{ total_bytes: bigint; dropped_bytes: bigint }>>`
+        SELECT total_bytes, dropped_bytes FROM task_outputs WHERE subtask_id = ${task.id}::uuid AND attempt = ${attempt.number}`;
+      if (out[0]) stored = { totalBytes: Number(out[0].total_bytes), droppedBytes: Number(out[0].dropped_bytes) };
+    }
+    const paused = hasUsage(report.usage)
+      ? (await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, usage: report.usage, actor, now })).paused
+      : false;
+    const usage = await tx.$queryRaw<Array<{ input_tokens: bigint; output_tokens: bigint; cost_usd: number; model: string | null }>>`
+      SELECT input_tokens, output_tokens, cost_usd, model FROM attempts WHERE subtask_id = ${task.id}::uuid AND number = ${attempt.number}`;
+    const output = report.output ?? "";
+    return {
+      goal_id: task.goal_id,
+      subtask_id: task.id,
+      attempt: attempt.number,
+      progress: rows[0]?.progress ?? null,
+      message: rows[0]?.message ?? null,
+      output: output.length > PROGRESS_PUSH_OUTPUT_CHARS ? output.slice(-PROGRESS_PUSH_OUTPUT_CHARS) : output,
+      output_truncated: output.length > PROGRESS_PUSH_OUTPUT_CHARS,
+      output_bytes: stored.totalBytes,
+      dropped_bytes: stored.droppedBytes,
+      usage: {
+        input_tokens: Number(usage[0]?.input_tokens ?? 0),
+        output_tokens: Number(usage[0]?.output_tokens ?? 0),
+        cost_usd: usage[0]?.cost_usd ?? 0,
+        model: usage[0]?.model ?? null,
+      },
+      at: now.toISOString(),
+      goal_paused: paused,
+    };
+  });
+  if (report.usage) recordAgentUsage(report.agentId, report.usage);
+  const { goal_paused: _paused, ...live } = push;
+  eventBus().emit(PROGRESS_REPORTED, live);
+  return push;
+}
