@@ -3,6 +3,7 @@
 // actions (retry, reassign to a capable live agent, cancel). Text is rendered as text.
 import { useState, type ReactNode } from "react";
 import { StatusBadge } from "@/components/ui/badge";
+import { GateActions } from "@/components/goal/gate-actions";
 import { between, formatDuration, formatTime } from "@/components/ui/format";
 import { ErrorState, Loading } from "@/components/ui/states";
 import { canTransition } from "@/lib/domain";
@@ -75,6 +76,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
             </button>
           )}
         </div>
+        <GateActions task={task} />
         <form
           className="flex items-end gap-2"
           onSubmit={(e) => {
@@ -195,6 +197,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
                     <td className="py-1 pr-2">
                       {a.outcome}
                       {a.error && <span className="block max-w-48 truncate text-red-700" title={a.error}>{a.error}</span>}
+                      {a.feedback && <span className="block max-w-48 truncate text-violet-800" data-testid="attempt-feedback" title={a.feedback}>feedback: {a.feedback}</span>}
                     </td>
                     <td className="py-1 pr-2">{formatTime(a.started_at)}</td>
                     <td className="py-1">{formatDuration(between(a.started_at, a.ended_at))}</td>

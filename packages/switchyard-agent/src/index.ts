@@ -7,3 +7,5 @@ export type { CommandOutcome } from "./run-command.js";
 export { renderTaskMarkdown } from "./task-markdown.js";
 export { parseCli, USAGE } from "./cli-options.js";
 export type { CliOptions, ParsedCli } from "./cli-options.js";
+export { runSwitchyard, submitRequest, markdownGoal, progressLine, SWITCHYARD_USAGE } from "./switchyard.js";
+export { seed003Files, renderAgentTask, renderAgentResult, renderFinalOutput } from "./seed003-files.js";
