@@ -3,6 +3,7 @@
 // chart of its completions and failures per minute.
 import { Bar, BarChart, Tooltip, XAxis } from "recharts";
 import { StatusBadge } from "@/components/ui/badge";
+import { DrainButton } from "@/components/agents/drain-button";
 import { formatDuration } from "@/components/ui/format";
 import { Card, EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { useAgents, useAgentThroughput } from "@/lib/ui/hooks";
@@ -55,6 +56,7 @@ export function AgentsView() {
                   <th className="px-2 py-2 text-right">Failed</th>
                   <th className="px-2 py-2 text-right">Mean</th>
                   <th className="px-2 py-2">Last {MINUTES} min</th>
+                  <th className="px-2 py-2">Work</th>
                 </tr>
               </thead>
               <tbody>
@@ -88,6 +90,9 @@ export function AgentsView() {
                     <td className="px-2 py-2 text-right text-xs tabular-nums">{formatDuration(a.mean_duration_ms)}</td>
                     <td className="px-2 py-2">
                       <Sparkbars buckets={byAgent.get(a.id)} name={a.name} />
+                    </td>
+                    <td className="px-2 py-2">
+                      <DrainButton agent={a} />
                     </td>
                   </tr>
                 ))}

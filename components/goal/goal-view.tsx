@@ -5,6 +5,8 @@ import Link from "next/link";
 import { useState } from "react";
 import { DagView } from "@/components/goal/dag-view";
 import { TaskPanel } from "@/components/goal/task-panel";
+import { AwaitingApprovalCount, PauseResumeButton } from "@/components/goal/goal-controls";
+import { TaskTable } from "@/components/goal/task-table";
 import { StatusBadge } from "@/components/ui/badge";
 import { between, formatDuration, formatTime } from "@/components/ui/format";
 import { ProgressBar } from "@/components/ui/progress-bar";
@@ -23,11 +25,12 @@ export function GoalView({ goalId }: { goalId: string }) {
   const { goal, isLoading, error } = useGoal(goalId);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [view, setView] = useState<"dag" | "table">("dag");
   const cancelGoal = useCancelGoal(goalId);
 
   if (isLoading) return <Loading label="Loading the goal…" />;
   if (error || !goal) return <ErrorState error={error} title="Could not load this goal" />;
-  const open = goal.status === "pending" || goal.status === "running";
+  const open = goal.status === "pending" || goal.status === "running" || goal.status === "paused";
 
   return (
     <div className="flex h-[calc(100vh-7rem)] min-h-[520px] flex-col gap-4">
@@ -45,6 +48,16 @@ export function GoalView({ goalId }: { goalId: string }) {
             </h1>
           </div>
           <StatusBadge kind="goal" status={goal.status} />
+          <AwaitingApprovalCount count={goal.tasks.awaiting_approval} />
+          <PauseResumeButton goal={goal} />
+          <span className="flex overflow-hidden rounded-md border border-slate-300 text-xs" role="group" aria-label="View">
+            <button type="button" aria-pressed={view === "dag"} onClick={() => setView("dag")} className={`px-2.5 py-1.5 ${view === "dag" ? "bg-slate-900 text-white" : "hover:bg-slate-50"}`}>
+              Graph
+            </button>
+            <button type="button" aria-pressed={view === "table"} onClick={() => setView("table")} className={`px-2.5 py-1.5 ${view === "table" ? "bg-slate-900 text-white" : "hover:bg-slate-50"}`}>
+              Table
+            </button>
+          </span>
           <a href={`/api/goals/${goal.id}/plan.md`} download className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50">
             Export plan
           </a>
@@ -92,10 +105,16 @@ export function GoalView({ goalId }: { goalId: string }) {
       </header>
       <div className="flex min-h-0 flex-1 gap-4">
         <div className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-          {!selectedId && goal.subtasks.length > 0 && (
+          {view === "dag" && !selectedId && goal.subtasks.length > 0 && (
             <p className="pointer-events-none absolute left-3 top-3 z-10 rounded bg-white/90 px-2 py-1 text-xs text-slate-500">Click a task to inspect it, retry, reassign or cancel it.</p>
           )}
-          {goal.subtasks.length === 0 ? <EmptyState title="This goal has no tasks" /> : <DagView goal={goal} selectedId={selectedId} onSelect={setSelectedId} />}
+          {goal.subtasks.length === 0 ? (
+            <EmptyState title="This goal has no tasks" />
+          ) : view === "table" ? (
+            <TaskTable goal={goal} onSelect={setSelectedId} />
+          ) : (
+            <DagView goal={goal} selectedId={selectedId} onSelect={setSelectedId} />
+          )}
         </div>
         {selectedId && (
           <div className="w-[380px] shrink-0">
