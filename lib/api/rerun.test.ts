@@ -67,7 +67,8 @@ describe("POST /api/tasks/:id/rerun", () => {
     expect(byKey).toEqual({ A: "completed", B: "pending", C: "waiting", D: "waiting", E: "completed", F: "completed" });
 
     const order = await runAll(agent, "v2");
-    expect(order).toEqual(["B", "C", "D"]);
+    expect(order[0]).toBe("B");
+    expect(order.slice(1).sort()).toEqual(["C", "D"]);
     const after = await getGoal(goalId);
     expect(after.status).toBe("complete");
     expect(after.subtasks.find((s: { key: string }) => s.key === "D").result).toBe("D v2");
