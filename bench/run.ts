@@ -15,6 +15,7 @@ import { dropAll, fmt, freshDatabase, log, percentile, printTable, useSwitchyard
 import { graphileThroughput, pgBossThroughput } from "./queues";
 import { dagRun, engineThroughput, planPersist, tensorBuild, tensorSetup } from "./engine";
 import { benchServer, httpThroughput, pushLatency, serverMemory, tensorServe } from "./http";
+import { rateLimitRows } from "./rate-limit";
 import { bulkRetryBench, goalListBench } from "./steer";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
@@ -161,6 +162,7 @@ async function main() {
     await memServer.stop();
   }
 
+  rows.push(...(await rateLimitRows()));
   rows.push(...(await steerRows()));
 
   console.log(

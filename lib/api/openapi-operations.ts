@@ -6,6 +6,8 @@
 import type { z } from "zod";
 import * as r from "@/lib/api/schemas/responses";
 import { sessionBody } from "@/lib/api/schemas";
+import * as mcp from "@/lib/api/schemas/mcp";
+import * as ready from "@/lib/api/schemas/ready";
 import type { OperationKey } from "@/lib/api/route-table";
 
 export type MediaType = "application/json" | "text/markdown" | "text/plain" | "application/octet-stream";
@@ -46,12 +48,6 @@ export const OPERATIONS: Record<OperationKey, OperationDoc> = {
   "POST /api/tasks/{id}/reject": { tag: "tasks", success: [ok(r.rejectTaskResponse)], errors: { 409: "The task is not awaiting approval" } },
   "POST /api/tasks/{id}/rerun": { tag: "tasks", success: [ok(r.rerunTaskResponse)], errors: { 409: "The task is not finished, or a dependency of it is dead" } },
   "POST /api/tasks/bulk": { tag: "tasks", success: [ok(r.bulkTasksResponse)] },
-  // Not steer's: anywhere's routes (already on main, not yet in its regenerated table). Minimal
-  // entries so the table compiles after `npm run gen:routes`; the owner's own entries replace these.
-  "GET /api/mcp": { tag: "status", success: [{ status: 200, description: "MCP over Streamable HTTP (an event stream)", content: { "text/plain": "text" } }] },
-  "POST /api/mcp": { tag: "status", success: [{ status: 200, description: "MCP over Streamable HTTP (JSON-RPC)", content: { "application/json": r.openApiResponse } }] },
-  "DELETE /api/mcp": { tag: "status", success: [{ status: 200, description: "Ends an MCP session", content: { "text/plain": "text" } }] },
-  "GET /api/ready": { tag: "status", success: [ok(r.healthResponse, "Ready")] },
   "GET /api/agents": { tag: "agents", success: [ok(r.agentsResponse)] },
   "GET /api/events": { tag: "events", success: [ok(r.eventsResponse)] },
   "GET /api/goals": { tag: "goals", success: [ok(r.goalsResponse)] },
@@ -150,4 +146,10 @@ export const OPERATIONS: Record<OperationKey, OperationDoc> = {
     errors: { 404: "No such task, or no such agent (agent_id)", 409: "The task cannot be reassigned now, or the agent is offline, lacks a skill or already runs it" },
   },
   "POST /api/tasks/{id}/retry": { tag: "tasks", success: [ok(r.retryResponse)], errors: { 409: "The task is not failed, cancelled or skipped, or a dependency of it is dead" } },
+  // --- issue 13 (agents anywhere): readiness and MCP over HTTP ---
+  "GET /api/ready": {
+    tag: "status",
+    success: [ok(ready.readyResponse, "Ready: the database answers and every migration is applied"), { status: 503, description: "Not ready: the database is unreachable or migrations are pending (Retry-After)", content: { "application/json": ready.notReadyResponse } }],
+  },
+  "POST /api/mcp": { tag: "agents", success: [ok(mcp.mcpAnswer, "The JSON-RPC answer (202 without a body for a notification)"), { status: 202, description: "A notification was accepted", content: {} }] },
 };

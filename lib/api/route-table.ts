@@ -57,7 +57,7 @@ export const ROUTE_TABLE = [
   { path: "/api/goals/{id}/result", file: "app/api/goals/[id]/result/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the goal's workflow result in seed 002's format"}, module: route10 },
   { path: "/api/goals/{id}/resume", file: "app/api/goals/[id]/resume/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a paused goal's tasks can be assigned again"}, module: route11 },
   { path: "/api/health", file: "app/api/health/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"liveness and database reachability"}, module: route12 },
-  { path: "/api/mcp", file: "app/api/mcp/route.ts", catchAll: false, methods: ["GET","POST","DELETE"], summaries: {"POST":"MCP over Streamable HTTP (JSON-RPC request → JSON response)","GET":"no server-initiated stream in stateless mode (405 from the transport)","DELETE":"no sessions to end in stateless mode (405 from the transport)"}, module: route13 },
+  { path: "/api/mcp", file: "app/api/mcp/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"MCP over Streamable HTTP: one JSON-RPC message in, its JSON answer out (stateless)"}, module: route13 },
   { path: "/api/metrics", file: "app/api/metrics/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"Prometheus text format: tasks by state, live agents, assignments, completions, assign latency, event fan-out"}, module: route14 },
   { path: "/api/metrics/agents", file: "app/api/metrics/agents/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"per-agent completions and failures per minute over the last N minutes"}, module: route15 },
   { path: "/api/metrics/throughput", file: "app/api/metrics/throughput/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"completions and failures per minute over the last N minutes (optionally of one agent)"}, module: route16 },
@@ -103,9 +103,7 @@ export type OperationKey =
   | "GET /api/goals/{id}/result"
   | "POST /api/goals/{id}/resume"
   | "GET /api/health"
-  | "GET /api/mcp"
   | "POST /api/mcp"
-  | "DELETE /api/mcp"
   | "GET /api/metrics"
   | "GET /api/metrics/agents"
   | "GET /api/metrics/throughput"

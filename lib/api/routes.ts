@@ -31,6 +31,9 @@ export * as openapi from "@/app/api/openapi.json/route";
 // Issue 9 (visible): progress reports and stored output.
 export * as progress from "@/app/api/orchestration/progress/route";
 export * as taskOutput from "@/app/api/tasks/[id]/output/route";
+// Issue 13 (anywhere): readiness and MCP over HTTP.
+export * as ready from "@/app/api/ready/route";
+export * as mcp from "@/app/api/mcp/route";
 // Operators step in (issue 10)
 export * as goalPause from "@/app/api/goals/[id]/pause/route";
 export * as goalResume from "@/app/api/goals/[id]/resume/route";

@@ -55,7 +55,7 @@ export async function approveTask(options: { subtaskId: string; result?: string;
       subtaskId: task.id,
       data: { status: "completed", attempt: task.attempt, edited, result_chars: result?.length ?? 0 },
     });
-    const released = await releaseDependents(tx, emit, task, now, actor);
+    const released = (await releaseDependents(tx, emit, [{ id: task.id, actor }], now)).get(task.id) ?? [];
     return { subtaskId: task.id, goalId: task.goal_id, edited, released };
   });
   await finalizeGoalIfDone(outcome.goalId, now);

@@ -1,8 +1,8 @@
 // Read models of agents, with status derived from heartbeats and counters.
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { notFound } from "@/lib/errors";
 import { agentStatus } from "@/lib/orchestration/types";
+import { isLive } from "@/lib/orchestration/liveness";
 
 interface AgentRow {
   id: string;
@@ -26,11 +26,10 @@ export async function listAgents(options: { includeRemoved?: boolean; agentId?: 
     SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, drained, registered_at, last_heartbeat_at
     FROM agents WHERE (${options.includeRemoved ?? false} OR NOT removed) AND (${options.agentId ?? null}::uuid IS NULL OR id = ${options.agentId ?? null}::uuid)
     ORDER BY registered_at, id`;
-  const windowMs = env().HEARTBEAT_TIMEOUT_S * 1000;
   return rows.map((a) => {
     const heartbeatAgeMs = now.getTime() - a.last_heartbeat_at.getTime();
     // Offline as soon as the window has passed, even before the sweep has noticed.
-    const offline = a.offline || heartbeatAgeMs > windowMs;
+    const offline = !isLive(a, now);
     return {
       id: a.id,
       name: a.name,

@@ -83,8 +83,9 @@ export const assignment = z
     previous_attempt: z
       .object({ number: int, outcome: z.enum(ATTEMPT_OUTCOMES), result: z.string().nullable(), error: z.string().nullable(), feedback: z.string().nullable() })
       .nullable()
-      .meta({ description: "The previous attempt when it did not stand (rejected with feedback, failed, timed out), so the agent can do better; null on a first attempt" }),
-    feedback: z.string().nullable().meta({ description: "The operator's feedback on the rejected previous attempt" }),
+      .optional()
+      .meta({ description: "The previous attempt when it did not stand (rejected with feedback, failed, timed out), so the agent can do better; null on a first attempt (older servers omit it)" }),
+    feedback: z.string().nullable().optional().meta({ description: "The operator's feedback on the rejected previous attempt (older servers omit it)" }),
   })
   .meta({ id: "Assignment" });
 
@@ -222,7 +223,7 @@ export const goalsResponse = z
 
 export const aggregatedResult = z
   .object({
-    strategy: z.string(),
+    strategy: z.literal("concat"),
     status: z.enum(TERMINAL_GOAL_STATUSES),
     steps_completed: count,
     steps_failed: count,
