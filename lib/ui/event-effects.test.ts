@@ -13,7 +13,7 @@ function event(partial: Partial<LiveEvent> & { type: string }): LiveEvent {
 }
 
 function task(uuid: string, status: string): Task {
-  return { uuid, goal_id: G, key: uuid === T1 ? "T-01" : "T-02", name: "n", description: "", required_skills: [], priority: "MEDIUM", priority_level: 2, estimated_duration_s: 60, critical_path_s: 60, status, attempt: 0, failures: 0, max_attempts: 3, timeout_s: 600, agent_id: null, agent_name: null, result: null, error: null, dependencies: [], created_at: "", ready_at: null, started_at: null, finished_at: null, deadline_at: null, next_attempt_at: null };
+  return { uuid, goal_id: G, key: uuid === T1 ? "T-01" : "T-02", name: "n", description: "", required_skills: [], priority: "MEDIUM", priority_level: 2, estimated_duration_s: 60, critical_path_s: 60, status, attempt: 0, failures: 0, max_attempts: 3, timeout_s: 600, agent_id: null, agent_name: null, result: null, error: null, dependencies: [], created_at: "", ready_at: null, started_at: null, finished_at: null, deadline_at: null, next_attempt_at: null, progress: null, message: null };
 }
 
 function goal(): GoalWithTasks {

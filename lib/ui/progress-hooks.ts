@@ -1,0 +1,42 @@
+"use client";
+// Issue 9 hooks: a task's live progress (the socket's `progress` channel) and an
+// attempt's stored output.
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useSyncExternalStore } from "react";
+import { ApiError } from "@/lib/ui/api";
+import { queryKeys } from "@/lib/ui/query-keys";
+import { progressStore, type LiveProgress } from "@/lib/ui/progress-store";
+
+export function useLiveProgress(taskId: string): LiveProgress | undefined {
+  const subscribe = useCallback((listener: () => void) => progressStore().subscribe(taskId, listener), [taskId]);
+  const get = useCallback(() => progressStore().get(taskId), [taskId]);
+  return useSyncExternalStore(subscribe, get, () => undefined);
+}
+
+export interface StoredOutputText {
+  text: string;
+  attempt: number;
+  totalBytes: number;
+  droppedBytes: number;
+}
+
+async function fetchOutput(taskId: string, attempt: number): Promise<StoredOutputText> {
+  const res = await fetch(`/api/tasks/${encodeURIComponent(taskId)}/output?attempt=${attempt}`, { cache: "no-store" });
+  if (!res.ok) throw new ApiError(res.status, "http_error", `could not load the output (${res.status})`);
+  return {
+    text: await res.text(),
+    attempt,
+    totalBytes: Number(res.headers.get("x-output-bytes") ?? 0),
+    droppedBytes: Number(res.headers.get("x-dropped-bytes") ?? 0),
+  };
+}
+
+export function useStoredOutput(taskId: string, attempt: number | null, enabled = true) {
+  const q = useQuery({
+    queryKey: queryKeys.taskOutput(taskId, attempt ?? 0),
+    queryFn: () => fetchOutput(taskId, attempt!),
+    enabled: enabled && attempt !== null && attempt > 0,
+    staleTime: 5_000,
+  });
+  return { output: q.data, isLoading: q.isPending && enabled && attempt !== null && attempt > 0, error: q.error, refetch: q.refetch };
+}
