@@ -26,6 +26,8 @@ const securityHeaders = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // No image optimiser: the app serves no raster images, so /_next/image is a 404, not a 500.
+  images: { unoptimized: true },
   // NEXT_DIST_DIR lets parallel builds (a developer's and a test run's) keep apart.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   async headers() {

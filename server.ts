@@ -8,6 +8,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { disconnectDb } from "@/lib/db";
 import { startSweeper } from "@/lib/orchestration/sweeper";
 import { attachRealtime } from "@/lib/realtime/server";
+import { checkRequest, refusalBody } from "@/lib/auth/request-guard";
 
 async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -29,7 +30,17 @@ async function main() {
   const app = next({ dev, hostname: host, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const httpServer = createServer((req, res) => handle(req, res));
+  const httpServer = createServer((req, res) => {
+    // Pages and API alike: a foreign Host (421) or a cross-origin write (403) never reaches
+    // Next. socket.io's handshake runs the same checks (lib/realtime/server.ts allowRequest).
+    const refusal = checkRequest(req.method, req.headers);
+    if (refusal) {
+      res.writeHead(refusal.status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+      res.end(refusalBody(refusal));
+      return;
+    }
+    void handle(req, res);
+  });
   const realtime = await attachRealtime(httpServer, { embedded: Boolean(embedded) });
   const stopSweeper = config.SWITCHYARD_DISABLE_SWEEP ? () => undefined : startSweeper(config.SWEEP_INTERVAL_MS);
 

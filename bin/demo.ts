@@ -8,7 +8,7 @@ import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { SwitchyardClient, type GoalStatus } from "../lib/client/index";
+import { SwitchyardClient, type GoalStatus } from "switchyard-client";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -81,7 +81,7 @@ function startServer(url: string): ChildProcess {
 function startWorker(url: string, worker: (typeof WORKERS)[number]): ChildProcess {
   const child = spawn(
     process.execPath,
-    [path.join(root, "bin/switchyard-agent.mjs"), "--server", url, "--name", worker.name, "--skills", worker.skills.join(","), "--capacity", String(worker.capacity), "--exec", `sh ${JSON.stringify(path.join(root, "bin/demo-task.sh"))}`, "--poll-ms", "500", "--heartbeat-ms", "5000", "--grace-ms", "3000"],
+    ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/cli.ts"), "--server", url, "--name", worker.name, "--skills", worker.skills.join(","), "--capacity", String(worker.capacity), "--exec", `sh ${JSON.stringify(path.join(root, "bin/demo-task.sh"))}`, "--poll-ms", "500", "--heartbeat-ms", "5000", "--grace-ms", "3000"],
     { cwd: root, env: process.env, stdio: ["ignore", "pipe", "pipe"] },
   );
   prefixOutput(child, `  ${worker.name.padEnd(10)} │ `);

@@ -3,7 +3,7 @@
 // server has one, SWITCHYARD_OPERATOR_TOKEN. Logs go to stderr (stdout is the protocol).
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { z } from "zod";
-import { SwitchyardClient } from "../lib/client/index";
+import { SwitchyardClient } from "switchyard-client";
 import { createSwitchyardMcpServer } from "../lib/mcp/server";
 
 const config = z

@@ -28,6 +28,17 @@ const envSchema = z.object({
   // Per-agent token bucket on the agent endpoints, per server instance (0 turns it off).
   AGENT_RATE_LIMIT_PER_S: z.coerce.number().min(0).default(200),
   AGENT_RATE_LIMIT_BURST: z.coerce.number().min(1).default(400),
+  // --- trust (issue 14) ---
+  // Host names the server answers to besides loopback (comma-separated; a port is ignored).
+  ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((name) => name.trim().toLowerCase().replace(/:\d+$/, ""))
+        .filter((name) => name !== ""),
+    ),
 });
 
 export type Env = z.infer<typeof envSchema>;

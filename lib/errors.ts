@@ -13,6 +13,12 @@ export type ErrorCode =
   | "concurrent_update"
   | "payload_too_large"
   | "rate_limited"
+  /** The request's Content-Type is not what the endpoint reads (application/json). */
+  | "unsupported_media_type"
+  /** The Host header names a server this is not (DNS rebinding, a wrong ALLOWED_HOSTS). */
+  | "misdirected_request"
+  /** The database cannot be reached: try again later (Retry-After). */
+  | "unavailable"
   | "internal";
 
 export class SwitchyardError extends Error {

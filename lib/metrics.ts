@@ -5,9 +5,11 @@
 // counters and the histogram count what this instance did.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { db } from "@/lib/db";
+import { SUBTASK_STATUSES } from "@/lib/domain";
 import { env } from "@/lib/env";
 
-export const TASK_STATES = ["waiting", "pending", "running", "completed", "failed", "retrying", "cancelled", "skipped"] as const;
+/** The series of the tasks-by-state gauge: every subtask status. */
+export const TASK_STATES = SUBTASK_STATUSES;
 
 interface Metrics {
   registry: Registry;

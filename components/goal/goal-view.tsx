@@ -10,11 +10,13 @@ import { between, formatDuration, formatTime } from "@/components/ui/format";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { TASK_STATUS_STYLES } from "@/components/ui/status";
+import { OPEN_SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES } from "@/lib/domain";
 import { errorMessage } from "@/lib/ui/api";
 import { useCancelGoal, useGoal } from "@/lib/ui/hooks";
 import { useGoalLive } from "@/lib/ui/live-events";
 
-const STATUS_ORDER = ["waiting", "pending", "running", "retrying", "completed", "failed", "cancelled", "skipped"] as const;
+/** The legend's order: open states first, the way work flows, then the terminal ones. */
+const STATUS_ORDER = [...OPEN_SUBTASK_STATUSES, ...TERMINAL_SUBTASK_STATUSES] as const;
 
 export function GoalView({ goalId }: { goalId: string }) {
   useGoalLive(goalId);

@@ -7,13 +7,11 @@ import { AttemptOutput } from "@/components/goal/live-output";
 import { TaskLive } from "@/components/goal/task-live";
 import { between, formatDuration, formatTime } from "@/components/ui/format";
 import { ErrorState, Loading } from "@/components/ui/states";
+import { canTransition } from "@/lib/domain";
 import { errorMessage } from "@/lib/ui/api";
 import { useAgents, useTask, useTaskActions } from "@/lib/ui/hooks";
 import type { Agent, GoalWithTasks, Task } from "@/lib/ui/types";
 
-const RETRYABLE = new Set(["failed", "cancelled", "skipped"]);
-const REASSIGNABLE = new Set(["pending", "retrying", "running"]);
-const CANCELLABLE = new Set(["waiting", "pending", "running", "retrying"]);
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -61,7 +59,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
 
       <div className="flex-1 space-y-4 overflow-y-auto p-4">
         <div className="flex flex-wrap gap-2" role="group" aria-label="Task actions">
-          <button type="button" disabled={!RETRYABLE.has(task.status) || busy} onClick={() => actions.retry.mutate()} className="rounded-md bg-slate-900 px-3 py-1.5 text-xs font-medium text-white hover:bg-slate-700 disabled:cursor-not-allowed disabled:opacity-40">
+          <button type="button" disabled={!canTransition("subtask", "retry", task.status) || busy} onClick={() => actions.retry.mutate()} className="rounded-md bg-slate-900 px-3 py-1.5 text-xs font-medium text-white hover:bg-slate-700 disabled:cursor-not-allowed disabled:opacity-40">
             Retry
           </button>
           {confirmCancel ? (
@@ -74,7 +72,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
               </button>
             </>
           ) : (
-            <button type="button" disabled={!CANCELLABLE.has(task.status) || busy} onClick={() => setConfirmCancel(true)} className="rounded-md border border-red-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-40">
+            <button type="button" disabled={!canTransition("subtask", "cancel", task.status) || busy} onClick={() => setConfirmCancel(true)} className="rounded-md border border-red-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-40">
               Cancel task
             </button>
           )}
@@ -90,7 +88,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
             <label htmlFor="reassign-agent" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">
               Reassign to
             </label>
-            <select id="reassign-agent" value={agentChoice} onChange={(e) => setAgentChoice(e.target.value)} disabled={!REASSIGNABLE.has(task.status)} className="mt-0.5 w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-xs disabled:opacity-40">
+            <select id="reassign-agent" value={agentChoice} onChange={(e) => setAgentChoice(e.target.value)} disabled={!canTransition("subtask", "reassign", task.status)} className="mt-0.5 w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-xs disabled:opacity-40">
               <option value="">{agentsLoading ? "Loading agents…" : candidates.length ? "Choose a capable live agent…" : "No other capable live agent"}</option>
               {candidates.map((a) => (
                 <option key={a.id} value={a.id}>
@@ -99,7 +97,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
               ))}
             </select>
           </div>
-          <button type="submit" disabled={!agentChoice || !REASSIGNABLE.has(task.status) || busy} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-40">
+          <button type="submit" disabled={!agentChoice || !canTransition("subtask", "reassign", task.status) || busy} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-40">
             Reassign
           </button>
         </form>

@@ -105,6 +105,11 @@ function bodyCases(route: string, valid: Record<string, unknown>, required: stri
     cases.push({ ...base, name: `body is ${raw.slice(0, 20)}`, rawBody: raw, field: "body" });
   }
   cases.push({ ...base, name: "byte-order mark before an empty object", rawBody: "\ufeff{}" });
+  // trust (issue 14): what a page on another site can send without a preflight is not JSON.
+  for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+    if (route === "/api/session" && type.startsWith("application/x-www-form-urlencoded")) continue; // the sign-in page's form
+    cases.push({ ...base, name: `content-type ${type}`, rawBody: JSON.stringify(valid), headers: { ...(extra.headers ?? {}), "content-type": type }, status: 415, field: "content-type" });
+  }
   cases.push({ ...base, name: "body over the limit (content-length)", rawBody: JSON.stringify({ ...valid, pad: HUGE.repeat(5) }), status: 413 });
   cases.push({ ...base, name: "body over the limit (chunked, no content-length)", stream: new TextEncoder().encode(JSON.stringify({ ...valid, pad: HUGE.repeat(5) })), status: 413 });
   return cases;

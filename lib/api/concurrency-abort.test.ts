@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { handler, isConcurrencyAbort } from "@/lib/api/handler";
-import { ApiError } from "@/lib/client";
+import { ApiError } from "switchyard-client";
 
 describe("concurrency aborts", () => {
   it("recognises a real deadlock error from Postgres, and nothing else", async () => {

@@ -1,5 +1,5 @@
 // Crash safety: a goal of several hundred tasks is run by real worker processes
-// (bin/switchyard-agent) while the server process is killed with SIGKILL and restarted on
+// (packages/switchyard-agent) while the server process is killed with SIGKILL and restarted on
 // the same database and port, several times. In the end every task is completed exactly
 // once, nothing is stuck, and every stored result is the one a worker produced for the
 // attempt that counts. Needs a production build in NEXT_DIST_DIR (`next build`).
@@ -10,6 +10,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startServer, type RunningServer } from "@/lib/testing/server";
+import { agentNodeArgs } from "@/lib/testing/worker-process";
 
 const TASKS = 300;
 const WIDTH = 15; // tasks per layer; each depends on two of the layer before
@@ -63,7 +64,7 @@ describe("crash safety", () => {
     // Each task prints a result naming its task and attempt, and logs what it produced.
     const command = `sleep 0.05; echo "$SWITCHYARD_TASK_ID $SWITCHYARD_ATTEMPT $SWITCHYARD_AGENT_ID" >> "${produced}"; printf 'result of %s attempt %s' "$SWITCHYARD_TASK_KEY" "$SWITCHYARD_ATTEMPT"`;
     for (let i = 0; i < WORKERS; i++) {
-      const w = spawn(process.execPath, [path.join(root, "bin/switchyard-agent.mjs"), "--server", url, "--capacity", String(CAPACITY), "--name", `crash-worker-${i}`, "--exec", command, "--poll-ms", "100", "--heartbeat-ms", "1000", "--grace-ms", "2000"], {
+      const w = spawn(process.execPath, agentNodeArgs(["--server", url, "--capacity", String(CAPACITY), "--name", `crash-worker-${i}`, "--exec", command, "--poll-ms", "100", "--heartbeat-ms", "1000", "--grace-ms", "2000"]), {
         cwd: root,
         env: { ...process.env, NODE_ENV: "production" },
         stdio: ["ignore", "ignore", "pipe"],

@@ -11,6 +11,9 @@ export const errorStatus: Record<ErrorCode, number> = {
   stale_attempt: 409,
   concurrent_update: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  misdirected_request: 421,
   rate_limited: 429,
   internal: 500,
+  unavailable: 503,
 };

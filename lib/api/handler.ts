@@ -104,7 +104,25 @@ export async function readBodyText(req: Request): Promise<string> {
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
+/** `application/json` or a `+json` type, parameters allowed. */
+export function isJsonContentType(type: string): boolean {
+  const essence = type.split(";")[0]!.trim().toLowerCase();
+  return essence === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(essence);
+}
+
+/**
+ * A JSON endpoint reads only `application/json`: a form or `text/plain` body (what a page
+ * on another site can send without a CORS preflight) is 415. A bodiless request may omit it.
+ */
+export function requireJsonContentType(req: Request): void {
+  const type = req.headers.get("content-type");
+  const hasBody = Number(req.headers.get("content-length") ?? "0") > 0 || req.headers.has("transfer-encoding");
+  if (type === null ? !hasBody : isJsonContentType(type)) return;
+  throw new SwitchyardError("unsupported_media_type", `content-type: expected application/json, got ${type === null ? "none" : JSON.stringify(type.slice(0, 100))}`, { field: "content-type" });
+}
+
 async function readBody(req: Request): Promise<unknown> {
+  requireJsonContentType(req);
   const text = await readBodyText(req);
   if (text.trim() === "") return {};
   try {

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import * as schemas from "@/lib/api/schemas";
 import * as progressSchemas from "@/lib/api/schemas/progress";
+import { GOAL_STATUSES } from "@/lib/domain/statuses";
 
 type Method = "get" | "post" | "delete";
 type Auth = "public" | "agent" | "operator" | "agent_or_operator";
@@ -120,7 +121,7 @@ const responses: Record<string, Record<string, unknown>> = {
   WorkflowResult: {
     type: "object",
     properties: {
-      workflow_id: uuid, goal: str, status: { type: "string", enum: ["pending", "running", "complete", "partial", "failed", "cancelled"] },
+      workflow_id: uuid, goal: str, status: { type: "string", enum: [...GOAL_STATUSES] },
       result: { type: "object", properties: { final_output: str, outputs: { type: "array", items: { type: "object", additionalProperties: true } } } },
       steps_completed: { type: "integer" }, steps_failed: { type: "integer" }, steps_skipped: { type: "integer" }, steps_total: { type: "integer" },
       total_time_ms: { type: "integer" }, agents_used: { type: "array", items: str }, nodes_used: { type: "array", items: str },

@@ -1,6 +1,7 @@
 // Request schemas of the HTTP API, one place for all routes (and the OpenAPI document).
 // Strict objects: an unknown field is a 400 that names it.
 import { z } from "zod";
+import { GOAL_STATUSES } from "@/lib/domain";
 import { LIMITS, longText, planSchema, skillsSchema, storable, STORABLE, text } from "@/lib/orchestration/plan-schema";
 import { budgetSchema, usageSchema } from "@/lib/api/schemas/progress";
 
@@ -78,7 +79,7 @@ export const tensorQuery = z.strictObject({
 });
 
 export const goalsQuery = z.strictObject({
-  status: z.enum(["pending", "running", "complete", "partial", "failed", "cancelled"]).optional(),
+  status: z.enum(GOAL_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

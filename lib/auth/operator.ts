@@ -8,6 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { env } from "@/lib/env";
+import { isOwnOrigin } from "@/lib/auth/request-guard";
 
 export const OPERATOR_COOKIE = "sy_operator";
 /** Browsers stay signed in this long (the cookie's Max-Age). */
@@ -87,7 +88,9 @@ export function isOperatorRequest(req: Request): boolean {
 }
 
 function isSameOrigin(origin: string, req: Request): boolean {
-  return originMatchesHost(origin, req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host);
+  const headers: Record<string, string | undefined> = Object.fromEntries(req.headers);
+  headers.host ??= new URL(req.url).host;
+  return isOwnOrigin(origin, headers);
 }
 
 /**
@@ -105,15 +108,8 @@ export function isOperatorHandshake(headers: IncomingHttpHeaders, auth?: unknown
   if (typeof token === "string" && isOperatorToken(token)) return true;
   if (!isOperatorSession(readCookie(header(headers.cookie), OPERATOR_COOKIE))) return false;
   const origin = header(headers.origin);
-  return origin === undefined || originMatchesHost(origin, header(headers["x-forwarded-host"]) ?? header(headers.host));
-}
-
-function originMatchesHost(origin: string, host: string | undefined): boolean {
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+  // Scheme, host and port: https://127.0.0.1:PORT is not the origin of the http server there.
+  return origin === undefined || isOwnOrigin(origin, headers);
 }
 
 /**

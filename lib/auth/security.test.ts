@@ -147,7 +147,7 @@ describe("registration token", () => {
     expect((await call(routes.register.POST, "POST", "/api/orchestration/register", { body, token: "registration-token-0123456789" })).status).toBe(201);
     expect((await call(routes.register.POST, "POST", "/api/orchestration/register", { body, token: TOKEN })).status).toBe(201);
 
-    const { SwitchyardClient, ApiError } = await import("@/lib/client/index");
+    const { SwitchyardClient, ApiError } = await import("switchyard-client");
     const inProcess = ((input: RequestInfo | URL, init?: RequestInit) => routes.register.POST(new Request(input, init))) as typeof fetch;
     const withToken = new SwitchyardClient({ baseUrl: "http://localhost", registrationToken: "registration-token-0123456789", fetch: inProcess });
     expect((await withToken.register({ skills: ["x"] })).agent_id).toBe(withToken.agentId);

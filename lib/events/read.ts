@@ -28,6 +28,7 @@ export interface EventRow {
 }
 
 export function toLogEvent(row: EventRow): LogEvent {
+  // The log only holds what typed emitters wrote (lib/events/record.ts), so the row's type and data belong together.
   return {
     seq: Number(row.seq),
     type: row.type,
@@ -37,7 +38,7 @@ export function toLogEvent(row: EventRow): LogEvent {
     actor: row.actor,
     data: row.data ?? {},
     created_at: row.created_at.toISOString(),
-  };
+  } as LogEvent;
 }
 
 /** How far past the stored watermark one read scans for the contiguous run. */

@@ -1,18 +1,14 @@
 // Writes domain events into the append-only log inside the caller's transaction, and a
 // transaction helper that signals the relay only after the commit.
 import { db, type Tx } from "@/lib/db";
+import { eventPayloadProblem, type DomainEvent, type EventType } from "@/lib/domain";
+import { env } from "@/lib/env";
 import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus } from "@/lib/events/bus";
 
-export interface DomainEvent {
-  type: string;
-  actor: string;
-  goalId?: string | null;
-  subtaskId?: string | null;
-  agentId?: string | null;
-  data?: Record<string, unknown>;
-}
+export type { DomainEvent } from "@/lib/domain";
 
-export type Emit = (event: DomainEvent) => void;
+/** Writes one event into the transaction's log; only known types with their payloads type-check (lib/domain/events.ts). */
+export type Emit = <T extends EventType>(event: DomainEvent<T>) => void;
 
 /** jsonb refuses NUL and lone surrogates (e.g. an excerpt cut inside an emoji): replace them. */
 function jsonbSafe(_key: string, value: unknown): unknown {
@@ -20,8 +16,21 @@ function jsonbSafe(_key: string, value: unknown): unknown {
   return value.replace(/\u0000/g, "\uFFFD").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
+/**
+ * Outside production every payload of a known type is checked against its schema, so a
+ * test fails at the emitter that drifted from lib/domain/events.ts. (Types the domain
+ * does not know only get past the compiler in tests of the log itself.)
+ */
+function checkPayloads(events: DomainEvent[]): void {
+  for (const event of events) {
+    const problem = eventPayloadProblem(event);
+    if (problem && !problem.startsWith("unknown event type")) throw new Error(`event payload does not match lib/domain/events.ts: ${problem}`);
+  }
+}
+
 export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
+  if (env().NODE_ENV !== "production") checkPayloads(events);
   // One round trip: the rows, and the NOTIFY that Postgres delivers at commit to every
   // instance listening (none if we roll back).
   await tx.$executeRaw`

@@ -3,10 +3,11 @@ import pg from "pg";
 import { env } from "@/lib/env";
 import { withEvents } from "@/lib/events/record";
 import { readEvents, type LogEvent } from "@/lib/events/read";
+import { emitAny, type AnyEvent } from "@/lib/testing/events";
 import { startRelay, type Relay } from "@/lib/events/relay";
 
 let relay: Relay;
-const received: LogEvent[] = [];
+const received: AnyEvent[] = [];
 const clients: pg.Client[] = [];
 
 beforeAll(async () => {
@@ -33,7 +34,7 @@ async function insertEvent(c: pg.Client, type: string): Promise<number> {
 }
 
 async function commitEvent(type: string): Promise<void> {
-  await withEvents(async (_tx, emit) => emit({ type, actor: "test" }));
+  await withEvents(async (_tx, emit) => emitAny(emit, { type, actor: "test" }));
 }
 
 async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -108,7 +109,7 @@ describe("the event relay", () => {
   });
 
   it("a second relay on the same database follows, and takes over from the stored cursor when the leader stops", async () => {
-    const second: LogEvent[] = [];
+    const second: AnyEvent[] = [];
     const follower = startRelay({ databaseUrl: env().DATABASE_URL!, broadcast: (events) => second.push(...events), lockRetryMs: 100, log: () => undefined });
     try {
       await settle();

@@ -6,7 +6,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { ApiError, SwitchyardClient, type Assignment } from "../client/index";
+import { ApiError, SwitchyardClient, type Assignment } from "switchyard-client";
 
 export interface SwitchyardMcpOptions {
   client: SwitchyardClient;

@@ -1,12 +1,12 @@
 // Combining a finished goal's results (pure): outputs in dependency (topological) order,
 // the final output from the tasks nothing depends on, and seed 002's summary.
-import type { GoalStatus } from "@/lib/orchestration/types";
+import type { SubtaskStatus, TerminalGoalStatus } from "@/lib/domain";
 
 export interface FinishedTask {
   id: string;
   key: string;
   name: string;
-  status: string;
+  status: SubtaskStatus;
   result: string | null;
   error: string | null;
   agentName: string | null;
@@ -15,17 +15,17 @@ export interface FinishedTask {
 
 export interface AggregatedResult {
   strategy: "concat";
-  status: GoalStatus;
+  status: TerminalGoalStatus;
   steps_completed: number;
   steps_failed: number;
   steps_skipped: number;
   steps_cancelled: number;
-  outputs: Array<{ key: string; name: string; status: string; result: string | null; error: string | null; agent: string | null }>;
+  outputs: Array<{ key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent: string | null }>;
   /** The text a person reads: each sink's result (or every result when no sink completed). */
   final_output: string;
 }
 
-export function goalOutcome(statuses: string[], cancelled: boolean): GoalStatus {
+export function goalOutcome(statuses: readonly SubtaskStatus[], cancelled: boolean): TerminalGoalStatus {
   if (cancelled) return "cancelled";
   const completed = statuses.filter((s) => s === "completed").length;
   if (completed === statuses.length) return "complete";

@@ -2,24 +2,27 @@
 // the transaction that finished a task commits (and from the sweep, as a safety net), so
 // the last of several concurrent finishers always sees the goal complete.
 import { db } from "@/lib/db";
+import { OPEN_SUBTASK_SQL } from "@/lib/db/status-sql";
+import { OPEN_GOAL_STATUSES, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
 import { withEvents } from "@/lib/events/record";
 import { aggregateResults } from "@/lib/orchestration/aggregate";
 
 export async function finalizeGoalIfDone(goalId: string, now = new Date()): Promise<boolean> {
   const open = await db().$queryRaw<Array<{ one: number }>>`
-    SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ('waiting', 'pending', 'running', 'retrying') LIMIT 1`;
+    SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ${OPEN_SUBTASK_SQL} LIMIT 1`;
   if (open.length > 0) return false;
   return withEvents(async (tx, emit) => {
-    const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
+    const goals = await tx.$queryRaw<Array<{ status: GoalStatus }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
     const goal = goals[0];
-    if (!goal || !["pending", "running", "cancelled"].includes(goal.status)) return false;
+    // An open goal closes; a cancelled one gets its results aggregated once.
+    if (!goal || !(goal.status === "cancelled" || (OPEN_GOAL_STATUSES as readonly GoalStatus[]).includes(goal.status))) return false;
     const stillOpen = await tx.$queryRaw<Array<{ one: number }>>`
-      SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ('waiting', 'pending', 'running', 'retrying') LIMIT 1`;
+      SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ${OPEN_SUBTASK_SQL} LIMIT 1`;
     if (stillOpen.length > 0) return false;
     const cancelled = goal.status === "cancelled";
     const alreadyAggregated = await tx.$queryRaw<Array<{ has: boolean }>>`SELECT result IS NOT NULL AS has FROM goals WHERE id = ${goalId}::uuid`;
     if (cancelled && alreadyAggregated[0]?.has) return false;
-    const tasks = await tx.$queryRaw<Array<{ id: string; key: string; name: string; status: string; result: string | null; error: string | null; agent_name: string | null; is_sink: boolean }>>`
+    const tasks = await tx.$queryRaw<Array<{ id: string; key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent_name: string | null; is_sink: boolean }>>`
       SELECT s.id, s.key, s.name, s.status, s.result, s.error, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
         NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink
       FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id

@@ -1,4 +1,6 @@
 // What the operator can do to running work: retry, reassign, cancel a task, cancel a goal.
+// Which action is allowed from which state is lib/domain/transitions.ts (the dashboard
+// enables its buttons from the same table).
 // Each action is one transaction that locks what it changes, checks that the state
 // allows it (409 naming why otherwise) and records what it did, with the actor, in the
 // event log. Attempts are fenced by number, so an agent whose attempt was superseded or
@@ -11,21 +13,19 @@ import { startAttempts, type Assignment } from "@/lib/orchestration/assign-tasks
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { currentAgentOf, lockAgents, lockInOrder } from "@/lib/orchestration/locks";
 import { skipDownstream } from "@/lib/orchestration/report-result";
-import { OPEN_SUBTASK_STATUSES } from "@/lib/orchestration/types";
+import { TERMINAL_GOAL_SQL } from "@/lib/db/status-sql";
+import { OPEN_SUBTASK_STATUSES, canTransition, describeAllowed, isOpenSubtaskStatus, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
 
 interface TaskRow {
   id: string;
   goal_id: string;
   key: string;
-  status: string;
+  status: SubtaskStatus;
   attempt: number;
   agent_id: string | null;
   required_skills: string[];
 }
 
-const OPEN: readonly string[] = OPEN_SUBTASK_STATUSES;
-const RETRYABLE = ["failed", "cancelled", "skipped"];
-const FINISHED_GOAL = ["complete", "partial", "failed", "cancelled"];
 
 async function lockTask(tx: Tx, subtaskId: string): Promise<TaskRow> {
   const rows = await tx.$queryRaw<TaskRow[]>`
@@ -55,10 +55,10 @@ async function endRunningAttempt(tx: Tx, task: TaskRow, outcome: "superseded" | 
 
 /** A finished goal is running again once one of its tasks can run again. */
 async function reopenGoal(tx: Tx, emit: Emit, goalId: string, actor: string): Promise<void> {
-  const rows = await tx.$queryRaw<Array<{ previous: string }>>`
+  const rows = await tx.$queryRaw<Array<{ previous: GoalStatus }>>`
     WITH old AS (SELECT id, status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE)
     UPDATE goals g SET status = 'running', result = NULL, finished_at = NULL
-    FROM old WHERE g.id = old.id AND old.status = ANY(${FINISHED_GOAL}::text[])
+    FROM old WHERE g.id = old.id AND old.status IN ${TERMINAL_GOAL_SQL}
     RETURNING old.status AS previous`;
   if (rows[0]) emit({ type: "goal.reopened", actor, goalId, data: { status: "running", previous_status: rows[0].previous } });
 }
@@ -79,19 +79,19 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
   const { actor } = options;
   return withEvents(async (tx, emit) => {
     const task = await lockTask(tx, options.subtaskId);
-    if (!RETRYABLE.includes(task.status)) {
-      throw conflict(`task ${task.key} is ${task.status}: only a failed, cancelled or skipped task can be retried`);
+    if (!canTransition("subtask", "retry", task.status)) {
+      throw conflict(`task ${task.key} is ${task.status}: only ${describeAllowed("subtask", "retry")} can be retried`);
     }
-    const goal = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${task.goal_id}::uuid FOR UPDATE`;
+    const goal = await tx.$queryRaw<Array<{ status: GoalStatus }>>`SELECT status FROM goals WHERE id = ${task.goal_id}::uuid FOR UPDATE`;
     if (goal[0]?.status === "complete") throw conflict(`the goal of task ${task.key} is complete`);
 
     // The whole downstream cone (locked), in topological order, with its dependencies' states.
     const cone = await readConeLocked(tx, task.id);
 
-    const deps = await tx.$queryRaw<Array<{ key: string; status: string }>>`
+    const deps = await tx.$queryRaw<Array<{ key: string; status: SubtaskStatus }>>`
       SELECT p.key, p.status FROM subtask_dependencies d JOIN subtasks p ON p.id = d.depends_on_id
       WHERE d.subtask_id = ${task.id}::uuid ORDER BY p.position`;
-    const dead = deps.filter((d) => !(d.status === "completed" || OPEN.includes(d.status)));
+    const dead = deps.filter((d) => !(d.status === "completed" || isOpenSubtaskStatus(d.status)));
     if (dead.length > 0) {
       throw conflict(`task ${task.key} cannot run: its dependency ${dead.map((d) => `${d.key} is ${d.status}`).join(", ")}; retry that first`);
     }
@@ -106,7 +106,7 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
 
     // Walk the cone in topological order: a skipped task comes back when none of its
     // dependencies is dead (failed, cancelled, or skipped and not coming back).
-    const statusOf = new Map<string, string>([[task.id, status]]);
+    const statusOf = new Map<string, SubtaskStatus>([[task.id, status]]);
     const unskipped: string[] = [];
     for (const node of cone) {
       const depStatuses = node.deps.map((d, i) => statusOf.get(d) ?? node.dep_statuses[i]!);
@@ -114,7 +114,7 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
         statusOf.set(node.id, node.status);
         continue;
       }
-      const canRun = depStatuses.every((s) => s === "completed" || OPEN.includes(s));
+      const canRun = depStatuses.every((s) => s === "completed" || isOpenSubtaskStatus(s));
       if (!canRun) continue;
       const pendingDeps = depStatuses.filter((s) => s !== "completed").length;
       const next = pendingDeps === 0 ? "pending" : "waiting";
@@ -140,7 +140,7 @@ async function readConeLocked(tx: Tx, taskId: string) {
     )
     SELECT s.id FROM subtasks s WHERE s.id IN (SELECT id FROM down) ORDER BY s.id FOR UPDATE`;
   if (ids.length === 0) return [];
-  return tx.$queryRaw<Array<{ id: string; status: string; deps: string[]; dep_statuses: string[] }>>`
+  return tx.$queryRaw<Array<{ id: string; status: SubtaskStatus; deps: string[]; dep_statuses: SubtaskStatus[] }>>`
     SELECT s.id, s.status,
       COALESCE(array_agg(p.id ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS deps,
       COALESCE(array_agg(p.status ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS dep_statuses
@@ -171,8 +171,8 @@ export async function reassignTask(options: { subtaskId: string; agentId: string
   const { actor } = options;
   return withEvents(async (tx, emit) => {
     const task = await lockTaskAfterAgents(tx, options.subtaskId, options.agentId);
-    if (!["pending", "retrying", "running"].includes(task.status)) {
-      const why = task.status === "waiting" ? "its dependencies are not all completed" : "only a pending, retrying or running task can be reassigned";
+    if (!canTransition("subtask", "reassign", task.status)) {
+      const why = task.status === "waiting" ? "its dependencies are not all completed" : `only ${describeAllowed("subtask", "reassign")} can be reassigned`;
       throw conflict(`task ${task.key} is ${task.status}: ${why}`);
     }
     const agents = await tx.$queryRaw<Array<{ id: string; name: string; skills: string[]; offline: boolean; removed: boolean; last_heartbeat_at: Date }>>`
@@ -216,7 +216,7 @@ export async function cancelTask(options: { subtaskId: string; actor: string; no
   const { actor } = options;
   const outcome = await withEvents(async (tx, emit) => {
     const task = await lockTaskAfterAgents(tx, options.subtaskId);
-    if (!OPEN.includes(task.status)) throw conflict(`task ${task.key} is ${task.status}: only a waiting, pending, retrying or running task can be cancelled`);
+    if (!canTransition("subtask", "cancel", task.status)) throw conflict(`task ${task.key} is ${task.status}: only ${describeAllowed("subtask", "cancel")} can be cancelled`);
     const endedAttempt = await endRunningAttempt(tx, task, "cancelled", `cancelled by ${actor}`, now);
     await tx.$executeRaw`
       UPDATE subtasks SET status = 'cancelled', agent_id = NULL, finished_at = ${now}, deadline_at = NULL, next_attempt_at = NULL
@@ -241,25 +241,25 @@ export async function cancelGoal(options: { goalId: string; actor: string; now?:
   const now = options.now ?? new Date();
   const { actor, goalId } = options;
   const outcome = await withEvents(async (tx, emit) => {
-    const before = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid`;
+    const before = await tx.$queryRaw<Array<{ status: GoalStatus }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid`;
     if (!before[0]) throw notFound("goal", goalId, "id");
-    if (FINISHED_GOAL.includes(before[0].status)) throw conflict(`goal is already ${before[0].status}`);
+    if (!canTransition("goal", "cancel", before[0].status)) throw conflict(`goal is already ${before[0].status}`);
     // The agents of its running tasks, then the tasks, then the goal: the order assignment
     // takes them in (lib/orchestration/locks.ts), so the two cannot deadlock.
-    type OpenTask = { id: string; status: string; attempt: number; agent_id: string | null };
+    type OpenTask = { id: string; status: SubtaskStatus; attempt: number; agent_id: string | null };
     const open = await lockInOrder<OpenTask[]>(tx, async (extraAgents) => {
       const running = await tx.$queryRaw<Array<{ agent_id: string }>>`
         SELECT DISTINCT agent_id FROM subtasks WHERE goal_id = ${goalId}::uuid AND status = 'running' AND agent_id IS NOT NULL`;
       const agentsLocked = await lockAgents(tx, [...running.map((r) => r.agent_id), ...extraAgents]);
       const tasks = await tx.$queryRaw<OpenTask[]>`
         SELECT id, status, attempt, agent_id FROM subtasks
-        WHERE goal_id = ${goalId}::uuid AND status = ANY(${OPEN}::text[]) ORDER BY id FOR UPDATE`;
+        WHERE goal_id = ${goalId}::uuid AND status = ANY(${OPEN_SUBTASK_STATUSES}::text[]) ORDER BY id FOR UPDATE`;
       const moved = tasks.filter((t) => t.status === "running" && t.agent_id && !agentsLocked.includes(t.agent_id)).map((t) => t.agent_id!);
       return moved.length > 0 ? { moved } : { value: tasks };
     });
-    const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
+    const goals = await tx.$queryRaw<Array<{ status: GoalStatus }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
     const goal = goals[0]!;
-    if (FINISHED_GOAL.includes(goal.status)) throw conflict(`goal is already ${goal.status}`);
+    if (!canTransition("goal", "cancel", goal.status)) throw conflict(`goal is already ${goal.status}`);
     const running = open.filter((t) => t.status === "running" && t.agent_id);
     if (running.length > 0) {
       await tx.$executeRaw`

@@ -3,6 +3,7 @@
 // tasks are all terminal are closed. Every instance runs it; an advisory lock lets one
 // at a time do the work.
 import { db } from "@/lib/db";
+import { OPEN_GOAL_SQL, OPEN_SUBTASK_SQL } from "@/lib/db/status-sql";
 import { env } from "@/lib/env";
 import { withEvents } from "@/lib/events/record";
 import { failAttempt, type SubtaskRow } from "@/lib/orchestration/report-result";
@@ -66,8 +67,8 @@ export async function sweep(options: { now?: Date; heartbeatTimeoutS?: number } 
   if (!report.ran) return report;
   // Goals left open by a crash between a task's commit and its goal's finalization.
   const idle = await db().$queryRaw<Array<{ id: string }>>`
-    SELECT g.id FROM goals g WHERE g.status IN ('pending', 'running')
-      AND NOT EXISTS (SELECT 1 FROM subtasks s WHERE s.goal_id = g.id AND s.status IN ('waiting', 'pending', 'running', 'retrying'))
+    SELECT g.id FROM goals g WHERE g.status IN ${OPEN_GOAL_SQL}
+      AND NOT EXISTS (SELECT 1 FROM subtasks s WHERE s.goal_id = g.id AND s.status IN ${OPEN_SUBTASK_SQL})
     LIMIT 100`;
   for (const g of idle) touchedGoals.add(g.id);
   for (const goalId of touchedGoals) if (await finalizeGoalIfDone(goalId, now)) report.goalsFinalized.push(goalId);

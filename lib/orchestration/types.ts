@@ -5,19 +5,20 @@ export type PriorityName = (typeof PRIORITY_NAMES)[number];
 /** Tensor priority level: 0 = CRITICAL … 3 = LOW. */
 export type PriorityLevel = 0 | 1 | 2 | 3;
 
-export const SUBTASK_STATUSES = ["waiting", "pending", "running", "completed", "failed", "retrying", "cancelled", "skipped"] as const;
-export type SubtaskStatus = (typeof SUBTASK_STATUSES)[number];
-export const TERMINAL_SUBTASK_STATUSES: readonly SubtaskStatus[] = ["completed", "failed", "cancelled", "skipped"];
-export const OPEN_SUBTASK_STATUSES: readonly SubtaskStatus[] = ["waiting", "pending", "running", "retrying"];
-
-export const GOAL_STATUSES = ["pending", "running", "complete", "partial", "failed", "cancelled"] as const;
-export type GoalStatus = (typeof GOAL_STATUSES)[number];
-
-export const AGENT_STATUSES = ["idle", "busy", "offline"] as const;
-export type AgentStatus = (typeof AGENT_STATUSES)[number];
-
-export const ATTEMPT_OUTCOMES = ["running", "completed", "failed", "timed_out", "lost", "superseded", "cancelled"] as const;
-export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+// The status vocabulary lives in lib/domain (one typed source); re-exported for the core's imports.
+export {
+  AGENT_STATUSES,
+  ATTEMPT_OUTCOMES,
+  GOAL_STATUSES,
+  OPEN_SUBTASK_STATUSES,
+  SUBTASK_STATUSES,
+  TERMINAL_SUBTASK_STATUSES,
+  agentStatus,
+  type AgentStatus,
+  type AttemptOutcome,
+  type GoalStatus,
+  type SubtaskStatus,
+} from "@/lib/domain";
 
 /** One task of a plan, before it is persisted (from a template, a JSON or a markdown plan). */
 export interface PlanTask {
@@ -38,9 +39,4 @@ export const DEFAULT_ESTIMATE_S = 60;
 
 export function priorityName(level: number): PriorityName {
   return PRIORITY_NAMES[level] ?? "MEDIUM";
-}
-
-export function agentStatus(agent: { offline: boolean; running: number }): AgentStatus {
-  if (agent.offline) return "offline";
-  return agent.running > 0 ? "busy" : "idle";
 }

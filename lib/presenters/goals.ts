@@ -2,13 +2,13 @@
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { presentSubtask, SUBTASK_SELECT, type SubtaskRecord } from "@/lib/presenters/subtask";
-import { SUBTASK_STATUSES } from "@/lib/orchestration/types";
+import { SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
 
 interface GoalRow {
   id: string;
   goal: string;
   context: string | null;
-  status: string;
+  status: GoalStatus;
   template: string;
   created_at: Date;
   started_at: Date | null;
@@ -17,9 +17,9 @@ interface GoalRow {
 }
 
 function presentGoal(g: GoalRow) {
-  const counts = Object.fromEntries(SUBTASK_STATUSES.map((s) => [s, g.counts?.[s] ?? 0])) as Record<(typeof SUBTASK_STATUSES)[number], number>;
+  const counts = Object.fromEntries(SUBTASK_STATUSES.map((s) => [s, g.counts?.[s] ?? 0])) as Record<SubtaskStatus, number>;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const finished = counts.completed + counts.failed + counts.cancelled + counts.skipped;
+  const finished = TERMINAL_SUBTASK_STATUSES.reduce((n, s) => n + counts[s], 0);
   return {
     id: g.id,
     goal: g.goal,

@@ -1,5 +1,6 @@
 // One subtask with its attempt history.
 import { db } from "@/lib/db";
+import type { AttemptOutcome } from "@/lib/domain";
 import { notFound } from "@/lib/errors";
 import { presentSubtask, SUBTASK_SELECT, type SubtaskRecord } from "@/lib/presenters/subtask";
 
@@ -35,7 +36,7 @@ interface AttemptRecord {
   number: number;
   agent_id: string;
   agent_name: string;
-  outcome: string;
+  outcome: AttemptOutcome;
   result: string | null;
   error: string | null;
   started_at: Date;

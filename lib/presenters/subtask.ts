@@ -1,4 +1,5 @@
 // The API shape of a subtask (snake_case), shared by every endpoint that returns one.
+import type { SubtaskStatus } from "@/lib/domain";
 import { priorityName } from "@/lib/orchestration/types";
 
 export interface SubtaskRecord {
@@ -11,7 +12,7 @@ export interface SubtaskRecord {
   priority: number;
   estimated_duration_s: number;
   critical_path_s: number;
-  status: string;
+  status: SubtaskStatus;
   attempt: number;
   failures: number;
   max_attempts: number;

@@ -2,15 +2,16 @@
 // completed and failed, total time and the agents (nodes) that worked on it. While the
 // goal is open the result holds what has completed so far.
 import { db } from "@/lib/db";
+import type { GoalStatus, SubtaskStatus } from "@/lib/domain";
 import { notFound } from "@/lib/errors";
 import { aggregateResults, type AggregatedResult } from "@/lib/orchestration/aggregate";
 
 export async function getWorkflowResult(goalId: string, now = new Date()) {
-  const goals = await db().$queryRaw<Array<{ id: string; goal: string; status: string; result: AggregatedResult | null; created_at: Date; started_at: Date | null; finished_at: Date | null }>>`
+  const goals = await db().$queryRaw<Array<{ id: string; goal: string; status: GoalStatus; result: AggregatedResult | null; created_at: Date; started_at: Date | null; finished_at: Date | null }>>`
     SELECT id, goal, status, result, created_at, started_at, finished_at FROM goals WHERE id = ${goalId}::uuid`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
-  const tasks = await db().$queryRaw<Array<{ id: string; key: string; name: string; status: string; result: string | null; error: string | null; failures: number; agent_name: string | null; is_sink: boolean }>>`
+  const tasks = await db().$queryRaw<Array<{ id: string; key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; failures: number; agent_name: string | null; is_sink: boolean }>>`
     SELECT s.id, s.key, s.name, s.status, s.result, s.error, s.failures, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
       NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink
     FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id
@@ -22,7 +23,7 @@ export async function getWorkflowResult(goalId: string, now = new Date()) {
   const aggregated =
     goal.result ??
     aggregateResults(tasks.map((t) => ({ id: t.id, key: t.key, name: t.name, status: t.status, result: t.result, error: t.error, agentName: t.agent_name, isSink: t.is_sink })));
-  const count = (s: string) => tasks.filter((t) => t.status === s).length;
+  const count = (s: SubtaskStatus) => tasks.filter((t) => t.status === s).length;
   const names = agents.map((a) => a.name);
   const start = goal.started_at;
   return {

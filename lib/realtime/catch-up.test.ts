@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { beginResume, initialCatchUp, mergeEvents, receiveLive, receiveResumed, type CatchUpState } from "@/lib/realtime/catch-up";
 import type { LiveEvent } from "@/lib/realtime/protocol";
 
-const ev = (seq: number, type = "task.completed"): LiveEvent => ({
+const ev = (seq: number, type = "task.completed"): LiveEvent =>
+  ({
   seq,
   type,
   goal_id: "g",
@@ -11,7 +12,7 @@ const ev = (seq: number, type = "task.completed"): LiveEvent => ({
   actor: "system",
   data: {},
   created_at: new Date(0).toISOString(),
-});
+  }) as LiveEvent;
 const seqs = (events: LiveEvent[]) => events.map((e) => e.seq);
 
 function live(state: CatchUpState, ...events: LiveEvent[]) {

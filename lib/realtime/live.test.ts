@@ -11,6 +11,7 @@ import { io, type Socket } from "socket.io-client";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { beginResume, initialCatchUp, receiveLive, receiveResumed, type CatchUpState } from "@/lib/realtime/catch-up";
 import type { ClientToServerEvents, LiveEvent, ResumeReply, ServerToClientEvents } from "@/lib/realtime/protocol";
+import { emitAny, type AnyEvent } from "@/lib/testing/events";
 import { withEvents } from "@/lib/events/record";
 import { operatorSessionValue } from "@/lib/auth/operator";
 
@@ -68,7 +69,7 @@ async function complete(server: RunningServer, agent: Agent, subtask: string) {
 
 /** A socket that records every `event` it receives, in arrival order. */
 class Listener {
-  readonly received: LiveEvent[] = [];
+  readonly received: AnyEvent[] = [];
   readonly arrivedAt = new Map<number, number>();
   private waiters: Array<() => void> = [];
 
@@ -80,7 +81,7 @@ class Listener {
     });
   }
 
-  async waitFor(predicate: (events: LiveEvent[]) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  async waitFor(predicate: (events: AnyEvent[]) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.received)) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${this.received.map((e) => `${e.seq}:${e.type}`).join(", ")}`);
@@ -223,7 +224,7 @@ describe("push latency", () => {
     const latencies: number[] = [];
     for (let i = 0; i < 40; i++) {
       const marker = `ping-${i}`;
-      await withEvents(async (_tx, emit) => emit({ type: "test.ping", actor: "system", data: { marker } }));
+      await withEvents(async (_tx, emit) => emitAny(emit, { type: "test.ping", actor: "system", data: { marker } }));
       const committed = performance.now();
       await listener.waitFor((es) => es.some((e) => e.data.marker === marker), marker);
       const event = listener.received.find((e) => e.data.marker === marker)!;
@@ -272,7 +273,7 @@ describe("two instances on one database", () => {
     const latencies: number[] = [];
     for (let i = 0; i < 30; i++) {
       const marker = `cross-${i}`;
-      await withEvents(async (_tx, emit) => emit({ type: "test.ping", actor: "system", data: { marker } }));
+      await withEvents(async (_tx, emit) => emitAny(emit, { type: "test.ping", actor: "system", data: { marker } }));
       const committed = performance.now();
       await onB.waitFor((es) => es.some((e) => e.data.marker === marker), marker);
       latencies.push(onB.arrivedAt.get(onB.received.find((e) => e.data.marker === marker)!.seq)! - committed);

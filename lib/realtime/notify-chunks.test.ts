@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { chunkBySize, fitForNotify } from "@/lib/realtime/server";
 import type { LogEvent } from "@/lib/events/read";
 
-const ev = (seq: number, data: Record<string, unknown> = {}): LogEvent => ({
+const ev = (seq: number, data: Record<string, unknown> = {}): LogEvent =>
+  ({
   seq,
   type: "task.completed",
   goal_id: null,
@@ -11,7 +12,7 @@ const ev = (seq: number, data: Record<string, unknown> = {}): LogEvent => ({
   actor: "system",
   data,
   created_at: new Date(0).toISOString(),
-});
+  }) as LogEvent;
 
 describe("relay batches between instances", () => {
   it("split into consecutive chunks under the size limit, keeping order and every event", () => {

@@ -9,20 +9,10 @@
 // the bound arrive live. Live and resumed events can overlap or interleave: merge them by
 // seq (lib/realtime/catch-up.ts does it).
 
-/** One entry of the event log, as pushed live and as returned by GET /api/events. */
-export interface LiveEvent {
-  seq: number;
-  /** e.g. task.assigned, task.completed, task.failed, task.retried, goal.finished, agent.offline */
-  type: string;
-  goal_id: string | null;
-  subtask_id: string | null;
-  agent_id: string | null;
-  /** Who did it: `operator`, `agent:<uuid>` or `system`. */
-  actor: string;
-  data: Record<string, unknown>;
-  /** ISO 8601 */
-  created_at: string;
-}
+import type { LiveEvent } from "../domain/events";
+
+/** One entry of the event log, as pushed live and as returned by GET /api/events: a union discriminated by `type` (lib/domain/events.ts). */
+export type { LiveEvent };
 
 export interface SubscribeRequest {
   /** A goal's room; without it, the global room `all`. */

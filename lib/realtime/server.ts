@@ -12,6 +12,7 @@ import { createAdapter } from "@socket.io/postgres-adapter";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { isOperatorHandshake } from "@/lib/auth/operator";
+import { checkRequest } from "@/lib/auth/request-guard";
 import { recordEventFanout } from "@/lib/metrics";
 import { readAllEvents, type LogEvent } from "@/lib/events/read";
 import { startRelay, type Relay } from "@/lib/events/relay";
@@ -59,8 +60,9 @@ export function chunkBySize(events: LogEvent[], maxBytes: number): LogEvent[][] 
  */
 export function fitForNotify(event: LogEvent): LogEvent {
   if (Buffer.byteLength(JSON.stringify(event)) <= 6000) return event;
-  const status = typeof event.data.status === "string" ? { status: event.data.status } : {};
-  return { ...event, data: { ...status, truncated: true } };
+  const status = "status" in event.data ? { status: event.data.status } : {};
+  // Not the type's payload any more: receivers only read the status and refetch the rest.
+  return { ...event, data: { ...status, truncated: true } } as unknown as LogEvent;
 }
 
 export interface Realtime {
@@ -87,7 +89,15 @@ function isAllowed(socket: Socket): boolean {
 }
 
 export async function attachRealtime(httpServer: HttpServer, options: { embedded: boolean }): Promise<Realtime> {
-  const io: IoServer = new Server(httpServer, { serveClient: false });
+  const io: IoServer = new Server(httpServer, {
+    serveClient: false,
+    // Every handshake (polling and WebSocket): a Host of ours, and a browser only from our
+    // own origin (WebSockets have no CORS, so a foreign page could otherwise read the events).
+    allowRequest: (req, callback) => {
+      const refusal = checkRequest(req.method, req.headers, { always: true });
+      callback(refusal ? `${refusal.code}: ${refusal.message}` : null, refusal === null);
+    },
+  });
   const databaseUrl = env().DATABASE_URL!;
   let adapterPool: pg.Pool | undefined;
   if (!options.embedded) {

@@ -1,4 +1,5 @@
-// Starts the real worker command (bin/switchyard-agent.mjs) as a child process for tests.
+// Starts the real worker command (packages/switchyard-agent, from source through tsx, so
+// tests see edits without a build) as a child process for tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
@@ -12,10 +13,18 @@ export interface WorkerProcess {
 
 const root = path.resolve(import.meta.dirname, "../..");
 
+/** node arguments that run `switchyard-agent` from source (cwd: the repository root). */
+export const agentNodeArgs = (args: string[]) => ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/cli.ts"), ...args];
+
 export function startWorker(args: string[], env: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, [path.join(root, "bin/switchyard-agent.mjs"), ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
+  return startProcess(process.execPath, agentNodeArgs(args), { env });
+}
+
+/** Any command as a child process (the installed agent, the `switchyard` CLI, python3): output collected. */
+export function startProcess(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): WorkerProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

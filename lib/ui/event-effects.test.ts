@@ -8,16 +8,16 @@ const T1 = "22222222-2222-4222-8222-222222222222";
 const T2 = "33333333-3333-4333-8333-333333333333";
 const A = "44444444-4444-4444-8444-444444444444";
 
-function event(partial: Partial<LiveEvent> & { type: string }): LiveEvent {
-  return { seq: 1, goal_id: null, subtask_id: null, agent_id: null, actor: "system", data: {}, created_at: "2026-01-01T00:00:00.000Z", ...partial };
+function event(partial: Partial<Omit<LiveEvent, "type" | "data">> & { type: string; data?: Record<string, unknown> }): LiveEvent {
+  return { seq: 1, goal_id: null, subtask_id: null, agent_id: null, actor: "system", data: {}, created_at: "2026-01-01T00:00:00.000Z", ...partial } as LiveEvent;
 }
 
-function task(uuid: string, status: string): Task {
+function task(uuid: string, status: Task["status"]): Task {
   return { uuid, goal_id: G, key: uuid === T1 ? "T-01" : "T-02", name: "n", description: "", required_skills: [], priority: "MEDIUM", priority_level: 2, estimated_duration_s: 60, critical_path_s: 60, status, attempt: 0, failures: 0, max_attempts: 3, timeout_s: 600, agent_id: null, agent_name: null, result: null, error: null, dependencies: [], created_at: "", ready_at: null, started_at: null, finished_at: null, deadline_at: null, next_attempt_at: null, progress: null, message: null };
 }
 
 function goal(): GoalWithTasks {
-  const counts = { waiting: 1, pending: 1, running: 0, completed: 0, failed: 0, retrying: 0, cancelled: 0, skipped: 0, total: 2 };
+  const counts = { waiting: 1, pending: 1, running: 0, completed: 0, failed: 0, retrying: 0, cancelled: 0, skipped: 0, awaiting_approval: 0, total: 2 };
   return { id: G, goal: "g", context: null, status: "running", template: "explicit", created_at: "", started_at: null, finished_at: null, elapsed_ms: 0, tasks: counts, progress: 0, result: null, subtasks: [task(T1, "pending"), task(T2, "waiting")], edges: [{ from: T1, to: T2 }] };
 }
 

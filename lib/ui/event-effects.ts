@@ -1,12 +1,34 @@
 // What one live event means for the dashboard's cache (pure): which query keys it makes
 // stale, and how it patches a cached goal at once (before the refetch confirms it).
+// Every event type of lib/domain/events.ts is handled here: the switches are exhaustive.
+import { TERMINAL_SUBTASK_STATUSES, isGoalStatus, isSubtaskStatus, isTerminalSubtaskStatus, type EventType, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
 import { queryKeys, type QueryKey } from "@/lib/ui/query-keys";
 import type { GoalWithTasks, LiveEvent } from "@/lib/ui/types";
 
-const SUBTASK_STATUSES = new Set(["waiting", "pending", "running", "completed", "failed", "retrying", "cancelled", "skipped"]);
-const FINISHED = new Set(["completed", "failed", "cancelled", "skipped"]);
 /** Events that end an attempt, and so move the throughput charts. */
-const ATTEMPT_ENDINGS = /^task\.(completed|failed|timed_out|requeued|lost|reassigned|cancelled|retried)$/;
+const ENDS_ATTEMPT: Record<EventType, boolean> = {
+  "goal.created": false,
+  "goal.started": false,
+  "goal.finished": false,
+  "goal.reopened": false,
+  "goal.cancelled": false,
+  "task.assigned": false,
+  "task.completed": true,
+  "task.failed": true,
+  "task.timed_out": true,
+  "task.requeued": true,
+  "task.ready": false,
+  "task.skipped": false,
+  "task.retried": true,
+  "task.unskipped": false,
+  "task.superseded": false,
+  "task.reassigned": true,
+  "task.cancelled": true,
+  "agent.registered": false,
+  "agent.online": false,
+  "agent.offline": false,
+  "agent.unregistered": false,
+};
 
 export function keysTouchedBy(event: LiveEvent): QueryKey[] {
   const keys: QueryKey[] = [queryKeys.status()];
@@ -14,7 +36,7 @@ export function keysTouchedBy(event: LiveEvent): QueryKey[] {
   else if (event.type.startsWith("goal.")) keys.push(queryKeys.goals());
   if (event.subtask_id) keys.push(queryKeys.task(event.subtask_id));
   if (event.agent_id || event.type.startsWith("agent.")) keys.push(queryKeys.agentList());
-  if (ATTEMPT_ENDINGS.test(event.type)) keys.push(queryKeys.metrics());
+  if (ENDS_ATTEMPT[event.type]) keys.push(queryKeys.metrics());
   if (event.type.startsWith("task.") || event.type.startsWith("agent.") || event.type.startsWith("goal.")) keys.push(queryKeys.tensors());
   return keys;
 }
@@ -24,17 +46,64 @@ export function keyId(key: QueryKey): string {
   return JSON.stringify(key);
 }
 
+/** The status an event moves its task to, or null when it moves none. */
+export function taskStatusAfter(event: LiveEvent): SubtaskStatus | null {
+  switch (event.type) {
+    case "task.assigned":
+    case "task.completed":
+    case "task.failed":
+    case "task.timed_out":
+    case "task.requeued":
+    case "task.ready":
+    case "task.skipped":
+    case "task.retried":
+    case "task.unskipped":
+    case "task.reassigned":
+    case "task.cancelled":
+      // Checked at run time too: the log may hold what an older server wrote.
+      return isSubtaskStatus(event.data.status) ? event.data.status : null;
+    case "task.superseded": // the task.reassigned that follows carries the new state
+    case "goal.created":
+    case "goal.started":
+    case "goal.finished":
+    case "goal.reopened":
+    case "goal.cancelled":
+    case "agent.registered":
+    case "agent.online":
+    case "agent.offline":
+    case "agent.unregistered":
+      return null;
+    default: {
+      const unknownEvent: never = event;
+      void unknownEvent; // a type this dashboard does not know yet (a newer server): no patch
+      return null;
+    }
+  }
+}
+
+/** The status an event moves its goal to, or null when it moves none. */
+export function goalStatusAfter(event: LiveEvent): GoalStatus | null {
+  switch (event.type) {
+    case "goal.started":
+    case "goal.finished":
+    case "goal.reopened":
+    case "goal.cancelled":
+      return isGoalStatus(event.data.status) ? event.data.status : null;
+    default:
+      return null;
+  }
+}
+
 /**
  * The cached goal with the event applied: a task's new status (and agent, when it was
  * assigned), the counts and the progress. Returns the same object when nothing changes.
  */
 export function patchGoal(goal: GoalWithTasks, event: LiveEvent, agentName?: (agentId: string) => string | undefined): GoalWithTasks {
   if (event.goal_id && event.goal_id !== goal.id) return goal;
-  if (event.type.startsWith("goal.") && typeof event.data.status === "string" && event.data.status !== goal.status) {
-    return { ...goal, status: event.data.status };
-  }
-  const status = event.data.status;
-  if (!event.subtask_id || typeof status !== "string" || !SUBTASK_STATUSES.has(status)) return goal;
+  const goalStatus = goalStatusAfter(event);
+  if (goalStatus) return goalStatus === goal.status ? goal : { ...goal, status: goalStatus };
+  const status = taskStatusAfter(event);
+  if (!event.subtask_id || !status) return goal;
   const index = goal.subtasks.findIndex((s) => s.uuid === event.subtask_id);
   if (index < 0) return goal;
   const before = goal.subtasks[index]!;
@@ -47,14 +116,14 @@ export function patchGoal(goal: GoalWithTasks, event: LiveEvent, agentName?: (ag
     agent_id: agentId,
     agent_name: agentId === before.agent_id ? before.agent_name : agentId ? (agentName?.(agentId) ?? null) : null,
     started_at: status === "running" && before.status !== "running" ? event.created_at : before.started_at,
-    finished_at: FINISHED.has(status) ? event.created_at : null,
+    finished_at: isTerminalSubtaskStatus(status) ? event.created_at : null,
   };
   const subtasks = goal.subtasks.slice();
   subtasks[index] = after;
   const tasks = { ...goal.tasks } as Record<string, number>;
   tasks[before.status] = Math.max(0, (tasks[before.status] ?? 0) - 1);
   tasks[status] = (tasks[status] ?? 0) + 1;
-  const finished = ["completed", "failed", "cancelled", "skipped"].reduce((n, s) => n + (tasks[s] ?? 0), 0);
+  const finished = TERMINAL_SUBTASK_STATUSES.reduce((n, s) => n + (tasks[s] ?? 0), 0);
   const total = tasks.total ?? subtasks.length;
   return { ...goal, subtasks, tasks: tasks as GoalWithTasks["tasks"], progress: total === 0 ? 0 : finished / total };
 }

@@ -102,7 +102,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     };
 
     socket.on("event", (event) => {
-      const step = receiveLive(catchUp, { ...event, seq: Number(event.seq), data: event.data ?? {} });
+      const step = receiveLive(catchUp, { ...event, seq: Number(event.seq), data: event.data ?? {} } as LiveEvent);
       catchUp = step.state;
       step.deliver.forEach(apply);
     });

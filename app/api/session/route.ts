@@ -1,4 +1,4 @@
-import { handler, json, readBodyText, zodToError } from "@/lib/api/handler";
+import { handler, json, readBodyText, requireJsonContentType, zodToError } from "@/lib/api/handler";
 import { sessionBody } from "@/lib/api/schemas";
 import { isOperatorAuthEnabled, isOperatorRequest, isOperatorToken, operatorCookie, operatorSessionValue } from "@/lib/auth/operator";
 import { SwitchyardError } from "@/lib/errors";
@@ -21,6 +21,7 @@ export const GET = handler({ auth: "public" }, async ({ req }) => ({
 // POST /api/session – sign in with the operator token (JSON, or the sign-in page's form); sets the httpOnly cookie
 export const POST = handler({ auth: "public" }, async ({ req }) => {
   const isForm = (req.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded");
+  if (!isForm) requireJsonContentType(req);
   const text = await readBodyText(req);
   let raw: unknown;
   if (isForm) {

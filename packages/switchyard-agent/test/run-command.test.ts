@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { runCommand } from "@/lib/worker/run-command";
-import { commandTimeoutMs, failureMessage } from "@/lib/worker/worker";
-import { parseCli } from "@/lib/worker/cli-options";
+import { runCommand } from "../src/run-command";
+import { commandTimeoutMs, failureMessage } from "../src/worker";
+import { parseCli } from "../src/cli-options";
 import { waitFor } from "@/lib/testing/wait";
 
 const base = { stdin: "", env: {}, timeoutMs: 10_000 };
@@ -78,7 +78,7 @@ describe("worker helpers", () => {
 
 describe("renderTaskMarkdown", () => {
   it("renders seed 003's task assignment with the inputs' results", async () => {
-    const { renderTaskMarkdown } = await import("@/lib/worker/task-markdown");
+    const { renderTaskMarkdown } = await import("../src/task-markdown");
     const md = renderTaskMarkdown({
       subtask_uuid: "u", goal_id: "g", agent_id: "a", attempt: 2, key: "T-03", name: "Implementation", description: "Implement the design.",
       required_skills: ["coding"], priority: "HIGH", timeout_s: 600, deadline_at: "2026-01-01T00:10:00Z", goal: "Build auth", context: "Node",

@@ -2,9 +2,9 @@
 // process, the MCP server and tests all use the same calls. Every non-2xx answer is
 // thrown as an ApiError with the server's {code, message, field}; a server that cannot
 // be reached is an ApiError with status 0 and code "network_error".
-import type * as T from "./types";
+import type * as T from "./types.js";
 
-export type * from "./types";
+export type * from "./types.js";
 
 export class ApiError extends Error {
   readonly status: number;

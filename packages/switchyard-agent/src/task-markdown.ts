@@ -1,6 +1,6 @@
 // Seed 003's "Agent Task Assignment" template for one assignment (pure), so a CLI LLM agent
 // (`--stdin markdown`, e.g. `claude -p "$(cat)"`) reads a prompt rather than JSON.
-import type { Assignment } from "../client/index";
+import type { Assignment } from "switchyard-client";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 

@@ -1,7 +1,7 @@
 // The typed client against a real server process with an operator token: every call
 // family, and errors as ApiError with status, code, message and field.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, SwitchyardClient } from "@/lib/client/index";
+import { ApiError, SwitchyardClient } from "switchyard-client";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 
 const OPERATOR_TOKEN = "operator-token-for-client-test";

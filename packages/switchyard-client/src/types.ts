@@ -1,25 +1,80 @@
-// Request and response types of the Switchyard HTTP API. Requests are the zod input
-// types of the schemas the routes validate with (type-only imports: no zod at run time);
-// responses are written out here, mirroring lib/presenters and lib/api/present.ts.
-import type { z } from "zod";
-import type { AggregatedResult } from "../orchestration/aggregate";
-import type { LiveEvent as ApiEvent } from "../realtime/protocol";
-import type { agentIdBody, assignBody, completeBody, decomposeBody, failBody, goalsQuery, registerBody } from "../api/schemas";
+// Request and response types of the Switchyard HTTP API: the wire shapes, written out so
+// the published declarations stand alone (no server or zod types). The app checks that
+// they agree with the schemas its routes validate with (lib/api/client-types.check.ts).
 
 export type PriorityName = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
-export type SubtaskStatus = "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped";
-export type GoalStatus = "pending" | "running" | "complete" | "partial" | "failed" | "cancelled";
-export type AgentStatus = "idle" | "busy" | "offline";
+export type SubtaskStatus =
+  | "waiting"
+  | "pending"
+  | "running"
+  | "completed"
+  | "failed"
+  | "retrying"
+  | "cancelled"
+  | "skipped"
+  | "awaiting_approval";
+export type GoalStatus = "pending" | "running" | "paused" | "complete" | "partial" | "failed" | "cancelled";
+export type AgentStatus = "idle" | "busy" | "draining" | "offline";
+export type AttemptOutcome = "running" | "completed" | "failed" | "timed_out" | "lost" | "superseded" | "cancelled" | "rejected";
 /** Timestamps arrive as ISO 8601 strings. */
 export type Timestamp = string;
 
-export type RegisterRequest = z.input<typeof registerBody>;
-export type DecomposeRequest = z.input<typeof decomposeBody>;
-export type AssignRequest = z.input<typeof assignBody>;
-export type CompleteRequest = z.input<typeof completeBody>;
-export type FailRequest = z.input<typeof failBody>;
-export type AgentIdRequest = z.input<typeof agentIdBody>;
-export type GoalsQuery = { status?: z.input<typeof goalsQuery>["status"]; limit?: number };
+export interface RegisterRequest {
+  skills: string[];
+  name?: string;
+  capacity?: number;
+  context_id?: string;
+}
+
+/** One task of an explicit plan. */
+export interface PlanTask {
+  key: string;
+  name: string;
+  description?: string;
+  required_skills?: string[];
+  /** A name, or 0 (CRITICAL) … 3 (LOW). */
+  priority?: PriorityName | number;
+  estimated_duration_s?: number;
+  /** Keys of tasks of the same plan. */
+  depends_on?: string[];
+  max_attempts?: number;
+  timeout_s?: number;
+}
+
+export interface DecomposeRequest {
+  goal: string;
+  context?: string;
+  plan?: { tasks: PlanTask[] };
+  /** Seed 003's markdown plan. */
+  plan_markdown?: string;
+  dry_run?: boolean;
+}
+
+export interface AssignRequest {
+  agent_id?: string;
+  max?: number;
+}
+
+/** A result is text or JSON. */
+export type ResultValue = string | Record<string, unknown> | unknown[] | number | boolean;
+
+export interface CompleteRequest {
+  subtask_uuid: string;
+  result: ResultValue;
+  attempt?: number;
+}
+
+export interface FailRequest {
+  subtask_uuid: string;
+  error: string;
+  attempt?: number;
+}
+
+export interface AgentIdRequest {
+  agent_id: string;
+}
+
+export type GoalsQuery = { status?: GoalStatus; limit?: number };
 
 export interface RegisterResponse {
   agent_id: string;
@@ -42,7 +97,7 @@ export interface CreatedSubtask {
   timeout_s: number;
   dependencies: string[];
   depends_on: string[];
-  status: "waiting" | "pending";
+  status: Extract<SubtaskStatus, "waiting" | "pending">;
 }
 
 export interface DecomposeResponse {
@@ -107,7 +162,7 @@ export interface AttemptView {
   number: number;
   agent_id: string;
   agent_name: string;
-  outcome: "running" | "completed" | "failed" | "timed_out" | "lost" | "superseded" | "cancelled";
+  outcome: AttemptOutcome;
   result: string | null;
   error: string | null;
   started_at: Timestamp;
@@ -184,8 +239,18 @@ export interface GoalSummary {
   progress: number;
 }
 
-/** The aggregated output of a finished goal: the very shape the domain stores (lib/orchestration/aggregate.ts). */
-export type { AggregatedResult } from "../orchestration/aggregate";
+/** The aggregated output of a finished goal, as the domain stores it. */
+export interface AggregatedResult {
+  strategy: "concat";
+  status: "complete" | "partial" | "failed" | "cancelled";
+  steps_completed: number;
+  steps_failed: number;
+  steps_skipped: number;
+  steps_cancelled: number;
+  outputs: Array<{ key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent: string | null }>;
+  /** The text a person reads: each sink's result (or every result when no sink completed). */
+  final_output: string;
+}
 
 export interface GoalDetail extends GoalSummary {
   result: AggregatedResult | null;
@@ -218,7 +283,7 @@ export interface WorkflowResult {
   status: GoalStatus;
   result: {
     final_output: string;
-    outputs: Array<{ key: string; name: string; status: string; result: string | null; error: string | null; agent: string | null }>;
+    outputs: Array<{ key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent: string | null }>;
   } | null;
   steps_completed: number;
   steps_failed: number;
@@ -232,8 +297,20 @@ export interface WorkflowResult {
   finished_at: Timestamp | null;
 }
 
-/** One entry of the event log: the realtime protocol's shape, also returned by GET /api/events. */
-export type { LiveEvent as ApiEvent } from "../realtime/protocol";
+/** One entry of the event log: what the socket sends and GET /api/events returns. */
+export interface ApiEvent {
+  seq: number;
+  /** e.g. task.assigned, task.completed, task.failed, task.retried, goal.finished, agent.offline */
+  type: string;
+  goal_id: string | null;
+  subtask_id: string | null;
+  agent_id: string | null;
+  /** Who did it: `operator`, `agent:<uuid>` or `system`. */
+  actor: string;
+  data: Record<string, unknown>;
+  /** ISO 8601 */
+  created_at: Timestamp;
+}
 
 export interface EventsQuery {
   /** Events after this seq (default 0). */

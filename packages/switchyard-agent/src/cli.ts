@@ -1,9 +1,9 @@
 // switchyard-agent: a worker that runs a shell command per task. The logic is in
-// lib/worker/; this file parses the command line and wires signals.
+// this package; this file parses the command line and wires signals.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseCli, USAGE } from "../lib/worker/cli-options";
-import { Worker } from "../lib/worker/worker";
+import { parseCli, USAGE } from "./cli-options.js";
+import { Worker } from "./worker.js";
 
 async function main() {
   const parsed = parseCli(process.argv.slice(2), process.env);

@@ -3,9 +3,9 @@
 // server that goes away (backoff, then carries on; re-registers if the server forgot
 // it) and shuts down cleanly: stop pulling, let running tasks finish within a grace
 // period, kill the rest and unregister so the server re-routes them.
-import { ApiError, SwitchyardClient, type Assignment } from "../client/index";
-import { runCommand, type CommandOutcome } from "./run-command";
-import { renderTaskMarkdown } from "./task-markdown";
+import { ApiError, SwitchyardClient, type Assignment } from "switchyard-client";
+import { runCommand, type CommandOutcome } from "./run-command.js";
+import { renderTaskMarkdown } from "./task-markdown.js";
 
 export interface WorkerOptions {
   server: string;

@@ -1,7 +1,7 @@
 // The worker outlives its server: it backs off while the server is away and carries on
 // (same agent, same token) when it is back.
 import { afterAll, describe, expect, it } from "vitest";
-import { SwitchyardClient } from "@/lib/client/index";
+import { SwitchyardClient } from "switchyard-client";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { waitFor } from "@/lib/testing/wait";
 import { startWorker, type WorkerProcess } from "@/lib/testing/worker-process";

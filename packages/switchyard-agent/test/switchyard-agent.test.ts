@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SwitchyardClient, type ApiEvent } from "@/lib/client/index";
+import { SwitchyardClient, type ApiEvent } from "switchyard-client";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { waitFor } from "@/lib/testing/wait";
 import { startWorker, type WorkerProcess } from "@/lib/testing/worker-process";

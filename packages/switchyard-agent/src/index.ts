@@ -1,0 +1,9 @@
+// The worker as a library: the loop behind `switchyard-agent`, its command runner and
+// its command-line parser.
+export { Worker, commandTimeoutMs, failureMessage } from "./worker.js";
+export type { WorkerOptions } from "./worker.js";
+export { runCommand } from "./run-command.js";
+export type { CommandOutcome } from "./run-command.js";
+export { renderTaskMarkdown } from "./task-markdown.js";
+export { parseCli, USAGE } from "./cli-options.js";
+export type { CliOptions, ParsedCli } from "./cli-options.js";
