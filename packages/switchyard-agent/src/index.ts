@@ -7,3 +7,7 @@ export type { CommandOutcome } from "./run-command.js";
 export { renderTaskMarkdown } from "./task-markdown.js";
 export { parseCli, USAGE } from "./cli-options.js";
 export type { CliOptions, ParsedCli } from "./cli-options.js";
+export { ProgressReporter, parseDirective, LineSplitter } from "./report-stream.js";
+export type { Directive } from "./report-stream.js";
+export { ClaudeStreamParser, parseClaudeJson, claudeOutcome, RESULT_FORMATS } from "./result-format.js";
+export type { ResultFormat, ClaudeOutcome } from "./result-format.js";
