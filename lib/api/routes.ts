@@ -27,3 +27,4 @@ export * as metrics from "@/app/api/metrics/route";
 // Issue 9 (visible): progress reports and stored output.
 export * as progress from "@/app/api/orchestration/progress/route";
 export * as taskOutput from "@/app/api/tasks/[id]/output/route";
+export * as goalTimeline from "@/app/api/goals/[id]/timeline/route";
