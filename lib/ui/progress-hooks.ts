@@ -1,9 +1,11 @@
 "use client";
 // Issue 9 hooks: a task's live progress (the socket's `progress` channel) and an
 // attempt's stored output.
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useSyncExternalStore } from "react";
-import { ApiError } from "@/lib/ui/api";
+import { ApiError, getJson } from "@/lib/ui/api";
+import { fallbackInterval } from "@/lib/ui/live-connection";
+import type { Timeline } from "@/lib/presenters/timeline";
 import { queryKeys } from "@/lib/ui/query-keys";
 import { progressStore, type LiveProgress } from "@/lib/ui/progress-store";
 
@@ -39,4 +41,35 @@ export function useStoredOutput(taskId: string, attempt: number | null, enabled 
     staleTime: 5_000,
   });
   return { output: q.data, isLoading: q.isPending && enabled && attempt !== null && attempt > 0, error: q.error, refetch: q.refetch };
+}
+
+export function useGoalTimeline(goalId: string, enabled = true) {
+  const q = useQuery({
+    queryKey: queryKeys.goalTimeline(goalId),
+    queryFn: () => getJson<Timeline>(`/api/goals/${encodeURIComponent(goalId)}/timeline`),
+    enabled,
+    placeholderData: (previous) => previous,
+    refetchInterval: fallbackInterval,
+  });
+  return { timeline: q.data, isLoading: q.isPending && enabled, error: q.error };
+}
+
+/** PATCH /api/goals/:id {budget}: raise (or set) the goal's budget; a goal paused by its budget resumes. */
+export function useSetBudget(goalId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (budget: { max_cost_usd?: number | null; max_tokens?: number | null }) => {
+      const res = await fetch(`/api/goals/${encodeURIComponent(goalId)}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ budget }),
+      });
+      if (!res.ok) {
+        const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; field?: string } };
+        throw new ApiError(res.status, body.error?.code ?? "http_error", body.error?.message ?? `${res.status}`, body.error?.field);
+      }
+      return res.json();
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.goals() }),
+  });
 }

@@ -5,6 +5,8 @@ export const queryKeys = {
   goals: () => [...queryKeys.all, "goals"] as const,
   goalList: () => [...queryKeys.goals(), "list"] as const,
   goal: (goalId: string) => [...queryKeys.goals(), "detail", goalId] as const,
+  /** Issue 9: under the goal's key, so whatever refreshes the goal refreshes its timeline. */
+  goalTimeline: (goalId: string) => [...queryKeys.goals(), "detail", goalId, "timeline"] as const,
   tasks: () => [...queryKeys.all, "tasks"] as const,
   task: (taskId: string) => [...queryKeys.tasks(), taskId] as const,
   /** Issue 9: one attempt's stored output (under the task, so invalidating the task refetches it). */
