@@ -80,6 +80,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
     query: progressSchemas.outputQuery,
     produces: "text/plain",
   },
+  { method: "get", path: "/api/agents/skills", summary: "Skills demanded by open tasks against those offered by live agents, and the count of tasks no live agent can take (unroutable)", auth: "operator", tag: "agents" },
   { method: "get", path: "/api/goals/{id}/timeline", summary: "The goal's attempts for its timeline: per attempt the task, agent, outcome, queued (ready), started and ended times (epoch ms)", auth: "operator", tag: "goals", params: schemas.idParams },
 ];
 

@@ -28,3 +28,4 @@ export * as metrics from "@/app/api/metrics/route";
 export * as progress from "@/app/api/orchestration/progress/route";
 export * as taskOutput from "@/app/api/tasks/[id]/output/route";
 export * as goalTimeline from "@/app/api/goals/[id]/timeline/route";
+export * as agentSkills from "@/app/api/agents/skills/route";

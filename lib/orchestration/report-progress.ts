@@ -49,7 +49,7 @@ export async function reportProgress(report: ProgressReport): Promise<ProgressPu
       if (out[0]) stored = { totalBytes: Number(out[0].total_bytes), droppedBytes: Number(out[0].dropped_bytes) };
     }
     const paused = hasUsage(report.usage)
-      ? (await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, usage: report.usage, actor, now })).paused
+      ? (await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, agentId: report.agentId, usage: report.usage, actor, now })).paused
       : false;
     const usage = await tx.$queryRaw<Array<{ input_tokens: bigint; output_tokens: bigint; cost_usd: number; model: string | null }>>`
       SELECT input_tokens, output_tokens, cost_usd, model FROM attempts WHERE subtask_id = ${task.id}::uuid AND number = ${attempt.number}`;

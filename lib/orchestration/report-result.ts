@@ -101,7 +101,7 @@ export async function completeTask(options: { subtaskId: string; agentId: string
       WHERE id = ${options.agentId}::uuid`;
     emit({ type: "task.completed", actor, goalId: task.goal_id, subtaskId: task.id, agentId: options.agentId, data: { attempt: attempt.number, status: "completed", duration_ms: durationMs } });
     const released = await releaseDependents(tx, emit, task, now, actor);
-    if (hasUsage(options.usage)) await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, usage: options.usage, actor, now });
+    if (hasUsage(options.usage)) await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, agentId: options.agentId, usage: options.usage, actor, now });
     return { subtask: updated[0]!, released, repeated: false };
   }).catch((error: unknown) => {
     if (error instanceof SwitchyardError) recordCompletions("refused");
@@ -350,7 +350,7 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     // Usage last: it locks goal rows (after agents and tasks), in goal id order.
     const withUsage = accepted.filter((a) => hasUsage(a.item.usage)).sort((x, y) => (x.task.goal_id < y.task.goal_id ? -1 : x.task.goal_id > y.task.goal_id ? 1 : 0));
     for (const a of withUsage) {
-      await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
+      await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, agentId: a.item.agentId, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
       recordAgentUsage(a.item.agentId, a.item.usage!);
     }
     return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set(accepted.map((a) => a.task.goal_id))] };

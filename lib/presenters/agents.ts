@@ -16,12 +16,16 @@ interface AgentRow {
   offline: boolean;
   registered_at: Date;
   last_heartbeat_at: Date;
+  input_tokens: bigint;
+  output_tokens: bigint;
+  cost_usd: number;
 }
 
 export async function listAgents(options: { includeRemoved?: boolean; now?: Date } = {}) {
   const now = options.now ?? new Date();
   const rows = await db().$queryRaw<AgentRow[]>`
-    SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, registered_at, last_heartbeat_at
+    SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, registered_at, last_heartbeat_at,
+      input_tokens, output_tokens, cost_usd
     FROM agents WHERE ${options.includeRemoved ?? false} OR NOT removed ORDER BY registered_at, id`;
   const windowMs = env().HEARTBEAT_TIMEOUT_S * 1000;
   return rows.map((a) => {
@@ -43,6 +47,7 @@ export async function listAgents(options: { includeRemoved?: boolean; now?: Date
       registered_at: a.registered_at,
       last_heartbeat_at: a.last_heartbeat_at,
       heartbeat_age_ms: heartbeatAgeMs,
+      usage: { input_tokens: Number(a.input_tokens), output_tokens: Number(a.output_tokens), cost_usd: a.cost_usd },
     };
   });
 }

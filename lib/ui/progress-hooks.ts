@@ -6,6 +6,7 @@ import { useCallback, useSyncExternalStore } from "react";
 import { ApiError, getJson } from "@/lib/ui/api";
 import { fallbackInterval } from "@/lib/ui/live-connection";
 import type { Timeline } from "@/lib/presenters/timeline";
+import type { SkillBalance } from "@/lib/presenters/routing";
 import { queryKeys } from "@/lib/ui/query-keys";
 import { progressStore, type LiveProgress } from "@/lib/ui/progress-store";
 
@@ -72,4 +73,13 @@ export function useSetBudget(goalId: string) {
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.goals() }),
   });
+}
+
+export function useSkillBalance() {
+  const q = useQuery({
+    queryKey: [...queryKeys.agents(), "skills"] as const,
+    queryFn: () => getJson<{ skills: SkillBalance[]; unroutable: number }>("/api/agents/skills"),
+    refetchInterval: fallbackInterval,
+  });
+  return { skills: q.data?.skills ?? [], unroutable: q.data?.unroutable ?? 0, isLoading: q.isPending, error: q.error };
 }
