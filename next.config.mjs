@@ -34,6 +34,6 @@ const nextConfig = {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
   // The Prisma client, pg and PGlite run on the server only and must not be bundled.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@electric-sql/pglite", "@electric-sql/pglite-socket", "socket.io"],
+  serverExternalPackages: ["pg", "pino", "@prisma/adapter-pg", "@electric-sql/pglite", "@electric-sql/pglite-socket", "socket.io"],
 };
 export default nextConfig;

@@ -1,5 +1,6 @@
 // Switchyard's one process: Next.js (pages and API) and socket.io on one port, the
 // database (an embedded one when DATABASE_URL is unset), migrations and the sweeper.
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import next from "next";
 import { env, resetEnv } from "@/lib/env";
@@ -9,6 +10,8 @@ import { disconnectDb } from "@/lib/db";
 import { startSweeper } from "@/lib/orchestration/sweeper";
 import { attachRealtime } from "@/lib/realtime/server";
 import { checkRequest, refusalBody } from "@/lib/auth/request-guard";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/auth-throttle";
+import { errorFields, logger, REQUEST_ID_HEADER, requestIdFrom } from "@/lib/log";
 
 async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -20,26 +23,53 @@ async function main() {
     process.env.DB_POOL_SIZE = "1";
     resetEnv();
     config = env();
-    console.log(`[switchyard] no DATABASE_URL: using the embedded database in ${config.SWITCHYARD_DATA_DIR}/pglite`);
+    logger().info(`no DATABASE_URL: using the embedded database in ${config.SWITCHYARD_DATA_DIR}/pglite`);
   }
   const { applied } = await migrateDatabase(config.DATABASE_URL!);
-  if (applied.length > 0) console.log(`[switchyard] applied migrations: ${applied.join(", ")}`);
+  if (applied.length > 0) logger().info({ migrations: applied }, `applied migrations: ${applied.join(", ")}`);
 
   const dev = config.NODE_ENV !== "production";
   const host = config.HOST ?? (config.SWITCHYARD_OPERATOR_TOKEN ? "0.0.0.0" : "127.0.0.1");
   const app = next({ dev, hostname: host, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const httpServer = createServer((req, res) => {
+  const httpServer = createServer({ connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS) }, (req, res) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER], randomUUID);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    // The TCP peer, for throttling failed authentication (never what the client claims).
+    req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    if (logger().isLevelEnabled("debug")) {
+      const started = process.hrtime.bigint();
+      res.once("finish", () =>
+        logger().debug({ req_id: requestId, method: req.method, path: req.url?.split("?")[0], status: res.statusCode, ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000 }, "request"),
+      );
+    }
     // Pages and API alike: a foreign Host (421) or a cross-origin write (403) never reaches
     // Next. socket.io's handshake runs the same checks (lib/realtime/server.ts allowRequest).
     const refusal = checkRequest(req.method, req.headers);
     if (refusal) {
+      logger().info({ req_id: requestId, method: req.method, path: req.url?.split("?")[0], status: refusal.status, host: req.headers.host, origin: req.headers.origin }, `refused: ${refusal.message}`);
       res.writeHead(refusal.status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
       res.end(refusalBody(refusal));
       return;
     }
     void handle(req, res);
+  });
+  // Slow or stalled clients are dropped: the headers within HTTP_HEADERS_TIMEOUT_MS, the
+  // whole request within HTTP_REQUEST_TIMEOUT_MS, an idle keep-alive connection after
+  // HTTP_KEEP_ALIVE_TIMEOUT_MS.
+  httpServer.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
+  httpServer.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  httpServer.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  // A client that hangs up or sends garbage is not our error: one debug line, no stack.
+  httpServer.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    logger().debug({ err: { code: error.code, message: error.message } }, "client connection error");
+    if (socket.writable && error.code !== "ECONNRESET") {
+      const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
   });
   const realtime = await attachRealtime(httpServer, { embedded: Boolean(embedded) });
   const stopSweeper = config.SWITCHYARD_DISABLE_SWEEP ? () => undefined : startSweeper(config.SWEEP_INTERVAL_MS);
@@ -47,16 +77,16 @@ async function main() {
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, host, resolve));
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
-  console.log(`[switchyard] listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`);
+  logger().info({ host, port }, `listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`);
   if (!config.SWITCHYARD_OPERATOR_TOKEN) {
-    console.log("[switchyard] no SWITCHYARD_OPERATOR_TOKEN: operator endpoints are open, so listening on loopback only");
+    logger().warn("no SWITCHYARD_OPERATOR_TOKEN: operator endpoints are open, so listening on loopback only");
   }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[switchyard] ${signal}: shutting down`);
+    logger().info(`${signal}: shutting down`);
     stopSweeper();
     // Stop accepting first, then end every open connection: agents polling over keep-alive
     // reuse theirs more often than the keep-alive timeout, so waiting for them to go idle
@@ -74,6 +104,10 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error("[switchyard] failed to start:", error);
+  try {
+    logger().fatal(errorFields(error, { stack: true }), `failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  } catch {
+    console.error("[switchyard] failed to start:", error); // the environment itself is invalid
+  }
   process.exit(1);
 });

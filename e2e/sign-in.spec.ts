@@ -9,7 +9,7 @@ import { createDatabase, databaseUrl, dropDatabase, randomDatabaseName } from "@
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { saveScreenshot, waitForLive } from "./helpers";
 
-const TOKEN = "e2e-sign-in-operator-token-0001";
+const TOKEN = "e2e-sign-in-operator-token-0001-abcdef";
 const PORT = Number(process.env.E2E_SIGN_IN_PORT ?? 4550);
 
 let server: RunningServer;
@@ -68,7 +68,9 @@ test("the operator signs in once; pages, API calls and the live socket then work
   expect(violations).toEqual([]);
 
   // Signing out: the API and the pages refuse the browser again.
-  const out = await page.request.delete(`${server.url}/api/session`);
+  // (page.request sends the browser's cookie but, unlike the browser, no Origin: a write
+  // carrying the cookie must say it comes from this origin.)
+  const out = await page.request.delete(`${server.url}/api/session`, { headers: { origin: server.url } });
   expect(out.status()).toBe(200);
   await page.goto(server.url + "/agents");
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fagents$/);

@@ -11,7 +11,9 @@ export type DbOrTx = PrismaClient | Prisma.TransactionClient;
 const holder = globalThis as unknown as { __switchyardPrisma?: PrismaClient };
 
 export function createPrismaClient(connectionString: string, max = env().DB_POOL_SIZE): PrismaClient {
-  const adapter = new PrismaPg({ connectionString, max });
+  // A database that does not answer fails a request within seconds (503) instead of
+  // holding it forever; keep-alive notices a peer that vanished without a word.
+  const adapter = new PrismaPg({ connectionString, max, connectionTimeoutMillis: 5_000, keepAlive: true });
   return new PrismaClient({ adapter });
 }
 

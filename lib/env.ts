@@ -11,7 +11,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().optional(),
   SWITCHYARD_DATA_DIR: z.string().default(".data"),
-  SWITCHYARD_OPERATOR_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  SWITCHYARD_OPERATOR_TOKEN: z.string().min(32, "must be at least 32 characters (make one with: openssl rand -hex 32)").optional(),
   // When set, registering an agent needs it (or the operator token) as a Bearer token.
   SWITCHYARD_REGISTRATION_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SWITCHYARD_INSTANCE_ID: z.string().optional(),
@@ -39,6 +39,16 @@ const envSchema = z.object({
         .map((name) => name.trim().toLowerCase().replace(/:\d+$/, ""))
         .filter((name) => name !== ""),
     ),
+  // Structured logs (JSON lines on stdout): the least severe level written.
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Node's HTTP server timeouts: slow or stalled clients are dropped.
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  // Failed authentication per client address (sign-in, operator and agent tokens): a
+  // bucket of AUTH_FAILURE_BURST failures refilled at AUTH_FAILURE_PER_MIN; when empty, 429.
+  AUTH_FAILURE_BURST: z.coerce.number().int().min(1).default(10),
+  AUTH_FAILURE_PER_MIN: z.coerce.number().min(0.1).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

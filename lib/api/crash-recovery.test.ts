@@ -17,7 +17,7 @@ const WIDTH = 15; // tasks per layer; each depends on two of the layer before
 const CRASHES = 5;
 const WORKERS = 6;
 const CAPACITY = 3;
-const OPERATOR_TOKEN = "crash-test-operator-token-0000";
+const OPERATOR_TOKEN = "crash-test-operator-token-0000-abcdef";
 const root = path.resolve(import.meta.dirname, "../..");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

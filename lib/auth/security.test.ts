@@ -11,7 +11,7 @@ import { isOperatorHandshake, operatorSessionValue } from "@/lib/auth/operator";
 import { resetAgentBuckets } from "@/lib/auth/rate-limit";
 import { call } from "@/lib/testing/http";
 
-const TOKEN = "security-test-operator-token-42";
+const TOKEN = "security-test-operator-token-42-abcdef";
 
 function withEnv(vars: Record<string, string | undefined>) {
   for (const [k, v] of Object.entries(vars)) {

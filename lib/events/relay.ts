@@ -21,6 +21,7 @@
 // in lib/events/read.ts never stop short of what a socket got) and goes on.
 import pg from "pg";
 import { db } from "@/lib/db";
+import { logger } from "@/lib/log";
 import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus } from "@/lib/events/bus";
 import { readRelayCursor, toLogEvent, type EventRow, type LogEvent } from "@/lib/events/read";
 
@@ -55,7 +56,7 @@ export interface Relay {
 }
 
 export function startRelay(options: RelayOptions): Relay {
-  const log = options.log ?? ((m: string) => console.log(`[switchyard] relay: ${m}`));
+  const log = options.log ?? ((m: string) => logger().info(`relay: ${m}`));
   const lockRetryMs = options.lockRetryMs ?? 2000;
   let stopped = false;
   let leader = false;

@@ -1,5 +1,6 @@
 // Runs the sweep on a timer in a server process (never two at once in one process).
 import { sweep } from "@/lib/orchestration/sweep";
+import { errorFields, logger } from "@/lib/log";
 
 export function startSweeper(intervalMs: number): () => void {
   let running = false;
@@ -9,7 +10,7 @@ export function startSweeper(intervalMs: number): () => void {
     try {
       await sweep();
     } catch (error) {
-      console.error("[switchyard] sweep failed:", (error as Error).message);
+      logger().warn(errorFields(error), "sweep failed");
     } finally {
       running = false;
     }

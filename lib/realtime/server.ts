@@ -13,6 +13,7 @@ import { z } from "zod";
 import { env } from "@/lib/env";
 import { isOperatorHandshake } from "@/lib/auth/operator";
 import { checkRequest } from "@/lib/auth/request-guard";
+import { errorFields, logger } from "@/lib/log";
 import { recordEventFanout } from "@/lib/metrics";
 import { readAllEvents, type LogEvent } from "@/lib/events/read";
 import { startRelay, type Relay } from "@/lib/events/relay";
@@ -65,6 +66,37 @@ export function fitForNotify(event: LogEvent): LogEvent {
   return { ...event, data: { ...status, truncated: true } } as unknown as LogEvent;
 }
 
+/**
+ * The adapter's pool. @socket.io/postgres-adapter 0.5 checks out one client to LISTEN and
+ * gives it no `error` listener: when PostgreSQL terminates the session, the error is an
+ * uncaughtException, the dead client is never returned to the pool (two restarts and the
+ * pool is empty), and the instance never hears another broadcast. Here every client the
+ * pool hands out gets an `error` listener and goes back to the pool (destroyed) when its
+ * connection ends, so the adapter's own reconnect (on `end`) finds a fresh connection.
+ */
+export class ResilientPool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    if (callback) return super.connect(callback);
+    return super.connect().then((client) => guardClient(client));
+  }
+}
+
+function guardClient(client: pg.PoolClient): pg.PoolClient {
+  let released = false;
+  const release = client.release.bind(client);
+  client.release = (destroy?: boolean | Error) => {
+    if (released) return;
+    released = true;
+    release(destroy);
+  };
+  client.on("error", (error) => logger().warn(errorFields(error), "socket.io adapter connection lost; reconnecting"));
+  // Registered before the adapter's own `end` listener, so the slot is free when it reconnects.
+  client.once("end", () => client.release(true));
+  return client;
+}
+
 export interface Realtime {
   io: IoServer;
   relay: Relay;
@@ -102,9 +134,9 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
   let adapterPool: pg.Pool | undefined;
   if (!options.embedded) {
     // Two connections: one LISTENs, one publishes (so publishes keep their order).
-    adapterPool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: "switchyard-socket.io" });
-    adapterPool.on("error", (e) => console.error("[switchyard] socket.io adapter pool:", e.message));
-    io.adapter(createAdapter(adapterPool, { errorHandler: (e) => console.error("[switchyard] socket.io adapter:", e.message) }));
+    adapterPool = new ResilientPool({ connectionString: databaseUrl, max: 2, application_name: "switchyard-socket.io", connectionTimeoutMillis: 5_000, keepAlive: true });
+    adapterPool.on("error", (e) => logger().warn(errorFields(e), "socket.io adapter pool: idle connection lost"));
+    io.adapter(createAdapter(adapterPool, { errorHandler: (e) => logger().warn(errorFields(e), "socket.io adapter") }));
   }
 
   io.use((socket, next) => (isAllowed(socket) ? next() : next(new Error("unauthorized: operator token required"))));
@@ -134,7 +166,7 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
         const result: ResumeReply = { ok: true, events: missed.events, last_seq: missed.last_seq, truncated: missed.events.length >= RESUME_MAX_EVENTS };
         reply(result);
       } catch (error) {
-        console.error("[switchyard] resume failed:", error);
+        logger().warn(errorFields(error), "resume failed");
         reply({ ok: false, error: "could not read the event log" });
       }
     });
@@ -163,7 +195,25 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
   // The other instances get the relay's batches through the adapter (NOTIFY), in order:
   // the adapter's pool has one connection for queries (the other LISTENs), so publishes
   // go out first in, first out, and each chunk stays under NOTIFY's payload limit.
-  io.on(RELAY_BATCH, (events: LogEvent[]) => deliverLocally(events));
+  // A batch that skips seqs after this instance's last may follow a time its adapter was
+  // not listening (a database restart): what it missed is read from the log first, so a
+  // socket that stayed connected still gets every event, in order. (A skip can also be a
+  // rolled-back transaction's seq: then the read finds nothing.)
+  let fromOthers = Promise.resolve();
+  io.on(RELAY_BATCH, (events: LogEvent[]) => {
+    fromOthers = fromOthers.then(async () => {
+      const first = events[0];
+      if (first && deliveredSeq > 0 && first.seq > deliveredSeq + 1) {
+        try {
+          const missed = await readAllEvents({ after: deliveredSeq, max: RESUME_MAX_EVENTS });
+          deliverLocally(missed.events.filter((e) => e.seq < first.seq));
+        } catch (error) {
+          logger().warn(errorFields(error), "cannot read the events this instance missed");
+        }
+      }
+      deliverLocally(events);
+    });
+  });
   const broadcast = (events: LogEvent[]) => {
     deliverLocally(events);
     if (adapterPool) for (const chunk of chunkBySize(events.map(fitForNotify), 6000)) io.serverSideEmit(RELAY_BATCH, chunk);

@@ -2,6 +2,7 @@ import { handler, json, readBodyText, requireJsonContentType, zodToError } from 
 import { sessionBody } from "@/lib/api/schemas";
 import { isOperatorAuthEnabled, isOperatorRequest, isOperatorToken, operatorCookie, operatorSessionValue } from "@/lib/auth/operator";
 import { SwitchyardError } from "@/lib/errors";
+import { assertAuthNotThrottled, recordAuthFailure } from "@/lib/auth/auth-throttle";
 
 function isHttps(req: Request): boolean {
   return (req.headers.get("x-forwarded-proto") ?? new URL(req.url).protocol.replace(":", "")) === "https";
@@ -38,11 +39,14 @@ export const POST = handler({ auth: "public" }, async ({ req }) => {
     if (isForm) return redirect(`/sign-in?error=invalid`);
     throw zodToError(parsed.error, "body", raw);
   }
+  // Guessing is throttled per address, before the token is compared.
+  assertAuthNotThrottled(req);
   if (!isOperatorAuthEnabled()) {
     if (isForm) return redirect(safeNext(parsed.data.next));
     return json({ signed_in: true, auth_required: false });
   }
   if (!isOperatorToken(parsed.data.token)) {
+    recordAuthFailure(req);
     if (isForm) return redirect(`/sign-in?error=wrong${parsed.data.next ? `&next=${encodeURIComponent(safeNext(parsed.data.next))}` : ""}`);
     throw new SwitchyardError("unauthorized", "wrong operator token", { field: "token" });
   }

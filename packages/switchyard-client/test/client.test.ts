@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError, SwitchyardClient } from "switchyard-client";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 
-const OPERATOR_TOKEN = "operator-token-for-client-test";
+const OPERATOR_TOKEN = "operator-token-for-client-test-abcdef";
 let server: RunningServer;
 let operator: SwitchyardClient;
 
