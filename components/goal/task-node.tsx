@@ -32,6 +32,7 @@ function TaskNodeView({ data, selected }: NodeProps<TaskNodeType>) {
       data-testid="task-node"
       data-key={t.key}
       data-status={t.status}
+      data-unroutable={t.unroutable ? "true" : undefined}
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
       className={`relative flex flex-col justify-between rounded-md border-2 px-2 py-1.5 text-xs shadow-sm ${style.node} ${t.status === "running" ? "sy-running" : ""} ${selected ? "outline outline-2 outline-offset-2 outline-slate-900" : ""} focus-visible:ring-2 focus-visible:ring-slate-900 focus-visible:outline-none`}
       title={`${t.key} ${t.name} – ${t.status}`}
@@ -42,6 +43,11 @@ function TaskNodeView({ data, selected }: NodeProps<TaskNodeType>) {
           {t.key}
         </span>
         <span className="truncate font-medium text-slate-900">{t.name}</span>
+        {t.unroutable && (
+          <span data-testid="task-node-unroutable" className="ml-auto shrink-0 rounded bg-amber-200 px-1 text-[10px] font-semibold text-amber-900" title={`No live agent has the skills ${t.required_skills.join(", ") || "(none)"}`}>
+            no agent
+          </span>
+        )}
       </div>
       <div className="flex items-center justify-between gap-2 text-[11px]">
         <span className="flex items-center gap-1">
