@@ -33,12 +33,23 @@ async function main() {
   const app = next({ dev, hostname: host, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // Requests being handled (socket.io's own are not counted: engine.io takes those first),
+  // so a shutdown can let them finish.
+  let inFlight = 0;
+  let stopping = false;
+  let onIdle: (() => void) | undefined;
   const httpServer = createServer({ connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS) }, (req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER], randomUUID);
     req.headers[REQUEST_ID_HEADER] = requestId;
     // The TCP peer, for throttling failed authentication (never what the client claims).
     req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    inFlight++;
+    res.once("close", () => {
+      inFlight--;
+      if (inFlight === 0) onIdle?.();
+    });
+    if (stopping) res.setHeader("connection", "close");
     if (logger().isLevelEnabled("debug")) {
       const started = process.hrtime.bigint();
       res.once("finish", () =>
@@ -82,18 +93,28 @@ async function main() {
     logger().warn("no SWITCHYARD_OPERATOR_TOKEN: operator endpoints are open, so listening on loopback only");
   }
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger().info(`${signal}: shutting down`);
+    logger().info({ in_flight: inFlight, grace_ms: config.SHUTDOWN_GRACE_MS }, `${signal}: shutting down, draining ${inFlight} in-flight request(s)`);
     stopSweeper();
-    // Stop accepting first, then end every open connection: agents polling over keep-alive
-    // reuse theirs more often than the keep-alive timeout, so waiting for them to go idle
-    // (which socket.io's close does) could wait forever.
+    // Stop accepting, close idle keep-alive connections, let in-flight requests finish
+    // (their responses say connection: close) within the grace period, then end every
+    // connection still open: agents polling over keep-alive reuse theirs more often than
+    // the keep-alive timeout, so waiting for them to go idle could wait forever.
     const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections?.();
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        onIdle = resolve;
+        setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref();
+      });
+    }
+    logger().info({ cut: inFlight }, `drained (${inFlight} request(s) cut)`);
     httpServer.closeAllConnections?.();
+    // Stops the relay: its cursor is saved and its session ends, releasing the relay lock.
     await realtime.close();
+    logger().info("relay stopped, relay lock released");
     await httpClosed;
     await disconnectDb();
     await embedded?.stop();

@@ -11,7 +11,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "bin/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "bin/**/*.test.ts", "packages/*/test/**/*.test.ts", "clients/**/*.test.ts"],
     globalSetup: ["lib/testing/global-setup.ts"],
     setupFiles: ["lib/testing/per-file-database.ts"],
     testTimeout: 60_000,

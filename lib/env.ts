@@ -28,6 +28,9 @@ const envSchema = z.object({
   // Per-agent token bucket on the agent endpoints, per server instance (0 turns it off).
   AGENT_RATE_LIMIT_PER_S: z.coerce.number().min(0).default(200),
   AGENT_RATE_LIMIT_BURST: z.coerce.number().min(1).default(400),
+  // --- anywhere (issue 13) ---
+  // On SIGTERM/SIGINT, how long in-flight requests may finish before their connections are cut.
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   // --- trust (issue 14) ---
   // Host names the server answers to besides loopback (comma-separated; a port is ignored).
   ALLOWED_HOSTS: z

@@ -14,13 +14,16 @@ import { errorFields, logger, REQUEST_ID_HEADER } from "@/lib/log";
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
-interface HandlerSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> {
+export interface HandlerSpec<B extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined, P extends z.ZodType | undefined = z.ZodType | undefined> {
   body?: B;
   query?: Q;
   params?: P;
   /** Who may call: "operator" (default) checks the operator token when one is configured. */
   auth?: "operator" | "agent" | "public" | "custom";
 }
+
+/** What a route module exports per method: the handler, carrying the spec it was declared with. */
+export type RouteHandler = ((req: Request, routeContext?: RouteContext) => Promise<Response>) & { spec: HandlerSpec };
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
@@ -159,8 +162,8 @@ export function isConcurrencyAbort(error: unknown, depth = 0): boolean {
 export function handler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
   spec: HandlerSpec<B, Q, P>,
   fn: (ctx: HandlerContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<Response | unknown>,
-): (req: Request, routeContext?: RouteContext) => Promise<Response> {
-  return async (req, routeContext) => {
+): RouteHandler {
+  const route = async (req: Request, routeContext?: RouteContext): Promise<Response> => {
     try {
       let agent: AuthenticatedAgent | undefined;
       // An address that failed to authenticate too often gets 429 before any token work.
@@ -246,4 +249,6 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
       return json({ error: { code: "internal", message: "internal error" } }, 500);
     }
   };
+  // The route's own declaration (auth, schemas) travels with it: the OpenAPI document reads it (lib/api/openapi.ts).
+  return Object.assign(route, { spec: spec as HandlerSpec });
 }

@@ -1,4 +1,5 @@
-// Every route handler by path, for in-process tests and tools (one import instead of many).
+// Every route handler by a short name, for in-process tests and tools (one import instead of many).
+// lib/api/route-table.test.ts fails when a route file is missing here.
 export * as register from "@/app/api/orchestration/register/route";
 export * as decompose from "@/app/api/orchestration/decompose/route";
 export * as assign from "@/app/api/orchestration/assign/route";
@@ -24,6 +25,9 @@ export * as taskCancel from "@/app/api/tasks/[id]/cancel/route";
 export * as goalCancel from "@/app/api/goals/[id]/cancel/route";
 export * as completeBatch from "@/app/api/orchestration/complete-batch/route";
 export * as metrics from "@/app/api/metrics/route";
+export * as goalPlan from "@/app/api/goals/[id]/plan.md/route";
+export * as goalResult from "@/app/api/goals/[id]/result/route";
+export * as openapi from "@/app/api/openapi.json/route";
 // Issue 9 (visible): progress reports and stored output.
 export * as progress from "@/app/api/orchestration/progress/route";
 export * as taskOutput from "@/app/api/tasks/[id]/output/route";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { env } from "@/lib/env";
 import { withEvents } from "@/lib/events/record";
-import { readEvents, type LogEvent } from "@/lib/events/read";
+import { readEvents } from "@/lib/events/read";
 import { emitAny, type AnyEvent } from "@/lib/testing/events";
 import { startRelay, type Relay } from "@/lib/events/relay";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DAGRE_LIMIT, layoutDag, NODE_HEIGHT, NODE_WIDTH, structureKey } from "@/lib/ui/layout";
+import { DAGRE_LIMIT, layoutDag, NODE_HEIGHT, NODE_WIDTH, parseStructureKey, structureKey } from "@/lib/ui/layout";
 
 function overlaps(a: { x: number; y: number }, b: { x: number; y: number }) {
   return Math.abs(a.x - b.x) < NODE_WIDTH && Math.abs(a.y - b.y) < NODE_HEIGHT;
@@ -111,5 +111,14 @@ describe("structureKey", () => {
     expect(structureKey([{ id: "x" }, { id: "y" }], [{ from: "x", to: "y" }])).toBe(a);
     expect(structureKey([{ id: "x" }, { id: "y" }], [])).not.toBe(a);
     expect(structureKey([{ id: "x" }, { id: "z" }], [{ from: "x", to: "z" }])).not.toBe(a);
+  });
+});
+
+describe("parseStructureKey", () => {
+  it("gives back the nodes and edges the key was made of", () => {
+    const nodes = [{ id: "a" }, { id: "b" }, { id: "c" }];
+    const edges = [{ from: "a", to: "b" }, { from: "b", to: "c" }];
+    expect(parseStructureKey(structureKey(nodes, edges))).toEqual({ nodes, edges });
+    expect(parseStructureKey(structureKey([], []))).toEqual({ nodes: [], edges: [] });
   });
 });

@@ -153,3 +153,15 @@ export function structureKey(nodes: readonly LayoutNode[], edges: readonly Layou
   for (const e of edges) key += `|${e.from}>${e.to}`;
   return key;
 }
+
+/** The nodes and edges a structure key stands for (ids contain neither `|` nor `>`). */
+export function parseStructureKey(key: string): { nodes: LayoutNode[]; edges: LayoutEdge[] } {
+  const [counts, ...parts] = key.split("|");
+  const nodeCount = Number(counts!.split(":")[0]);
+  const nodes = parts.slice(0, nodeCount).map((id) => ({ id }));
+  const edges = parts.slice(nodeCount).map((part) => {
+    const [from, to] = part.split(">") as [string, string];
+    return { from, to };
+  });
+  return { nodes, edges };
+}

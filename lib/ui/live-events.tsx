@@ -4,7 +4,7 @@
 // the cached goal at once and marks the query keys it touches stale (batched). After a
 // reconnect it resumes after the last seq it applied; live and resumed events are merged
 // by lib/realtime/catch-up.ts, so none is lost and none is applied twice.
-import { createContext, useContext, useEffect, useRef, useSyncExternalStore, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { io, type Socket } from "socket.io-client";
 import { beginResume, initialCatchUp, receiveLive, receiveResumed, type CatchUpState } from "@/lib/realtime/catch-up";
@@ -162,7 +162,8 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     };
   }, [queryClient]);
 
-  const value = useRef<LiveEvents>({
+  // One stable value for the provider's whole life (its functions read the refs when called, not during render).
+  const [value] = useState<LiveEvents>(() => ({
     watchGoal: (goalId) => {
       const watchers = goalWatchers.current;
       const count = watchers.get(goalId) ?? 0;
@@ -175,7 +176,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
         if (socketRef.current?.connected) socketRef.current.emit("unsubscribe", { goal_id: goalId });
       };
     },
-  }).current;
+  }));
 
   return <LiveEventsContext.Provider value={value}>{children}</LiveEventsContext.Provider>;
 }

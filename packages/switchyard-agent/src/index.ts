@@ -11,3 +11,5 @@ export { ProgressReporter, parseDirective, LineSplitter } from "./report-stream.
 export type { Directive } from "./report-stream.js";
 export { ClaudeStreamParser, parseClaudeJson, claudeOutcome, RESULT_FORMATS } from "./result-format.js";
 export type { ResultFormat, ClaudeOutcome } from "./result-format.js";
+export { runSwitchyard, submitRequest, markdownGoal, progressLine, SWITCHYARD_USAGE } from "./switchyard.js";
+export { seed003Files, renderAgentTask, renderAgentResult, renderFinalOutput } from "./seed003-files.js";

@@ -65,6 +65,7 @@ describe("the published packages", () => {
     expect(clientFiles).toContain("dist/index.d.ts");
     expect(agentFiles).toContain("bin/switchyard-agent.mjs");
     expect(agentFiles).toContain("dist/cli.js");
+    expect(agentFiles).toContain("bin/switchyard.mjs");
     expect([...clientFiles, ...agentFiles].filter((f) => /test|\.ts$/.test(f) && !f.endsWith(".d.ts"))).toEqual([]);
 
     // The published declarations stand alone: no imports of the app's modules or zod.
@@ -99,5 +100,10 @@ describe("the published packages", () => {
     expect(result.status).toBe("complete");
     expect(result.agents_used).toEqual(["installed-agent"]);
     expect(result.result?.final_output).toBe("from the installed agent: T-02");
+
+    // The installed `switchyard` command reads the same server.
+    const cli = startProcess(path.join(app, "node_modules", ".bin", "switchyard"), ["goals", "--server", server.url], { cwd: app });
+    expect(await cli.exited, cli.output()).toBe(0);
+    expect(cli.output()).toMatch(new RegExp(`${goal.goal_id} +complete +2/2`));
   });
 });
