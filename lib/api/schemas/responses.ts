@@ -188,6 +188,7 @@ export const statusResponse = z
     agents: z.object({ total: count, idle: count, busy: count, offline: count, capacity: count, running: count }),
     tasks: countsOf(SUBTASK_STATUSES),
     goals: countsOf(GOAL_STATUSES),
+    unroutable: count.meta({ description: "open tasks whose required skills no live agent covers" }),
   })
   .meta({ id: "StatusResponse" });
 
