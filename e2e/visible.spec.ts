@@ -64,7 +64,7 @@ test("the timeline shows a bar per attempt, and a task no live agent can take is
   await expect(node(page, "T-02")).toHaveAttribute("data-unroutable", "true");
   await expect(page.getByTestId("goal-unroutable")).toContainText(`1 task waits for an agent with skill ${nobody}`);
 
-  await page.getByRole("button", { name: "Timeline" }).click();
+  await page.getByRole("button", { name: "Timeline", exact: true }).click();
   const timeline = page.getByTestId("timeline");
   await expect(timeline).toBeVisible();
   await expect(page.getByTestId("timeline-bar")).toHaveCount(2);
