@@ -19,6 +19,7 @@ export default defineConfig([
     ".data/**",
     "next-env.d.ts",
     "lib/api/route-table.ts",
+    "packages/switchyard-client/src/openapi.gen.ts",
   ]),
   ...nextVitals,
   ...nextTypescript,

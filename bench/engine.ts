@@ -4,7 +4,8 @@ import { registerAgent } from "@/lib/orchestration/agents";
 import { pullTasks, type Assignment } from "@/lib/orchestration/assign-tasks";
 import * as report from "@/lib/orchestration/report-result";
 import { eventBus, EVENTS_COMMITTED } from "@/lib/events/bus";
-import { now } from "./util";
+import { backendCpuMs, cpuOfLastRun, now } from "./util";
+import { env } from "@/lib/env";
 
 /** An idle agent waits for the next commit in this process (what the relay would push), at most `ms`. */
 export function waitForCommit(ms = 50): Promise<void> {
@@ -41,6 +42,8 @@ export async function engineThroughput(options: { tasks: number; workers: number
   await createGoal({ goal: "throughput", plan: independentPlan(options.tasks), actor: "bench" });
   const agents = await Promise.all(Array.from({ length: options.workers }, (_, i) => registerAgent({ skills: [], capacity: 1000, name: `w${i}` })));
   let done = 0;
+  const db0 = await backendCpuMs(env().DATABASE_URL!);
+  const cpu0 = process.cpuUsage();
   const start = now();
   await Promise.all(
     agents.map(async (agent) => {
@@ -55,7 +58,11 @@ export async function engineThroughput(options: { tasks: number; workers: number
       }
     }),
   );
-  return options.tasks / ((now() - start) / 1000);
+  const rate = options.tasks / ((now() - start) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  cpuOfLastRun.processMs = (cpu.user + cpu.system) / 1000;
+  cpuOfLastRun.dbMs = (await backendCpuMs(env().DATABASE_URL!)) - db0;
+  return rate;
 }
 
 /** 100 wide × 100 deep: task (k, i) depends on (k-1, i) and (k-1, (i+1) % width). */

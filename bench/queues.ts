@@ -3,7 +3,7 @@
 import { makeWorkerUtils, run, runMigrations, type Logger } from "graphile-worker";
 import { Logger as GraphileLogger } from "graphile-worker";
 import PgBoss from "pg-boss";
-import { now, sleep, until, withPg } from "./util";
+import { backendCpuMs, cpuOfLastRun, now, sleep, until, withPg } from "./util";
 
 const silent: Logger = new GraphileLogger(() => () => undefined);
 
@@ -17,6 +17,7 @@ export async function graphileThroughput(url: string, options: { jobs: number; c
   await utils.release();
   let handled = 0;
   const start = now();
+  const cpu0 = process.cpuUsage();
   const runner = await run({
     connectionString: url,
     concurrency: options.concurrency,
@@ -32,6 +33,9 @@ export async function graphileThroughput(url: string, options: { jobs: number; c
   while (handled < options.jobs) await sleep(5);
   // Completions may still be in flight (batched): done when the table is empty.
   const end = await withPg(url, (c) => until(async () => (await c.query("SELECT count(*)::int AS n FROM graphile_worker._private_jobs")).rows[0].n === 0, 5));
+  const cpu = process.cpuUsage(cpu0);
+  cpuOfLastRun.processMs = (cpu.user + cpu.system) / 1000;
+  cpuOfLastRun.dbMs = await backendCpuMs(url);
   await runner.stop();
   return options.jobs / ((end - start) / 1000);
 }

@@ -93,3 +93,27 @@ export const fmt = {
 export function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
+
+/**
+ * CPU time (ms) used so far by this machine's PostgreSQL backends connected to the
+ * database of `url` (Linux /proc; 0 elsewhere): with the run's own process CPU, what a
+ * piece costs regardless of how loaded the machine is.
+ */
+export async function backendCpuMs(url: string): Promise<number> {
+  const name = new URL(url).pathname.slice(1);
+  const pids = await withPg(url, async (c) => (await c.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name])).rows.map((r) => r.pid as number));
+  const { readFileSync } = await import("node:fs");
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * 10;
+}
+
+/** Filled by the pieces that measure it: the database's backends' CPU over the timed part. */
+export const cpuOfLastRun: { dbMs: number; processMs: number } = { dbMs: NaN, processMs: NaN };

@@ -6,7 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { db } from "@/lib/db";
 import { SUBTASK_STATUSES } from "@/lib/domain";
-import { env } from "@/lib/env";
+import { liveAgentSql } from "@/lib/orchestration/liveness";
 
 /** The series of the tasks-by-state gauge: every subtask status. */
 export const TASK_STATES = SUBTASK_STATUSES;
@@ -40,9 +40,7 @@ function create(): Metrics {
     help: "Registered agents that are online and heartbeating, read from the database at scrape time",
     registers: [registry],
     async collect() {
-      const since = new Date(Date.now() - env().HEARTBEAT_TIMEOUT_S * 1000);
-      const rows = await db().$queryRaw<Array<{ n: number }>>`
-        SELECT count(*)::int AS n FROM agents WHERE NOT removed AND NOT offline AND last_heartbeat_at >= ${since}`;
+      const rows = await db().$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM agents WHERE ${liveAgentSql(new Date())}`;
       this.set(rows[0]?.n ?? 0);
     },
   });

@@ -12,7 +12,7 @@ import { formatTime } from "@/components/ui/format";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { TASK_STATUS_STYLES } from "@/components/ui/status";
-import { OPEN_SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES } from "@/lib/domain";
+import { OPEN_SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, canTransition } from "@/lib/domain";
 import { errorMessage } from "@/lib/ui/api";
 import { useCancelGoal, useGoal } from "@/lib/ui/hooks";
 import { useGoalLive } from "@/lib/ui/live-events";
@@ -30,7 +30,7 @@ export function GoalView({ goalId }: { goalId: string }) {
 
   if (isLoading) return <Loading label="Loading the goal…" />;
   if (error || !goal) return <ErrorState error={error} title="Could not load this goal" />;
-  const open = goal.status === "pending" || goal.status === "running";
+  const cancellable = canTransition("goal", "cancel", goal.status);
 
   return (
     <div className="flex h-[calc(100vh-7rem)] min-h-[520px] flex-col gap-4">
@@ -61,7 +61,7 @@ export function GoalView({ goalId }: { goalId: string }) {
               </button>
             </span>
           ) : (
-            <button type="button" disabled={!open || cancelGoal.isPending} onClick={() => setConfirming(true)} className="rounded-md border border-red-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-40">
+            <button type="button" disabled={!cancellable || cancelGoal.isPending} onClick={() => setConfirming(true)} className="rounded-md border border-red-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-40">
               Cancel goal
             </button>
           )}

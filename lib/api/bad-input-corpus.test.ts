@@ -37,7 +37,9 @@ async function discoverRoutes(): Promise<Map<string, RouteModule>> {
 }
 
 /** Routes that answer without any token by design (everything else needs the operator or an agent). */
-const PUBLIC = new Set(["GET /api/health", "GET /api/openapi.json", "POST /api/orchestration/register", "GET /api/session", "POST /api/session", "DELETE /api/session"]);
+const PUBLIC = new Set(["GET /api/health", "GET /api/openapi.json", "POST /api/orchestration/register", "GET /api/session", "POST /api/session", "DELETE /api/session",
+  // issue 13: readiness, and MCP over HTTP (its tools carry the caller's token to the REST API)
+  "GET /api/ready", "POST /api/mcp"]);
 
 async function snapshot(): Promise<Record<string, string[]>> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -405,6 +407,11 @@ describe("bad-input corpus", () => {
       for (const token of ["wrong-token", OPERATOR_TOKEN + " ", OPERATOR_TOKEN.toUpperCase(), "' OR '1'='1", "<script>alert(1)</script>"]) {
         cases.push({ route: "/api/session", method: "POST", name: `sign in with ${JSON.stringify(token)}`, body: { token }, field: "token", status: 401 });
       }
+    }
+
+    // --- MCP over HTTP (issue 13): the JSON-RPC envelope is checked before the transport ---
+    if (routes.get("/api/mcp")?.POST) {
+      cases.push(...bodyCases("/api/mcp", { jsonrpc: "2.0", method: "tools/list", id: 1 }, ["jsonrpc", "method"], { jsonrpc: ["1.0", 2, null, ...INJECTIONS.slice(0, 2)], method: ["", 42, null, ["tools/list"], "m".repeat(201)], id: [{}, ["1"], 1.5, true], params: ["x", [1], 42] }));
     }
 
     // Every route that is not public by design refuses a caller without any token (new routes included).

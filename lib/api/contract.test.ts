@@ -208,6 +208,15 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("POST /api/orchestration/unregister", { token: a.token, body: { agent_id: a.agent_id } });
   });
 
+  it("readiness and MCP over HTTP (issue 13)", async () => {
+    expect((await api("GET /api/ready")).body.status).toBe("ready");
+    const mcpHeaders = { accept: "application/json, text/event-stream" };
+    const listed = await api("POST /api/mcp", { headers: mcpHeaders, body: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
+    expect(listed.status).toBe(200);
+    expect(listed.body.result.tools.map((t: { name: string }) => t.name)).toContain("assign_tasks");
+    expect((await api("POST /api/mcp", { headers: mcpHeaders, body: { jsonrpc: "1.0", id: 1, method: "tools/list" } })).status).toBe(400);
+  });
+
   it("every operation was called, with a success and with an error", () => {
     const problems: string[] = [];
     for (const o of operations()) {

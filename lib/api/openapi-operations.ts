@@ -6,6 +6,8 @@
 import type { z } from "zod";
 import * as r from "@/lib/api/schemas/responses";
 import { sessionBody } from "@/lib/api/schemas";
+import * as mcp from "@/lib/api/schemas/mcp";
+import * as ready from "@/lib/api/schemas/ready";
 import type { OperationKey } from "@/lib/api/route-table";
 
 export type MediaType = "application/json" | "text/markdown" | "text/plain" | "application/octet-stream";
@@ -137,4 +139,10 @@ export const OPERATIONS: Record<OperationKey, OperationDoc> = {
     errors: { 404: "No such task, or no such agent (agent_id)", 409: "The task cannot be reassigned now, or the agent is offline, lacks a skill or already runs it" },
   },
   "POST /api/tasks/{id}/retry": { tag: "tasks", success: [ok(r.retryResponse)], errors: { 409: "The task is not failed, cancelled or skipped, or a dependency of it is dead" } },
+  // --- issue 13 (agents anywhere): readiness and MCP over HTTP ---
+  "GET /api/ready": {
+    tag: "status",
+    success: [ok(ready.readyResponse, "Ready: the database answers and every migration is applied"), { status: 503, description: "Not ready: the database is unreachable or migrations are pending (Retry-After)", content: { "application/json": ready.notReadyResponse } }],
+  },
+  "POST /api/mcp": { tag: "agents", success: [ok(mcp.mcpAnswer, "The JSON-RPC answer (202 without a body for a notification)"), { status: 202, description: "A notification was accepted", content: {} }] },
 };

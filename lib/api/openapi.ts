@@ -193,3 +193,11 @@ export function buildOpenApiDocument(serverUrl = "/"): Record<string, unknown> {
     },
   };
 }
+
+/** The URL the caller reached this server at (the Host the request guard accepted; the proxy's when forwarded), for `servers`. */
+export function requestOrigin(req: Request): string {
+  const url = new URL(req.url);
+  const host = req.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || req.headers.get("host") || url.host;
+  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || url.protocol.replace(/:$/, "");
+  return `${proto}://${host}`;
+}

@@ -12,6 +12,7 @@ import * as route7 from "@/app/api/goals/[id]/plan.md/route";
 import * as route8 from "@/app/api/goals/[id]/result/route";
 import * as route9 from "@/app/api/goals/[id]/timeline/route";
 import * as route10 from "@/app/api/health/route";
+import * as route11 from "@/app/api/mcp/route";
 import * as route12 from "@/app/api/metrics/route";
 import * as route13 from "@/app/api/metrics/agents/route";
 import * as route14 from "@/app/api/metrics/throughput/route";
@@ -28,6 +29,7 @@ import * as route24 from "@/app/api/orchestration/status/route";
 import * as route25 from "@/app/api/orchestration/tensor/route";
 import * as route26 from "@/app/api/orchestration/tensor/labels/route";
 import * as route27 from "@/app/api/orchestration/unregister/route";
+import * as route28 from "@/app/api/ready/route";
 import * as route29 from "@/app/api/session/route";
 import * as route30 from "@/app/api/tasks/[id]/route";
 import * as route31 from "@/app/api/tasks/[id]/cancel/route";
@@ -47,6 +49,7 @@ export const ROUTE_TABLE = [
   { path: "/api/goals/{id}/result", file: "app/api/goals/[id]/result/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the goal's workflow result in seed 002's format"}, module: route8 },
   { path: "/api/goals/{id}/timeline", file: "app/api/goals/[id]/timeline/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"every attempt of the goal's tasks (queue wait, run, outcome) for the Gantt view"}, module: route9 },
   { path: "/api/health", file: "app/api/health/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"liveness and database reachability"}, module: route10 },
+  { path: "/api/mcp", file: "app/api/mcp/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"MCP over Streamable HTTP: one JSON-RPC message in, its JSON answer out (stateless)"}, module: route11 },
   { path: "/api/metrics", file: "app/api/metrics/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"Prometheus text format: tasks by state, live agents, assignments, completions, assign latency, event fan-out"}, module: route12 },
   { path: "/api/metrics/agents", file: "app/api/metrics/agents/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"per-agent completions and failures per minute over the last N minutes"}, module: route13 },
   { path: "/api/metrics/throughput", file: "app/api/metrics/throughput/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"completions and failures per minute over the last N minutes (optionally of one agent)"}, module: route14 },
@@ -63,6 +66,7 @@ export const ROUTE_TABLE = [
   { path: "/api/orchestration/tensor", file: "app/api/orchestration/tensor/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"T[n_tasks, n_agents, 4] as dense JSON, sparse JSON or binary Float32"}, module: route25 },
   { path: "/api/orchestration/tensor/labels", file: "app/api/orchestration/tensor/labels/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the tensor's task and agent labels in its row and column order"}, module: route26 },
   { path: "/api/orchestration/unregister", file: "app/api/orchestration/unregister/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an agent leaves; its running tasks go back to the pool"}, module: route27 },
+  { path: "/api/ready", file: "app/api/ready/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"readiness: 200 when the database answers and every migration is applied (with the version), else 503"}, module: route28 },
   { path: "/api/session", file: "app/api/session/route.ts", catchAll: false, methods: ["GET","POST","DELETE"], summaries: {"GET":"whether sign-in is required and whether this browser is signed in","POST":"sign in with the operator token (JSON, or the sign-in page's form); sets the httpOnly cookie","DELETE":"sign out (clears the cookie)"}, module: route29 },
   { path: "/api/tasks/{id}", file: "app/api/tasks/[id]/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"one task with its attempt history"}, module: route30 },
   { path: "/api/tasks/{id}/cancel", file: "app/api/tasks/[id]/cancel/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an open task is cancelled and everything downstream of it skipped"}, module: route31 },
@@ -85,6 +89,7 @@ export type OperationKey =
   | "GET /api/goals/{id}/result"
   | "GET /api/goals/{id}/timeline"
   | "GET /api/health"
+  | "POST /api/mcp"
   | "GET /api/metrics"
   | "GET /api/metrics/agents"
   | "GET /api/metrics/throughput"
@@ -101,6 +106,7 @@ export type OperationKey =
   | "GET /api/orchestration/tensor"
   | "GET /api/orchestration/tensor/labels"
   | "POST /api/orchestration/unregister"
+  | "GET /api/ready"
   | "GET /api/session"
   | "POST /api/session"
   | "DELETE /api/session"

@@ -46,7 +46,9 @@ describe("SIGTERM", () => {
 
     // The rest of the body: the request completes normally.
     socket.write(body);
-    await waitFor(() => /\r\n\r\n\{.*\}$/s.test(received.split("HTTP/1.1 201")[1] ?? ""), { what: "the 201 answer" });
+    await waitFor(() => received.includes('"name":"drain-agent"'), { what: "the 201 answer" }).catch((error: Error) => {
+      throw new Error(`${error.message}\nreceived: ${received}\nserver: ${running.output()}`);
+    });
     expect(received).toMatch(/HTTP\/1\.1 201/);
     expect(received).toContain('"name":"drain-agent"');
     socket.destroy();

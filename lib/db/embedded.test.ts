@@ -10,7 +10,7 @@ const dataDir = await mkdtemp(path.join(tmpdir(), "switchyard-embedded-"));
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 describe("embedded database", () => {
-  it("serves the API with no DATABASE_URL and keeps the data across a restart", async () => {
+  it("serves the API with no DATABASE_URL and keeps the data across a restart", { timeout: 180_000 }, async () => {
     const env = { SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_DISABLE_SWEEP: "1" };
     const first = await startServer({ databaseUrl: "", env });
     let goalId: string;

@@ -35,6 +35,8 @@ export const READY_SUBTASK_STATUSES = ["pending", "retrying"] as const satisfies
 
 export const ATTEMPT_OUTCOMES = ["running", "completed", "failed", "timed_out", "lost", "superseded", "cancelled", "rejected"] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+/** Attempts that ended without a result: what the throughput charts count as failures. */
+export const FAILED_ATTEMPT_OUTCOMES = ["failed", "timed_out", "lost"] as const satisfies readonly AttemptOutcome[];
 /** Every outcome but `running` ends the attempt. */
 export const ENDED_ATTEMPT_OUTCOMES = ["completed", "failed", "timed_out", "lost", "superseded", "cancelled", "rejected"] as const satisfies readonly AttemptOutcome[];
 

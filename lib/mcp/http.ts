@@ -28,7 +28,8 @@ export function clientForRequest(req: Request): SwitchyardClient {
   });
 }
 
-export async function handleMcpRequest(req: Request): Promise<Response> {
+/** `parsedBody`: the JSON-RPC message the route already read and checked. */
+export async function handleMcpRequest(req: Request, parsedBody?: unknown): Promise<Response> {
   const { server, close } = createSwitchyardMcpServer({
     client: clientForRequest(req),
     tokenHint: "send it as the Bearer token (Authorization header) of your MCP connection",
@@ -36,7 +37,7 @@ export async function handleMcpRequest(req: Request): Promise<Response> {
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   try {
     await server.connect(transport);
-    return await transport.handleRequest(req);
+    return await transport.handleRequest(req, parsedBody === undefined ? undefined : { parsedBody });
   } finally {
     close();
     void server.close().catch(() => undefined);

@@ -6,6 +6,7 @@ import { decomposeWithTemplates, type TemplateName } from "@/lib/orchestration/t
 import { DEFAULT_ESTIMATE_S, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_S, type PlanTask, type PriorityLevel } from "@/lib/orchestration/types";
 import { setBudget } from "@/lib/orchestration/budget";
 import { withEvents } from "@/lib/events/record";
+import { db } from "@/lib/db";
 
 export interface PlanInput {
   key: string;
@@ -107,5 +108,12 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
     }
     emit({ type: "goal.created", actor: options.actor, goalId, data: { template: decomposition.template, tasks: subtasks.length, goal: options.goal.slice(0, 200) } });
   });
+  // A big plan can change the table's make-up at once (a fresh table, or one of a few
+  // hundred rows, receiving thousands): refresh the planner's statistics now rather than
+  // at autovacuum's next pass, or the claim (lib/orchestration/ready.ts) is planned for a
+  // handful of ready rows and sorts them all instead of reading its index in order.
+  if (subtasks.length >= ANALYZE_AFTER_TASKS) await db().$executeRaw`ANALYZE subtasks`;
   return { goalId, template: decomposition.template, subtasks };
 }
+
+const ANALYZE_AFTER_TASKS = 1000;

@@ -1,24 +1,32 @@
 // When every task of a goal is terminal, aggregate its results and close it. Runs after
 // the transaction that finished a task commits (and from the sweep, as a safety net), so
 // the last of several concurrent finishers always sees the goal complete.
-import { db } from "@/lib/db";
+import { db, type DbOrTx } from "@/lib/db";
 import { OPEN_SUBTASK_SQL } from "@/lib/db/status-sql";
 import { OPEN_GOAL_STATUSES, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
 import { withEvents } from "@/lib/events/record";
 import { aggregateResults } from "@/lib/orchestration/aggregate";
 
+/**
+ * Whether any task of the goal is still open. Read from the highest plan position down
+ * (subtasks_open_by_goal_idx): work finishes roughly in plan order, so the first entry
+ * tried is nearly always an open task, not one of the many left by finished tasks.
+ */
+export async function goalHasOpenTasks(client: DbOrTx, goalId: string): Promise<boolean> {
+  const open = await client.$queryRaw<Array<{ one: number }>>`
+    SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ${OPEN_SUBTASK_SQL}
+    ORDER BY position DESC LIMIT 1`;
+  return open.length > 0;
+}
+
 export async function finalizeGoalIfDone(goalId: string, now = new Date()): Promise<boolean> {
-  const open = await db().$queryRaw<Array<{ one: number }>>`
-    SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ${OPEN_SUBTASK_SQL} LIMIT 1`;
-  if (open.length > 0) return false;
+  if (await goalHasOpenTasks(db(), goalId)) return false;
   return withEvents(async (tx, emit) => {
     const goals = await tx.$queryRaw<Array<{ status: GoalStatus }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
     const goal = goals[0];
     // An open goal closes; a cancelled one gets its results aggregated once.
     if (!goal || !(goal.status === "cancelled" || (OPEN_GOAL_STATUSES as readonly GoalStatus[]).includes(goal.status))) return false;
-    const stillOpen = await tx.$queryRaw<Array<{ one: number }>>`
-      SELECT 1 AS one FROM subtasks WHERE goal_id = ${goalId}::uuid AND status IN ${OPEN_SUBTASK_SQL} LIMIT 1`;
-    if (stillOpen.length > 0) return false;
+    if (await goalHasOpenTasks(tx, goalId)) return false;
     const cancelled = goal.status === "cancelled";
     const alreadyAggregated = await tx.$queryRaw<Array<{ has: boolean }>>`SELECT result IS NOT NULL AS has FROM goals WHERE id = ${goalId}::uuid`;
     if (cancelled && alreadyAggregated[0]?.has) return false;

@@ -6,7 +6,6 @@
 // event log. Attempts are fenced by number, so an agent whose attempt was superseded or
 // cancelled gets 409 stale_attempt when it reports late (report-result.ts).
 import type { Tx } from "@/lib/db";
-import { env } from "@/lib/env";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { conflict, notFound } from "@/lib/errors";
 import { startAttempts, type Assignment } from "@/lib/orchestration/assign-tasks";
@@ -15,6 +14,8 @@ import { currentAgentOf, lockAgents, lockInOrder } from "@/lib/orchestration/loc
 import { skipDownstream } from "@/lib/orchestration/report-result";
 import { TERMINAL_GOAL_SQL } from "@/lib/db/status-sql";
 import { OPEN_SUBTASK_STATUSES, canTransition, describeAllowed, isOpenSubtaskStatus, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
+import { isLive } from "@/lib/orchestration/liveness";
+import { lockDownstream } from "@/lib/orchestration/downstream";
 
 interface TaskRow {
   id: string;
@@ -132,13 +133,7 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
 }
 
 async function readConeLocked(tx: Tx, taskId: string) {
-  const ids = await tx.$queryRaw<Array<{ id: string }>>`
-    WITH RECURSIVE down AS (
-      SELECT subtask_id AS id FROM subtask_dependencies WHERE depends_on_id = ${taskId}::uuid
-      UNION
-      SELECT d.subtask_id FROM subtask_dependencies d JOIN down ON d.depends_on_id = down.id
-    )
-    SELECT s.id FROM subtasks s WHERE s.id IN (SELECT id FROM down) ORDER BY s.id FOR UPDATE`;
+  const ids = await lockDownstream(tx, taskId);
   if (ids.length === 0) return [];
   return tx.$queryRaw<Array<{ id: string; status: SubtaskStatus; deps: string[]; dep_statuses: SubtaskStatus[] }>>`
     SELECT s.id, s.status,
@@ -147,7 +142,7 @@ async function readConeLocked(tx: Tx, taskId: string) {
     FROM subtasks s
     LEFT JOIN subtask_dependencies d ON d.subtask_id = s.id
     LEFT JOIN subtasks p ON p.id = d.depends_on_id
-    WHERE s.id = ANY(${ids.map((r) => r.id)}::uuid[])
+    WHERE s.id = ANY(${ids}::uuid[])
     GROUP BY s.id, s.status, s.position
     ORDER BY s.position`;
 }
@@ -179,8 +174,7 @@ export async function reassignTask(options: { subtaskId: string; agentId: string
       SELECT id, name, skills, offline, removed, last_heartbeat_at FROM agents WHERE id = ${options.agentId}::uuid FOR UPDATE`;
     const agent = agents[0];
     if (!agent || agent.removed) throw notFound("agent", options.agentId, "agent_id");
-    const liveSince = now.getTime() - env().HEARTBEAT_TIMEOUT_S * 1000;
-    if (agent.offline || agent.last_heartbeat_at.getTime() < liveSince) throw conflict(`agent ${agent.name} is offline`, "agent_id");
+    if (!isLive(agent, now)) throw conflict(`agent ${agent.name} is offline`, "agent_id");
     const missing = task.required_skills.filter((s) => !agent.skills.includes(s));
     if (missing.length > 0) throw conflict(`agent ${agent.name} lacks the skills ${missing.join(", ")} that task ${task.key} needs`, "agent_id");
     if (task.status === "running" && task.agent_id === agent.id) throw conflict(`task ${task.key} is already running on agent ${agent.name}`, "agent_id");

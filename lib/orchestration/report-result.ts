@@ -2,13 +2,15 @@
 // dependencies are now all completed) or failure (retry with backoff, or fail for good
 // and skip everything downstream). Fenced by attempt: only the task's current attempt,
 // still running, may report; a repeat of the same report is answered idempotently.
-import type { Tx } from "@/lib/db";
+import { Prisma, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { SwitchyardError, forbidden, notFound } from "@/lib/errors";
 import { retryDelayMs } from "@/lib/orchestration/backoff";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { lockAgents } from "@/lib/orchestration/locks";
+import { lockDownstream } from "@/lib/orchestration/downstream";
+import { QUEUED_SUBTASK_SQL } from "@/lib/db/status-sql";
 import { recordAgentUsage, recordCompletions } from "@/lib/metrics";
 import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
 
@@ -36,10 +38,11 @@ interface AttemptRow {
   started_at: Date;
 }
 
-const SUBTASK_COLUMNS = "id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at";
+/** The columns of a SubtaskRow. */
+const SUBTASK_COLUMNS = Prisma.sql`id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at`;
 
 async function lockSubtask(tx: Tx, subtaskId: string): Promise<SubtaskRow> {
-  const rows = await tx.$queryRawUnsafe<SubtaskRow[]>(`SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = $1::uuid FOR UPDATE`, subtaskId);
+  const rows = await tx.$queryRaw<SubtaskRow[]>`SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = ${subtaskId}::uuid FOR UPDATE`;
   if (!rows[0]) throw notFound("subtask", subtaskId, "subtask_uuid");
   return rows[0];
 }
@@ -76,60 +79,46 @@ export interface CompleteResult {
   released: string[];
 }
 
+/** One report: completeTasks with one item, its refusal thrown. */
 export async function completeTask(options: { subtaskId: string; agentId: string; attempt?: number; result: string; usage?: Usage; now?: Date }): Promise<CompleteResult> {
-  const now = options.now ?? new Date();
-  const actor = `agent:${options.agentId}`;
-  const outcome = await withEvents(async (tx, emit) => {
-    const { task, attempt } = await lockReport(tx, options);
-    if (attempt.outcome === "completed") return { subtask: task, released: [] as string[], repeated: true };
-    if (attempt.outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
-
-    await tx.$executeRaw`
-      UPDATE attempts SET outcome = 'completed', result = ${options.result}, ended_at = ${now}
-      WHERE subtask_id = ${task.id}::uuid AND number = ${attempt.number}`;
-    const updated = await tx.$queryRawUnsafe<SubtaskRow[]>(
-      `UPDATE subtasks SET status = 'completed', result = $2, error = NULL, finished_at = $3, deadline_at = NULL
-       WHERE id = $1::uuid RETURNING ${SUBTASK_COLUMNS}`,
-      task.id,
-      options.result,
-      now,
-    );
-    const durationMs = Math.max(0, now.getTime() - attempt.started_at.getTime());
-    await tx.$executeRaw`
-      UPDATE agents SET running = GREATEST(running - 1, 0), tasks_done = tasks_done + 1,
-        total_duration_ms = total_duration_ms + ${durationMs}, last_heartbeat_at = ${now}, offline = false
-      WHERE id = ${options.agentId}::uuid`;
-    emit({ type: "task.completed", actor, goalId: task.goal_id, subtaskId: task.id, agentId: options.agentId, data: { attempt: attempt.number, status: "completed", duration_ms: durationMs } });
-    const released = await releaseDependents(tx, emit, task, now, actor);
-    if (hasUsage(options.usage)) await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, agentId: options.agentId, usage: options.usage, actor, now });
-    return { subtask: updated[0]!, released, repeated: false };
-  }).catch((error: unknown) => {
-    if (error instanceof SwitchyardError) recordCompletions("refused");
-    throw error;
-  });
-  recordCompletions(outcome.repeated ? "repeated" : "accepted");
-  if (!outcome.repeated && options.usage) recordAgentUsage(options.agentId, options.usage);
-  if (!outcome.repeated) await finalizeGoalIfDone(outcome.subtask.goal_id);
-  return { subtask: outcome.subtask, released: outcome.released };
+  const [outcome] = await completeTasks(
+    [{ subtaskId: options.subtaskId, agentId: options.agentId, attempt: options.attempt, result: options.result, usage: options.usage }],
+    { now: options.now },
+  );
+  if (!outcome!.ok) throw outcome!.error;
+  return { subtask: outcome!.subtask, released: outcome!.released };
 }
 
-async function releaseDependents(tx: Tx, emit: Emit, task: SubtaskRow, now: Date, actor: string): Promise<string[]> {
-  // Dependents locked in id order (as completeTasks does), so two completions releasing
-  // the same dependents cannot deadlock on one another.
-  const rows = await tx.$queryRaw<Array<{ id: string; status: string }>>`
-    WITH locked AS (
-      SELECT s.id FROM subtasks s JOIN subtask_dependencies d ON d.subtask_id = s.id
-      WHERE d.depends_on_id = ${task.id}::uuid ORDER BY s.id FOR UPDATE OF s
-    )
-    UPDATE subtasks s SET pending_deps = s.pending_deps - 1,
-      status = CASE WHEN s.pending_deps = 1 AND s.status = 'waiting' THEN 'pending' ELSE s.status END,
-      ready_at = CASE WHEN s.pending_deps = 1 AND s.status = 'waiting' THEN ${now}::timestamptz ELSE s.ready_at END
-    FROM locked l
-    WHERE s.id = l.id
-    RETURNING s.id, s.status`;
-  const released = rows.filter((r) => r.status === "pending").map((r) => r.id);
-  for (const id of released) emit({ type: "task.ready", actor, goalId: task.goal_id, subtaskId: id, data: { status: "pending", after: task.id } });
-  return released;
+/**
+ * Dependents of the completed tasks: one decrement per completed parent; those reaching
+ * zero become ready (lib/orchestration/ready.ts). Locked in id order, so completions
+ * sharing dependents cannot deadlock on one another. Answers the released task ids by
+ * the completed task that released them.
+ */
+export async function releaseDependents(tx: Tx, emit: Emit, completed: Array<{ id: string; actor: string }>, now: Date): Promise<Map<string, string[]>> {
+  const releasedBy = new Map<string, string[]>();
+  if (completed.length === 0) return releasedBy;
+  const rows = await tx.$queryRaw<Array<{ id: string; status: string; goal_id: string; after: string }>>`
+    WITH done AS (SELECT unnest(${completed.map((c) => c.id)}::uuid[]) AS id),
+    dec AS (
+      SELECT d.subtask_id, count(*)::int AS n, max(d.depends_on_id::text)::uuid AS after
+      FROM subtask_dependencies d JOIN done ON d.depends_on_id = done.id GROUP BY d.subtask_id
+    ),
+    locked AS (SELECT s.id FROM subtasks s JOIN dec ON dec.subtask_id = s.id ORDER BY s.id FOR UPDATE OF s)
+    UPDATE subtasks s SET pending_deps = s.pending_deps - dec.n,
+      status = CASE WHEN s.pending_deps = dec.n AND s.status = 'waiting' THEN 'pending' ELSE s.status END,
+      ready_at = CASE WHEN s.pending_deps = dec.n AND s.status = 'waiting' THEN ${now}::timestamptz ELSE s.ready_at END
+    FROM dec WHERE s.id = dec.subtask_id AND s.id IN (SELECT id FROM locked)
+    RETURNING s.id, s.status, s.goal_id, dec.after::text AS after`;
+  const actorOf = new Map(completed.map((c) => [c.id, c.actor]));
+  for (const r of rows) {
+    if (r.status !== "pending") continue;
+    emit({ type: "task.ready", actor: actorOf.get(r.after) ?? "system", goalId: r.goal_id, subtaskId: r.id, data: { status: "pending", after: r.after } });
+    const list = releasedBy.get(r.after) ?? [];
+    list.push(r.id);
+    releasedBy.set(r.after, list);
+  }
+  return releasedBy;
 }
 
 export async function failTask(options: { subtaskId: string; agentId: string; attempt?: number; error: string; now?: Date }): Promise<{ subtask: SubtaskRow }> {
@@ -166,18 +155,11 @@ export async function failAttempt(
   const willRetry = failures < task.max_attempts;
   const { RETRY_BASE_MS, RETRY_MAX_MS } = env();
   const nextAttemptAt = willRetry ? new Date(now.getTime() + retryDelayMs(failures, { baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS })) : null;
-  const updated = await tx.$queryRawUnsafe<SubtaskRow[]>(
-    `UPDATE subtasks SET failures = $2, error = $3, agent_id = NULL, deadline_at = NULL,
-       status = CASE WHEN $4 THEN 'retrying' ELSE 'failed' END,
-       next_attempt_at = $5, finished_at = CASE WHEN $4 THEN NULL ELSE $6::timestamptz END
-     WHERE id = $1::uuid RETURNING ${SUBTASK_COLUMNS}`,
-    task.id,
-    failures,
-    options.error,
-    willRetry,
-    nextAttemptAt,
-    now,
-  );
+  const updated = await tx.$queryRaw<SubtaskRow[]>`
+    UPDATE subtasks SET failures = ${failures}, error = ${options.error}, agent_id = NULL, deadline_at = NULL,
+      status = CASE WHEN ${willRetry} THEN 'retrying' ELSE 'failed' END,
+      next_attempt_at = ${nextAttemptAt}, finished_at = CASE WHEN ${willRetry} THEN NULL ELSE ${now}::timestamptz END
+    WHERE id = ${task.id}::uuid RETURNING ${SUBTASK_COLUMNS}`;
   emit({
     type: options.outcome === "timed_out" ? "task.timed_out" : "task.failed",
     actor,
@@ -192,17 +174,11 @@ export async function failAttempt(
 
 /** Every open task downstream of `task` can never run: skip it. */
 export async function skipDownstream(tx: Tx, emit: Emit, task: { id: string; goal_id: string }, now: Date, actor: string): Promise<string[]> {
+  const cone = await lockDownstream(tx, task.id, QUEUED_SUBTASK_SQL);
+  if (cone.length === 0) return [];
   const skipped = await tx.$queryRaw<Array<{ id: string }>>`
-    WITH RECURSIVE down AS (
-      SELECT subtask_id AS id FROM subtask_dependencies WHERE depends_on_id = ${task.id}::uuid
-      UNION
-      SELECT d.subtask_id FROM subtask_dependencies d JOIN down ON d.depends_on_id = down.id
-    ), locked AS (
-      -- in id order, so two failures (or a failure and a cancel) sharing a cone cannot deadlock
-      SELECT s.id FROM subtasks s WHERE s.id IN (SELECT id FROM down) AND s.status IN ('waiting', 'pending', 'retrying') ORDER BY s.id FOR UPDATE OF s
-    )
     UPDATE subtasks SET status = 'skipped', finished_at = ${now}
-    WHERE id IN (SELECT id FROM locked) AND status IN ('waiting', 'pending', 'retrying')
+    WHERE id = ANY(${cone}::uuid[]) AND status IN ${QUEUED_SUBTASK_SQL}
     RETURNING id`;
   for (const s of skipped) emit({ type: "task.skipped", actor, goalId: task.goal_id, subtaskId: s.id, data: { status: "skipped", because: task.id } });
   return skipped.map((s) => s.id);
@@ -227,32 +203,32 @@ export type CompletionOutcome =
   | { subtaskId: string; ok: true; repeated: boolean; subtask: SubtaskRow; released: string[] }
   | { subtaskId: string; ok: false; error: SwitchyardError };
 
-interface BatchAttemptRow extends AttemptRow {
-  ord: number;
-}
-
 export async function completeTasks(items: CompletionInput[], options: { now?: Date } = {}): Promise<CompletionOutcome[]> {
   if (items.length === 0) return [];
   const now = options.now ?? new Date();
   const { outcomes, goals } = await withEvents(async (tx, emit) => {
     await lockAgents(tx, items.map((i) => i.agentId)); // agents before tasks (lib/orchestration/locks.ts)
-    const ids = [...new Set(items.map((i) => i.subtaskId))];
-    const locked = await tx.$queryRawUnsafe<SubtaskRow[]>(
-      `SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      ids,
-    );
-    const tasks = new Map(locked.map((t) => [t.id, t]));
-    // Each item's attempt: the numbered one, or the caller's latest on the task.
-    const attemptRows = await tx.$queryRaw<BatchAttemptRow[]>`
-      SELECT q.ord::int AS ord, a.number, a.agent_id, a.outcome, a.started_at
+    // The tasks locked in id order, and each item's attempt (the numbered one, or the
+    // caller's latest on the task), in one statement.
+    const rows = await tx.$queryRaw<Array<SubtaskRow & { ord: number; a_number: number | null; a_agent_id: string | null; a_outcome: string | null; a_started_at: Date | null }>>`
+      WITH locked AS MATERIALIZED (
+        SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = ANY(${[...new Set(items.map((i) => i.subtaskId))]}::uuid[]) ORDER BY id FOR UPDATE
+      )
+      SELECT q.ord::int AS ord, t.*, a.number AS a_number, a.agent_id AS a_agent_id, a.outcome AS a_outcome, a.started_at AS a_started_at
       FROM unnest(${items.map((i) => i.subtaskId)}::uuid[], ${items.map((i) => i.agentId)}::uuid[], ${items.map((i) => i.attempt ?? null)}::int[])
         WITH ORDINALITY AS q(subtask_id, agent_id, number, ord)
-      CROSS JOIN LATERAL (
+      LEFT JOIN locked t ON t.id = q.subtask_id
+      LEFT JOIN LATERAL (
         SELECT number, agent_id, outcome, started_at FROM attempts a
         WHERE a.subtask_id = q.subtask_id AND (CASE WHEN q.number IS NULL THEN a.agent_id = q.agent_id ELSE a.number = q.number END)
         ORDER BY a.number DESC LIMIT 1
-      ) a`;
-    const attempts = new Map(attemptRows.map((a) => [a.ord - 1, a]));
+      ) a ON true`;
+    const tasks = new Map<string, SubtaskRow>();
+    const attempts = new Map<number, AttemptRow>();
+    for (const { ord, a_number, a_agent_id, a_outcome, a_started_at, ...task } of rows) {
+      if (task.id !== null) tasks.set(task.id, task);
+      if (a_number !== null) attempts.set(ord - 1, { number: a_number, agent_id: a_agent_id!, outcome: a_outcome!, started_at: a_started_at! });
+    }
 
     const outcomes: Array<CompletionOutcome | undefined> = [];
     const accepted: Array<{ index: number; item: CompletionInput; task: SubtaskRow; attempt: AttemptRow; durationMs: number }> = [];
@@ -281,21 +257,6 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     });
     if (accepted.length === 0) return { outcomes: outcomes as CompletionOutcome[], goals: [] as string[] };
 
-    // The attempts and the tasks in one statement; the task rows are known (locked above).
-    await tx.$executeRaw`
-      WITH c AS (
-        SELECT * FROM unnest(${accepted.map((a) => a.task.id)}::uuid[], ${accepted.map((a) => a.attempt.number)}::int[], ${accepted.map((a) => a.item.result)}::text[])
-          AS c(subtask_id, number, result)
-      ), att AS (
-        UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
-        FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number
-      )
-      UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
-      FROM c WHERE s.id = c.subtask_id`;
-    const updatedById = new Map(
-      accepted.map((a) => [a.task.id, { ...a.task, status: "completed", result: a.item.result, error: null, finished_at: now } satisfies SubtaskRow]),
-    );
-
     const perAgent = new Map<string, { n: number; ms: number }>();
     for (const a of accepted) {
       const s = perAgent.get(a.item.agentId) ?? { n: 0, ms: 0 };
@@ -304,12 +265,26 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
       perAgent.set(a.item.agentId, s);
     }
     const agentIds = [...perAgent.keys()].sort();
-    // The agents (locked above) counted in one statement.
+    // The attempts, the tasks (locked above) and the agents' counters in one statement.
     await tx.$executeRaw`
-      UPDATE agents a SET running = GREATEST(a.running - c.n, 0), tasks_done = a.tasks_done + c.n,
-        total_duration_ms = a.total_duration_ms + c.ms, last_heartbeat_at = ${now}, offline = false
-      FROM unnest(${agentIds}::uuid[], ${agentIds.map((id) => perAgent.get(id)!.n)}::int[], ${agentIds.map((id) => perAgent.get(id)!.ms)}::bigint[]) AS c(id, n, ms)
-      WHERE a.id = c.id`;
+      WITH c AS (
+        SELECT * FROM unnest(${accepted.map((a) => a.task.id)}::uuid[], ${accepted.map((a) => a.attempt.number)}::int[], ${accepted.map((a) => a.item.result)}::text[])
+          AS c(subtask_id, number, result)
+      ), att AS (
+        UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
+        FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number
+      ), counted AS (
+        UPDATE agents a SET running = GREATEST(a.running - n.n, 0), tasks_done = a.tasks_done + n.n,
+          total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
+        FROM unnest(${agentIds}::uuid[], ${agentIds.map((id) => perAgent.get(id)!.n)}::int[], ${agentIds.map((id) => perAgent.get(id)!.ms)}::bigint[]) AS n(id, n, ms)
+        WHERE a.id = n.id
+      )
+      UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
+      FROM c WHERE s.id = c.subtask_id`;
+    const updatedById = new Map(
+      accepted.map((a) => [a.task.id, { ...a.task, status: "completed", result: a.item.result, error: null, finished_at: now } satisfies SubtaskRow]),
+    );
+
     for (const a of accepted) {
       emit({
         type: "task.completed",
@@ -321,29 +296,7 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
       });
     }
 
-    // Dependents: one decrement per completed parent; those reaching zero become ready.
-    const releasedRows = await tx.$queryRaw<Array<{ id: string; status: string; goal_id: string; after: string }>>`
-      WITH done AS (SELECT unnest(${accepted.map((a) => a.task.id)}::uuid[]) AS id),
-      dec AS (
-        SELECT d.subtask_id, count(*)::int AS n, max(d.depends_on_id::text)::uuid AS after
-        FROM subtask_dependencies d JOIN done ON d.depends_on_id = done.id GROUP BY d.subtask_id
-      ),
-      locked AS (SELECT s.id FROM subtasks s JOIN dec ON dec.subtask_id = s.id ORDER BY s.id FOR UPDATE OF s)
-      UPDATE subtasks s SET pending_deps = s.pending_deps - dec.n,
-        status = CASE WHEN s.pending_deps = dec.n AND s.status = 'waiting' THEN 'pending' ELSE s.status END,
-        ready_at = CASE WHEN s.pending_deps = dec.n AND s.status = 'waiting' THEN ${now}::timestamptz ELSE s.ready_at END
-      FROM dec WHERE s.id = dec.subtask_id AND s.id IN (SELECT id FROM locked)
-      RETURNING s.id, s.status, s.goal_id, dec.after::text AS after`;
-    const releasedBy = new Map<string, string[]>();
-    const agentOf = new Map(accepted.map((a) => [a.task.id, a.item.agentId]));
-    for (const r of releasedRows) {
-      if (r.status !== "pending") continue;
-      const actorAgent = agentOf.get(r.after);
-      emit({ type: "task.ready", actor: actorAgent ? `agent:${actorAgent}` : "system", goalId: r.goal_id, subtaskId: r.id, data: { status: "pending", after: r.after } });
-      const list = releasedBy.get(r.after) ?? [];
-      list.push(r.id);
-      releasedBy.set(r.after, list);
-    }
+    const releasedBy = await releaseDependents(tx, emit, accepted.map((a) => ({ id: a.task.id, actor: `agent:${a.item.agentId}` })), now);
     for (const a of accepted) {
       outcomes[a.index] = { subtaskId: a.task.id, ok: true, repeated: false, subtask: updatedById.get(a.task.id)!, released: releasedBy.get(a.task.id) ?? [] };
     }

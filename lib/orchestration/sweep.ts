@@ -4,11 +4,11 @@
 // at a time do the work.
 import { db } from "@/lib/db";
 import { OPEN_GOAL_SQL, OPEN_SUBTASK_SQL } from "@/lib/db/status-sql";
-import { env } from "@/lib/env";
 import { withEvents } from "@/lib/events/record";
 import { failAttempt, type SubtaskRow } from "@/lib/orchestration/report-result";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { requeueAgentTasks } from "@/lib/orchestration/requeue";
+import { liveSince } from "@/lib/orchestration/liveness";
 
 const SWEEP_LOCK_KEY = 7_351_990_002;
 
@@ -22,7 +22,7 @@ export interface SweepReport {
 
 export async function sweep(options: { now?: Date; heartbeatTimeoutS?: number } = {}): Promise<SweepReport> {
   const now = options.now ?? new Date();
-  const cutoff = new Date(now.getTime() - (options.heartbeatTimeoutS ?? env().HEARTBEAT_TIMEOUT_S) * 1000);
+  const cutoff = liveSince(now, options.heartbeatTimeoutS);
   const report: SweepReport = { ran: false, agentsOffline: [], tasksRequeued: [], tasksTimedOut: [], goalsFinalized: [] };
   const touchedGoals = new Set<string>();
   await withEvents(async (tx, emit) => {

@@ -3,6 +3,7 @@
 // - a waiting, pending or retrying task: the probability that each capable live agent
 //   gets it (weights favour the less loaded, as assignment does), summing to 1 over agents;
 // - zero elsewhere (failed, cancelled, skipped, or no capable agent).
+import { QUEUED_SUBTASK_STATUSES } from "@/lib/domain";
 
 export interface TensorTask {
   id: string;
@@ -28,7 +29,7 @@ export interface SparseTensor {
   entries: Array<[number, number, number, number]>;
 }
 
-const OPEN = new Set(["waiting", "pending", "retrying"]);
+const OPEN = new Set<string>(QUEUED_SUBTASK_STATUSES);
 const HELD = new Set(["running", "completed"]);
 
 export function canDo(agentSkills: ReadonlySet<string>, required: readonly string[]): boolean {

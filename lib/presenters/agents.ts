@@ -1,7 +1,7 @@
 // Read models of agents, with status derived from heartbeats and counters.
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { agentStatus } from "@/lib/orchestration/types";
+import { isLive } from "@/lib/orchestration/liveness";
 
 interface AgentRow {
   id: string;
@@ -27,11 +27,10 @@ export async function listAgents(options: { includeRemoved?: boolean; now?: Date
     SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, registered_at, last_heartbeat_at,
       input_tokens, output_tokens, cost_usd
     FROM agents WHERE ${options.includeRemoved ?? false} OR NOT removed ORDER BY registered_at, id`;
-  const windowMs = env().HEARTBEAT_TIMEOUT_S * 1000;
   return rows.map((a) => {
     const heartbeatAgeMs = now.getTime() - a.last_heartbeat_at.getTime();
     // Offline as soon as the window has passed, even before the sweep has noticed.
-    const offline = a.offline || heartbeatAgeMs > windowMs;
+    const offline = !isLive(a, now);
     return {
       id: a.id,
       name: a.name,

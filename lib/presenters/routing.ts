@@ -1,7 +1,7 @@
 // Routing that explains itself (issue 9): open tasks that no live agent's skills cover,
 // and the skills open tasks demand against those live agents offer.
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { liveAgentSql } from "@/lib/orchestration/liveness";
 
 /** Open tasks not running: they wait for an agent (waiting ones will, once their dependencies finish). */
 const WAITING_FOR_AN_AGENT = ["waiting", "pending", "retrying"];
@@ -15,15 +15,11 @@ export interface UnroutableTask {
   missing_skills: string[];
 }
 
-function liveSince(now: Date): Date {
-  return new Date(now.getTime() - env().HEARTBEAT_TIMEOUT_S * 1000);
-}
-
 /** Open tasks (of one goal, or all) whose required skills no single live agent covers. */
 export async function listUnroutable(options: { goalId?: string; now?: Date } = {}): Promise<UnroutableTask[]> {
-  const since = liveSince(options.now ?? new Date());
+  const live = liveAgentSql(options.now ?? new Date());
   const rows = await db().$queryRaw<Array<{ id: string; goal_id: string; key: string; required_skills: string[]; missing_skills: string[] }>>`
-    WITH live AS (SELECT skills FROM agents WHERE NOT removed AND NOT offline AND last_heartbeat_at >= ${since}),
+    WITH live AS (SELECT skills FROM agents WHERE ${live}),
     offered AS (SELECT DISTINCT unnest(skills) AS skill FROM live)
     SELECT s.id, s.goal_id, s.key, s.required_skills,
       COALESCE(ARRAY(SELECT r FROM unnest(s.required_skills) r WHERE r NOT IN (SELECT skill FROM offered) ORDER BY r), '{}') AS missing_skills
@@ -36,9 +32,9 @@ export async function listUnroutable(options: { goalId?: string; now?: Date } = 
 }
 
 export async function countUnroutable(now = new Date()): Promise<number> {
-  const since = liveSince(now);
+  const live = liveAgentSql(now);
   const rows = await db().$queryRaw<Array<{ n: number }>>`
-    WITH live AS (SELECT skills FROM agents WHERE NOT removed AND NOT offline AND last_heartbeat_at >= ${since})
+    WITH live AS (SELECT skills FROM agents WHERE ${live})
     SELECT count(*)::int AS n FROM subtasks s
     WHERE s.status = ANY(${WAITING_FOR_AN_AGENT}::text[])
       AND NOT EXISTS (SELECT 1 FROM live WHERE COALESCE(s.required_skills, '{}') <@ live.skills)`;
@@ -55,14 +51,14 @@ export interface SkillBalance {
 
 /** Skills demanded by open tasks against those offered by live agents, the short-handed first. */
 export async function skillBalance(now = new Date()): Promise<SkillBalance[]> {
-  const since = liveSince(now);
+  const live = liveAgentSql(now);
   const rows = await db().$queryRaw<Array<{ skill: string; demanded: number; offered: number }>>`
     WITH demanded AS (
       SELECT unnest(required_skills) AS skill, count(*)::int AS n FROM subtasks
       WHERE status IN ('waiting', 'pending', 'retrying', 'running') GROUP BY 1
     ), offered AS (
       SELECT unnest(skills) AS skill, count(*)::int AS n FROM agents
-      WHERE NOT removed AND NOT offline AND last_heartbeat_at >= ${since} GROUP BY 1
+      WHERE ${live} GROUP BY 1
     )
     SELECT COALESCE(d.skill, o.skill) AS skill, COALESCE(d.n, 0) AS demanded, COALESCE(o.n, 0) AS offered
     FROM demanded d FULL OUTER JOIN offered o ON o.skill = d.skill

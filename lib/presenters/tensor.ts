@@ -1,9 +1,9 @@
 // Loads what the task tensor needs: one goal's tasks (or every open goal's), and the
 // agents (registered ones plus any that still hold one of the tasks).
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { buildDenseTensor, buildTensor, type DenseTensor, type SparseTensor, type TensorAgent, type TensorTask } from "@/lib/orchestration/tensor";
 import { notFound } from "@/lib/errors";
+import { isLive } from "@/lib/orchestration/liveness";
 
 export async function loadTensor(options: { goalId?: string; now?: Date }): Promise<SparseTensor> {
   const { tasks, agents } = await loadTensorInputs(options);
@@ -30,9 +30,8 @@ async function loadTensorInputs(options: { goalId?: string; now?: Date }): Promi
   const agents = await db().$queryRaw<Array<{ id: string; skills: string[]; capacity: number; running: number; offline: boolean; removed: boolean; last_heartbeat_at: Date }>>`
     SELECT id, skills, capacity, running, offline, removed, last_heartbeat_at FROM agents
     WHERE NOT removed OR id = ANY(${holders}::uuid[]) ORDER BY registered_at, id`;
-  const cutoff = now.getTime() - env().HEARTBEAT_TIMEOUT_S * 1000;
   return {
     tasks: tasks.map((t) => ({ id: t.id, status: t.status, priority: t.priority, agentId: t.agent_id, requiredSkills: t.required_skills })),
-    agents: agents.map((a) => ({ id: a.id, skills: a.skills, capacity: a.capacity, running: a.running, live: !a.removed && !a.offline && a.last_heartbeat_at.getTime() >= cutoff })),
+    agents: agents.map((a) => ({ id: a.id, skills: a.skills, capacity: a.capacity, running: a.running, live: isLive(a, now) })),
   };
 }

@@ -1,9 +1,10 @@
 // Throughput read models from the attempts table: completions and failures per minute
 // over the last N minutes (whole system, one agent, or every agent), zero-filled.
 import { db } from "@/lib/db";
+import { FAILED_ATTEMPT_OUTCOMES } from "@/lib/domain";
 
 /** Attempt outcomes that count as a failure in the charts (a superseded or cancelled attempt is neither). */
-export const FAILURE_OUTCOMES = ["failed", "timed_out", "lost"] as const;
+export const FAILURE_OUTCOMES = FAILED_ATTEMPT_OUTCOMES;
 
 export interface ThroughputBucket {
   /** Start of the minute, ISO 8601. */

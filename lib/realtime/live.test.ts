@@ -324,7 +324,7 @@ describe("socket authentication", () => {
 });
 
 describe("embedded database", () => {
-  it("relays live events in one process with no adapter and no LISTEN, resume included", async () => {
+  it("relays live events in one process with no adapter and no LISTEN, resume included", { timeout: 180_000 }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "switchyard-live-embedded-"));
     const embedded = await startServer({ databaseUrl: "", env: { SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_DISABLE_SWEEP: "1" } });
     try {

@@ -1,5 +1,5 @@
 import { handler } from "@/lib/api/handler";
-import { buildOpenApiDocument } from "@/lib/api/openapi";
+import { buildOpenApiDocument, requestOrigin } from "@/lib/api/openapi";
 
 // GET /api/openapi.json – the OpenAPI 3.1 document, generated from the routes' zod schemas; `servers` is this server's own URL
-export const GET = handler({ auth: "public" }, async ({ req }) => buildOpenApiDocument(new URL(req.url).origin));
+export const GET = handler({ auth: "public" }, async ({ req }) => buildOpenApiDocument(requestOrigin(req)));

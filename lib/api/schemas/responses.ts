@@ -114,6 +114,8 @@ export const subtask = z
     // Issue 9: a running task's latest progress report (null otherwise).
     progress: z.number().min(0).max(1).nullable(),
     message: z.string().nullable(),
+    /** In a goal's detail: open, and no live agent's skills cover it. */
+    unroutable: z.boolean().optional().meta({ description: "in a goal's detail: open, and no live agent's skills cover it" }),
   })
   .meta({ id: "Subtask" });
 
@@ -212,7 +214,7 @@ export const goalsResponse = z.object({ goals: z.array(goalSummary) }).meta({ id
 
 export const aggregatedResult = z
   .object({
-    strategy: z.string(),
+    strategy: z.literal("concat"),
     status: z.enum(TERMINAL_GOAL_STATUSES),
     steps_completed: count,
     steps_failed: count,
@@ -235,7 +237,7 @@ export const goalDetail = goalSummary
     usage: usageTotals,
     budget: budget.nullable(),
     unroutable: z.array(z.string()).meta({ description: 'why open tasks wait, e.g. "2 tasks wait for an agent with skill `translation`"' }),
-    subtasks: z.array(subtask.extend({ unroutable: z.boolean().meta({ description: "open, and no live agent's skills cover it" }) })),
+    subtasks: z.array(subtask),
     edges: z.array(z.object({ from: uuid, to: uuid })),
   })
   .meta({ id: "GoalDetail" });

@@ -2,7 +2,7 @@
 // output, `::progress 0.4 message` and `::usage {json}` lines on stderr read as reports
 // (and kept out of the output), all batched into POST /api/orchestration/progress every
 // `intervalMs` (250 ms by default) so that a chatty command costs a few calls a second.
-import { ApiError, type SwitchyardClient, type Usage } from "switchyard-client";
+import { ApiError, type SwitchyardClient, type UsageReport as Usage } from "switchyard-client";
 
 /** One report carries at most this much output (the server refuses more than 64 KiB). */
 export const REPORT_OUTPUT_BYTES = 60 * 1024;

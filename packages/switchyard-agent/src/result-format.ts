@@ -6,7 +6,7 @@
 //                       it comes: assistant text and tool uses become progress messages and
 //                       output lines; the last line (the same result object) ends it
 import { usageFrom, type Directive } from "./report-stream.js";
-import type { Usage } from "switchyard-client";
+import type { UsageReport as Usage } from "switchyard-client";
 
 export const RESULT_FORMATS = ["text", "claude-json", "claude-stream-json"] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];

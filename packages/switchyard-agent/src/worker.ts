@@ -8,7 +8,7 @@ import { runCommand, type CommandOutcome } from "./run-command.js";
 import { renderTaskMarkdown } from "./task-markdown.js";
 import { addUsage, isEmptyUsage, LineSplitter, parseDirective, ProgressReporter, type Directive } from "./report-stream.js";
 import { ClaudeStreamParser, parseClaudeJson, type ClaudeOutcome, type ResultFormat } from "./result-format.js";
-import type { Usage } from "switchyard-client";
+import type { UsageReport as Usage } from "switchyard-client";
 
 export interface WorkerOptions {
   server: string;

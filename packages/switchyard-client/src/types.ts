@@ -1,6 +1,8 @@
-// Request and response types of the Switchyard HTTP API: the wire shapes, written out so
-// the published declarations stand alone (no server or zod types). The app checks that
-// they agree with the schemas its routes validate with (lib/api/client-types.check.ts).
+// Request and response types of the Switchyard HTTP API, standing alone (no server or zod
+// types). Requests are written out and checked against the schemas the routes validate
+// with (lib/api/client-types.check.ts); responses are generated from the server's OpenAPI
+// document (openapi.gen.ts, `npm run gen:client`, checked current by lib/api/client-schema.test.ts).
+import type { components } from "./openapi.gen.js";
 
 export type PriorityName = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
 export type SubtaskStatus =
@@ -59,7 +61,7 @@ export interface Budget {
 }
 
 /** Usage one report adds to its attempt (values add up over reports). */
-export interface Usage {
+export interface UsageReport {
   input_tokens?: number;
   output_tokens?: number;
   cost_usd?: number;
@@ -75,19 +77,9 @@ export interface ProgressRequest {
   message?: string;
   /** Output to append to the attempt's stored tail (at most 64 KiB per report). */
   output?: string;
-  usage?: Usage;
+  usage?: UsageReport;
 }
 
-export interface ProgressResponse {
-  subtask_uuid: string;
-  attempt: number;
-  progress: number | null;
-  message: string | null;
-  output_bytes: number;
-  dropped_bytes: number;
-  usage: { input_tokens: number; output_tokens: number; cost_usd: number; model: string | null };
-  goal_paused: boolean;
-}
 
 export interface AssignRequest {
   agent_id?: string;
@@ -102,7 +94,7 @@ export interface CompleteRequest {
   result: ResultValue;
   attempt?: number;
   /** What the attempt used since its last progress report. */
-  usage?: Usage;
+  usage?: UsageReport;
 }
 
 export interface FailRequest {
@@ -117,148 +109,54 @@ export interface AgentIdRequest {
 
 export type GoalsQuery = { status?: GoalStatus; limit?: number };
 
-export interface RegisterResponse {
-  agent_id: string;
-  name: string;
-  token: string;
-  skills: string[];
-  capacity: number;
-}
+// Responses: generated from the server's OpenAPI document, whose response schemas are the
+// zod schemas the contract test checks every real answer against (openapi.gen.ts).
+type Schemas = components["schemas"];
 
-export interface CreatedSubtask {
-  uuid: string;
-  key: string;
-  name: string;
-  description: string;
-  priority: PriorityName;
-  required_skills: string[];
-  estimated_duration_s: number;
-  critical_path_s: number;
-  max_attempts: number;
-  timeout_s: number;
-  dependencies: string[];
-  depends_on: string[];
-  status: Extract<SubtaskStatus, "waiting" | "pending">;
-}
+export type RegisterResponse = Schemas["RegisterResponse"];
+export type CreatedSubtask = Schemas["CreatedSubtask"];
+export type DecomposeResponse = Schemas["DecomposeResponse"];
+export type Assignment = Schemas["Assignment"];
+export type AssignResponse = Schemas["AssignResponse"];
+export type Subtask = Schemas["Subtask"];
+export type AttemptView = Schemas["Attempt"];
+export type SubtaskDetail = Schemas["SubtaskDetail"];
+export type Usage = Schemas["Usage"];
+export type CompleteResponse = Schemas["CompleteResponse"];
+export type FailResponse = Schemas["FailResponse"];
+export type ProgressResponse = Schemas["ProgressResponse"];
+export type CompleteBatchResponse = Schemas["CompleteBatchResponse"];
+export type HeartbeatResponse = Schemas["HeartbeatResponse"];
+export type UnregisterResponse = Schemas["UnregisterResponse"];
+export type StatusResponse = Schemas["StatusResponse"];
+export type TensorResponse = Schemas["TensorResponse"];
+export type DenseTensor = Extract<TensorResponse, { format: "dense" }>;
+export type SparseTensorResponse = Extract<TensorResponse, { format: "sparse" }>;
+export type TensorIds = Pick<DenseTensor, "shape" | "task_ids" | "agent_ids">;
+export type TensorLabelsResponse = Schemas["TensorLabelsResponse"];
+export type GoalSummary = Schemas["GoalSummary"];
+export type GoalsResponse = Schemas["GoalsResponse"];
+/** The aggregated output of a finished goal, as the domain stores it. */
+export type AggregatedResult = Schemas["AggregatedResult"];
+export type GoalDetail = Schemas["GoalDetail"];
+export type AgentView = Schemas["Agent"];
+export type AgentsResponse = Schemas["AgentsResponse"];
+/** Seed 002's response format for a workflow. */
+export type WorkflowResult = Schemas["WorkflowResult"];
+export type EventsResponse = Schemas["EventsResponse"];
+/** One entry of the event log: what the socket sends and GET /api/events returns (a union discriminated by `type`). */
+export type ApiEvent = EventsResponse["events"][number];
+export type ThroughputResponse = Schemas["ThroughputResponse"];
+export type AgentThroughputResponse = Schemas["AgentThroughputResponse"];
+export type SessionResponse = Schemas["SessionResponse"];
+export type HealthResponse = Schemas["HealthResponse"];
+export type CancelGoalResponse = Schemas["GoalEnvelope"];
+export type RetryTaskResponse = Schemas["RetryResponse"];
+export type CancelTaskResponse = Schemas["CancelTaskResponse"];
+export type ReassignTaskResponse = Schemas["ReassignResponse"];
+export type ErrorBody = Schemas["Error"];
 
-export interface DecomposeResponse {
-  /** null for a dry run */
-  goal_id: string | null;
-  template: "analysis" | "development" | "fan_out" | "generic" | "explicit" | "markdown" | "llm" | string;
-  subtasks: CreatedSubtask[];
-}
-
-export interface Assignment {
-  subtask_uuid: string;
-  goal_id: string;
-  agent_id: string;
-  attempt: number;
-  key: string;
-  name: string;
-  description: string;
-  required_skills: string[];
-  priority: PriorityName;
-  timeout_s: number;
-  deadline_at: Timestamp;
-  goal: string;
-  context: string | null;
-  /** Results of the task's direct dependencies. */
-  inputs: Array<{ key: string; name: string; result: string | null }>;
-}
-
-export interface AssignResponse {
-  assignments: Assignment[];
-}
-
-export interface Subtask {
-  uuid: string;
-  goal_id: string;
-  key: string;
-  name: string;
-  description: string;
-  required_skills: string[];
-  priority: PriorityName;
-  priority_level: number;
-  estimated_duration_s: number;
-  critical_path_s: number;
-  status: SubtaskStatus;
-  attempt: number;
-  failures: number;
-  max_attempts: number;
-  timeout_s: number;
-  agent_id: string | null;
-  agent_name: string | null;
-  result: string | null;
-  error: string | null;
-  dependencies: string[];
-  created_at: Timestamp;
-  ready_at: Timestamp | null;
-  started_at: Timestamp | null;
-  finished_at: Timestamp | null;
-  deadline_at: Timestamp | null;
-  next_attempt_at: Timestamp | null;
-}
-
-export interface AttemptView {
-  number: number;
-  agent_id: string;
-  agent_name: string;
-  outcome: AttemptOutcome;
-  result: string | null;
-  error: string | null;
-  started_at: Timestamp;
-  ended_at: Timestamp | null;
-}
-
-export interface SubtaskDetail extends Subtask {
-  attempts: AttemptView[];
-}
-
-export interface CompleteResponse {
-  subtask: SubtaskDetail;
-  released: string[];
-}
-
-export interface FailResponse {
-  subtask: SubtaskDetail;
-}
-
-export interface HeartbeatResponse {
-  agent_id: string;
-  status: AgentStatus;
-}
-
-export interface UnregisterResponse {
-  agent_id: string;
-  released: string[];
-}
-
-type Counts<K extends string> = Record<K | "total", number>;
-
-export interface StatusResponse {
-  agents: { total: number; idle: number; busy: number; offline: number; capacity: number; running: number };
-  tasks: Counts<SubtaskStatus>;
-  goals: Counts<GoalStatus>;
-}
-
-export interface TensorIds {
-  /** [n_tasks, n_agents, 4] */
-  shape: [number, number, number];
-  task_ids: string[];
-  agent_ids: string[];
-}
-
-export interface DenseTensor extends TensorIds {
-  format: "dense";
-  data: number[][][];
-}
-
-export interface SparseTensorResponse extends TensorIds {
-  format: "sparse";
-  /** [task index, agent index, priority level, value] */
-  entries: Array<[number, number, number, number]>;
-}
-
+/** GET /api/orchestration/tensor?format=binary, decoded by the client. */
 export interface BinaryTensor {
   format: "binary";
   shape: [number, number, number];
@@ -266,127 +164,9 @@ export interface BinaryTensor {
   data: Float32Array;
 }
 
-export interface GoalSummary {
-  id: string;
-  goal: string;
-  context: string | null;
-  status: GoalStatus;
-  template: string;
-  created_at: Timestamp;
-  started_at: Timestamp | null;
-  finished_at: Timestamp | null;
-  elapsed_ms: number;
-  tasks: Counts<SubtaskStatus>;
-  progress: number;
-}
-
-/** The aggregated output of a finished goal, as the domain stores it. */
-export interface AggregatedResult {
-  strategy: "concat";
-  status: "complete" | "partial" | "failed" | "cancelled";
-  steps_completed: number;
-  steps_failed: number;
-  steps_skipped: number;
-  steps_cancelled: number;
-  outputs: Array<{ key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent: string | null }>;
-  /** The text a person reads: each sink's result (or every result when no sink completed). */
-  final_output: string;
-}
-
-export interface GoalDetail extends GoalSummary {
-  result: AggregatedResult | null;
-  subtasks: Subtask[];
-  edges: Array<{ from: string; to: string }>;
-}
-
-export interface AgentView {
-  id: string;
-  name: string;
-  skills: string[];
-  capacity: number;
-  context_id: string | null;
-  status: AgentStatus;
-  running: number;
-  load: number;
-  tasks_done: number;
-  tasks_failed: number;
-  mean_duration_ms: number | null;
-  registered_at: Timestamp;
-  last_heartbeat_at: Timestamp;
-  heartbeat_age_ms: number;
-}
-
-/** Seed 002's response format for a workflow. */
-export interface WorkflowResult {
-  workflow_id: string;
-  goal: string;
-  /** complete | partial | failed when finished; running/pending while open; cancelled. */
-  status: GoalStatus;
-  result: {
-    final_output: string;
-    outputs: Array<{ key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent: string | null }>;
-  } | null;
-  steps_completed: number;
-  steps_failed: number;
-  steps_skipped: number;
-  steps_total: number;
-  total_time_ms: number;
-  agents_used: string[];
-  nodes_used: string[];
-  failures: Array<{ key: string; name: string; error: string | null; attempts: number }>;
-  started_at: Timestamp | null;
-  finished_at: Timestamp | null;
-}
-
-/** One entry of the event log: what the socket sends and GET /api/events returns. */
-export interface ApiEvent {
-  seq: number;
-  /** e.g. task.assigned, task.completed, task.failed, task.retried, goal.finished, agent.offline */
-  type: string;
-  goal_id: string | null;
-  subtask_id: string | null;
-  agent_id: string | null;
-  /** Who did it: `operator`, `agent:<uuid>` or `system`. */
-  actor: string;
-  data: Record<string, unknown>;
-  /** ISO 8601 */
-  created_at: Timestamp;
-}
-
 export interface EventsQuery {
   /** Events after this seq (default 0). */
   after?: number;
   goal_id?: string;
   limit?: number;
-}
-
-export interface EventsResponse {
-  events: ApiEvent[];
-  /** Pass as `after` next time. */
-  last_seq: number;
-}
-
-export interface CancelGoalResponse {
-  goal: GoalDetail;
-}
-
-export interface RetryTaskResponse {
-  subtask: SubtaskDetail;
-  /** Dependents that were skipped and wait again. */
-  unskipped: string[];
-}
-
-export interface CancelTaskResponse {
-  subtask: SubtaskDetail;
-  skipped: string[];
-}
-
-export interface ReassignTaskResponse {
-  subtask: SubtaskDetail;
-  assignment: Assignment;
-  superseded_attempt: number | null;
-}
-
-export interface ErrorBody {
-  error: { code: string; message: string; field?: string };
 }

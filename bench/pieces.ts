@@ -1,0 +1,65 @@
+// Runs single pieces of the benchmark (npm run bench runs them all), for working on one:
+//   npx tsx bench/pieces.ts graphile graphile-fast engine http dag memory
+// Prints one line per piece on stdout; BENCH_TASKS (default 20,000) sets the task count.
+import { loadavg } from "node:os";
+import { disconnectDb } from "@/lib/db";
+import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, useSwitchyardDb } from "./util";
+import { graphileThroughput } from "./queues";
+import { dagRun, engineThroughput } from "./engine";
+import { benchServer, httpThroughput, serverMemory } from "./http";
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
+const WORKERS = 32;
+const PORT = Number(process.env.BENCH_PORT ?? 4313);
+
+const pieces: Record<string, () => Promise<string>> = {
+  graphile: async () => fmt.rate(await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: false })),
+  "graphile-fast": async () => fmt.rate(await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: true })),
+  engine: async () => {
+    await useSwitchyardDb((await freshDatabase("switchyard")).url);
+    return fmt.rate(await engineThroughput({ tasks: TASKS, workers: WORKERS, max: 500, mode: "batch" }));
+  },
+  http: async () => {
+    const url = (await freshDatabase("switchyard")).url;
+    await useSwitchyardDb(url);
+    const server = await benchServer(url, PORT);
+    try {
+      return fmt.rate(await httpThroughput(server, { tasks: TASKS, workers: WORKERS, max: 250 }));
+    } finally {
+      await server.stop();
+    }
+  },
+  dag: async () => {
+    await useSwitchyardDb((await freshDatabase("switchyard")).url);
+    const dag = await dagRun({ width: Number(process.env.DAG_WIDTH ?? 100), depth: Number(process.env.DAG_DEPTH ?? 100), workers: WORKERS, max: 8 });
+    return `makespan ${fmt.ms(dag.makespanMs)}, completion p50 ${fmt.ms(percentile(dag.release, 50))} p99 ${fmt.ms(percentile(dag.release, 99))}`;
+  },
+  memory: async () => {
+    const server = await benchServer((await freshDatabase("switchyard")).url, PORT);
+    try {
+      const mem = await serverMemory(server);
+      return `peak RSS ${fmt.bytes(mem.peakBytes)}, decompose ${fmt.ms(mem.decomposeMs)}`;
+    } finally {
+      await server.stop();
+    }
+  },
+};
+
+try {
+  process.env.NEXT_DIST_DIR ??= ".next-bench";
+  for (const name of process.argv.slice(2)) {
+    const piece = pieces[name];
+    if (!piece) throw new Error(`unknown piece ${name}; one of ${Object.keys(pieces).join(", ")}`);
+    log(`${name} (load ${loadavg()[0]!.toFixed(1)})`);
+    cpuOfLastRun.dbMs = cpuOfLastRun.processMs = NaN;
+    const figure = await piece();
+    const cpu = Number.isFinite(cpuOfLastRun.dbMs)
+      ? ` (CPU per 1,000 tasks: database ${((cpuOfLastRun.dbMs / TASKS) * 1000).toFixed(0)} ms, process ${((cpuOfLastRun.processMs / TASKS) * 1000).toFixed(0)} ms)`
+      : "";
+    console.log(`${name}: ${figure}${cpu}`);
+  }
+} finally {
+  await disconnectDb().catch(() => undefined);
+  await dropAll();
+}
+process.exit(0);

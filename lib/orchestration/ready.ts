@@ -1,0 +1,28 @@
+// The ready queue: which tasks can be handed out now, in which order, and how they are
+// claimed. It is not a table of its own: a task is ready when its row says so (status
+// `pending`, or `retrying` once its backoff has passed), and the partial index
+// `subtasks_ready_queue_idx` holds exactly those rows in this order. A state change that
+// makes a task ready sets that status (and `ready_at`); one that takes it out of the
+// queue sets any other status. Claims go through `claimReady` only, so a feature that
+// keeps ready tasks from being claimed (a paused goal, a drained agent) adds its
+// condition here, where the claim's FOR UPDATE re-check sees it.
+import { Prisma } from "@/lib/db";
+
+/**
+ * Ready tasks in assignment order — priority, then the longest remaining critical path,
+ * then the oldest ready time, then the earlier plan position — locked for the caller
+ * with SKIP LOCKED (concurrent claimers never share one). `skills`: only tasks an agent
+ * with these skills can do (null: any task). Selects `id, required_skills`.
+ */
+export function claimReady(skills: string[] | null, limit: number, now: Date): Prisma.Sql {
+  const canDo = skills === null ? Prisma.empty : Prisma.sql`AND agent_can_do(required_skills, ${skills}::text[])`;
+  return Prisma.sql`
+    SELECT id, required_skills FROM subtasks
+    WHERE (status = 'pending' OR (status = 'retrying' AND next_attempt_at <= ${now})) ${canDo}
+    ORDER BY priority, critical_path_s DESC, ready_at, position, id
+    LIMIT ${limit}
+    FOR UPDATE SKIP LOCKED`;
+}
+
+/** The same order over the rows an UPDATE … RETURNING answered as `upd` (priority, critical_path_s, ready_at, position, id). */
+export const READY_ORDER_OF_UPD = Prisma.sql`upd.priority, upd.critical_path_s DESC, upd.ready_at, upd.position, upd.id`;
