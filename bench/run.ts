@@ -16,6 +16,7 @@ import { graphileThroughput, pgBossThroughput } from "./queues";
 import { dagRun, engineThroughput, planPersist, tensorBuild, tensorSetup } from "./engine";
 import { benchServer, httpThroughput, pushLatency, serverMemory, tensorServe } from "./http";
 import { streamingOutput } from "./stream";
+import { rateLimitRows } from "./rate-limit";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
 const WORKERS = 32;
@@ -161,6 +162,8 @@ async function main() {
   } finally {
     await memServer.stop();
   }
+
+  rows.push(...(await rateLimitRows()));
 
   console.log(
     `\nSwitchyard bench (${TASKS.toLocaleString("en-US")} tasks, ${WORKERS} workers, PostgreSQL on this machine, ${Math.round((Date.now() - started) / 1000)} s; ` +

@@ -32,7 +32,7 @@ export function errorFields(error: unknown, options: { stack?: boolean } = {}): 
   const message = (typeof e.message === "string" ? e.message : String(error)).replace(/\s+/g, " ").trim();
   return {
     err: {
-      ...(typeof e.name === "string" && e.name !== "Error" ? { type: e.name } : {}),
+      ...(typeof e.name === "string" && e.name !== "Error" && e.name !== "Object" ? { type: e.name } : {}),
       message,
       ...(typeof e.code === "string" ? { code: e.code } : {}),
       ...(options.stack && typeof e.stack === "string" ? { stack: e.stack } : {}),

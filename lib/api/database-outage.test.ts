@@ -3,7 +3,11 @@
 // cut, requests answer 503 {error: {code: "unavailable"}} with Retry-After and the log has
 // one line per failure, no stack; once it is back the server recovers by itself.
 // Needs a production build (`next build`).
+import { Client as McpClient } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { ApiError, SwitchyardClient } from "switchyard-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSwitchyardMcpServer } from "@/lib/mcp/server";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { startTcpProxy, type TcpProxy } from "@/lib/testing/tcp-proxy";
 import { waitFor } from "@/lib/testing/wait";
@@ -21,6 +25,15 @@ afterAll(async () => {
   await server?.stop();
   await proxy?.close();
 });
+
+async function connectMcp(client: SwitchyardClient): Promise<McpClient> {
+  const { server: mcpServer } = createSwitchyardMcpServer({ client, autoHeartbeatMs: 0 });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await mcpServer.connect(serverSide);
+  const mcp = new McpClient({ name: "outage-test", version: "0" });
+  await mcp.connect(clientSide);
+  return mcp;
+}
 
 const GOAL = { goal: "outage", plan: { tasks: [{ key: "a", name: "A", required_skills: ["shell"] }] } };
 
@@ -50,7 +63,25 @@ describe("a stopped database", () => {
     expect(during).not.toMatch(/\n\s+at /); // no stack trace
     expect(during).not.toContain("unhandled error");
 
+    // The typed client sees a transient 503 with the server's Retry-After.
+    const client = new SwitchyardClient({ baseUrl: server.url });
+    const refused = await client.status().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ status: 503, code: "unavailable", isTransient: true, isUnavailable: true, isSafeToRetry: true, retryAfterMs: 2000 });
+
+    // The MCP server retries it, then tells the model it is temporary.
+    const mcp = await connectMcp(client);
+    const failed = (await mcp.callTool({ name: "get_status", arguments: {} })) as { isError?: boolean; content: Array<{ text: string }> };
+    expect(failed.isError).toBe(true);
+    expect(failed.content[0]!.text).toMatch(/^unavailable \(503\): .*\(temporary: try again in 2 s\)$/);
+    // A call that meets the outage and outlives it succeeds without the model noticing.
+    const pending = mcp.callTool({ name: "get_status", arguments: {} }) as Promise<{ isError?: boolean; content: Array<{ text: string }> }>;
+    await new Promise((r) => setTimeout(r, 300));
     await proxy.restore();
+    const recovered = await pending;
+    expect(recovered.isError, recovered.content[0]?.text).toBeFalsy();
+    await mcp.close();
+
     await waitFor(async () => (await fetch(`${server.url}/api/goals`)).status === 200, { timeoutMs: 30_000, what: "the server to recover" });
     const created = await fetch(`${server.url}/api/goals`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(GOAL) });
     expect(created.status).toBe(201);

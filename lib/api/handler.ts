@@ -175,7 +175,7 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
             if (error instanceof SwitchyardError && error.code === "unauthorized" && presentsCredentials(req)) recordAuthFailure(req);
             throw error;
           });
-          takeAgentToken(authenticated.id);
+          await takeAgentToken(authenticated.id);
           agent = authenticated;
         }
         return agent;

@@ -1,47 +1,115 @@
-// Per-agent rate limiting of the agent endpoints: a token bucket per agent id, refilled at
-// AGENT_RATE_LIMIT_PER_S up to AGENT_RATE_LIMIT_BURST. In-process, so the limit holds per
-// server instance (N instances behind a balancer allow up to N× the rate).
+// Per-agent rate limiting of the agent endpoints, shared by every server instance: one
+// token bucket per agent in PostgreSQL (agent_rate_budget), refilled at
+// AGENT_RATE_LIMIT_PER_S up to AGENT_RATE_LIMIT_BURST. N instances together allow the
+// rate once, not N times.
+//
+// No round trip per request: an instance takes a small batch of tokens at a time (a
+// lease, one UPSERT that refills the bucket by the database's clock and takes up to the
+// batch) and spends it locally; only when its lease is spent or older than LEASE_TTL_MS
+// does it ask again. Tokens an instance leased but did not use within the TTL are
+// dropped, never handed back: the shared bucket only ever errs on the strict side.
+import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { SwitchyardError } from "@/lib/errors";
 
-interface Bucket {
+interface Lease {
   tokens: number;
-  updatedMs: number;
+  takenAtMs: number;
+  /** A lease being fetched: callers for the same agent wait for it instead of sending their own. */
+  inflight?: Promise<void>;
 }
 
-const holder = globalThis as unknown as { __switchyardAgentBuckets?: Map<string, Bucket> };
+/** A lease is spent or dropped after this long (unused tokens do not pile up in one instance). */
+export const LEASE_TTL_MS = 1000;
 
-function buckets(): Map<string, Bucket> {
-  return (holder.__switchyardAgentBuckets ??= new Map());
+const holder = globalThis as unknown as { __switchyardAgentLeases?: Map<string, Lease>; __switchyardLeaseRoundTrips?: number };
+
+function leases(): Map<string, Lease> {
+  return (holder.__switchyardAgentLeases ??= new Map());
 }
 
-/** Takes one token from the agent's bucket, or throws 429 rate_limited with the seconds to wait. */
-export function takeAgentToken(agentId: string, nowMs = Date.now()): void {
+/** Tokens per lease: about 50 ms of the rate, at most an eighth of the burst, at least 1. */
+export function leaseSize(rate: number, burst: number): number {
+  return Math.max(1, Math.min(Math.floor(burst / 8), Math.ceil(rate / 20)));
+}
+
+/** Takes up to `want` tokens from the agent's shared bucket: what it got and what is left. */
+async function leaseTokens(agentId: string, want: number, rate: number, burst: number): Promise<{ granted: number; left: number }> {
+  holder.__switchyardLeaseRoundTrips = (holder.__switchyardLeaseRoundTrips ?? 0) + 1;
+  const refilled = `LEAST($2::float8, b.tokens + EXTRACT(EPOCH FROM (clock_timestamp() - b.updated_at))::float8 * $3::float8)`;
+  const rows = await db().$queryRawUnsafe<Array<{ granted: number; left: number }>>(
+    `INSERT INTO agent_rate_budget AS b (agent_id, tokens, last_grant, updated_at)
+     VALUES ($1::uuid, $2::float8 - LEAST($4::int, floor($2::float8)::int), LEAST($4::int, floor($2::float8)::int), clock_timestamp())
+     ON CONFLICT (agent_id) DO UPDATE SET
+       last_grant = LEAST($4::int, floor(${refilled})::int),
+       tokens = ${refilled} - LEAST($4::int, floor(${refilled})::int),
+       updated_at = clock_timestamp()
+     RETURNING last_grant AS granted, tokens AS left`,
+    agentId,
+    burst,
+    rate,
+    want,
+  );
+  const row = rows[0]!;
+  return { granted: Number(row.granted), left: Number(row.left) };
+}
+
+/** Takes one token for the agent, or throws 429 rate_limited with the seconds to wait. */
+export async function takeAgentToken(agentId: string, nowMs = Date.now()): Promise<void> {
   const { AGENT_RATE_LIMIT_PER_S: rate, AGENT_RATE_LIMIT_BURST: burst } = env();
   if (rate <= 0) return;
-  const all = buckets();
+  const all = leases();
+  for (;;) {
+    const lease = all.get(agentId);
+    if (lease?.inflight) {
+      await lease.inflight;
+      continue;
+    }
+    if (lease && lease.tokens >= 1 && nowMs - lease.takenAtMs < LEASE_TTL_MS) {
+      lease.tokens -= 1;
+      return;
+    }
+    break;
+  }
   if (all.size > 10_000) pruneAgentBuckets(nowMs);
-  const bucket = all.get(agentId) ?? { tokens: burst, updatedMs: nowMs };
-  bucket.tokens = Math.min(burst, bucket.tokens + ((nowMs - bucket.updatedMs) / 1000) * rate);
-  bucket.updatedMs = nowMs;
-  all.set(agentId, bucket);
-  if (bucket.tokens >= 1) {
-    bucket.tokens -= 1;
+  const next: Lease = { tokens: 0, takenAtMs: nowMs };
+  let result: { granted: number; left: number } | undefined;
+  next.inflight = leaseTokens(agentId, leaseSize(rate, burst), rate, burst).then((r) => {
+    result = r;
+  });
+  all.set(agentId, next);
+  try {
+    await next.inflight;
+  } catch (error) {
+    all.delete(agentId);
+    throw error;
+  } finally {
+    next.inflight = undefined;
+  }
+  const { granted, left } = result!;
+  if (granted >= 1) {
+    next.tokens = granted - 1;
+    next.takenAtMs = Date.now();
     return;
   }
-  const retryAfterS = Math.max(1, Math.ceil((1 - bucket.tokens) / rate));
+  all.delete(agentId);
+  const retryAfterS = Math.max(1, Math.ceil((1 - left) / rate));
   throw new SwitchyardError("rate_limited", `too many requests from agent ${agentId}: at most ${rate}/s (burst ${burst}); retry in ${retryAfterS} s`, {
     details: { retryAfterS },
   });
 }
 
-/** Forgets buckets that have refilled completely: a full bucket carries no information. */
+/** Forgets leases past their TTL. */
 export function pruneAgentBuckets(nowMs = Date.now()): void {
-  const { AGENT_RATE_LIMIT_PER_S: rate, AGENT_RATE_LIMIT_BURST: burst } = env();
-  for (const [id, b] of buckets()) if (b.tokens + ((nowMs - b.updatedMs) / 1000) * rate >= burst) buckets().delete(id);
+  for (const [id, lease] of leases()) if (!lease.inflight && nowMs - lease.takenAtMs >= LEASE_TTL_MS) leases().delete(id);
 }
 
-/** Tests: start from full buckets. */
+/** Tests: forget this process's leases (the shared buckets stay in the database). */
 export function resetAgentBuckets(): void {
-  buckets().clear();
+  leases().clear();
+}
+
+/** Round trips to the shared buckets so far in this process (the bench's figure). */
+export function leaseRoundTrips(): number {
+  return holder.__switchyardLeaseRoundTrips ?? 0;
 }

@@ -301,10 +301,15 @@ function ok(value: unknown): CallToolResult {
   return { content: [{ type: "text", text: JSON.stringify(value) }], structuredContent: value as Record<string, unknown> };
 }
 
+/** Tries of a call the server refused as transient (503, 429, 409 concurrent_update), and the longest wait between them. */
+const TRANSIENT_TRIES = 3;
+const TRANSIENT_MAX_WAIT_MS = 3000;
+
 function failure(error: unknown): CallToolResult {
+  const transient = error instanceof ApiError && error.isTransient ? ` (temporary: try again${error.retryAfterMs ? ` in ${Math.ceil(error.retryAfterMs / 1000)} s` : " shortly"})` : "";
   const text =
     error instanceof ApiError
-      ? `${error.code} (${error.status}): ${error.message}${error.field ? ` [field: ${error.field}]` : ""}`
+      ? `${error.code} (${error.status}): ${error.message}${error.field ? ` [field: ${error.field}]` : ""}${transient}`
       : error instanceof Error
         ? error.message
         : String(error);
@@ -336,11 +341,17 @@ export function createSwitchyardMcpServer(options: SwitchyardMcpOptions): { serv
       tool.name,
       { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: { title: tool.title, ...tool.annotations } },
       async (args: unknown) => {
-        try {
-          if (tool.needsAgent && !client.agentId) throw new Error("not registered: call register_agent first (or start this server with SWITCHYARD_AGENT_TOKEN)");
-          return ok(await tool.run((args ?? {}) as never, ctx));
-        } catch (error) {
-          return failure(error);
+        if (tool.needsAgent && !client.agentId) return failure(new Error("not registered: call register_agent first (or start this server with SWITCHYARD_AGENT_TOKEN)"));
+        // A database outage (503), a rate limit (429) or a concurrency abort (409) applied
+        // nothing: the call is tried again a few times, as the server's Retry-After asks,
+        // before the tool reports it (as transient) to the model.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return ok(await tool.run((args ?? {}) as never, ctx));
+          } catch (error) {
+            if (!(error instanceof ApiError) || !error.isSafeToRetry || attempt >= TRANSIENT_TRIES) return failure(error);
+            await new Promise((r) => setTimeout(r, Math.min(error.retryAfterMs ?? 1000, TRANSIENT_MAX_WAIT_MS)));
+          }
         }
       },
     );

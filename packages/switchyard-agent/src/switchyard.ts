@@ -93,7 +93,9 @@ export function progressLine(goal: Pick<GoalDetail, "status" | "tasks">, width =
 
 function eventLine(e: ApiEvent, keys: Map<string, string>): string {
   const key = e.subtask_id ? (keys.get(e.subtask_id) ?? e.subtask_id.slice(0, 8)) : "";
-  const detail = typeof e.data.error === "string" ? ` — ${e.data.error.split("\n")[0]!.slice(0, 100)}` : typeof e.data.agent_name === "string" ? ` → ${e.data.agent_name}` : "";
+  // Payloads differ by type; a line shows an error or the agent, where the event has one.
+  const data = e.data as { error?: unknown; agent_name?: unknown };
+  const detail = typeof data.error === "string" ? ` — ${data.error.split("\n")[0]!.slice(0, 100)}` : typeof data.agent_name === "string" ? ` → ${data.agent_name}` : "";
   return `  ${e.created_at.slice(11, 19)} ${e.type}${key ? ` ${key}` : ""}${detail}`;
 }
 

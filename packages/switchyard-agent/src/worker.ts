@@ -9,6 +9,7 @@ import { renderTaskMarkdown } from "./task-markdown.js";
 import { addUsage, isEmptyUsage, LineSplitter, parseDirective, ProgressReporter, type Directive } from "./report-stream.js";
 import { ClaudeStreamParser, parseClaudeJson, type ClaudeOutcome, type ResultFormat } from "./result-format.js";
 import type { UsageReport as Usage } from "switchyard-client";
+import { Backoff } from "./backoff.js";
 
 export interface WorkerOptions {
   server: string;
@@ -44,7 +45,11 @@ interface Running {
   done: Promise<void>;
 }
 
-const MAX_BACKOFF_MS = 30_000;
+// Each loop and each pending report keeps its own schedule (a shared one multiplied under
+// concurrent failures: 31.7 s after an 8 s outage). Reports retry at most ~2.5 s apart, so
+// a result finished during an outage reaches the server within seconds of its return.
+const LOOP_BACKOFF = { initialMs: 500, maxMs: 15_000 };
+const REPORT_BACKOFF = { initialMs: 250, maxMs: 2_000 };
 const ERROR_TAIL_CHARS = 4000;
 
 export function taskEnvironment(a: Assignment, server: string): Record<string, string> {
@@ -124,8 +129,11 @@ export class Worker {
   private wake = new AbortController();
   private heartbeatTimer?: NodeJS.Timeout;
   private loop?: Promise<void>;
-  private backoffMs = 0;
   private serverAway = false;
+  /** Aborted (and replaced) when a call succeeds again: wakes every loop and report asleep in a backoff. */
+  private serverBack = new AbortController();
+  /** Finished tasks whose report the server has not taken yet: sent before anything is pulled. */
+  private pendingReports = 0;
   name: string;
 
   constructor(options: WorkerOptions) {
@@ -155,6 +163,7 @@ export class Worker {
   }
 
   private async register(): Promise<void> {
+    const backoff = new Backoff(LOOP_BACKOFF);
     for (;;) {
       try {
         const agent = await this.client.register({ skills: this.options.skills, capacity: this.options.capacity, name: this.options.name });
@@ -165,24 +174,27 @@ export class Worker {
         return;
       } catch (error) {
         if (!(error instanceof ApiError) || !error.isTransient) throw error;
-        await this.backoff(error);
+        await this.backoff(backoff, error);
         if (this.stopping.signal.aborted) throw new Error("stopped before registering");
       }
     }
   }
 
   private serverUp() {
-    if (this.serverAway) this.log("server is back");
+    if (!this.serverAway) return;
+    this.log("server is back");
     this.serverAway = false;
-    this.backoffMs = 0;
+    const back = this.serverBack;
+    this.serverBack = new AbortController();
+    back.abort();
   }
 
-  private async backoff(error: ApiError) {
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 500);
-    const wait = Math.max(error.retryAfterMs ?? 0, Math.round(this.backoffMs * (0.75 + Math.random() * 0.5)));
-    if (!this.serverAway || this.backoffMs >= MAX_BACKOFF_MS) this.log(`server unavailable (${error.message}); retrying in ${seconds(wait)}`);
+  /** Waits out one step of `backoff`, or less: a success anywhere (the server is back) or a shutdown ends the wait. */
+  private async backoff(backoff: Backoff, error: ApiError, what = "") {
+    const wait = backoff.next(error.retryAfterMs);
+    if (!this.serverAway) this.log(`server unavailable (${error.message}); ${what}retrying in ${seconds(wait)}`);
     this.serverAway = true;
-    await sleep(wait, this.stopping.signal);
+    await sleep(wait, AbortSignal.any([this.stopping.signal, this.serverBack.signal]));
   }
 
   /** The server no longer knows this agent (removed, or its database was reset): register again. */
@@ -207,17 +219,20 @@ export class Worker {
   }
 
   private async pullLoop(): Promise<void> {
+    const backoff = new Backoff(LOOP_BACKOFF);
     while (!this.stopping.signal.aborted) {
       const free = this.options.capacity - this.running.size;
-      if (free > 0) {
+      // Finished results go first: no new work until the server has taken them.
+      if (free > 0 && this.pendingReports === 0) {
         try {
           const { assignments } = await this.client.pull({ max: free });
+          backoff.reset();
           this.serverUp();
           for (const a of assignments) this.startTask(a);
           if (assignments.length > 0) continue; // there may be more
         } catch (error) {
           if (error instanceof ApiError && error.isTransient) {
-            await this.backoff(error);
+            await this.backoff(backoff, error);
             continue;
           }
           if (error instanceof ApiError && (await this.recoverIdentity(error).catch(() => false))) continue;
@@ -320,6 +335,17 @@ export class Worker {
 
   /** Sends a report, retrying while the server is away; true once accepted, else the refusal. */
   private async report(a: Assignment, send: () => Promise<unknown>): Promise<true | unknown> {
+    const backoff = new Backoff(REPORT_BACKOFF);
+    this.pendingReports++;
+    try {
+      return await this.sendReport(a, send, backoff);
+    } finally {
+      this.pendingReports--;
+      this.wake.abort(); // the pull loop may go on
+    }
+  }
+
+  private async sendReport(a: Assignment, send: () => Promise<unknown>, backoff: Backoff): Promise<true | unknown> {
     for (;;) {
       try {
         await send();
@@ -327,7 +353,7 @@ export class Worker {
         return true;
       } catch (error) {
         if (error instanceof ApiError && error.isTransient && !this.stopping.signal.aborted) {
-          await this.backoff(error);
+          await this.backoff(backoff, error, `${a.key}'s report waits; `);
           continue;
         }
         if (error instanceof ApiError && error.isTransient) {

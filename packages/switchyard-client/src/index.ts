@@ -26,6 +26,20 @@ export class ApiError extends Error {
   get isTransient(): boolean {
     return this.status === 0 || this.status === 429 || this.status >= 500 || this.code === "concurrent_update";
   }
+
+  /** The database is unavailable (503 `unavailable`, with Retry-After): transient, nothing was applied. */
+  get isUnavailable(): boolean {
+    return this.status === 503 || this.code === "unavailable";
+  }
+
+  /**
+   * The server said it applied nothing and the same request may be sent again: 503
+   * unavailable, 429 rate limited, 409 concurrent_update. (Unlike a network error or a
+   * 500, where a write may or may not have happened.)
+   */
+  get isSafeToRetry(): boolean {
+    return this.isUnavailable || this.status === 429 || this.code === "concurrent_update";
+  }
 }
 
 export interface ClientOptions {
