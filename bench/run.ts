@@ -15,6 +15,7 @@ import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, printTable,
 import { graphileThroughput, pgBossThroughput } from "./queues";
 import { dagRun, engineThroughput, planPersist, tensorBuild, tensorSetup } from "./engine";
 import { benchServer, httpThroughput, pushLatency, serverMemory, tensorServe } from "./http";
+import { streamingOutput } from "./stream";
 import { rateLimitRows } from "./rate-limit";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
@@ -138,6 +139,22 @@ async function main() {
     rows.push({ figure: "live push, commit → socket.io client p50 / p95", value: `${fmt.ms(percentile(push, 50))} / ${fmt.ms(p95)}`, target: "p95 < 50 ms", met: met(p95 < 50) });
   } else {
     rows.push({ figure: "live push, commit → socket.io client p50 / p95", value: "n/a (relay not landed)", target: "p95 < 50 ms", met: "—" });
+  }
+
+  // --- Issue 9: 32 agents streaming output while their tasks run.
+  log("streaming output: 32 agents × 50 lines/s for 10 s");
+  const streamDb = (await freshDatabase("switchyard")).url;
+  await useSwitchyardDb(streamDb);
+  const streamServer = await benchServer(streamDb, PORT + 1);
+  try {
+    const s = await streamingOutput(streamServer, streamDb, { agents: WORKERS, linesPerS: 50, seconds: 10 });
+    const p95 = percentile(s.push, 95);
+    rows.push({ figure: "streaming: 32 agents × 50 lines/s, server CPU (share of one core)", value: `${(s.cpuShare * 100).toFixed(0)}% (${s.reports} reports)`, target: "—", met: "—" });
+    rows.push({ figure: "  progress push, report sent → socket.io client p50 / p95", value: `${fmt.ms(percentile(s.push, 50))} / ${fmt.ms(p95)}`, target: "p95 < 100 ms", met: met(p95 < 100) });
+    const bound = s.attempts * 256 * 1024;
+    rows.push({ figure: "  output store size (256 KiB per attempt)", value: `${fmt.bytes(s.storedBytes)} of ${fmt.bytes(s.streamedBytes)} streamed`, target: `≤ ${fmt.bytes(bound)}`, met: met(s.storedBytes <= bound) });
+  } finally {
+    await streamServer.stop();
   }
 
   // --- Memory.

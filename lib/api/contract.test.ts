@@ -155,6 +155,10 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("GET /api/goals/{id}/result", { ...op, params: { id: NOBODY } });
     await api("GET /api/goals/{id}/plan.md", { ...op, params: { id: goalId } });
     await api("GET /api/goals/{id}/plan.md", { ...op, params: { id: NOBODY } });
+    await api("GET /api/goals/{id}/timeline", { ...op, params: { id: goalId } });
+    await api("GET /api/goals/{id}/timeline", { ...op, params: { id: NOBODY } });
+    await api("GET /api/agents/skills", op);
+    await api("GET /api/agents/skills");
     await api("GET /api/tasks/{id}", { ...op, params: { id: tb } });
     await api("GET /api/tasks/{id}", { ...op, params: { id: NOBODY } });
     await api("GET /api/tasks/{id}", { params: { id: tb } });

@@ -40,6 +40,8 @@ const agentNotFound = { 404: "No such agent (or it unregistered)" };
 
 export const OPERATIONS: Record<OperationKey, OperationDoc> = {
   "GET /api/agents": { tag: "agents", success: [ok(r.agentsResponse)] },
+  "GET /api/agents/skills": { tag: "agents", success: [ok(r.skillsResponse)] },
+  "GET /api/goals/{id}/timeline": { tag: "goals", success: [ok(r.timelineResponse)] },
   "GET /api/events": { tag: "events", success: [ok(r.eventsResponse)] },
   "GET /api/goals": { tag: "goals", success: [ok(r.goalsResponse)] },
   "POST /api/goals": {

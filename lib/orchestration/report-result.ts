@@ -289,7 +289,7 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     // Usage last: it locks goal rows (after agents and tasks), in goal id order.
     const withUsage = accepted.filter((a) => hasUsage(a.item.usage)).sort((x, y) => (x.task.goal_id < y.task.goal_id ? -1 : x.task.goal_id > y.task.goal_id ? 1 : 0));
     for (const a of withUsage) {
-      await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
+      await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, agentId: a.item.agentId, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
       recordAgentUsage(a.item.agentId, a.item.usage!);
     }
     return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set(accepted.map((a) => a.task.goal_id))] };

@@ -6,13 +6,28 @@ import type { Columns } from "@/lib/db/rows";
 
 type AgentRow = Columns<
   "agents",
-  "id" | "name" | "skills" | "capacity" | "context_id" | "running" | "tasks_done" | "tasks_failed" | "total_duration_ms" | "offline" | "registered_at" | "last_heartbeat_at"
+  | "id"
+  | "name"
+  | "skills"
+  | "capacity"
+  | "context_id"
+  | "running"
+  | "tasks_done"
+  | "tasks_failed"
+  | "total_duration_ms"
+  | "offline"
+  | "registered_at"
+  | "last_heartbeat_at"
+  | "input_tokens"
+  | "output_tokens"
+  | "cost_usd"
 >;
 
 export async function listAgents(options: { includeRemoved?: boolean; now?: Date } = {}) {
   const now = options.now ?? new Date();
   const rows = await db().$queryRaw<AgentRow[]>`
-    SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, registered_at, last_heartbeat_at
+    SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, registered_at, last_heartbeat_at,
+      input_tokens, output_tokens, cost_usd
     FROM agents WHERE ${options.includeRemoved ?? false} OR NOT removed ORDER BY registered_at, id`;
   return rows.map((a) => {
     const heartbeatAgeMs = now.getTime() - a.last_heartbeat_at.getTime();
@@ -33,6 +48,7 @@ export async function listAgents(options: { includeRemoved?: boolean; now?: Date
       registered_at: a.registered_at,
       last_heartbeat_at: a.last_heartbeat_at,
       heartbeat_age_ms: heartbeatAgeMs,
+      usage: { input_tokens: Number(a.input_tokens), output_tokens: Number(a.output_tokens), cost_usd: a.cost_usd },
     };
   });
 }

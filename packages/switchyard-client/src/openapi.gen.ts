@@ -20,6 +20,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Skills demanded by open tasks against those live agents offer, and how many tasks no live agent can take */
+        get: operations["getApiAgentsSkills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -115,6 +132,23 @@ export interface paths {
         };
         /** The goal's workflow result in seed 002's format */
         get: operations["getApiGoalsIdResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/goals/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every attempt of the goal's tasks (queue wait, run, outcome) for the Gantt view */
+        get: operations["getApiGoalsIdTimeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -573,6 +607,7 @@ export interface components {
             status: "idle" | "busy" | "draining" | "offline";
             tasks_done: number;
             tasks_failed: number;
+            usage: components["schemas"]["UsageTotals"];
         };
         AgentsResponse: {
             agents: components["schemas"]["Agent"][];
@@ -658,6 +693,11 @@ export interface components {
             /** Format: date-time */
             started_at: string;
             usage: components["schemas"]["Usage"];
+        };
+        /** @description the goal pauses (reason budget_exceeded) once its usage passes either limit */
+        Budget: {
+            max_cost_usd: number | null;
+            max_tokens: number | null;
         };
         CancelTaskResponse: {
             skipped: string[];
@@ -1043,6 +1083,7 @@ export interface components {
             subtask: components["schemas"]["SubtaskDetail"];
         };
         GoalDetail: {
+            budget: components["schemas"]["Budget"] | null;
             context: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1076,6 +1117,9 @@ export interface components {
                 waiting: number;
             };
             template: string;
+            /** @description why open tasks wait, e.g. "2 tasks wait for an agent with skill `translation`" */
+            unroutable: string[];
+            usage: components["schemas"]["UsageTotals"];
         };
         GoalEnvelope: {
             goal: components["schemas"]["GoalDetail"];
@@ -1207,6 +1251,17 @@ export interface components {
             auth_required: boolean;
             signed_in: boolean;
         };
+        SkillsResponse: {
+            skills: {
+                /** @description open tasks that require it */
+                demanded: number;
+                /** @description live agents that have it */
+                offered: number;
+                skill: string;
+            }[];
+            /** @description open tasks no live agent's skills cover */
+            unroutable: number;
+        };
         StatusResponse: {
             agents: {
                 busy: number;
@@ -1238,6 +1293,8 @@ export interface components {
                 total: number;
                 waiting: number;
             };
+            /** @description open tasks whose required skills no live agent covers */
+            unroutable: number;
         };
         Subtask: {
             agent_id: string | null;
@@ -1257,11 +1314,13 @@ export interface components {
             goal_id: string;
             key: string;
             max_attempts: number;
+            message: string | null;
             name: string;
             next_attempt_at: string | null;
             /** @enum {string} */
             priority: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
             priority_level: number;
+            progress: number | null;
             ready_at: string | null;
             required_skills: string[];
             result: string | null;
@@ -1269,6 +1328,8 @@ export interface components {
             /** @enum {string} */
             status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
             timeout_s: number;
+            /** @description in a goal's detail: open, and no live agent's skills cover it */
+            unroutable?: boolean;
             /** Format: uuid */
             uuid: string;
         };
@@ -1307,6 +1368,8 @@ export interface components {
             /** @enum {string} */
             status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
             timeout_s: number;
+            /** @description in a goal's detail: open, and no live agent's skills cover it */
+            unroutable?: boolean;
             /** @description summed over every attempt */
             usage: components["schemas"]["Usage"];
             /** Format: uuid */
@@ -1375,6 +1438,36 @@ export interface components {
                 failed: number;
             };
         };
+        Timeline: {
+            agents: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+            attempts: {
+                /** @description index into agents */
+                agent: number;
+                ended: number | null;
+                number: number;
+                outcome: string;
+                /** @description when the task was ready for this attempt (epoch ms): queue wait = started - queued */
+                queued: number;
+                started: number;
+                /** @description index into tasks */
+                task: number;
+            }[];
+            /** @description server time, epoch ms */
+            now: number;
+            tasks: {
+                /** Format: uuid */
+                id: string;
+                key: string;
+                name: string;
+                ready: number | null;
+                /** @enum {string} */
+                status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
+            }[];
+        };
         UnregisterResponse: {
             /** Format: uuid */
             agent_id: string;
@@ -1384,6 +1477,11 @@ export interface components {
             cost_usd: number;
             input_tokens: number;
             model: string | null;
+            output_tokens: number;
+        };
+        UsageTotals: {
+            cost_usd: number;
+            input_tokens: number;
             output_tokens: number;
         };
         WorkflowResult: {
@@ -1446,6 +1544,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentsResponse"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAgentsSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillsResponse"];
                 };
             };
             /** @description Missing or wrong operator token */
@@ -2016,6 +2172,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowResult"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiGoalsIdTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
                 };
             };
             /** @description Missing or wrong operator token */
