@@ -7,14 +7,17 @@ import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, useSwitchya
 import { graphileThroughput } from "./queues";
 import { dagRun, engineThroughput } from "./engine";
 import { benchServer, httpThroughput, serverMemory } from "./http";
+import { streamingOutput } from "./stream";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
 const WORKERS = 32;
 const PORT = Number(process.env.BENCH_PORT ?? 4313);
 
 const pieces: Record<string, () => Promise<string>> = {
-  graphile: async () => fmt.rate(await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: false })),
-  "graphile-fast": async () => fmt.rate(await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: true })),
+  graphile: async () =>
+    fmt.rate(await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: false })),
+  "graphile-fast": async () =>
+    fmt.rate(await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: true })),
   engine: async () => {
     await useSwitchyardDb((await freshDatabase("switchyard")).url);
     return fmt.rate(await engineThroughput({ tasks: TASKS, workers: WORKERS, max: 500, mode: "batch" }));
@@ -31,8 +34,24 @@ const pieces: Record<string, () => Promise<string>> = {
   },
   dag: async () => {
     await useSwitchyardDb((await freshDatabase("switchyard")).url);
-    const dag = await dagRun({ width: Number(process.env.DAG_WIDTH ?? 100), depth: Number(process.env.DAG_DEPTH ?? 100), workers: WORKERS, max: 8 });
+    const dag = await dagRun({
+      width: Number(process.env.DAG_WIDTH ?? 100),
+      depth: Number(process.env.DAG_DEPTH ?? 100),
+      workers: WORKERS,
+      max: 8,
+    });
     return `makespan ${fmt.ms(dag.makespanMs)}, completion p50 ${fmt.ms(percentile(dag.release, 50))} p99 ${fmt.ms(percentile(dag.release, 99))}`;
+  },
+  stream: async () => {
+    const url = (await freshDatabase("switchyard")).url;
+    await useSwitchyardDb(url);
+    const server = await benchServer(url, PORT);
+    try {
+      const s = await streamingOutput(server, url, { agents: WORKERS, linesPerS: 50, seconds: Number(process.env.BENCH_STREAM_S ?? 10) });
+      return `${s.reports} reports, server CPU ${(s.cpuShare * 100).toFixed(0)}% of a core, push p50 ${fmt.ms(percentile(s.push, 50))} p95 ${fmt.ms(percentile(s.push, 95))} (${s.push.length} pushes), store ${fmt.bytes(s.storedBytes)} of ${fmt.bytes(s.streamedBytes)} streamed over ${s.attempts} attempts`;
+    } finally {
+      await server.stop();
+    }
   },
   memory: async () => {
     const server = await benchServer((await freshDatabase("switchyard")).url, PORT);

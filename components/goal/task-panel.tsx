@@ -4,6 +4,8 @@
 import { useState, type ReactNode } from "react";
 import { StatusBadge } from "@/components/ui/badge";
 import { GateActions } from "@/components/goal/gate-actions";
+import { AttemptOutput } from "@/components/goal/live-output";
+import { TaskLive } from "@/components/goal/task-live";
 import { between, formatDuration, formatTime } from "@/components/ui/format";
 import { ErrorState, Loading } from "@/components/ui/states";
 import { canTransition } from "@/lib/domain";
@@ -162,6 +164,8 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
             </pre>
           </Field>
         )}
+        {/* Issue 9: progress, usage and output */}
+        <TaskLive task={task} detail={detail} />
         {task.error && (
           <Field label="Error">
             <pre data-testid="task-error" className="max-h-60 overflow-auto whitespace-pre-wrap break-words rounded bg-red-50 p-2 text-xs text-red-800">
@@ -198,6 +202,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
                       {a.outcome}
                       {a.error && <span className="block max-w-48 truncate text-red-700" title={a.error}>{a.error}</span>}
                       {a.feedback && <span className="block max-w-48 truncate text-violet-800" data-testid="attempt-feedback" title={a.feedback}>feedback: {a.feedback}</span>}
+                      {a.number !== task.attempt && <AttemptOutput taskId={task.uuid} attempt={a.number} bytes={a.output_bytes} />}
                     </td>
                     <td className="py-1 pr-2">{formatTime(a.started_at)}</td>
                     <td className="py-1">{formatDuration(between(a.started_at, a.ended_at))}</td>

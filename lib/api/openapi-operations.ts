@@ -49,6 +49,8 @@ export const OPERATIONS: Record<OperationKey, OperationDoc> = {
   "POST /api/tasks/{id}/rerun": { tag: "tasks", success: [ok(r.rerunTaskResponse)], errors: { 409: "The task is not finished, or a dependency of it is dead" } },
   "POST /api/tasks/bulk": { tag: "tasks", success: [ok(r.bulkTasksResponse)] },
   "GET /api/agents": { tag: "agents", success: [ok(r.agentsResponse)] },
+  "GET /api/agents/skills": { tag: "agents", success: [ok(r.skillsResponse)] },
+  "GET /api/goals/{id}/timeline": { tag: "goals", success: [ok(r.timelineResponse)] },
   "GET /api/events": { tag: "events", success: [ok(r.eventsResponse)] },
   "GET /api/goals": { tag: "goals", success: [ok(r.goalsResponse)] },
   "POST /api/goals": {

@@ -31,6 +31,8 @@ export * as openapi from "@/app/api/openapi.json/route";
 // Issue 9 (visible): progress reports and stored output.
 export * as progress from "@/app/api/orchestration/progress/route";
 export * as taskOutput from "@/app/api/tasks/[id]/output/route";
+export * as goalTimeline from "@/app/api/goals/[id]/timeline/route";
+export * as agentSkills from "@/app/api/agents/skills/route";
 // Issue 13 (anywhere): readiness and MCP over HTTP.
 export * as ready from "@/app/api/ready/route";
 export * as mcp from "@/app/api/mcp/route";

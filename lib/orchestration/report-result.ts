@@ -14,33 +14,15 @@ import { QUEUED_SUBTASK_SQL } from "@/lib/db/status-sql";
 import { recordAgentUsage, recordCompletions } from "@/lib/metrics";
 import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
 import { gateCompletion, hasGate } from "@/lib/orchestration/completion-gate";
+import type { Columns } from "@/lib/db/rows";
 
-export interface SubtaskRow {
-  id: string;
-  goal_id: string;
-  key: string;
-  name: string;
-  status: string;
-  attempt: number;
-  failures: number;
-  max_attempts: number;
-  agent_id: string | null;
-  result: string | null;
-  error: string | null;
-  next_attempt_at: Date | null;
-  started_at: Date | null;
-  finished_at: Date | null;
-  /** Issue 10's gates (lib/orchestration/completion-gate.ts). */
-  approval: boolean;
-  output_schema: unknown;
-}
+/** A task as the reports lock and answer it. */
+export type SubtaskRow = Columns<
+  "subtasks",
+  "id" | "goal_id" | "key" | "name" | "status" | "attempt" | "failures" | "max_attempts" | "agent_id" | "result" | "error" | "next_attempt_at" | "started_at" | "finished_at" | "approval" | "output_schema"
+>;
 
-interface AttemptRow {
-  number: number;
-  agent_id: string;
-  outcome: string;
-  started_at: Date;
-}
+type AttemptRow = Columns<"attempts", "number" | "agent_id" | "outcome" | "started_at">;
 
 /** The columns of a SubtaskRow. */
 const SUBTASK_COLUMNS = Prisma.sql`id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at, approval, output_schema`;
@@ -214,7 +196,8 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     await lockAgents(tx, items.map((i) => i.agentId)); // agents before tasks (lib/orchestration/locks.ts)
     // The tasks locked in id order, and each item's attempt (the numbered one, or the
     // caller's latest on the task), in one statement.
-    const rows = await tx.$queryRaw<Array<SubtaskRow & { ord: number; a_number: number | null; a_agent_id: string | null; a_outcome: string | null; a_started_at: Date | null }>>`
+    // One row per item: its task (null columns when unknown) and its attempt (a_*, null when none).
+    const rows = await tx.$queryRaw<Array<SubtaskRow & { ord: number; a_number: AttemptRow["number"] | null; a_agent_id: AttemptRow["agent_id"] | null; a_outcome: AttemptRow["outcome"] | null; a_started_at: AttemptRow["started_at"] | null }>>`
       WITH locked AS MATERIALIZED (
         SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = ANY(${[...new Set(items.map((i) => i.subtaskId))]}::uuid[]) ORDER BY id FOR UPDATE
       )
@@ -276,7 +259,7 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     const recordUsages = async (items: Array<{ item: CompletionInput; task: SubtaskRow; attempt: AttemptRow }>) => {
       const withUsage = items.filter((a) => hasUsage(a.item.usage)).sort((x, y) => (x.task.goal_id < y.task.goal_id ? -1 : x.task.goal_id > y.task.goal_id ? 1 : 0));
       for (const a of withUsage) {
-        await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
+        await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, agentId: a.item.agentId, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
         recordAgentUsage(a.item.agentId, a.item.usage!);
       }
     };

@@ -3,27 +3,33 @@ import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { agentStatus } from "@/lib/orchestration/types";
 import { isLive } from "@/lib/orchestration/liveness";
+import type { Columns } from "@/lib/db/rows";
 
-interface AgentRow {
-  id: string;
-  name: string;
-  skills: string[];
-  capacity: number;
-  context_id: string | null;
-  running: number;
-  tasks_done: number;
-  tasks_failed: number;
-  total_duration_ms: bigint;
-  offline: boolean;
-  drained: boolean;
-  registered_at: Date;
-  last_heartbeat_at: Date;
-}
+type AgentRow = Columns<
+  "agents",
+  | "id"
+  | "name"
+  | "skills"
+  | "capacity"
+  | "context_id"
+  | "running"
+  | "tasks_done"
+  | "tasks_failed"
+  | "total_duration_ms"
+  | "offline"
+  | "drained"
+  | "registered_at"
+  | "last_heartbeat_at"
+  | "input_tokens"
+  | "output_tokens"
+  | "cost_usd"
+>;
 
 export async function listAgents(options: { includeRemoved?: boolean; agentId?: string; now?: Date } = {}) {
   const now = options.now ?? new Date();
   const rows = await db().$queryRaw<AgentRow[]>`
-    SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, drained, registered_at, last_heartbeat_at
+    SELECT id, name, skills, capacity, context_id, running, tasks_done, tasks_failed, total_duration_ms, offline, drained, registered_at, last_heartbeat_at,
+      input_tokens, output_tokens, cost_usd
     FROM agents WHERE (${options.includeRemoved ?? false} OR NOT removed) AND (${options.agentId ?? null}::uuid IS NULL OR id = ${options.agentId ?? null}::uuid)
     ORDER BY registered_at, id`;
   return rows.map((a) => {
@@ -46,6 +52,7 @@ export async function listAgents(options: { includeRemoved?: boolean; agentId?: 
       registered_at: a.registered_at,
       last_heartbeat_at: a.last_heartbeat_at,
       heartbeat_age_ms: heartbeatAgeMs,
+      usage: { input_tokens: Number(a.input_tokens), output_tokens: Number(a.output_tokens), cost_usd: a.cost_usd },
     };
   });
 }

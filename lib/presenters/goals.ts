@@ -4,6 +4,8 @@ import { notFound } from "@/lib/errors";
 import { decodeGoalCursor, encodeGoalCursor, searchQuery } from "@/lib/presenters/goal-cursor";
 import { presentSubtask, SUBTASK_SELECT, type SubtaskRecord } from "@/lib/presenters/subtask";
 import { SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
+import { goalUsage, type GoalUsageRow } from "@/lib/presenters/goal-usage";
+import { listUnroutable, unroutableSummary } from "@/lib/presenters/routing";
 
 interface GoalRow {
   id: string;
@@ -83,8 +85,10 @@ export async function listGoals(options: { status?: string; q?: string; cursor?:
 }
 
 export async function getGoal(goalId: string) {
-  const goals = await db().$queryRawUnsafe<Array<GoalRow & { result: unknown }>>(
-    `SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS} FROM goals g WHERE g.id = $1::uuid`,
+  const goals = await db().$queryRawUnsafe<Array<GoalRow & GoalUsageRow & { result: unknown }>>(
+    `SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS},
+       g.input_tokens, g.output_tokens, g.cost_usd, g.budget_max_cost_usd, g.budget_max_tokens
+     FROM goals g WHERE g.id = $1::uuid`,
     goalId,
   );
   const goal = goals[0];
@@ -93,10 +97,15 @@ export async function getGoal(goalId: string) {
     `SELECT ${SUBTASK_SELECT} FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id WHERE s.goal_id = $1::uuid ORDER BY s.position`,
     goalId,
   );
-  const subtasks = tasks.map(presentSubtask);
+  // Issue 9: open tasks no live agent can take are flagged, and the goal says why.
+  const unroutable = await listUnroutable({ goalId });
+  const unroutableIds = new Set(unroutable.map((u) => u.id));
+  const subtasks = tasks.map((t) => ({ ...presentSubtask(t), unroutable: unroutableIds.has(t.id) }));
   return {
     ...presentGoal(goal),
     result: goal.result,
+    ...goalUsage(goal),
+    unroutable: unroutableSummary(unroutable),
     subtasks,
     edges: subtasks.flatMap((s) => s.dependencies.map((d) => ({ from: d, to: s.uuid }))),
   };

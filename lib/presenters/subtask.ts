@@ -31,6 +31,9 @@ export interface SubtaskRecord {
   approval: boolean;
   output_schema: unknown;
   dependencies: string[];
+  /** Issue 9: the running attempt's latest progress report. */
+  progress: number | null;
+  message: string | null;
 }
 
 export const SUBTASK_SELECT = `
@@ -38,7 +41,9 @@ export const SUBTASK_SELECT = `
   s.status, s.attempt, s.failures, s.max_attempts, s.timeout_s, s.agent_id, a.name AS agent_name, s.result, s.error,
   s.created_at, s.ready_at, s.started_at, s.finished_at, s.deadline_at, s.next_attempt_at,
   s.held, s.approval, s.output_schema,
-  COALESCE((SELECT array_agg(d.depends_on_id) FROM subtask_dependencies d WHERE d.subtask_id = s.id), '{}') AS dependencies`;
+  COALESCE((SELECT array_agg(d.depends_on_id) FROM subtask_dependencies d WHERE d.subtask_id = s.id), '{}') AS dependencies,
+  CASE WHEN s.status = 'running' THEN (SELECT t.progress FROM attempts t WHERE t.subtask_id = s.id AND t.number = s.attempt) END AS progress,
+  CASE WHEN s.status = 'running' THEN (SELECT t.message FROM attempts t WHERE t.subtask_id = s.id AND t.number = s.attempt) END AS message`;
 
 export function presentSubtask(s: SubtaskRecord) {
   return {
@@ -73,6 +78,8 @@ export function presentSubtask(s: SubtaskRecord) {
     /** Approval gate: a completed attempt waits for the operator (awaiting_approval). */
     approval: s.approval,
     output_schema: s.output_schema ?? null,
+    progress: s.progress,
+    message: s.message,
   };
 }
 

@@ -122,6 +122,11 @@ export const subtask = z
     held: z.boolean().meta({ description: "its goal is paused: no new attempt starts until it resumes" }),
     approval: z.boolean().meta({ description: "approval gate: a completed attempt waits for the operator (awaiting_approval)" }),
     output_schema: z.record(z.string(), z.unknown()).nullable(),
+    // Issue 9: a running task's latest progress report (null otherwise).
+    progress: z.number().min(0).max(1).nullable(),
+    message: z.string().nullable(),
+    /** In a goal's detail: open, and no live agent's skills cover it. */
+    unroutable: z.boolean().optional().meta({ description: "in a goal's detail: open, and no live agent's skills cover it" }),
   })
   .meta({ id: "Subtask" });
 
@@ -197,6 +202,7 @@ export const statusResponse = z
     agents: z.object({ total: count, idle: count, busy: count, offline: count, capacity: count, running: count }),
     tasks: countsOf(SUBTASK_STATUSES),
     goals: countsOf(GOAL_STATUSES),
+    unroutable: count.meta({ description: "open tasks whose required skills no live agent covers" }),
   })
   .meta({ id: "StatusResponse" });
 
@@ -234,9 +240,18 @@ export const aggregatedResult = z
   })
   .meta({ id: "AggregatedResult" });
 
+// Issue 9: usage summed over a goal's (or an agent's) attempts, and a goal's budget.
+export const usageTotals = z.object({ input_tokens: count, output_tokens: count, cost_usd: z.number().min(0) }).meta({ id: "UsageTotals" });
+export const budget = z
+  .object({ max_cost_usd: z.number().min(0).nullable(), max_tokens: count.nullable() })
+  .meta({ id: "Budget", description: "the goal pauses (reason budget_exceeded) once its usage passes either limit" });
+
 export const goalDetail = goalSummary
   .extend({
     result: aggregatedResult.nullable(),
+    usage: usageTotals,
+    budget: budget.nullable(),
+    unroutable: z.array(z.string()).meta({ description: 'why open tasks wait, e.g. "2 tasks wait for an agent with skill `translation`"' }),
     subtasks: z.array(subtask),
     edges: z.array(z.object({ from: uuid, to: uuid })),
   })
@@ -287,8 +302,35 @@ export const agentView = z
     registered_at: time,
     last_heartbeat_at: time,
     heartbeat_age_ms: z.number(),
+    usage: usageTotals,
   })
   .meta({ id: "Agent" });
+
+export const skillsResponse = z
+  .object({
+    skills: z.array(z.object({ skill: z.string(), demanded: count.meta({ description: "open tasks that require it" }), offered: count.meta({ description: "live agents that have it" }) })),
+    unroutable: count.meta({ description: "open tasks no live agent's skills cover" }),
+  })
+  .meta({ id: "SkillsResponse" });
+
+export const timelineResponse = z
+  .object({
+    now: z.number().meta({ description: "server time, epoch ms" }),
+    tasks: z.array(z.object({ id: uuid, key: z.string(), name: z.string(), status: subtaskStatus, ready: z.number().nullable() })),
+    agents: z.array(z.object({ id: uuid, name: z.string() })),
+    attempts: z.array(
+      z.object({
+        task: count.meta({ description: "index into tasks" }),
+        number: int,
+        agent: count.meta({ description: "index into agents" }),
+        outcome: z.string(),
+        queued: z.number().meta({ description: "when the task was ready for this attempt (epoch ms): queue wait = started - queued" }),
+        started: z.number(),
+        ended: z.number().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "Timeline" });
 
 export const agentsResponse = z.object({ agents: z.array(agentView) }).meta({ id: "AgentsResponse" });
 

@@ -6,6 +6,9 @@
 import { ApiError, SwitchyardClient, type Assignment } from "switchyard-client";
 import { runCommand, type CommandOutcome } from "./run-command.js";
 import { renderTaskMarkdown } from "./task-markdown.js";
+import { addUsage, isEmptyUsage, LineSplitter, parseDirective, ProgressReporter, type Directive } from "./report-stream.js";
+import { ClaudeStreamParser, parseClaudeJson, type ClaudeOutcome, type ResultFormat } from "./result-format.js";
+import type { UsageReport as Usage } from "switchyard-client";
 import { Backoff } from "./backoff.js";
 
 export interface WorkerOptions {
@@ -27,6 +30,10 @@ export interface WorkerOptions {
   graceMs: number;
   maxStdoutBytes?: number;
   cwd?: string;
+  /** How stdout is read: the result as text (default), or Claude CLI JSON / stream-json (issue 9). */
+  resultFormat?: ResultFormat;
+  /** How often output and progress are reported while a task runs (default 250 ms). */
+  progressMs?: number;
   log?: (line: string) => void;
   /** Called once registered (the token, e.g. to save it). */
   onRegistered?: (agent: { agentId: string; token: string; name: string }) => void;
@@ -88,6 +95,14 @@ export function failureMessage(outcome: CommandOutcome, timeoutS: number): strin
   const tail = outcome.stderrTail.trim();
   const text = tail ? `${why}\n${tail.length > ERROR_TAIL_CHARS ? `…${tail.slice(-ERROR_TAIL_CHARS)}` : tail}` : why;
   return text;
+}
+
+/** stderr without the `::progress` / `::usage` lines (they are reports, not part of a failure's message). */
+export function withoutDirectives(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => !parseDirective(line))
+    .join("\n");
 }
 
 /** PostgreSQL text cannot hold NUL: a command's binary output loses them. */
@@ -248,7 +263,31 @@ export class Worker {
     const timeoutMs = commandTimeoutMs(a);
     const label = `${a.key} "${a.name}" (goal ${a.goal_id.slice(0, 8)}, attempt ${a.attempt})`;
     this.log(`▶ ${label} started (timeout ${a.timeout_s}s)`);
+    // Issue 9: stdout and stderr stream to the server as output while the command runs;
+    // `::progress` / `::usage` lines on stderr are reports, not output.
+    const format = this.options.resultFormat ?? "text";
+    const reporter = new ProgressReporter({ client: this.client, subtaskId: a.subtask_uuid, attempt: a.attempt, intervalMs: this.options.progressMs, log: (l) => this.log(`${a.key}: ${l}`) });
+    const apply = (d: Directive) => (d.kind === "usage" ? reporter.addUsage(d.usage) : reporter.report(d));
+    const stderrLines = new LineSplitter();
+    const onStderrLine = (line: string) => {
+      const directive = parseDirective(line);
+      if (directive) apply(directive);
+      else reporter.addOutput(`${line}\n`);
+    };
+    const stream = format === "claude-stream-json" ? new ClaudeStreamParser() : undefined;
+    const stdoutLines = new LineSplitter();
+    const stdoutText = new TextDecoder();
+    const onStdoutLine = (line: string) => {
+      const step = stream!.push(line);
+      if (step.output) reporter.addOutput(step.output);
+      if (step.directive) apply(step.directive);
+    };
     const outcome = await runCommand({
+      onStdout: (chunk) => {
+        if (format === "text") reporter.addOutput(stdoutText.decode(chunk, { stream: true }));
+        else if (stream) stdoutLines.push(chunk).forEach(onStdoutLine);
+      },
+      onStderr: (chunk) => stderrLines.push(chunk).forEach(onStderrLine),
       command: this.options.command,
       stdin: this.options.stdinFormat === "markdown" ? renderTaskMarkdown(a) : JSON.stringify(a),
       env: taskEnvironment(a, this.options.server),
@@ -257,15 +296,28 @@ export class Worker {
       maxStdoutBytes: this.options.maxStdoutBytes,
       signal,
     });
+    stderrLines.end().forEach(onStderrLine);
+    if (stream) stdoutLines.end().forEach(onStdoutLine);
     if (outcome.kind === "aborted") {
+      await reporter.close();
       this.log(`■ ${label} stopped by shutdown after ${seconds(outcome.durationMs)}; released to the pool`);
       return;
     }
+    // What the command's stdout says, by --result-format.
+    let claude: ClaudeOutcome | undefined;
+    if (format === "claude-json" && outcome.kind === "exited") claude = parseClaudeJson(outcome.stdout);
+    if (stream) claude = stream.outcome ?? (outcome.kind === "exited" && outcome.exitCode === 0 ? { ok: false, result: "--result-format claude-stream-json: the stream ended without a result line", usage: {} } : undefined);
+    const succeeded = outcome.kind === "exited" && outcome.exitCode === 0 && (claude === undefined || claude.ok);
+    let usage: Usage = claude?.usage ?? {};
     let message: string;
-    if (outcome.kind === "exited" && outcome.exitCode === 0) {
+    if (succeeded) {
       const note = outcome.stdoutTruncated ? " (stdout truncated)" : "";
-      const result = storable(outcome.stdout);
-      const reported = await this.report(a, () => this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result }));
+      const result = storable(claude ? claude.result : outcome.stdout);
+      // Usage not yet reported rides on the completion; the output goes first.
+      usage = addUsage(reporter.takeUsage(), usage);
+      await reporter.close();
+      const withUsage = isEmptyUsage(usage) ? {} : { usage };
+      const reported = await this.report(a, () => this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result, ...withUsage }));
       if (reported === true) {
         this.log(`✔ ${label} completed in ${seconds(outcome.durationMs)}, ${Buffer.byteLength(result)} bytes of output${note}`);
         return;
@@ -273,7 +325,12 @@ export class Worker {
       // The server would not take this result (too large, invalid): fail the attempt rather than leave it running.
       if (!(reported instanceof ApiError) || (reported.status !== 400 && reported.status !== 413)) return;
       message = `the server refused the result: ${reported.message}`;
-    } else message = failureMessage(outcome, a.timeout_s);
+    } else {
+      message = claude && !claude.ok ? claude.result : failureMessage({ ...outcome, stderrTail: withoutDirectives(outcome.stderrTail) }, a.timeout_s);
+      // A failure carries no usage: it goes in a last progress report before the failure.
+      reporter.addUsage(usage);
+      await reporter.close();
+    }
     const reported = await this.report(a, () => this.client.fail({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, error: storable(message) }));
     const icon = outcome.kind === "timed_out" ? "⏱" : "✘";
     if (reported === true) this.log(`${icon} ${label} failed in ${seconds(outcome.durationMs)}: ${message.split("\n").slice(0, 2).join(" | ").slice(0, 300)}`);

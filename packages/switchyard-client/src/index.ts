@@ -153,6 +153,11 @@ export class SwitchyardClient {
     return this.json("/api/orchestration/fail", { body, auth: "agent" });
   }
 
+  /** The running attempt's progress, message, output to append and usage to add (409 once superseded). */
+  progress(body: T.ProgressRequest): Promise<T.ProgressResponse> {
+    return this.json("/api/orchestration/progress", { body, auth: "agent" });
+  }
+
   // ── Goals ────────────────────────────────────────────────────────────────────
   decompose(body: T.DecomposeRequest): Promise<T.DecomposeResponse> {
     return this.json("/api/orchestration/decompose", { body, auth: "operator" });

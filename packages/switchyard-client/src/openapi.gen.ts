@@ -54,6 +54,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Skills demanded by open tasks against those live agents offer, and how many tasks no live agent can take */
+        get: operations["getApiAgentsSkills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -185,6 +202,23 @@ export interface paths {
         put?: never;
         /** A paused goal's tasks can be assigned again */
         post: operations["postApiGoalsIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/goals/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every attempt of the goal's tasks (queue wait, run, outcome) for the Gantt view */
+        get: operations["getApiGoalsIdTimeline"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -711,6 +745,7 @@ export interface components {
             status: "idle" | "busy" | "draining" | "offline";
             tasks_done: number;
             tasks_failed: number;
+            usage: components["schemas"]["UsageTotals"];
         };
         AgentEnvelope: {
             agent: components["schemas"]["Agent"];
@@ -818,6 +853,11 @@ export interface components {
             /** Format: date-time */
             started_at: string;
             usage: components["schemas"]["Usage"];
+        };
+        /** @description the goal pauses (reason budget_exceeded) once its usage passes either limit */
+        Budget: {
+            max_cost_usd: number | null;
+            max_tokens: number | null;
         };
         BulkTasksResponse: {
             /** @enum {string} */
@@ -1386,6 +1426,7 @@ export interface components {
             subtask: components["schemas"]["SubtaskDetail"];
         };
         GoalDetail: {
+            budget: components["schemas"]["Budget"] | null;
             context: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1421,6 +1462,9 @@ export interface components {
                 waiting: number;
             };
             template: string;
+            /** @description why open tasks wait, e.g. "2 tasks wait for an agent with skill `translation`" */
+            unroutable: string[];
+            usage: components["schemas"]["UsageTotals"];
         };
         GoalEnvelope: {
             goal: components["schemas"]["GoalDetail"];
@@ -1576,6 +1620,17 @@ export interface components {
             auth_required: boolean;
             signed_in: boolean;
         };
+        SkillsResponse: {
+            skills: {
+                /** @description open tasks that require it */
+                demanded: number;
+                /** @description live agents that have it */
+                offered: number;
+                skill: string;
+            }[];
+            /** @description open tasks no live agent's skills cover */
+            unroutable: number;
+        };
         StatusResponse: {
             agents: {
                 busy: number;
@@ -1607,6 +1662,8 @@ export interface components {
                 total: number;
                 waiting: number;
             };
+            /** @description open tasks whose required skills no live agent covers */
+            unroutable: number;
         };
         Subtask: {
             agent_id: string | null;
@@ -1630,6 +1687,7 @@ export interface components {
             held: boolean;
             key: string;
             max_attempts: number;
+            message: string | null;
             name: string;
             next_attempt_at: string | null;
             output_schema: {
@@ -1638,6 +1696,7 @@ export interface components {
             /** @enum {string} */
             priority: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
             priority_level: number;
+            progress: number | null;
             ready_at: string | null;
             required_skills: string[];
             result: string | null;
@@ -1645,6 +1704,8 @@ export interface components {
             /** @enum {string} */
             status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
             timeout_s: number;
+            /** @description in a goal's detail: open, and no live agent's skills cover it */
+            unroutable?: boolean;
             /** Format: uuid */
             uuid: string;
         };
@@ -1690,6 +1751,8 @@ export interface components {
             /** @enum {string} */
             status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
             timeout_s: number;
+            /** @description in a goal's detail: open, and no live agent's skills cover it */
+            unroutable?: boolean;
             /** @description summed over every attempt */
             usage: components["schemas"]["Usage"];
             /** Format: uuid */
@@ -1758,6 +1821,36 @@ export interface components {
                 failed: number;
             };
         };
+        Timeline: {
+            agents: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+            attempts: {
+                /** @description index into agents */
+                agent: number;
+                ended: number | null;
+                number: number;
+                outcome: string;
+                /** @description when the task was ready for this attempt (epoch ms): queue wait = started - queued */
+                queued: number;
+                started: number;
+                /** @description index into tasks */
+                task: number;
+            }[];
+            /** @description server time, epoch ms */
+            now: number;
+            tasks: {
+                /** Format: uuid */
+                id: string;
+                key: string;
+                name: string;
+                ready: number | null;
+                /** @enum {string} */
+                status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
+            }[];
+        };
         UnregisterResponse: {
             /** Format: uuid */
             agent_id: string;
@@ -1767,6 +1860,11 @@ export interface components {
             cost_usd: number;
             input_tokens: number;
             model: string | null;
+            output_tokens: number;
+        };
+        UsageTotals: {
+            cost_usd: number;
+            input_tokens: number;
             output_tokens: number;
         };
         WorkflowResult: {
@@ -1840,6 +1938,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -1904,6 +2011,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such agent */
             404: {
                 headers: {
@@ -1935,6 +2051,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2006,6 +2131,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such agent */
             404: {
                 headers: {
@@ -2037,6 +2171,73 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAgentsSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillsResponse"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2106,6 +2307,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2162,6 +2372,15 @@ export interface operations {
             };
             /** @description Missing or wrong operator token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2266,6 +2485,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
             409: {
                 headers: {
@@ -2288,6 +2516,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2355,6 +2592,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2406,6 +2652,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
                 headers: {
@@ -2420,6 +2675,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2490,6 +2754,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
                 headers: {
@@ -2521,6 +2794,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2590,6 +2872,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2643,6 +2934,15 @@ export interface operations {
             };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2714,6 +3014,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
                 headers: {
@@ -2745,6 +3054,84 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiGoalsIdTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2790,6 +3177,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Internal error (no details are given) */
@@ -2860,6 +3256,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
             409: {
                 headers: {
@@ -2882,6 +3287,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2931,6 +3345,15 @@ export interface operations {
             };
             /** @description Missing or wrong operator token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2991,6 +3414,15 @@ export interface operations {
             };
             /** @description Missing or wrong operator token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3059,6 +3491,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -3097,6 +3538,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Internal error (no details are given) */
@@ -3165,7 +3615,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description An agent acting for another agent, or on a task it does not hold */
+            /** @description An agent acting for another agent, or on a task it does not hold; a browser sending it from another origin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3205,6 +3655,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3298,7 +3757,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description An agent acting for another agent, or on a task it does not hold */
+            /** @description An agent acting for another agent, or on a task it does not hold; a browser sending it from another origin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3338,6 +3797,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3433,7 +3901,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description An agent acting for another agent, or on a task it does not hold */
+            /** @description An agent acting for another agent, or on a task it does not hold; a browser sending it from another origin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3464,6 +3932,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3579,6 +4056,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
             409: {
                 headers: {
@@ -3601,6 +4087,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3675,7 +4170,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description An agent acting for another agent, or on a task it does not hold */
+            /** @description An agent acting for another agent, or on a task it does not hold; a browser sending it from another origin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3715,6 +4210,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3798,7 +4302,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description An agent acting for another agent, or on a task it does not hold */
+            /** @description An agent acting for another agent, or on a task it does not hold; a browser sending it from another origin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3838,6 +4342,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3931,7 +4444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description An agent acting for another agent, or on a task it does not hold */
+            /** @description An agent acting for another agent, or on a task it does not hold; a browser sending it from another origin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3971,6 +4484,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4056,7 +4578,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description An agent acting for another agent, or on a task it does not hold */
+            /** @description An agent acting for another agent, or on a task it does not hold; a browser sending it from another origin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4087,6 +4609,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4147,6 +4678,15 @@ export interface operations {
             };
             /** @description Missing or wrong operator token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4229,6 +4769,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -4291,6 +4840,15 @@ export interface operations {
             };
             /** @description No such goal (goal_id) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4363,7 +4921,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description An agent acting for another agent, or on a task it does not hold */
+            /** @description An agent acting for another agent, or on a task it does not hold; a browser sending it from another origin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4403,6 +4961,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4461,6 +5028,15 @@ export interface operations {
                     "application/json": components["schemas"]["ReadyResponse"];
                 };
             };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -4499,6 +5075,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Internal error (no details are given) */
@@ -4581,6 +5166,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
             409: {
                 headers: {
@@ -4603,6 +5197,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4652,11 +5255,29 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
             409: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4716,6 +5337,15 @@ export interface operations {
             };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4791,6 +5421,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
                 headers: {
@@ -4822,6 +5461,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4880,6 +5528,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
                 headers: {
@@ -4894,6 +5551,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4977,6 +5643,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -5044,6 +5719,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such task, or no such agent (agent_id) */
             404: {
                 headers: {
@@ -5075,6 +5759,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5148,6 +5841,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
                 headers: {
@@ -5179,6 +5881,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5252,6 +5963,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
                 headers: {
@@ -5283,6 +6003,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5341,6 +6070,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
                 headers: {
@@ -5355,6 +6093,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -5438,6 +6185,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
             409: {
                 headers: {
@@ -5460,6 +6216,15 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -50,7 +50,36 @@ export interface DecomposeRequest {
   /** Seed 003's markdown plan. */
   plan_markdown?: string;
   dry_run?: boolean;
+  /** Pause the goal (reason budget_exceeded) once its recorded usage passes this. */
+  budget?: Budget;
 }
+
+/** A goal's budget; null removes a limit. */
+export interface Budget {
+  max_cost_usd?: number | null;
+  max_tokens?: number | null;
+}
+
+/** Usage one report adds to its attempt (values add up over reports). */
+export interface UsageReport {
+  input_tokens?: number;
+  output_tokens?: number;
+  cost_usd?: number;
+  model?: string;
+}
+
+/** POST /api/orchestration/progress: how the running attempt is going. */
+export interface ProgressRequest {
+  subtask_uuid: string;
+  attempt?: number;
+  /** 0..1 */
+  progress?: number;
+  message?: string;
+  /** Output to append to the attempt's stored tail (at most 64 KiB per report). */
+  output?: string;
+  usage?: UsageReport;
+}
+
 
 export interface AssignRequest {
   agent_id?: string;
@@ -64,6 +93,8 @@ export interface CompleteRequest {
   subtask_uuid: string;
   result: ResultValue;
   attempt?: number;
+  /** What the attempt used since its last progress report. */
+  usage?: UsageReport;
 }
 
 export interface FailRequest {
