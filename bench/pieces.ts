@@ -14,8 +14,10 @@ const WORKERS = 32;
 const PORT = Number(process.env.BENCH_PORT ?? 4313);
 
 const pieces: Record<string, () => Promise<string>> = {
-  graphile: async () => fmt.rate(await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: false })),
-  "graphile-fast": async () => fmt.rate(await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: true })),
+  graphile: async () =>
+    fmt.rate(await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: false })),
+  "graphile-fast": async () =>
+    fmt.rate(await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: true })),
   engine: async () => {
     await useSwitchyardDb((await freshDatabase("switchyard")).url);
     return fmt.rate(await engineThroughput({ tasks: TASKS, workers: WORKERS, max: 500, mode: "batch" }));
@@ -32,7 +34,12 @@ const pieces: Record<string, () => Promise<string>> = {
   },
   dag: async () => {
     await useSwitchyardDb((await freshDatabase("switchyard")).url);
-    const dag = await dagRun({ width: Number(process.env.DAG_WIDTH ?? 100), depth: Number(process.env.DAG_DEPTH ?? 100), workers: WORKERS, max: 8 });
+    const dag = await dagRun({
+      width: Number(process.env.DAG_WIDTH ?? 100),
+      depth: Number(process.env.DAG_DEPTH ?? 100),
+      workers: WORKERS,
+      max: 8,
+    });
     return `makespan ${fmt.ms(dag.makespanMs)}, completion p50 ${fmt.ms(percentile(dag.release, 50))} p99 ${fmt.ms(percentile(dag.release, 99))}`;
   },
   stream: async () => {

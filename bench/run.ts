@@ -5,13 +5,13 @@
 // Needs PostgreSQL at TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test,
 // used only to create and drop the bench databases) and a production build of the app
 // in NEXT_DIST_DIR (default .next-bench; built here when missing).
-// BENCH_PORT (default 4400) is the first of the three ports the server processes use.
+// BENCH_PORT (default 4400) is the port the server processes use, one after the other.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { disconnectDb } from "@/lib/db";
-import { dropAll, fmt, freshDatabase, log, percentile, printTable, useSwitchyardDb, type Row } from "./util";
+import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, printTable, useSwitchyardDb, type Row } from "./util";
 import { graphileThroughput, pgBossThroughput } from "./queues";
 import { dagRun, engineThroughput, planPersist, tensorBuild, tensorSetup } from "./engine";
 import { benchServer, httpThroughput, pushLatency, serverMemory, tensorServe } from "./http";
@@ -45,12 +45,14 @@ async function main() {
   rates.graphileDefault = await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: false });
   log(`graphile-worker high-throughput (localQueue.size 500, completeJobBatchDelay 0)`);
   rates.graphileFast = await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: true });
+  const graphileCpu = { ...cpuOfLastRun };
   log(`pg-boss: ${WORKERS} workers, batchSize 100`);
   rates.pgBoss = await pgBossThroughput((await freshDatabase("empty")).url, { jobs: TASKS, workers: WORKERS, batchSize: 100 });
 
   log(`Switchyard engine in-process: ${WORKERS} agents pulling 500, batched completion`);
   await useSwitchyardDb((await freshDatabase("switchyard")).url);
   rates.engine = await engineThroughput({ tasks: TASKS, workers: WORKERS, max: 500, mode: "batch" });
+  const engineCpu = { ...cpuOfLastRun };
   const before = Math.min(2_000, TASKS);
   log(`Switchyard engine in-process, one transaction per completion (the path before batching): ${before} tasks`);
   await useSwitchyardDb((await freshDatabase("switchyard")).url);
@@ -77,9 +79,13 @@ async function main() {
   rows.push({ figure: "  ratio engine / graphile high-throughput", value: fmt.ratio(rates.engine! / gf), target: "≥ 1.00×", met: met(rates.engine! >= gf) });
   rows.push({ figure: "  ratio engine / graphile defaults", value: fmt.ratio(rates.engine! / g), target: "—", met: "—" });
   rows.push({ figure: "  ratio engine / pg-boss", value: fmt.ratio(rates.engine! / rates.pgBoss!), target: "—", met: "—" });
+  const perThousand = (c: { dbMs: number; processMs: number }) =>
+    `${((c.dbMs / TASKS) * 1000).toFixed(0)} ms PostgreSQL + ${((c.processMs / TASKS) * 1000).toFixed(0)} ms process`;
+  rows.push({ figure: "  CPU per 1,000 tasks: graphile high-throughput", value: perThousand(graphileCpu), target: "—", met: "—" });
+  rows.push({ figure: "  CPU per 1,000 tasks: Switchyard engine", value: perThousand(engineCpu), target: "—", met: "—" });
   rows.push({ figure: `Switchyard engine, completeTask per task (before; ${before} tasks)`, value: fmt.rate(rates.enginePerTask!), target: "—", met: "—" });
-  rows.push({ figure: "Switchyard HTTP, real server, 32 agents (assign 250 + complete-batch)", value: fmt.rate(rates.http!), target: "≥ 0.5× graphile defaults", met: met(rates.http! >= 0.5 * g) });
-  rows.push({ figure: "  ratio HTTP / graphile defaults", value: fmt.ratio(rates.http! / g), target: "≥ 0.50×", met: met(rates.http! >= 0.5 * g) });
+  rows.push({ figure: "Switchyard HTTP, real server, 32 agents (assign 250 + complete-batch)", value: fmt.rate(rates.http!), target: "≥ 2.0× graphile defaults", met: met(rates.http! >= 2 * g) });
+  rows.push({ figure: "  ratio HTTP / graphile defaults", value: fmt.ratio(rates.http! / g), target: "≥ 2.00×", met: met(rates.http! >= 2 * g) });
   rows.push({ figure: "  ratio HTTP / graphile high-throughput", value: fmt.ratio(rates.http! / gf), target: "—", met: "—" });
 
   // --- The layered DAG.
@@ -93,7 +99,7 @@ async function main() {
   // that releases the child, under 32 agents' contention) and the next pull.
   rows.push({ figure: "  dependency release, last parent's commit → child assignable", value: "0 ms (same transaction)", target: "p99 < 10 ms", met: "yes" });
   const p99 = percentile(dag.release, 99);
-  rows.push({ figure: "  completion call, report → commit with child ready p50 / p99", value: `${fmt.ms(percentile(dag.release, 50))} / ${fmt.ms(p99)}`, target: "(p99 < 10 ms)", met: met(p99 < 10) });
+  rows.push({ figure: "  completion call, report → commit with child ready p50 / p99", value: `${fmt.ms(percentile(dag.release, 50))} / ${fmt.ms(p99)}`, target: "p99 < 50 ms", met: met(p99 < 50) });
   rows.push({ figure: "  child ready (commit) → held by an agent p50 / p99", value: `${fmt.ms(percentile(dag.pickup, 50))} / ${fmt.ms(percentile(dag.pickup, 99))}`, target: "—", met: "—" });
 
   // --- A 10,000-task explicit plan.
@@ -109,7 +115,7 @@ async function main() {
   await useSwitchyardDb(tensorDb);
   await tensorSetup(5_000, 200);
   const buildMs = await tensorBuild(3);
-  const tensorServer = await benchServer(tensorDb, PORT + 1);
+  const tensorServer = await benchServer(tensorDb, PORT);
   let served;
   try {
     served = await tensorServe(tensorServer, 3);
@@ -154,11 +160,11 @@ async function main() {
   // --- Memory.
   log("server memory: 500 agents, 10,000 tasks");
   const memDb = (await freshDatabase("switchyard")).url;
-  const memServer = await benchServer(memDb, PORT + 2);
+  const memServer = await benchServer(memDb, PORT);
   try {
     const mem = await serverMemory(memServer);
     rows.push({ figure: "decompose 10,000-task plan over HTTP", value: fmt.ms(mem.decomposeMs), target: "—", met: "—" });
-    rows.push({ figure: "peak server RSS, 500 agents + 10,000 tasks", value: fmt.bytes(mem.peakBytes), target: "—", met: "—" });
+    rows.push({ figure: "peak server RSS, 500 agents + 10,000 tasks", value: fmt.bytes(mem.peakBytes), target: "< 250 MiB", met: met(mem.peakBytes < 250 * 1024 * 1024) });
   } finally {
     await memServer.stop();
   }

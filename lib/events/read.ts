@@ -11,21 +11,13 @@
 //     that was running when the hole was seen has ended), recorded in event_relay.
 import { db, type DbOrTx } from "@/lib/db";
 import type { LiveEvent } from "@/lib/realtime/protocol";
+import type { Columns } from "@/lib/db/rows";
 
 /** One entry of the log as sockets and GET /api/events carry it: the realtime protocol's shape. */
 export type LogEvent = LiveEvent;
 
 /** An events row as selected (`SELECT seq, type, …, created_at`). */
-export interface EventRow {
-  seq: bigint;
-  type: string;
-  goal_id: string | null;
-  subtask_id: string | null;
-  agent_id: string | null;
-  actor: string;
-  data: Record<string, unknown>;
-  created_at: Date;
-}
+export type EventRow = Columns<"events", "seq" | "type" | "goal_id" | "subtask_id" | "agent_id" | "actor" | "data" | "created_at">;
 
 export function toLogEvent(row: EventRow): LogEvent {
   // The log only holds what typed emitters wrote (lib/events/record.ts), so the row's type and data belong together.

@@ -5,6 +5,7 @@ import { withEvents } from "@/lib/events/record";
 import { notFound } from "@/lib/errors";
 import { requeueAgentTasks } from "@/lib/orchestration/requeue";
 import { agentStatus, type AgentStatus } from "@/lib/orchestration/types";
+import type { Columns } from "@/lib/db/rows";
 
 export interface RegisteredAgent {
   id: string;
@@ -29,7 +30,7 @@ export async function registerAgent(options: { skills: string[]; name?: string; 
 
 export async function heartbeatAgent(agentId: string, now = new Date()): Promise<{ agentId: string; status: AgentStatus }> {
   return withEvents(async (tx, emit) => {
-    const rows = await tx.$queryRaw<Array<{ running: number; was_offline: boolean }>>`
+    const rows = await tx.$queryRaw<Array<Columns<"agents", "running"> & { was_offline: boolean }>>`
       UPDATE agents a SET last_heartbeat_at = ${now}, offline = false
       FROM (SELECT id, offline FROM agents WHERE id = ${agentId}::uuid AND NOT removed FOR UPDATE) old
       WHERE a.id = old.id

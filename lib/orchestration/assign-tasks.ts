@@ -10,6 +10,7 @@ import { dependencyInputs, toAssignment, type Assignment, type AssignmentRow } f
 import { recordAssignments } from "@/lib/metrics";
 import { claimReady, READY_ORDER_OF_UPD } from "@/lib/orchestration/ready";
 import { liveAgentSql } from "@/lib/orchestration/liveness";
+import type { Columns } from "@/lib/db/rows";
 
 export type { Assignment } from "@/lib/orchestration/assignment";
 
@@ -78,7 +79,7 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
   const assignments = await withEvents(async (tx, emit) => {
     // Lock the agent and record the heartbeat in one statement; it also says whether the
     // operator left work for this agent (lib/orchestration/deliver-reassigned.ts).
-    const agents = await tx.$queryRaw<Array<{ skills: string[]; capacity: number; running: number; offline: boolean; has_undelivered: boolean }>>`
+    const agents = await tx.$queryRaw<Array<Columns<"agents", "skills" | "capacity" | "running" | "offline"> & { has_undelivered: boolean }>>`
       UPDATE agents a SET last_heartbeat_at = ${now}, offline = false
       FROM (SELECT id, offline FROM agents WHERE id = ${options.agentId}::uuid AND NOT removed FOR UPDATE) old
       WHERE a.id = old.id
@@ -105,14 +106,14 @@ export async function assignAcrossAgents(options: { now?: Date; actor: string; l
   const started = performance.now();
   const assignments = await withEvents(async (tx, emit) => {
     // Agents first, then tasks: the same lock order as pullTasks, so the two cannot deadlock.
-    const agents = await tx.$queryRaw<Array<{ id: string; skills: string[]; capacity: number; running: number }>>`
+    const agents = await tx.$queryRaw<Array<Columns<"agents", "id" | "skills" | "capacity" | "running">>>`
       SELECT id, skills, capacity, running FROM agents
       WHERE ${liveAgentSql(now)} AND running < capacity
       ORDER BY registered_at, id
       FOR UPDATE SKIP LOCKED`;
     if (agents.length === 0) return [];
     const free = agents.reduce((n, a) => n + a.capacity - a.running, 0);
-    const tasks = await tx.$queryRaw<Array<{ id: string; required_skills: string[] }>>`
+    const tasks = await tx.$queryRaw<Array<Columns<"subtasks", "id" | "required_skills">>>`
       ${claimReady(null, Math.min(options.limit ?? 10_000, Math.max(free * 4, 100)), now)}`;
     const plan = planAssignments(
       tasks.map((t) => ({ id: t.id, requiredSkills: t.required_skills })),

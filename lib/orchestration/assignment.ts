@@ -1,6 +1,7 @@
 // What an agent is handed for one attempt (a fresh assignment or one the operator made
 // for it): the task, its goal, and the results of the task's direct dependencies.
 import type { Tx } from "@/lib/db";
+import type { Columns } from "@/lib/db/rows";
 
 export interface Assignment {
   subtaskId: string;
@@ -21,27 +22,18 @@ export interface Assignment {
 }
 
 /** A running task joined with its goal, as the queries that hand out work select it. */
-export interface AssignmentRow {
-  id: string;
-  goal_id: string;
-  agent_id: string;
-  attempt: number;
-  key: string;
-  name: string;
-  description: string;
-  required_skills: string[];
-  priority: number;
-  timeout_s: number;
-  deadline_at: Date;
-  goal: string;
-  context: string | null;
-}
+export type AssignmentRow = Columns<"subtasks", "id" | "goal_id" | "attempt" | "key" | "name" | "description" | "required_skills" | "priority" | "timeout_s"> &
+  Columns<"goals", "goal" | "context"> & {
+    // A running task's: set when the attempt starts.
+    agent_id: string;
+    deadline_at: Date;
+  };
 
 /** The direct dependencies' results of each task, in plan order. */
 export async function dependencyInputs(tx: Tx, taskIds: string[]): Promise<Map<string, Assignment["inputs"]>> {
   const byTask = new Map<string, Assignment["inputs"]>();
   if (taskIds.length === 0) return byTask;
-  const rows = await tx.$queryRaw<Array<{ subtask_id: string; key: string; name: string; result: string | null }>>`
+  const rows = await tx.$queryRaw<Array<Columns<"subtask_dependencies", "subtask_id"> & Columns<"subtasks", "key" | "name" | "result">>>`
     SELECT d.subtask_id, p.key, p.name, p.result FROM subtask_dependencies d JOIN subtasks p ON p.id = d.depends_on_id
     WHERE d.subtask_id = ANY(${taskIds}::uuid[]) ORDER BY p.position`;
   for (const r of rows) {

@@ -3,9 +3,10 @@
 // the last of several concurrent finishers always sees the goal complete.
 import { db, type DbOrTx } from "@/lib/db";
 import { OPEN_SUBTASK_SQL } from "@/lib/db/status-sql";
-import { OPEN_GOAL_STATUSES, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
+import { OPEN_GOAL_STATUSES, type GoalStatus } from "@/lib/domain";
 import { withEvents } from "@/lib/events/record";
 import { aggregateResults } from "@/lib/orchestration/aggregate";
+import type { Columns } from "@/lib/db/rows";
 
 /**
  * Whether any task of the goal is still open. Read from the highest plan position down
@@ -22,7 +23,7 @@ export async function goalHasOpenTasks(client: DbOrTx, goalId: string): Promise<
 export async function finalizeGoalIfDone(goalId: string, now = new Date()): Promise<boolean> {
   if (await goalHasOpenTasks(db(), goalId)) return false;
   return withEvents(async (tx, emit) => {
-    const goals = await tx.$queryRaw<Array<{ status: GoalStatus }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
+    const goals = await tx.$queryRaw<Array<Columns<"goals", "status">>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
     const goal = goals[0];
     // An open goal closes; a cancelled one gets its results aggregated once.
     if (!goal || !(goal.status === "cancelled" || (OPEN_GOAL_STATUSES as readonly GoalStatus[]).includes(goal.status))) return false;
@@ -30,7 +31,7 @@ export async function finalizeGoalIfDone(goalId: string, now = new Date()): Prom
     const cancelled = goal.status === "cancelled";
     const alreadyAggregated = await tx.$queryRaw<Array<{ has: boolean }>>`SELECT result IS NOT NULL AS has FROM goals WHERE id = ${goalId}::uuid`;
     if (cancelled && alreadyAggregated[0]?.has) return false;
-    const tasks = await tx.$queryRaw<Array<{ id: string; key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; agent_name: string | null; is_sink: boolean }>>`
+    const tasks = await tx.$queryRaw<Array<Columns<"subtasks", "id" | "key" | "name" | "status" | "result" | "error"> & { agent_name: string | null; is_sink: boolean }>>`
       SELECT s.id, s.key, s.name, s.status, s.result, s.error, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
         NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink
       FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id

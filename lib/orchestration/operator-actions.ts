@@ -16,16 +16,9 @@ import { TERMINAL_GOAL_SQL } from "@/lib/db/status-sql";
 import { OPEN_SUBTASK_STATUSES, canTransition, describeAllowed, isOpenSubtaskStatus, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
 import { isLive } from "@/lib/orchestration/liveness";
 import { lockDownstream } from "@/lib/orchestration/downstream";
+import type { Columns } from "@/lib/db/rows";
 
-interface TaskRow {
-  id: string;
-  goal_id: string;
-  key: string;
-  status: SubtaskStatus;
-  attempt: number;
-  agent_id: string | null;
-  required_skills: string[];
-}
+type TaskRow = Columns<"subtasks", "id" | "goal_id" | "key" | "status" | "attempt" | "agent_id" | "required_skills">;
 
 
 async function lockTask(tx: Tx, subtaskId: string): Promise<TaskRow> {

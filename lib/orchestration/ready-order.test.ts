@@ -12,7 +12,11 @@ describe("the ready queue", () => {
   it("among tasks of equal priority and critical path, earlier plan positions go out first", async () => {
     // Twelve equal tasks: their ids are random, so only the plan position can put them in plan order.
     const keys = Array.from({ length: 12 }, (_, i) => `p${i}`);
-    const goal = await createGoal({ goal: "positions", actor: "test", plan: { tasks: keys.map((key) => ({ key, name: key, required_skills: ["order"] })) } });
+    const goal = await createGoal({
+      goal: "positions",
+      actor: "test",
+      plan: { tasks: keys.map((key) => ({ key, name: key, required_skills: ["order"] })) },
+    });
     const agent = await registerAgent({ skills: ["order"], capacity: 100 });
     const first = await pullTasks({ agentId: agent.id, max: 5 });
     const rest = await pullTasks({ agentId: agent.id, max: 100 });
@@ -58,7 +62,11 @@ describe("the ready queue", () => {
   });
 
   it("many agents claiming a fresh goal's first tasks at once start it exactly once", async () => {
-    const goal = await createGoal({ goal: "start once", actor: "test", plan: { tasks: Array.from({ length: 40 }, (_, i) => ({ key: `s${i}`, name: `s${i}`, required_skills: ["start"] })) } });
+    const goal = await createGoal({
+      goal: "start once",
+      actor: "test",
+      plan: { tasks: Array.from({ length: 40 }, (_, i) => ({ key: `s${i}`, name: `s${i}`, required_skills: ["start"] })) },
+    });
     const agents = await Promise.all(Array.from({ length: 8 }, () => registerAgent({ skills: ["start"], capacity: 5 })));
     const pulled = await Promise.all(agents.map((a) => pullTasks({ agentId: a.id })));
     expect(pulled.flat()).toHaveLength(40);
@@ -71,7 +79,11 @@ describe("the ready queue", () => {
   });
 
   it("a goal has open tasks until its last one finishes, whatever order they finish in", async () => {
-    const goal = await createGoal({ goal: "open", actor: "test", plan: { tasks: Array.from({ length: 6 }, (_, i) => ({ key: `o${i}`, name: `o${i}`, required_skills: ["open"] })) } });
+    const goal = await createGoal({
+      goal: "open",
+      actor: "test",
+      plan: { tasks: Array.from({ length: 6 }, (_, i) => ({ key: `o${i}`, name: `o${i}`, required_skills: ["open"] })) },
+    });
     const agent = await registerAgent({ skills: ["open"], capacity: 10 });
     const pulled = await pullTasks({ agentId: agent.id });
     // Finish them highest position first: the check reads from the top, so this is its worst case.

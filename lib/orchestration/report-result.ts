@@ -13,30 +13,15 @@ import { lockDownstream } from "@/lib/orchestration/downstream";
 import { QUEUED_SUBTASK_SQL } from "@/lib/db/status-sql";
 import { recordAgentUsage, recordCompletions } from "@/lib/metrics";
 import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
+import type { Columns } from "@/lib/db/rows";
 
-export interface SubtaskRow {
-  id: string;
-  goal_id: string;
-  key: string;
-  name: string;
-  status: string;
-  attempt: number;
-  failures: number;
-  max_attempts: number;
-  agent_id: string | null;
-  result: string | null;
-  error: string | null;
-  next_attempt_at: Date | null;
-  started_at: Date | null;
-  finished_at: Date | null;
-}
+/** A task as the reports lock and answer it. */
+export type SubtaskRow = Columns<
+  "subtasks",
+  "id" | "goal_id" | "key" | "name" | "status" | "attempt" | "failures" | "max_attempts" | "agent_id" | "result" | "error" | "next_attempt_at" | "started_at" | "finished_at"
+>;
 
-interface AttemptRow {
-  number: number;
-  agent_id: string;
-  outcome: string;
-  started_at: Date;
-}
+type AttemptRow = Columns<"attempts", "number" | "agent_id" | "outcome" | "started_at">;
 
 /** The columns of a SubtaskRow. */
 const SUBTASK_COLUMNS = Prisma.sql`id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at`;
@@ -210,7 +195,8 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     await lockAgents(tx, items.map((i) => i.agentId)); // agents before tasks (lib/orchestration/locks.ts)
     // The tasks locked in id order, and each item's attempt (the numbered one, or the
     // caller's latest on the task), in one statement.
-    const rows = await tx.$queryRaw<Array<SubtaskRow & { ord: number; a_number: number | null; a_agent_id: string | null; a_outcome: string | null; a_started_at: Date | null }>>`
+    // One row per item: its task (null columns when unknown) and its attempt (a_*, null when none).
+    const rows = await tx.$queryRaw<Array<SubtaskRow & { ord: number; a_number: AttemptRow["number"] | null; a_agent_id: AttemptRow["agent_id"] | null; a_outcome: AttemptRow["outcome"] | null; a_started_at: AttemptRow["started_at"] | null }>>`
       WITH locked AS MATERIALIZED (
         SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = ANY(${[...new Set(items.map((i) => i.subtaskId))]}::uuid[]) ORDER BY id FOR UPDATE
       )

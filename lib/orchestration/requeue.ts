@@ -6,6 +6,7 @@
 import type { Tx } from "@/lib/db";
 import type { Emit } from "@/lib/events/record";
 import { skipDownstream } from "@/lib/orchestration/report-result";
+import type { Columns } from "@/lib/db/rows";
 
 /** Agents lost while running one task before the task is failed: max(5, 2 × max attempts). */
 export function lostAttemptsCap(maxAttempts: number): number {
@@ -13,7 +14,7 @@ export function lostAttemptsCap(maxAttempts: number): number {
 }
 
 export async function requeueAgentTasks(tx: Tx, emit: Emit, agentId: string, reason: string, actor: string, now: Date): Promise<string[]> {
-  const tasks = await tx.$queryRaw<Array<{ id: string; goal_id: string; attempt: number }>>`
+  const tasks = await tx.$queryRaw<Array<Columns<"subtasks", "id" | "goal_id" | "attempt">>>`
     UPDATE subtasks SET status = 'pending', agent_id = NULL, deadline_at = NULL, started_at = NULL
     WHERE agent_id = ${agentId}::uuid AND status = 'running'
     RETURNING id, goal_id, attempt`;
@@ -32,7 +33,7 @@ export async function requeueAgentTasks(tx: Tx, emit: Emit, agentId: string, rea
 
 /** Fails (and skips downstream of) the tasks among `taskIds` whose agents went offline under them too often. */
 async function failPoisonTasks(tx: Tx, emit: Emit, taskIds: string[], actor: string, now: Date): Promise<Set<string>> {
-  const counts = await tx.$queryRaw<Array<{ id: string; goal_id: string; max_attempts: number; lost: number }>>`
+  const counts = await tx.$queryRaw<Array<Columns<"subtasks", "id" | "goal_id" | "max_attempts"> & { lost: number }>>`
     SELECT s.id, s.goal_id, s.max_attempts,
       (SELECT count(*)::int FROM attempts a WHERE a.subtask_id = s.id AND a.outcome = 'lost' AND a.error = 'agent offline') AS lost
     FROM subtasks s WHERE s.id = ANY(${taskIds}::uuid[]) ORDER BY s.id`;

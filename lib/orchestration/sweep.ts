@@ -9,6 +9,7 @@ import { failAttempt, type SubtaskRow } from "@/lib/orchestration/report-result"
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { requeueAgentTasks } from "@/lib/orchestration/requeue";
 import { liveSince } from "@/lib/orchestration/liveness";
+import type { Columns } from "@/lib/db/rows";
 
 const SWEEP_LOCK_KEY = 7_351_990_002;
 
@@ -46,7 +47,7 @@ export async function sweep(options: { now?: Date; heartbeatTimeoutS?: number } 
       SELECT id FROM agents WHERE id IN (
         SELECT DISTINCT agent_id FROM subtasks WHERE status = 'running' AND deadline_at < ${now} AND agent_id IS NOT NULL)
       ORDER BY id FOR UPDATE SKIP LOCKED`;
-    const overdue = await tx.$queryRaw<Array<SubtaskRow & { timeout_s: number }>>`
+    const overdue = await tx.$queryRaw<Array<SubtaskRow & Columns<"subtasks", "timeout_s">>>`
       SELECT id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at, timeout_s
       FROM subtasks WHERE status = 'running' AND deadline_at < ${now} AND agent_id = ANY(${overdueAgents.map((a) => a.id)}::uuid[])
       ORDER BY deadline_at LIMIT 1000 FOR UPDATE SKIP LOCKED`;

@@ -2,24 +2,12 @@
 import { db } from "@/lib/db";
 import { agentStatus } from "@/lib/orchestration/types";
 import { isLive } from "@/lib/orchestration/liveness";
+import type { Columns } from "@/lib/db/rows";
 
-interface AgentRow {
-  id: string;
-  name: string;
-  skills: string[];
-  capacity: number;
-  context_id: string | null;
-  running: number;
-  tasks_done: number;
-  tasks_failed: number;
-  total_duration_ms: bigint;
-  offline: boolean;
-  registered_at: Date;
-  last_heartbeat_at: Date;
-  input_tokens: bigint;
-  output_tokens: bigint;
-  cost_usd: number;
-}
+type AgentRow = Columns<
+  "agents",
+  "id" | "name" | "skills" | "capacity" | "context_id" | "running" | "tasks_done" | "tasks_failed" | "total_duration_ms" | "offline" | "registered_at" | "last_heartbeat_at" | "input_tokens" | "output_tokens" | "cost_usd"
+>;
 
 export async function listAgents(options: { includeRemoved?: boolean; now?: Date } = {}) {
   const now = options.now ?? new Date();
