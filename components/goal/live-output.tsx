@@ -2,7 +2,7 @@
 // A task's output (issue 9): the attempt's stored tail from the API, then the chunks the
 // socket pushes as they arrive. Plain text (React escapes it), ANSI codes stripped. Follows
 // new lines unless the operator scrolled up; a button jumps back to the latest.
-import { useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { terminalText } from "@/lib/ui/ansi";
 import { useLiveProgress, useStoredOutput } from "@/lib/ui/progress-hooks";
 import { chunksAfter } from "@/lib/ui/progress-store";
@@ -14,11 +14,10 @@ export function LiveOutput({ taskId, attempt, running }: { taskId: string; attem
   const live = useLiveProgress(taskId);
   const { output, error, refetch } = useStoredOutput(taskId, attempt);
   const liveGap = live?.attempt === attempt && live.gap;
-  const gapSeen = useRef(false);
-  if (liveGap && !gapSeen.current) {
-    gapSeen.current = true;
-    void refetch();
-  }
+  // A push carried only the tail of its chunk: the stored copy has what it skipped.
+  useEffect(() => {
+    if (liveGap) void refetch();
+  }, [liveGap, refetch]);
   const stored = output?.text ?? "";
   const tail = chunksAfter(live, attempt, output?.totalBytes ?? 0);
   const text = terminalText(stored + tail);

@@ -15,7 +15,7 @@ const LABEL_W = 150;
 const LIST_LIMIT = 300;
 
 export function TimelineView({ goalId, running, onSelect }: { goalId: string; running: boolean; onSelect: (taskId: string) => void }) {
-  const { timeline, isLoading, error } = useGoalTimeline(goalId);
+  const { timeline, fetchedAt, isLoading, error } = useGoalTimeline(goalId);
   const [mode, setMode] = useState<TimelineMode>("task");
   const [now, setNow] = useState(() => Date.now());
   const [scrollTop, setScrollTop] = useState(0);
@@ -24,7 +24,7 @@ export function TimelineView({ goalId, running, onSelect }: { goalId: string; ru
   const canvas = useRef<HTMLCanvasElement>(null);
 
   // Server time and ours may differ: shift `now` by the offset seen at fetch.
-  const offset = useMemo(() => (timeline ? timeline.now - Date.now() : 0), [timeline]);
+  const offset = timeline ? timeline.now - fetchedAt : 0;
   useEffect(() => {
     if (!running) return;
     const t = setInterval(() => setNow(Date.now()), 1000);

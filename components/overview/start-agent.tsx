@@ -1,7 +1,7 @@
 "use client";
 // Issue 9: with no live agent, the overview says how to start one: the exact command for
 // this server, with the skills open tasks are waiting for.
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 import { useSystemStatus } from "@/lib/ui/hooks";
 import { useSkillBalance } from "@/lib/ui/progress-hooks";
 
@@ -10,11 +10,12 @@ export function startAgentCommand(origin: string, skills: string[]): string {
   return `npx switchyard-agent --server ${origin} --skills ${list} --exec 'cat'`;
 }
 
+const noSubscription = () => () => undefined;
+
 export function StartAgentHint() {
   const { status } = useSystemStatus();
   const { skills } = useSkillBalance();
-  const [origin, setOrigin] = useState("");
-  useEffect(() => setOrigin(window.location.origin), []);
+  const origin = useSyncExternalStore(noSubscription, () => window.location.origin, () => "");
   if (!status || !origin) return null;
   const live = status.agents.total - status.agents.offline;
   if (live > 0) return null;

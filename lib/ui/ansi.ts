@@ -1,8 +1,6 @@
 // Terminal output as plain text: ANSI escape sequences (colours, cursor moves, OSC
 // titles and links) removed, carriage-return progress lines collapsed to their last state.
-// eslint-disable-next-line no-control-regex -- matching control sequences is the point
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
-// eslint-disable-next-line no-control-regex
 const OTHER_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f]/g;
 
 export function stripAnsi(text: string): string {

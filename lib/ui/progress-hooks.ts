@@ -52,7 +52,7 @@ export function useGoalTimeline(goalId: string, enabled = true) {
     placeholderData: (previous) => previous,
     refetchInterval: fallbackInterval,
   });
-  return { timeline: q.data, isLoading: q.isPending && enabled, error: q.error };
+  return { timeline: q.data, fetchedAt: q.dataUpdatedAt, isLoading: q.isPending && enabled, error: q.error };
 }
 
 /** PATCH /api/goals/:id {budget}: raise (or set) the goal's budget; a goal paused by its budget resumes. */

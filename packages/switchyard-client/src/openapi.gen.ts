@@ -1947,6 +1947,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2061,6 +2072,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2187,6 +2209,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2239,6 +2272,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2316,6 +2360,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2382,6 +2437,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2532,6 +2598,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2595,6 +2672,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2684,6 +2772,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2810,6 +2909,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2881,6 +2991,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2944,6 +3065,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3070,6 +3202,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -3133,6 +3276,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3361,6 +3515,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -3424,6 +3589,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3494,6 +3670,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3671,7 +3858,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -3813,7 +4000,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -3948,7 +4135,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -4103,6 +4290,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -4226,7 +4424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -4358,7 +4556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -4500,7 +4698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -4625,7 +4823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -4688,6 +4886,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4778,6 +4987,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -4850,6 +5070,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4977,7 +5208,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -5353,6 +5584,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -5477,6 +5719,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -5566,6 +5819,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -5646,6 +5910,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5775,6 +6050,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -5891,6 +6177,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6019,6 +6316,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -6102,6 +6410,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6226,6 +6545,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
