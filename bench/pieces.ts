@@ -7,6 +7,7 @@ import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, useSwitchya
 import { graphileThroughput } from "./queues";
 import { dagRun, engineThroughput } from "./engine";
 import { benchServer, httpThroughput, serverMemory } from "./http";
+import { streamingOutput } from "./stream";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
 const WORKERS = 32;
@@ -40,6 +41,17 @@ const pieces: Record<string, () => Promise<string>> = {
       max: 8,
     });
     return `makespan ${fmt.ms(dag.makespanMs)}, completion p50 ${fmt.ms(percentile(dag.release, 50))} p99 ${fmt.ms(percentile(dag.release, 99))}`;
+  },
+  stream: async () => {
+    const url = (await freshDatabase("switchyard")).url;
+    await useSwitchyardDb(url);
+    const server = await benchServer(url, PORT);
+    try {
+      const s = await streamingOutput(server, url, { agents: WORKERS, linesPerS: 50, seconds: Number(process.env.BENCH_STREAM_S ?? 10) });
+      return `${s.reports} reports, server CPU ${(s.cpuShare * 100).toFixed(0)}% of a core, push p50 ${fmt.ms(percentile(s.push, 50))} p95 ${fmt.ms(percentile(s.push, 95))} (${s.push.length} pushes), store ${fmt.bytes(s.storedBytes)} of ${fmt.bytes(s.streamedBytes)} streamed over ${s.attempts} attempts`;
+    } finally {
+      await server.stop();
+    }
   },
   memory: async () => {
     const server = await benchServer((await freshDatabase("switchyard")).url, PORT);

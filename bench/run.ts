@@ -15,7 +15,9 @@ import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, printTable,
 import { graphileThroughput, pgBossThroughput } from "./queues";
 import { dagRun, engineThroughput, planPersist, tensorBuild, tensorSetup } from "./engine";
 import { benchServer, httpThroughput, pushLatency, serverMemory, tensorServe } from "./http";
+import { streamingOutput } from "./stream";
 import { rateLimitRows } from "./rate-limit";
+import { bulkRetryBench, goalListBench } from "./steer";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
 const WORKERS = 32;
@@ -34,7 +36,22 @@ function ensureBuild(): void {
 
 const met = (ok: boolean): Row["met"] => (ok ? "yes" : "no");
 
+/** Issue 10's rows (BENCH_ONLY=steer runs just these, in-process, without a build). */
+async function steerRows(): Promise<Row[]> {
+  log("goal list with 10,000 goals");
+  await useSwitchyardDb((await freshDatabase("switchyard")).url);
+  const rows = await goalListBench(10_000);
+  log("bulk retry of 1,000 failed tasks beside other goals' agents");
+  await useSwitchyardDb((await freshDatabase("switchyard")).url, 24);
+  rows.push(...(await bulkRetryBench(1_000, 8)));
+  return rows;
+}
+
 async function main() {
+  if (process.env.BENCH_ONLY === "steer") {
+    printTable(await steerRows());
+    return;
+  }
   ensureBuild();
   const rows: Row[] = [];
   const rates: Record<string, number> = {};
@@ -140,6 +157,22 @@ async function main() {
     rows.push({ figure: "live push, commit → socket.io client p50 / p95", value: "n/a (relay not landed)", target: "p95 < 50 ms", met: "—" });
   }
 
+  // --- Issue 9: 32 agents streaming output while their tasks run.
+  log("streaming output: 32 agents × 50 lines/s for 10 s");
+  const streamDb = (await freshDatabase("switchyard")).url;
+  await useSwitchyardDb(streamDb);
+  const streamServer = await benchServer(streamDb, PORT + 1);
+  try {
+    const s = await streamingOutput(streamServer, streamDb, { agents: WORKERS, linesPerS: 50, seconds: 10 });
+    const p95 = percentile(s.push, 95);
+    rows.push({ figure: "streaming: 32 agents × 50 lines/s, server CPU (share of one core)", value: `${(s.cpuShare * 100).toFixed(0)}% (${s.reports} reports)`, target: "—", met: "—" });
+    rows.push({ figure: "  progress push, report sent → socket.io client p50 / p95", value: `${fmt.ms(percentile(s.push, 50))} / ${fmt.ms(p95)}`, target: "p95 < 100 ms", met: met(p95 < 100) });
+    const bound = s.attempts * 256 * 1024;
+    rows.push({ figure: "  output store size (256 KiB per attempt)", value: `${fmt.bytes(s.storedBytes)} of ${fmt.bytes(s.streamedBytes)} streamed`, target: `≤ ${fmt.bytes(bound)}`, met: met(s.storedBytes <= bound) });
+  } finally {
+    await streamServer.stop();
+  }
+
   // --- Memory.
   log("server memory: 500 agents, 10,000 tasks");
   const memDb = (await freshDatabase("switchyard")).url;
@@ -153,6 +186,7 @@ async function main() {
   }
 
   rows.push(...(await rateLimitRows()));
+  rows.push(...(await steerRows()));
 
   console.log(
     `\nSwitchyard bench (${TASKS.toLocaleString("en-US")} tasks, ${WORKERS} workers, PostgreSQL on this machine, ${Math.round((Date.now() - started) / 1000)} s; ` +

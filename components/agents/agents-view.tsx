@@ -3,10 +3,13 @@
 // chart of its completions and failures per minute.
 import { Bar, BarChart, Tooltip, XAxis } from "recharts";
 import { StatusBadge } from "@/components/ui/badge";
+import { DrainButton } from "@/components/agents/drain-button";
 import { formatDuration } from "@/components/ui/format";
 import { Card, EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { useAgents, useAgentThroughput } from "@/lib/ui/hooks";
 import type { AgentThroughput } from "@/lib/ui/types";
+import { SkillBalanceCard } from "@/components/agents/skill-balance";
+import { formatCost, formatTokens } from "@/components/ui/format-usage";
 
 const MINUTES = 30;
 const minuteLabel = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -54,7 +57,9 @@ export function AgentsView() {
                   <th className="px-2 py-2 text-right">Done</th>
                   <th className="px-2 py-2 text-right">Failed</th>
                   <th className="px-2 py-2 text-right">Mean</th>
+                  <th className="px-2 py-2 text-right">Cost</th>
                   <th className="px-2 py-2">Last {MINUTES} min</th>
+                  <th className="px-2 py-2">Work</th>
                 </tr>
               </thead>
               <tbody>
@@ -86,8 +91,15 @@ export function AgentsView() {
                     <td className="px-2 py-2 text-right tabular-nums" data-testid="agent-done">{a.tasks_done}</td>
                     <td className="px-2 py-2 text-right tabular-nums" data-testid="agent-failed">{a.tasks_failed}</td>
                     <td className="px-2 py-2 text-right text-xs tabular-nums">{formatDuration(a.mean_duration_ms)}</td>
+                    <td className="px-2 py-2 text-right text-xs tabular-nums" data-testid="agent-cost" title={`${a.usage.input_tokens} input / ${a.usage.output_tokens} output tokens`}>
+                      {formatCost(a.usage.cost_usd)}
+                      <span className="block text-slate-400">{formatTokens(a.usage.input_tokens + a.usage.output_tokens)} tok</span>
+                    </td>
                     <td className="px-2 py-2">
                       <Sparkbars buckets={byAgent.get(a.id)} name={a.name} />
+                    </td>
+                    <td className="px-2 py-2">
+                      <DrainButton agent={a} />
                     </td>
                   </tr>
                 ))}
@@ -96,6 +108,7 @@ export function AgentsView() {
           </div>
         )}
       </Card>
+      <SkillBalanceCard />
     </div>
   );
 }

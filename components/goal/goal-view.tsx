@@ -5,8 +5,12 @@ import Link from "next/link";
 import { useState } from "react";
 import { DagView } from "@/components/goal/dag-view";
 import { TaskPanel } from "@/components/goal/task-panel";
+import { AwaitingApprovalCount, PauseResumeButton } from "@/components/goal/goal-controls";
+import { TaskTable } from "@/components/goal/task-table";
+import { BudgetPaused, Elapsed, FinalOutput, GoalCost, Unroutable } from "@/components/goal/goal-story";
+import { TimelineView } from "@/components/goal/timeline-view";
 import { StatusBadge } from "@/components/ui/badge";
-import { between, formatDuration, formatTime } from "@/components/ui/format";
+import { formatTime } from "@/components/ui/format";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { TASK_STATUS_STYLES } from "@/components/ui/status";
@@ -34,6 +38,7 @@ export function GoalView({ goalId }: { goalId: string }) {
   const { goal, isLoading, error } = useGoal(goalId);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [view, setView] = useState<"graph" | "timeline" | "both" | "table">("graph");
   const cancelGoal = useCancelGoal(goalId);
 
   if (isLoading) return <Loading label="Loading the goal…" />;
@@ -59,6 +64,8 @@ export function GoalView({ goalId }: { goalId: string }) {
             </h1>
           </div>
           <StatusBadge kind="goal" status={goal.status} />
+          <AwaitingApprovalCount count={goal.tasks.awaiting_approval} />
+          <PauseResumeButton goal={goal} />
           <a href={`/api/goals/${goal.id}/plan.md`} download className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50">
             Export plan
           </a>
@@ -94,7 +101,8 @@ export function GoalView({ goalId }: { goalId: string }) {
           <span>Created {formatTime(goal.created_at)}</span>
           <span>Started {formatTime(goal.started_at)}</span>
           <span>Finished {formatTime(goal.finished_at)}</span>
-          <span>Elapsed {formatDuration(goal.started_at ? between(goal.started_at, goal.finished_at) : null)}</span>
+          <Elapsed startedAt={goal.started_at} finishedAt={goal.finished_at} ticking={goal.status === "running"} />
+          <GoalCost goal={goal} />
           <span className="ml-auto flex flex-wrap gap-2" aria-label="Tasks by status">
             {STATUS_ORDER.filter((s) => goal.tasks[s] > 0).map((s) => (
               <span key={s} className="flex items-center gap-1">
@@ -104,13 +112,37 @@ export function GoalView({ goalId }: { goalId: string }) {
             ))}
           </span>
         </div>
+        <Unroutable goal={goal} />
+        <BudgetPaused goal={goal} />
       </header>
+      <FinalOutput goal={goal} />
       <div className="flex min-h-0 flex-1 gap-4">
-        <div className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-          {!selectedId && goal.subtasks.length > 0 && (
-            <p className="pointer-events-none absolute left-3 top-3 z-10 rounded bg-white/90 px-2 py-1 text-xs text-slate-500">Click a task to inspect it, retry, reassign or cancel it.</p>
+        <div className="flex min-w-0 flex-1 flex-col gap-2">
+          <div className="flex gap-1 text-xs" role="group" aria-label="View">
+            {(["graph", "timeline", "both", "table"] as const).map((v) => (
+              <button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)} className={`rounded px-2.5 py-1 font-medium ${view === v ? "bg-slate-900 text-white" : "border border-slate-300 bg-white hover:bg-slate-50"}`}>
+                {v === "graph" ? "Graph" : v === "timeline" ? "Timeline" : v === "both" ? "Both" : "Table"}
+              </button>
+            ))}
+          </div>
+          {view === "table" && goal.subtasks.length > 0 && (
+            <div className="min-h-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+              <TaskTable goal={goal} onSelect={setSelectedId} />
+            </div>
           )}
-          {goal.subtasks.length === 0 ? <EmptyState title="This goal has no tasks" /> : <DagView goal={goal} selectedId={selectedId} onSelect={setSelectedId} />}
+          {(view === "graph" || view === "both") && (
+            <div className="relative min-h-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+              {!selectedId && goal.subtasks.length > 0 && (
+                <p className="pointer-events-none absolute left-3 top-3 z-10 rounded bg-white/90 px-2 py-1 text-xs text-slate-500">Click a task to inspect it, retry, reassign or cancel it.</p>
+              )}
+              {goal.subtasks.length === 0 ? <EmptyState title="This goal has no tasks" /> : <DagView goal={goal} selectedId={selectedId} onSelect={setSelectedId} />}
+            </div>
+          )}
+          {(view === "timeline" || view === "both") && (
+            <div className="min-h-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+              <TimelineView goalId={goal.id} running={goal.status === "running"} onSelect={setSelectedId} />
+            </div>
+          )}
         </div>
         {selectedId && (
           <div className="w-[380px] shrink-0">

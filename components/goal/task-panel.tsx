@@ -3,6 +3,9 @@
 // actions (retry, reassign to a capable live agent, cancel). Text is rendered as text.
 import { useState, type ReactNode } from "react";
 import { StatusBadge } from "@/components/ui/badge";
+import { GateActions } from "@/components/goal/gate-actions";
+import { AttemptOutput } from "@/components/goal/live-output";
+import { TaskLive } from "@/components/goal/task-live";
 import { between, formatDuration, formatTime } from "@/components/ui/format";
 import { ErrorState, Loading } from "@/components/ui/states";
 import { canTransition } from "@/lib/domain";
@@ -75,6 +78,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
             </button>
           )}
         </div>
+        <GateActions task={task} />
         <form
           className="flex items-end gap-2"
           onSubmit={(e) => {
@@ -160,6 +164,8 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
             </pre>
           </Field>
         )}
+        {/* Issue 9: progress, usage and output */}
+        <TaskLive task={task} detail={detail} />
         {task.error && (
           <Field label="Error">
             <pre data-testid="task-error" className="max-h-60 overflow-auto whitespace-pre-wrap break-words rounded bg-red-50 p-2 text-xs text-red-800">
@@ -195,6 +201,8 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
                     <td className="py-1 pr-2">
                       {a.outcome}
                       {a.error && <span className="block max-w-48 truncate text-red-700" title={a.error}>{a.error}</span>}
+                      {a.feedback && <span className="block max-w-48 truncate text-violet-800" data-testid="attempt-feedback" title={a.feedback}>feedback: {a.feedback}</span>}
+                      {a.number !== task.attempt && <AttemptOutput taskId={task.uuid} attempt={a.number} bytes={a.output_bytes} />}
                     </td>
                     <td className="py-1 pr-2">{formatTime(a.started_at)}</td>
                     <td className="py-1">{formatDuration(between(a.started_at, a.ended_at))}</td>

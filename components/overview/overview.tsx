@@ -3,6 +3,7 @@ import { AgentLoadChart } from "@/components/overview/agent-load-chart";
 import { GoalForm } from "@/components/overview/goal-form";
 import { GoalsList } from "@/components/overview/goals-list";
 import { StatusCards } from "@/components/overview/status-cards";
+import { StartAgentHint } from "@/components/overview/start-agent";
 import { ThroughputChart } from "@/components/overview/throughput-chart";
 import { Card } from "@/components/ui/states";
 
@@ -10,6 +11,7 @@ export function Overview() {
   return (
     <div className="space-y-6">
       <h1 className="sr-only">Overview</h1>
+      <StartAgentHint />
       <StatusCards />
       <div className="grid gap-6 lg:grid-cols-5">
         <div className="space-y-6 lg:col-span-2">

@@ -5,6 +5,7 @@ import type * as C from "switchyard-client";
 import type { AgentStatus, AttemptOutcome, GoalStatus, SubtaskStatus } from "@/lib/domain/statuses";
 import type { AggregatedResult } from "@/lib/orchestration/aggregate";
 import type { LiveEvent } from "@/lib/realtime/protocol";
+import type { progressBody } from "@/lib/api/schemas/progress";
 import type { agentIdBody, assignBody, completeBody, decomposeBody, failBody, goalsQuery, registerBody } from "@/lib/api/schemas";
 
 /** A and B accept the same values (each assignable to the other). */
@@ -19,6 +20,9 @@ export type ClientTypesAgree = [
   Holds<Same<C.AssignRequest, z.input<typeof assignBody>>>,
   Holds<Same<C.CompleteRequest, z.input<typeof completeBody>>>,
   Holds<Same<C.FailRequest, z.input<typeof failBody>>>,
+  Holds<Same<C.ProgressRequest, z.input<typeof progressBody>>>,
+  Holds<Same<NonNullable<C.CompleteRequest["usage"]>, NonNullable<z.input<typeof completeBody>["usage"]>>>,
+  Holds<Same<NonNullable<C.DecomposeRequest["budget"]>, NonNullable<z.input<typeof decomposeBody>["budget"]>>>,
   Holds<Same<C.AgentIdRequest, z.input<typeof agentIdBody>>>,
   Holds<Same<NonNullable<C.GoalsQuery["status"]>, NonNullable<z.input<typeof goalsQuery>["status"]>>>,
   Holds<Same<C.AggregatedResult, AggregatedResult>>,

@@ -128,6 +128,33 @@ describe("POST /api/orchestration/progress", () => {
   });
 });
 
+describe("progress under concurrency", () => {
+  it("reports racing their own completion and other agents' pulls answer 200 or 409, never a deadlock or a 500", async () => {
+    const agents = await Promise.all(Array.from({ length: 16 }, () => registerAgent()));
+    const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
+      body: { goal: "many", plan: { tasks: Array.from({ length: 32 }, (_, i) => ({ key: `T-${i}`, name: `t${i}`, required_skills: ["general"] })) } },
+    });
+    expect(res.status).toBe(201);
+    const statuses: number[] = [];
+    await Promise.all(
+      agents.map(async (agent) => {
+        for (let round = 0; round < 2; round++) {
+          const [a] = await pull(agent);
+          if (!a) return;
+          const reports = Array.from({ length: 8 }, (_, i) => progress(agent, { subtask_uuid: a.subtask_uuid, attempt: a.attempt, progress: i / 8, output: `line ${i}\n` }));
+          const done = call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: a.subtask_uuid, attempt: a.attempt, result: "ok" } });
+          for (const r of await Promise.all([...reports, done])) statuses.push(r.status);
+        }
+      }),
+    );
+    expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
+    expect(await db().subtask.count({ where: { status: "completed" } })).toBe(32);
+    // Whatever was accepted is stored whole: each stored output is a run of whole lines.
+    const outputs = await db().taskOutput.findMany();
+    for (const o of outputs) expect(Buffer.from(o.content).toString("utf8")).toMatch(/^(line \d\n)+$/);
+  });
+});
+
 describe("usage", () => {
   it("adds up per attempt from progress and complete, on the task and its goal", async () => {
     const agent = await registerAgent();

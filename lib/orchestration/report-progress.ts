@@ -9,7 +9,8 @@ import { withEvents } from "@/lib/events/record";
 import { eventBus, PROGRESS_REPORTED } from "@/lib/events/bus";
 import { recordAgentUsage } from "@/lib/metrics";
 import { lockReport, staleAttempt } from "@/lib/orchestration/report-result";
-import { appendOutput, OUTPUT_CHUNK_MAX_BYTES } from "@/lib/orchestration/task-output";
+import { appendOutput, OUTPUT_CHUNK_MAX_BYTES, OUTPUT_KEEP_BYTES } from "@/lib/orchestration/task-output";
+import { db } from "@/lib/db";
 import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
 import { PROGRESS_PUSH_OUTPUT_CHARS, type ProgressPush } from "@/lib/realtime/protocol";
 
@@ -33,7 +34,9 @@ export async function reportProgress(report: ProgressReport): Promise<ProgressPu
     }
   }
   const actor = `agent:${report.agentId}`;
-  const push = await withEvents(async (tx, emit) => {
+  // The common report (no usage) is one statement; a refusal, or usage, takes the full path.
+  const fast = hasUsage(report.usage) ? null : await reportInOneStatement(report, now);
+  const push = fast ?? await withEvents(async (tx, emit) => {
     const { task, attempt } = await lockReport(tx, report);
     if (attempt.outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
     const rows = await tx.$queryRaw<Array<{ progress: number | null; message: string | null }>>`
@@ -49,7 +52,7 @@ export async function reportProgress(report: ProgressReport): Promise<ProgressPu
       if (out[0]) stored = { totalBytes: Number(out[0].total_bytes), droppedBytes: Number(out[0].dropped_bytes) };
     }
     const paused = hasUsage(report.usage)
-      ? (await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, usage: report.usage, actor, now })).paused
+      ? (await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, agentId: report.agentId, usage: report.usage, actor, now })).paused
       : false;
     const usage = await tx.$queryRaw<Array<{ input_tokens: bigint; output_tokens: bigint; cost_usd: number; model: string | null }>>`
       SELECT input_tokens, output_tokens, cost_usd, model FROM attempts WHERE subtask_id = ${task.id}::uuid AND number = ${attempt.number}`;
@@ -74,8 +77,66 @@ export async function reportProgress(report: ProgressReport): Promise<ProgressPu
       goal_paused: paused,
     };
   });
-  if (report.usage) recordAgentUsage(report.agentId, report.usage);
+  if (!fast && report.usage) recordAgentUsage(report.agentId, report.usage);
   const { goal_paused: _paused, ...live } = push;
   eventBus().emit(PROGRESS_REPORTED, live);
   return push;
+}
+
+type Pushed = ProgressPush & { goal_paused: boolean };
+
+/**
+ * A report without usage in one statement. The attempt row is the fence: it is locked and
+ * re-checked under the lock (the caller's, still running, the task's current one), and it
+ * is the only lock taken, so this cannot wait on anything holding agent or task rows while
+ * holding one of its own. No row: refused (or raced); the full path says why.
+ */
+async function reportInOneStatement(report: ProgressReport, now: Date): Promise<Pushed | null> {
+  const chunk = Buffer.from(report.output ?? "", "utf8");
+  const keep = OUTPUT_KEEP_BYTES;
+  const rows = await db().$queryRaw<
+    Array<{ goal_id: string; number: number; progress: number | null; message: string | null; input_tokens: bigint; output_tokens: bigint; cost_usd: number; model: string | null; total_bytes: bigint | null; dropped_bytes: bigint | null }>
+  >`
+    WITH a AS (
+      SELECT t.subtask_id, t.number, s.goal_id FROM attempts t JOIN subtasks s ON s.id = t.subtask_id
+      WHERE t.subtask_id = ${report.subtaskId}::uuid AND t.agent_id = ${report.agentId}::uuid AND t.outcome = 'running'
+        AND s.status = 'running' AND t.number = s.attempt AND (${report.attempt ?? null}::int IS NULL OR t.number = ${report.attempt ?? null}::int)
+      FOR UPDATE OF t
+    ), upd AS (
+      UPDATE attempts t SET progress = COALESCE(${report.progress ?? null}::float8, t.progress), message = COALESCE(${report.message ?? null}, t.message), progress_at = ${now}
+      FROM a WHERE t.subtask_id = a.subtask_id AND t.number = a.number
+      RETURNING t.number, t.progress, t.message, t.input_tokens, t.output_tokens, t.cost_usd, t.model
+    ), out AS (
+      INSERT INTO task_outputs AS o (subtask_id, attempt, content, total_bytes, dropped_bytes, updated_at)
+      SELECT a.subtask_id, a.number, ${chunk}, ${chunk.length}, 0, ${now} FROM a WHERE ${chunk.length} > 0
+      ON CONFLICT (subtask_id, attempt) DO UPDATE SET
+        content = CASE WHEN octet_length(o.content) + octet_length(EXCLUDED.content) > ${keep}
+          THEN substring(o.content || EXCLUDED.content FROM octet_length(o.content) + octet_length(EXCLUDED.content) - ${keep} + 1)
+          ELSE o.content || EXCLUDED.content END,
+        dropped_bytes = o.dropped_bytes + GREATEST(octet_length(o.content) + octet_length(EXCLUDED.content) - ${keep}, 0),
+        total_bytes = o.total_bytes + octet_length(EXCLUDED.content),
+        updated_at = EXCLUDED.updated_at
+      RETURNING total_bytes, dropped_bytes
+    )
+    SELECT a.goal_id, upd.number, upd.progress, upd.message, upd.input_tokens, upd.output_tokens, upd.cost_usd, upd.model,
+      COALESCE((SELECT total_bytes FROM out), (SELECT total_bytes FROM task_outputs p WHERE p.subtask_id = a.subtask_id AND p.attempt = a.number)) AS total_bytes,
+      COALESCE((SELECT dropped_bytes FROM out), (SELECT dropped_bytes FROM task_outputs p WHERE p.subtask_id = a.subtask_id AND p.attempt = a.number)) AS dropped_bytes
+    FROM a JOIN upd ON upd.number = a.number`;
+  const r = rows[0];
+  if (!r) return null;
+  const output = report.output ?? "";
+  return {
+    goal_id: r.goal_id,
+    subtask_id: report.subtaskId,
+    attempt: r.number,
+    progress: r.progress,
+    message: r.message,
+    output: output.length > PROGRESS_PUSH_OUTPUT_CHARS ? output.slice(-PROGRESS_PUSH_OUTPUT_CHARS) : output,
+    output_truncated: output.length > PROGRESS_PUSH_OUTPUT_CHARS,
+    output_bytes: Number(r.total_bytes ?? 0),
+    dropped_bytes: Number(r.dropped_bytes ?? 0),
+    usage: { input_tokens: Number(r.input_tokens), output_tokens: Number(r.output_tokens), cost_usd: r.cost_usd, model: r.model },
+    at: now.toISOString(),
+    goal_paused: false,
+  };
 }

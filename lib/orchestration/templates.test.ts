@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decomposeWithTemplates, detectFanOut } from "@/lib/orchestration/templates";
+import { fanOutTaskName, decomposeWithTemplates, detectFanOut } from "@/lib/orchestration/templates";
 import { validatePlan } from "@/lib/orchestration/dag";
 
 const summary = (goal: string, context?: string) => {
@@ -49,9 +49,25 @@ describe("decomposition templates", () => {
 
     const cameras = decomposeWithTemplates("Analyze all cameras (camera_1, camera_2, camera_3) and summarize");
     expect(cameras.template).toBe("fan_out");
-    expect(cameras.tasks.map((t) => t.name.split(": ")[1] ?? t.name)).toEqual(["camera_1", "camera_2", "camera_3", "Summarize all results"]);
+    expect(cameras.tasks.map((t) => t.name)).toEqual(["Analyze camera_1", "Analyze camera_2", "Analyze camera_3", "Summarize all results"]);
     expect(cameras.tasks[0]!.requiredSkills).toEqual(["vision"]);
     expect(cameras.tasks[3]!.requiredSkills).toEqual(["summarization"]);
+  });
+
+  it("names fan-out tasks by their item, not by the whole goal repeated (issue 9)", () => {
+    const d = decomposeWithTemplates("Translate these 5 documents to Chinese: intro.md, getting-started.md, api-reference.md, tutorials.md, faq.md");
+    expect(d.tasks.map((t) => t.name)).toEqual([
+      "Translate intro.md to Chinese",
+      "Translate getting-started.md to Chinese",
+      "Translate api-reference.md to Chinese",
+      "Translate tutorials.md to Chinese",
+      "Translate faq.md to Chinese",
+      "Aggregate results",
+    ]);
+    expect(decomposeWithTemplates("Translate the 3 documents in docs/ to Chinese").tasks[0]!.name).toBe("Translate document 1 in docs/ to Chinese");
+    const long = "Carefully proofread, fact-check and rewrite for a general audience, keeping every number exact".repeat(1);
+    expect(fanOutTaskName(long, "chapter-01.md")).toBe("chapter-01.md");
+    for (const t of d.tasks) expect(t.name.length).toBeLessThanOrEqual(80);
   });
 
   it("makes a single generic task of anything else", () => {

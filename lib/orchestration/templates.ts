@@ -94,6 +94,26 @@ export function detectFanOut(goal: string): FanOut | null {
   return null;
 }
 
+const PLURAL_PHRASE = /\b(?:the|these|those|all|my|each|every)\s+(?:\d{1,3}\s+)?[a-z][\w-]*s\b/i;
+const COUNTED_PHRASE = /\b\d{1,3}\s+[a-z][\w-]*s\b/i;
+const NAME_MAX = 80;
+
+/**
+ * A fan-out task is named by its item, not by the whole goal repeated: the request's
+ * plural ("these 5 documents") becomes the item ("Translate intro.md to Chinese"); without
+ * one, "Action: item" when short, else the item alone.
+ */
+export function fanOutTaskName(action: string, item: string): string {
+  const base = stripTrailingClause(action).trim();
+  const phrase = PLURAL_PHRASE.test(base) ? PLURAL_PHRASE : COUNTED_PHRASE.test(base) ? COUNTED_PHRASE : null;
+  if (phrase) {
+    const named = capitalize(base.replace(phrase, item).replace(/\s+/g, " ").trim());
+    if (named.length <= NAME_MAX) return named;
+  }
+  const labelled = `${capitalize(base)}: ${item}`;
+  return labelled.length <= 60 ? labelled : item.slice(0, NAME_MAX);
+}
+
 /** "A, B and C and summarize the results" → drop the trailing "and summarize …" clause. */
 function stripTrailingClause(list: string): string {
   return list.replace(/\s*(?:,\s*)?(?:and|then)\s+(summar|aggregat|combine|merge|compile|report)\w*.*$/i, "");
@@ -104,7 +124,7 @@ export function decomposeWithTemplates(goal: string, context = ""): Decompositio
   if (fanOut) {
     const skills = skillFor(fanOut.action);
     const items = fanOut.items.map((item, i) =>
-      task(i + 1, `${capitalize(fanOut.action)}: ${item}`, `${fanOut.action} — item "${item}".${context ? `\nContext: ${context}` : ""}`, skills, 1, 120),
+      task(i + 1, fanOutTaskName(fanOut.action, item), `${fanOut.action} — item "${item}".${context ? `\nContext: ${context}` : ""}`, skills, 1, 120),
     );
     const aggregate = task(
       items.length + 1,

@@ -34,7 +34,7 @@ export function hasUsage(usage: Usage | undefined): usage is Usage {
 export async function recordUsage(
   tx: Tx,
   emit: Emit,
-  options: { goalId: string; subtaskId: string; attempt: number; usage: Usage; actor: string; now: Date },
+  options: { goalId: string; subtaskId: string; attempt: number; agentId: string; usage: Usage; actor: string; now: Date },
 ): Promise<{ paused: boolean }> {
   const { usage } = options;
   const input = usage.input_tokens ?? 0;
@@ -45,6 +45,9 @@ export async function recordUsage(
       cost_usd = cost_usd + ${cost}, model = COALESCE(${usage.model ?? null}, model)
     WHERE subtask_id = ${options.subtaskId}::uuid AND number = ${options.attempt}`;
   if (input === 0 && output === 0 && cost === 0) return { paused: false };
+  await tx.$executeRaw`
+    UPDATE agents SET input_tokens = input_tokens + ${input}, output_tokens = output_tokens + ${output}, cost_usd = cost_usd + ${cost}
+    WHERE id = ${options.agentId}::uuid`;
   const goals = await tx.$queryRaw<Array<{ status: string; input_tokens: bigint; output_tokens: bigint; cost_usd: number; budget_max_cost_usd: number | null; budget_max_tokens: bigint | null }>>`
     UPDATE goals SET input_tokens = input_tokens + ${input}, output_tokens = output_tokens + ${output}, cost_usd = cost_usd + ${cost}
     WHERE id = ${options.goalId}::uuid

@@ -1,14 +1,18 @@
 // Read models of goals: the list with progress, and one goal with its tasks and edges.
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { decodeGoalCursor, encodeGoalCursor, searchQuery } from "@/lib/presenters/goal-cursor";
 import { presentSubtask, SUBTASK_SELECT, type SubtaskRecord } from "@/lib/presenters/subtask";
 import { SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
+import { goalUsage, type GoalUsageRow } from "@/lib/presenters/goal-usage";
+import { listUnroutable, unroutableSummary } from "@/lib/presenters/routing";
 
 interface GoalRow {
   id: string;
   goal: string;
   context: string | null;
   status: GoalStatus;
+  pause_reason: string | null;
   template: string;
   aggregation_strategy: string;
   created_at: Date;
@@ -26,6 +30,7 @@ function presentGoal(g: GoalRow) {
     goal: g.goal,
     context: g.context,
     status: g.status,
+    pause_reason: g.pause_reason,
     template: g.template,
     aggregation: g.aggregation_strategy,
     created_at: g.created_at,
@@ -41,19 +46,51 @@ export type GoalSummary = ReturnType<typeof presentGoal>;
 
 const COUNTS = `(SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM subtasks WHERE goal_id = g.id GROUP BY status) c) AS counts`;
 
-export async function listGoals(options: { status?: string; limit: number }): Promise<GoalSummary[]> {
+export interface GoalPage {
+  goals: GoalSummary[];
+  /** The cursor of the next page, or null on the last one. */
+  next_cursor: string | null;
+}
+
+/**
+ * A page of goals, newest first: optionally of one status and matching a text search over
+ * goal text and context (a tsvector expression with its GIN index, prefix matching per
+ * word), after a keyset cursor (created_at, id). The migration indexes each of these paths.
+ */
+export async function listGoalPage(options: { status?: string; q?: string; cursor?: string; limit: number }): Promise<GoalPage> {
+  const cursor = options.cursor ? decodeGoalCursor(options.cursor) : null;
+  const q = options.q?.trim() ? searchQuery(options.q) : undefined;
+  if (q === null) return { goals: [], next_cursor: null }; // a search with no words in it matches nothing
   const rows = await db().$queryRawUnsafe<GoalRow[]>(
-    `SELECT g.id, g.goal, g.context, g.status, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, ${COUNTS}
-     FROM goals g WHERE ($1::text IS NULL OR g.status = $1) ORDER BY g.created_at DESC, g.id LIMIT $2`,
+    `SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, ${COUNTS}
+     FROM goals g
+     WHERE ($1::text IS NULL OR g.status = $1)
+       AND ($2::text IS NULL OR to_tsvector('simple', g.goal || ' ' || coalesce(g.context, '')) @@ to_tsquery('simple', $2))
+       AND ($3::timestamptz IS NULL OR (g.created_at, g.id) < ($3::timestamptz, $4::uuid))
+     ORDER BY g.created_at DESC, g.id DESC LIMIT $5`,
     options.status ?? null,
-    options.limit,
+    q ?? null,
+    cursor?.createdAt ?? null,
+    cursor?.id ?? null,
+    options.limit + 1,
   );
-  return rows.map(presentGoal);
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return {
+    goals: page.map(presentGoal),
+    next_cursor: rows.length > options.limit && last ? encodeGoalCursor({ createdAt: last.created_at, id: last.id }) : null,
+  };
+}
+
+export async function listGoals(options: { status?: string; q?: string; cursor?: string; limit: number }): Promise<GoalSummary[]> {
+  return (await listGoalPage(options)).goals;
 }
 
 export async function getGoal(goalId: string) {
-  const goals = await db().$queryRawUnsafe<Array<GoalRow & { result: unknown }>>(
-    `SELECT g.id, g.goal, g.context, g.status, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS} FROM goals g WHERE g.id = $1::uuid`,
+  const goals = await db().$queryRawUnsafe<Array<GoalRow & GoalUsageRow & { result: unknown }>>(
+    `SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS},
+       g.input_tokens, g.output_tokens, g.cost_usd, g.budget_max_cost_usd, g.budget_max_tokens
+     FROM goals g WHERE g.id = $1::uuid`,
     goalId,
   );
   const goal = goals[0];
@@ -62,10 +99,15 @@ export async function getGoal(goalId: string) {
     `SELECT ${SUBTASK_SELECT} FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id WHERE s.goal_id = $1::uuid ORDER BY s.position`,
     goalId,
   );
-  const subtasks = tasks.map(presentSubtask);
+  // Issue 9: open tasks no live agent can take are flagged, and the goal says why.
+  const unroutable = await listUnroutable({ goalId });
+  const unroutableIds = new Set(unroutable.map((u) => u.id));
+  const subtasks = tasks.map((t) => ({ ...presentSubtask(t), unroutable: unroutableIds.has(t.id) }));
   return {
     ...presentGoal(goal),
     result: goal.result,
+    ...goalUsage(goal),
+    unroutable: unroutableSummary(unroutable),
     subtasks,
     edges: subtasks.flatMap((s) => s.dependencies.map((d) => ({ from: d, to: s.uuid }))),
   };

@@ -2,6 +2,7 @@
 import { db } from "@/lib/db";
 import { GOAL_STATUSES, SUBTASK_STATUSES } from "@/lib/orchestration/types";
 import { listAgents } from "@/lib/presenters/agents";
+import { countUnroutable } from "@/lib/presenters/routing";
 
 function countBy<T extends string>(keys: readonly T[], rows: Array<{ status: string; n: number }>) {
   const counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<T | "total", number>;
@@ -15,10 +16,11 @@ function countBy<T extends string>(keys: readonly T[], rows: Array<{ status: str
 }
 
 export async function getStatus() {
-  const [agents, tasks, goals] = await Promise.all([
+  const [agents, tasks, goals, unroutable] = await Promise.all([
     listAgents(),
     db().$queryRaw<Array<{ status: string; n: number }>>`SELECT status, count(*)::int AS n FROM subtasks GROUP BY status`,
     db().$queryRaw<Array<{ status: string; n: number }>>`SELECT status, count(*)::int AS n FROM goals GROUP BY status`,
+    countUnroutable(),
   ]);
   return {
     agents: {
@@ -31,5 +33,7 @@ export async function getStatus() {
     },
     tasks: countBy(SUBTASK_STATUSES, tasks),
     goals: countBy(GOAL_STATUSES, goals),
+    /** Issue 9: open tasks whose skills no live agent covers. */
+    unroutable,
   };
 }

@@ -11,6 +11,7 @@ import { beginResume, initialCatchUp, receiveLive, receiveResumed, type CatchUpS
 import type { ClientToServerEvents, ResumeReply, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { keyId, keysTouchedBy, patchGoal } from "@/lib/ui/event-effects";
 import { isLiveConnected, setLiveConnected, subscribeLiveConnection } from "@/lib/ui/live-connection";
+import { progressStore } from "@/lib/ui/progress-store";
 import { queryKeys, type QueryKey } from "@/lib/ui/query-keys";
 import type { Agent, GoalWithTasks, LiveEvent } from "@/lib/ui/types";
 
@@ -104,6 +105,21 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       const step = receiveLive(catchUp, { ...event, seq: Number(event.seq), data: event.data ?? {} } as LiveEvent);
       catchUp = step.state;
       step.deliver.forEach(apply);
+    });
+
+    // Issue 9: progress reports of running attempts, on their own channel (not in the log).
+    socket.on("progress", (pushes) => {
+      const store = progressStore();
+      for (const push of pushes) {
+        const before = store.get(push.subtask_id)?.usage;
+        const usageMoved = !before || before.cost_usd !== push.usage.cost_usd || before.input_tokens !== push.usage.input_tokens || before.output_tokens !== push.usage.output_tokens;
+        if (usageMoved && (push.usage.cost_usd > 0 || push.usage.input_tokens > 0 || push.usage.output_tokens > 0)) {
+          invalidator.add(queryKeys.goal(push.goal_id));
+          invalidator.add(queryKeys.task(push.subtask_id));
+        }
+      }
+      store.apply(pushes);
+      performance.mark("switchyard:progress", { detail: { n: pushes.length } });
     });
 
     const resume = () => {

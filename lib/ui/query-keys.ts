@@ -5,8 +5,12 @@ export const queryKeys = {
   goals: () => [...queryKeys.all, "goals"] as const,
   goalList: () => [...queryKeys.goals(), "list"] as const,
   goal: (goalId: string) => [...queryKeys.goals(), "detail", goalId] as const,
+  /** Issue 9: under the goal's key, so whatever refreshes the goal refreshes its timeline. */
+  goalTimeline: (goalId: string) => [...queryKeys.goals(), "detail", goalId, "timeline"] as const,
   tasks: () => [...queryKeys.all, "tasks"] as const,
   task: (taskId: string) => [...queryKeys.tasks(), taskId] as const,
+  /** Issue 9: one attempt's stored output (under the task, so invalidating the task refetches it). */
+  taskOutput: (taskId: string, attempt: number) => [...queryKeys.tasks(), taskId, "output", attempt] as const,
   agents: () => [...queryKeys.all, "agents"] as const,
   agentList: () => [...queryKeys.agents(), "list"] as const,
   status: () => [...queryKeys.all, "status"] as const,

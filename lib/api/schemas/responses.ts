@@ -3,7 +3,7 @@
 // response against that document (lib/api/contract.test.ts), and the typed client's
 // response types are inferred from them (z.infer, type-only imports).
 import { z } from "zod";
-import { AGENT_STATUSES, AGGREGATION_STRATEGIES, ATTEMPT_OUTCOMES, GOAL_STATUSES, SUBTASK_KINDS, SUBTASK_STATUSES, TERMINAL_GOAL_STATUSES, liveEventSchema } from "@/lib/domain";
+import { AGENT_STATUSES, AGGREGATION_STRATEGIES, ATTEMPT_OUTCOMES, BULK_ACTIONS, GOAL_STATUSES, PAUSE_REASONS, SUBTASK_KINDS, SUBTASK_STATUSES, TERMINAL_GOAL_STATUSES, liveEventSchema } from "@/lib/domain";
 import { PRIORITY_NAMES } from "@/lib/orchestration/types";
 
 const uuid = z.string().uuid();
@@ -51,6 +51,8 @@ export const createdSubtask = z
     dependencies: z.array(uuid),
     depends_on: z.array(z.string()),
     status: z.enum(["waiting", "pending"]),
+    approval: z.boolean().meta({ description: "approval gate: a completed attempt waits for the operator" }),
+    output_schema: z.record(z.string(), z.unknown()).nullable().meta({ description: "the JSON Schema every result must match" }),
   })
   .meta({ id: "CreatedSubtask" });
 
@@ -78,6 +80,12 @@ export const assignment = z
     goal: z.string(),
     context: z.string().nullable(),
     inputs: z.array(z.object({ key: z.string(), name: z.string(), result: z.string().nullable() })).meta({ description: "Results of the task's direct dependencies" }),
+    previous_attempt: z
+      .object({ number: int, outcome: z.enum(ATTEMPT_OUTCOMES), result: z.string().nullable(), error: z.string().nullable(), feedback: z.string().nullable() })
+      .nullable()
+      .optional()
+      .meta({ description: "The previous attempt when it did not stand (rejected with feedback, failed, timed out), so the agent can do better; null on a first attempt (older servers omit it)" }),
+    feedback: z.string().nullable().optional().meta({ description: "The operator's feedback on the rejected previous attempt (older servers omit it)" }),
   })
   .meta({ id: "Assignment" });
 
@@ -113,6 +121,14 @@ export const subtask = z
     next_attempt_at: nullableTime,
     kind: z.enum(SUBTASK_KINDS).meta({ description: "task, or the goal's planning task (planner agent), or its aggregate task (aggregation agent)" }),
     spawned_by: uuid.nullable().meta({ description: "the task whose completion spawned this one" }),
+    held: z.boolean().meta({ description: "its goal is paused: no new attempt starts until it resumes" }),
+    approval: z.boolean().meta({ description: "approval gate: a completed attempt waits for the operator (awaiting_approval)" }),
+    output_schema: z.record(z.string(), z.unknown()).nullable(),
+    // Issue 9: a running task's latest progress report (null otherwise).
+    progress: z.number().min(0).max(1).nullable(),
+    message: z.string().nullable(),
+    /** In a goal's detail: open, and no live agent's skills cover it. */
+    unroutable: z.boolean().optional().meta({ description: "in a goal's detail: open, and no live agent's skills cover it" }),
   })
   .meta({ id: "Subtask" });
 
@@ -130,6 +146,7 @@ export const attemptView = z
     outcome: z.enum(ATTEMPT_OUTCOMES),
     result: z.string().nullable(),
     error: z.string().nullable(),
+    feedback: z.string().nullable().meta({ description: "the operator's feedback on a rejected attempt" }),
     started_at: time,
     ended_at: nullableTime,
     progress,
@@ -187,6 +204,7 @@ export const statusResponse = z
     agents: z.object({ total: count, idle: count, busy: count, offline: count, capacity: count, running: count }),
     tasks: countsOf(SUBTASK_STATUSES),
     goals: countsOf(GOAL_STATUSES),
+    unroutable: count.meta({ description: "open tasks whose required skills no live agent covers" }),
   })
   .meta({ id: "StatusResponse" });
 
@@ -196,6 +214,7 @@ export const goalSummary = z
     goal: z.string(),
     context: z.string().nullable(),
     status: goalStatus,
+    pause_reason: z.enum(PAUSE_REASONS).nullable().meta({ description: "why a paused goal is paused" }),
     template: z.string(),
     aggregation: z.enum(AGGREGATION_STRATEGIES).meta({ description: "how the goal's results combine into its final output" }),
     created_at: time,
@@ -207,7 +226,9 @@ export const goalSummary = z
   })
   .meta({ id: "GoalSummary" });
 
-export const goalsResponse = z.object({ goals: z.array(goalSummary) }).meta({ id: "GoalsResponse" });
+export const goalsResponse = z
+  .object({ goals: z.array(goalSummary), next_cursor: z.string().nullable().meta({ description: "pass as cursor for the next page; null on the last one" }) })
+  .meta({ id: "GoalsResponse" });
 
 export const aggregatedResult = z
   .object({
@@ -224,9 +245,18 @@ export const aggregatedResult = z
   })
   .meta({ id: "AggregatedResult" });
 
+// Issue 9: usage summed over a goal's (or an agent's) attempts, and a goal's budget.
+export const usageTotals = z.object({ input_tokens: count, output_tokens: count, cost_usd: z.number().min(0) }).meta({ id: "UsageTotals" });
+export const budget = z
+  .object({ max_cost_usd: z.number().min(0).nullable(), max_tokens: count.nullable() })
+  .meta({ id: "Budget", description: "the goal pauses (reason budget_exceeded) once its usage passes either limit" });
+
 export const goalDetail = goalSummary
   .extend({
     result: aggregatedResult.nullable(),
+    usage: usageTotals,
+    budget: budget.nullable(),
+    unroutable: z.array(z.string()).meta({ description: 'why open tasks wait, e.g. "2 tasks wait for an agent with skill `translation`"' }),
     subtasks: z.array(subtask),
     edges: z.array(z.object({ from: uuid, to: uuid })),
   })
@@ -276,6 +306,7 @@ export const agentView = z
     context_id: z.string().nullable(),
     status: z.enum(AGENT_STATUSES),
     running: count,
+    drained: z.boolean().meta({ description: "drained: pulls no new work until undrained" }),
     load: z.number().min(0),
     tasks_done: count,
     tasks_failed: count,
@@ -283,8 +314,35 @@ export const agentView = z
     registered_at: time,
     last_heartbeat_at: time,
     heartbeat_age_ms: z.number(),
+    usage: usageTotals,
   })
   .meta({ id: "Agent" });
+
+export const skillsResponse = z
+  .object({
+    skills: z.array(z.object({ skill: z.string(), demanded: count.meta({ description: "open tasks that require it" }), offered: count.meta({ description: "live agents that have it" }) })),
+    unroutable: count.meta({ description: "open tasks no live agent's skills cover" }),
+  })
+  .meta({ id: "SkillsResponse" });
+
+export const timelineResponse = z
+  .object({
+    now: z.number().meta({ description: "server time, epoch ms" }),
+    tasks: z.array(z.object({ id: uuid, key: z.string(), name: z.string(), status: subtaskStatus, ready: z.number().nullable() })),
+    agents: z.array(z.object({ id: uuid, name: z.string() })),
+    attempts: z.array(
+      z.object({
+        task: count.meta({ description: "index into tasks" }),
+        number: int,
+        agent: count.meta({ description: "index into agents" }),
+        outcome: z.string(),
+        queued: z.number().meta({ description: "when the task was ready for this attempt (epoch ms): queue wait = started - queued" }),
+        started: z.number(),
+        ended: z.number().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "Timeline" });
 
 export const agentsResponse = z.object({ agents: z.array(agentView) }).meta({ id: "AgentsResponse" });
 
@@ -328,3 +386,31 @@ export const agentThroughputResponse = z
 export const sessionResponse = z.object({ auth_required: z.boolean(), signed_in: z.boolean() }).meta({ id: "SessionResponse" });
 export const healthResponse = z.object({ status: z.literal("ok"), time }).meta({ id: "HealthResponse" });
 export const openApiResponse = z.object({ openapi: z.string() }).loose().meta({ id: "OpenApiDocument" });
+
+// ── Operators step in (issue 10) ──────────────────────────────────────────────────────
+export const pauseGoalResponse = z
+  .object({ goal: goalDetail, tasks_held: count.meta({ description: "open tasks now held" }), tasks_running: count.meta({ description: "attempts running when the pause took hold: they finish and report" }) })
+  .meta({ id: "PauseGoalResponse" });
+export const resumeGoalResponse = z.object({ goal: goalDetail, tasks_released: count }).meta({ id: "ResumeGoalResponse" });
+export const agentEnvelope = z.object({ agent: agentView }).meta({ id: "AgentEnvelope" });
+export const approveTaskResponse = z
+  .object({ subtask: subtaskDetail, edited: z.boolean().meta({ description: "the operator's result replaced the agent's" }), released: z.array(uuid) })
+  .meta({ id: "ApproveTaskResponse" });
+export const rejectTaskResponse = z.object({ subtask: subtaskDetail, rejected_attempt: int }).meta({ id: "RejectTaskResponse" });
+export const rerunTaskResponse = z
+  .object({ subtask: subtaskDetail, reset: z.array(uuid).meta({ description: "every task reset: the task, then its downstream cone" }) })
+  .meta({ id: "RerunTaskResponse" });
+const bulkTaskRef = z.object({ uuid, goal_id: uuid, key: z.string(), name: z.string(), status: subtaskStatus });
+export const bulkTasksResponse = z
+  .object({
+    action: z.enum(BULK_ACTIONS),
+    dry_run: z.boolean(),
+    matched: count.meta({ description: "tasks the filter matches" }),
+    sample: z.array(bulkTaskRef).optional().meta({ description: "dry run: the first tasks that would change" }),
+    changed: count.meta({ description: "changed (dry run: would change)" }),
+    skipped: count,
+    skipped_reasons: z.array(z.object({ reason: z.string(), count, tasks: z.array(uuid) })),
+    batches: count.meta({ description: "transactions it took (dry run: would take)" }),
+    changed_tasks: z.array(uuid),
+  })
+  .meta({ id: "BulkTasksResponse" });

@@ -1,6 +1,7 @@
 // Command-line options of `switchyard-agent`: node:util parseArgs for the syntax, a few
 // checks for the values (no dependencies), so a bad flag is one clear line.
 import { parseArgs } from "node:util";
+import { RESULT_FORMATS, type ResultFormat } from "./result-format.js";
 
 export const USAGE = `Usage: switchyard-agent --exec 'command' [options]
 
@@ -9,6 +10,10 @@ runs the command once per task (sh -c), up to --capacity at a time. The task arr
 JSON on stdin and in SWITCHYARD_* environment variables (SWITCHYARD_TASK_ID, _KEY,
 _NAME, _DESCRIPTION, SWITCHYARD_GOAL, SWITCHYARD_ATTEMPT, SWITCHYARD_INPUTS, …).
 Exit 0: stdout (up to 1 MiB) is the result. Non-zero: the tail of stderr is the failure.
+While it runs, stdout and stderr stream to the dashboard as the task's output. A stderr
+line \`::progress 0.4 reading files\` sets progress (0..1) and message; a line
+\`::usage {"input_tokens":1200,"output_tokens":300,"cost_usd":0.004}\` adds usage; neither
+is part of the output.
 If the server requires a registration token, set SWITCHYARD_REGISTRATION_TOKEN.
 
 Options:
@@ -24,6 +29,10 @@ Options:
   --stdin json|markdown what the command reads: the task as JSON (default) or as
                         seed 003's markdown task assignment (a prompt for an LLM CLI)
   --cwd DIR             working directory of the command
+  --result-format F     how stdout is read: text (default: stdout is the result),
+                        claude-json (\`claude -p --output-format json\`: result, cost
+                        and tokens, is_error fails the task) or claude-stream-json
+                        (\`--output-format stream-json --verbose\`, shown live)
   -h, --help            this text`;
 
 export interface CliOptions {
@@ -38,6 +47,7 @@ export interface CliOptions {
   "grace-ms": number;
   cwd?: string;
   stdin: "json" | "markdown";
+  "result-format": ResultFormat;
 }
 
 class CliError extends Error {}
@@ -66,6 +76,8 @@ function validate(values: Record<string, string | undefined>): CliOptions {
   const graceMs = wholeNumber("grace-ms", values["grace-ms"], 0, 30_000);
   const stdin = values.stdin ?? "json";
   if (stdin !== "json" && stdin !== "markdown") throw new CliError("--stdin must be json or markdown");
+  const resultFormat = values["result-format"] ?? "text";
+  if (!(RESULT_FORMATS as readonly string[]).includes(resultFormat)) throw new CliError(`--result-format must be one of ${RESULT_FORMATS.join(", ")}`);
   return {
     server,
     skills,
@@ -78,6 +90,7 @@ function validate(values: Record<string, string | undefined>): CliOptions {
     "grace-ms": graceMs,
     ...(values.cwd !== undefined ? { cwd: values.cwd } : {}),
     stdin,
+    "result-format": resultFormat as ResultFormat,
   };
 }
 
@@ -100,6 +113,7 @@ export function parseCli(argv: string[], environment: Record<string, string | un
         "grace-ms": { type: "string" },
         cwd: { type: "string" },
         stdin: { type: "string" },
+        "result-format": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,

@@ -25,6 +25,7 @@ async function main() {
     name: o.name,
     command: o.exec,
     stdinFormat: o.stdin,
+    resultFormat: o["result-format"],
     token: savedToken,
     registrationToken: process.env.SWITCHYARD_REGISTRATION_TOKEN || undefined,
     pollMs: o["poll-ms"],

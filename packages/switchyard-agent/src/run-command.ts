@@ -27,6 +27,9 @@ export interface RunCommandOptions {
   killGraceMs?: number;
   /** Called with the child's pid once it runs. */
   onSpawn?: (pid: number) => void;
+  /** Each chunk of stdout / stderr as it comes (live output; issue 9). */
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
 }
 
 export const DEFAULT_MAX_STDOUT_BYTES = 1024 * 1024;
@@ -80,6 +83,7 @@ export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> 
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
     child.stdout.on("data", (chunk: Buffer) => {
+      options.onStdout?.(chunk);
       if (stdoutBytes >= maxStdout) {
         stdoutTruncated = true;
         return;
@@ -93,6 +97,7 @@ export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> 
       stdoutBytes += chunk.length;
     });
     child.stderr.on("data", (chunk: Buffer) => {
+      options.onStderr?.(chunk);
       stderr = Buffer.concat([stderr, chunk]);
       if (stderr.length > maxStderr * 2) stderr = stderr.subarray(stderr.length - maxStderr);
     });

@@ -9,6 +9,9 @@ import path from "node:path";
 import { ApiError, SwitchyardClient, type Assignment, type SpawnRequest } from "switchyard-client";
 import { runCommand, type CommandOutcome } from "./run-command.js";
 import { renderTaskMarkdown } from "./task-markdown.js";
+import { addUsage, isEmptyUsage, LineSplitter, parseDirective, ProgressReporter, type Directive } from "./report-stream.js";
+import { ClaudeStreamParser, parseClaudeJson, type ClaudeOutcome, type ResultFormat } from "./result-format.js";
+import type { UsageReport as Usage } from "switchyard-client";
 import { Backoff } from "./backoff.js";
 
 export interface WorkerOptions {
@@ -30,6 +33,10 @@ export interface WorkerOptions {
   graceMs: number;
   maxStdoutBytes?: number;
   cwd?: string;
+  /** How stdout is read: the result as text (default), or Claude CLI JSON / stream-json (issue 9). */
+  resultFormat?: ResultFormat;
+  /** How often output and progress are reported while a task runs (default 250 ms). */
+  progressMs?: number;
   log?: (line: string) => void;
   /** Called once registered (the token, e.g. to save it). */
   onRegistered?: (agent: { agentId: string; token: string; name: string }) => void;
@@ -65,6 +72,9 @@ export function taskEnvironment(a: Assignment, server: string): Record<string, s
     SWITCHYARD_CONTEXT: a.context ?? "",
     SWITCHYARD_ATTEMPT: String(a.attempt),
     SWITCHYARD_INPUTS: JSON.stringify(a.inputs),
+    // The operator's feedback on a rejected previous attempt, and that attempt (its result, error, feedback).
+    SWITCHYARD_FEEDBACK: a.feedback ?? "",
+    SWITCHYARD_PREVIOUS_ATTEMPT: a.previous_attempt ? JSON.stringify(a.previous_attempt) : "",
   };
 }
 
@@ -107,6 +117,14 @@ export function failureMessage(outcome: CommandOutcome, timeoutS: number): strin
   return text;
 }
 
+/** stderr without the `::progress` / `::usage` lines (they are reports, not part of a failure's message). */
+export function withoutDirectives(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => !parseDirective(line))
+    .join("\n");
+}
+
 /** PostgreSQL text cannot hold NUL: a command's binary output loses them. */
 export function storable(text: string): string {
   return text.includes("\u0000") ? text.replace(/\u0000/g, "") : text;
@@ -137,8 +155,8 @@ export class Worker {
   private serverAway = false;
   /** Aborted (and replaced) when a call succeeds again: wakes every loop and report asleep in a backoff. */
   private serverBack = new AbortController();
-  /** Finished tasks whose report the server has not taken yet: sent before anything is pulled. */
-  private pendingReports = 0;
+  /** Reports the server could not take (it is away): sent before anything new is pulled. */
+  private waitingReports = 0;
   name: string;
 
   constructor(options: WorkerOptions) {
@@ -228,7 +246,7 @@ export class Worker {
     while (!this.stopping.signal.aborted) {
       const free = this.options.capacity - this.running.size;
       // Finished results go first: no new work until the server has taken them.
-      if (free > 0 && this.pendingReports === 0) {
+      if (free > 0 && this.waitingReports === 0) {
         try {
           const { assignments } = await this.client.pull({ max: free });
           backoff.reset();
@@ -276,7 +294,31 @@ export class Worker {
   }
 
   private async runTaskCommand(a: Assignment, signal: AbortSignal, label: string, timeoutMs: number, spawnFile: string): Promise<void> {
+    // Issue 9: stdout and stderr stream to the server as output while the command runs;
+    // `::progress` / `::usage` lines on stderr are reports, not output.
+    const format = this.options.resultFormat ?? "text";
+    const reporter = new ProgressReporter({ client: this.client, subtaskId: a.subtask_uuid, attempt: a.attempt, intervalMs: this.options.progressMs, log: (l) => this.log(`${a.key}: ${l}`) });
+    const apply = (d: Directive) => (d.kind === "usage" ? reporter.addUsage(d.usage) : reporter.report(d));
+    const stderrLines = new LineSplitter();
+    const onStderrLine = (line: string) => {
+      const directive = parseDirective(line);
+      if (directive) apply(directive);
+      else reporter.addOutput(`${line}\n`);
+    };
+    const stream = format === "claude-stream-json" ? new ClaudeStreamParser() : undefined;
+    const stdoutLines = new LineSplitter();
+    const stdoutText = new TextDecoder();
+    const onStdoutLine = (line: string) => {
+      const step = stream!.push(line);
+      if (step.output) reporter.addOutput(step.output);
+      if (step.directive) apply(step.directive);
+    };
     const outcome = await runCommand({
+      onStdout: (chunk) => {
+        if (format === "text") reporter.addOutput(stdoutText.decode(chunk, { stream: true }));
+        else if (stream) stdoutLines.push(chunk).forEach(onStdoutLine);
+      },
+      onStderr: (chunk) => stderrLines.push(chunk).forEach(onStderrLine),
       command: this.options.command,
       stdin: this.options.stdinFormat === "markdown" ? renderTaskMarkdown(a) : JSON.stringify(a),
       env: { ...taskEnvironment(a, this.options.server), SWITCHYARD_SPAWN_FILE: spawnFile },
@@ -285,17 +327,30 @@ export class Worker {
       maxStdoutBytes: this.options.maxStdoutBytes,
       signal,
     });
+    stderrLines.end().forEach(onStderrLine);
+    if (stream) stdoutLines.end().forEach(onStdoutLine);
     if (outcome.kind === "aborted") {
+      await reporter.close();
       this.log(`■ ${label} stopped by shutdown after ${seconds(outcome.durationMs)}; released to the pool`);
       return;
     }
+    // What the command's stdout says, by --result-format.
+    let claude: ClaudeOutcome | undefined;
+    if (format === "claude-json" && outcome.kind === "exited") claude = parseClaudeJson(outcome.stdout);
+    if (stream) claude = stream.outcome ?? (outcome.kind === "exited" && outcome.exitCode === 0 ? { ok: false, result: "--result-format claude-stream-json: the stream ended without a result line", usage: {} } : undefined);
+    const succeeded = outcome.kind === "exited" && outcome.exitCode === 0 && (claude === undefined || claude.ok);
+    let usage: Usage = claude?.usage ?? {};
     let message: string;
-    const spawned = outcome.kind === "exited" && outcome.exitCode === 0 ? parseSpawnFile(await readFile(spawnFile, "utf8").catch(() => null)) : {};
-    if (outcome.kind === "exited" && outcome.exitCode === 0 && !spawned.error) {
+    const spawned = succeeded ? parseSpawnFile(await readFile(spawnFile, "utf8").catch(() => null)) : {};
+    if (succeeded && !spawned.error) {
       const note = outcome.stdoutTruncated ? " (stdout truncated)" : "";
-      const result = storable(outcome.stdout);
+      const result = storable(claude ? claude.result : outcome.stdout);
       const spawn = spawned.spawn;
-      const reported = await this.report(a, () => this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result, ...(spawn ? { spawn } : {}) }));
+      // Usage not yet reported rides on the completion; the output goes first.
+      usage = addUsage(reporter.takeUsage(), usage);
+      await reporter.close();
+      const withUsage = isEmptyUsage(usage) ? {} : { usage };
+      const reported = await this.report(a, () => this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result, ...withUsage, ...(spawn ? { spawn } : {}) }));
       if (reported === true) {
         const grew = spawn ? `, spawned ${spawn.tasks.length} task(s)` : "";
         this.log(`✔ ${label} completed in ${seconds(outcome.durationMs)}, ${Buffer.byteLength(result)} bytes of output${note}${grew}`);
@@ -304,7 +359,12 @@ export class Worker {
       // The server would not take this result (too large, invalid): fail the attempt rather than leave it running.
       if (!(reported instanceof ApiError) || (reported.status !== 400 && reported.status !== 413)) return;
       message = `the server refused the result: ${reported.message}`;
-    } else message = spawned.error ?? failureMessage(outcome, a.timeout_s);
+    } else {
+      message = spawned.error ?? (claude && !claude.ok ? claude.result : failureMessage({ ...outcome, stderrTail: withoutDirectives(outcome.stderrTail) }, a.timeout_s));
+      // A failure carries no usage: it goes in a last progress report before the failure.
+      reporter.addUsage(usage);
+      await reporter.close();
+    }
     const reported = await this.report(a, () => this.client.fail({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, error: storable(message) }));
     const icon = outcome.kind === "timed_out" ? "⏱" : "✘";
     if (reported === true) this.log(`${icon} ${label} failed in ${seconds(outcome.durationMs)}: ${message.split("\n").slice(0, 2).join(" | ").slice(0, 300)}`);
@@ -313,16 +373,21 @@ export class Worker {
   /** Sends a report, retrying while the server is away; true once accepted, else the refusal. */
   private async report(a: Assignment, send: () => Promise<unknown>): Promise<true | unknown> {
     const backoff = new Backoff(REPORT_BACKOFF);
-    this.pendingReports++;
+    let waiting = false;
     try {
-      return await this.sendReport(a, send, backoff);
+      return await this.sendReport(a, send, backoff, () => {
+        if (!waiting) this.waitingReports++;
+        waiting = true;
+      });
     } finally {
-      this.pendingReports--;
-      this.wake.abort(); // the pull loop may go on
+      if (waiting) {
+        this.waitingReports--;
+        this.wake.abort(); // the pull loop may go on
+      }
     }
   }
 
-  private async sendReport(a: Assignment, send: () => Promise<unknown>, backoff: Backoff): Promise<true | unknown> {
+  private async sendReport(a: Assignment, send: () => Promise<unknown>, backoff: Backoff, onWait: () => void): Promise<true | unknown> {
     for (;;) {
       try {
         await send();
@@ -330,6 +395,7 @@ export class Worker {
         return true;
       } catch (error) {
         if (error instanceof ApiError && error.isTransient && !this.stopping.signal.aborted) {
+          onWait();
           await this.backoff(backoff, error, `${a.key}'s report waits; `);
           continue;
         }

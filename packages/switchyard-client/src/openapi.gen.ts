@@ -20,6 +20,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/{id}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The agent pulls no new work (running work finishes); operator assignment skips it */
+        post: operations["postApiAgentsIdDrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/undrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A drained agent takes new work again */
+        post: operations["postApiAgentsIdUndrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Skills demanded by open tasks against those live agents offer, and how many tasks no live agent can take */
+        get: operations["getApiAgentsSkills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -44,7 +95,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Goals, newest first, with task counts and progress */
+        /** Goals, newest first, with task counts and progress; status filter, text search (q), keyset pages (cursor) */
         get: operations["getApiGoals"];
         put?: never;
         /** Submit a goal (same body as /api/orchestration/decompose) */
@@ -89,6 +140,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/goals/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The goal gets no new assignments (running attempts finish and report) */
+        post: operations["postApiGoalsIdPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/goals/{id}/plan.md": {
         parameters: {
             query?: never;
@@ -115,6 +183,40 @@ export interface paths {
         };
         /** The goal's workflow result in seed 002's format */
         get: operations["getApiGoalsIdResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/goals/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A paused goal's tasks can be assigned again */
+        post: operations["postApiGoalsIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/goals/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every attempt of the goal's tasks (queue wait, run, outcome) for the Gantt view */
+        get: operations["getApiGoalsIdTimeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -482,6 +584,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A task awaiting approval completes (with the edited result, when given) */
+        post: operations["postApiTasksIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/cancel": {
         parameters: {
             query?: never;
@@ -533,6 +652,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The awaiting attempt is rejected with feedback and a new attempt queued */
+        post: operations["postApiTasksIdReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A finished task and its downstream cone run again with fresh budgets */
+        post: operations["postApiTasksIdRerun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/retry": {
         parameters: {
             query?: never;
@@ -544,6 +697,23 @@ export interface paths {
         put?: never;
         /** A failed, cancelled or skipped task runs again (its skipped dependents too) */
         post: operations["postApiTasksIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry, cancel, reassign or re-run every task a filter matches, in bounded batches (dry_run: count only) */
+        post: operations["postApiTasksBulk"];
         delete?: never;
         options?: never;
         head?: never;
@@ -768,6 +938,8 @@ export interface components {
         Agent: {
             capacity: number;
             context_id: string | null;
+            /** @description drained: pulls no new work until undrained */
+            drained: boolean;
             heartbeat_age_ms: number;
             /** Format: uuid */
             id: string;
@@ -784,6 +956,10 @@ export interface components {
             status: "idle" | "busy" | "draining" | "offline";
             tasks_done: number;
             tasks_failed: number;
+            usage: components["schemas"]["UsageTotals"];
+        };
+        AgentEnvelope: {
+            agent: components["schemas"]["Agent"];
         };
         AgentsResponse: {
             agents: components["schemas"]["Agent"][];
@@ -827,6 +1003,12 @@ export interface components {
             /** @description the combined JSON value (json_merge, json_array; agent and last when their result is JSON) */
             value?: unknown;
         };
+        ApproveTaskResponse: {
+            /** @description the operator's result replaced the agent's */
+            edited: boolean;
+            released: string[];
+            subtask: components["schemas"]["SubtaskDetail"];
+        };
         Assignment: {
             /** Format: uuid */
             agent_id: string;
@@ -835,6 +1017,8 @@ export interface components {
             /** Format: date-time */
             deadline_at: string;
             description: string;
+            /** @description The operator's feedback on the rejected previous attempt (older servers omit it) */
+            feedback?: string | null;
             goal: string;
             /** Format: uuid */
             goal_id: string;
@@ -846,6 +1030,15 @@ export interface components {
             }[];
             key: string;
             name: string;
+            /** @description The previous attempt when it did not stand (rejected with feedback, failed, timed out), so the agent can do better; null on a first attempt (older servers omit it) */
+            previous_attempt?: {
+                error: string | null;
+                feedback: string | null;
+                number: number;
+                /** @enum {string} */
+                outcome: "running" | "completed" | "failed" | "timed_out" | "lost" | "superseded" | "cancelled" | "rejected";
+                result: string | null;
+            } | null;
             /** @enum {string} */
             priority: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
             required_skills: string[];
@@ -863,6 +1056,8 @@ export interface components {
             dropped_bytes: number;
             ended_at: string | null;
             error: string | null;
+            /** @description the operator's feedback on a rejected attempt */
+            feedback: string | null;
             message: string | null;
             number: number;
             /** @enum {string} */
@@ -873,6 +1068,40 @@ export interface components {
             /** Format: date-time */
             started_at: string;
             usage: components["schemas"]["Usage"];
+        };
+        /** @description the goal pauses (reason budget_exceeded) once its usage passes either limit */
+        Budget: {
+            max_cost_usd: number | null;
+            max_tokens: number | null;
+        };
+        BulkTasksResponse: {
+            /** @enum {string} */
+            action: "retry" | "cancel" | "reassign" | "rerun";
+            /** @description transactions it took (dry run: would take) */
+            batches: number;
+            /** @description changed (dry run: would change) */
+            changed: number;
+            changed_tasks: string[];
+            dry_run: boolean;
+            /** @description tasks the filter matches */
+            matched: number;
+            /** @description dry run: the first tasks that would change */
+            sample?: {
+                /** Format: uuid */
+                goal_id: string;
+                key: string;
+                name: string;
+                /** @enum {string} */
+                status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
+                /** Format: uuid */
+                uuid: string;
+            }[];
+            skipped: number;
+            skipped_reasons: {
+                count: number;
+                reason: string;
+                tasks: string[];
+            }[];
         };
         CancelTaskResponse: {
             skipped: string[];
@@ -906,6 +1135,8 @@ export interface components {
             subtask: components["schemas"]["SubtaskDetail"];
         };
         CreatedSubtask: {
+            /** @description approval gate: a completed attempt waits for the operator */
+            approval: boolean;
             critical_path_s: number;
             dependencies: string[];
             depends_on: string[];
@@ -914,6 +1145,10 @@ export interface components {
             key: string;
             max_attempts: number;
             name: string;
+            /** @description the JSON Schema every result must match */
+            output_schema: {
+                [key: string]: unknown;
+            } | null;
             /** @enum {string} */
             priority: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
             required_skills: string[];
@@ -1311,6 +1546,154 @@ export interface components {
                 subtask_id: string | null;
                 /** @constant */
                 type: "agent.unregistered";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    at: string;
+                    /** @enum {string} */
+                    previous_status: "pending" | "running" | "paused" | "complete" | "partial" | "failed" | "cancelled";
+                    /** @enum {string} */
+                    reason: "operator" | "budget_exceeded";
+                    /** @constant */
+                    status: "paused";
+                    tasks_held: number;
+                    tasks_running: number;
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "goal.paused";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    at: string;
+                    previous_reason: ("operator" | "budget_exceeded") | null;
+                    /** @enum {string} */
+                    status: "pending" | "running";
+                    tasks_released: number;
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "goal.resumed";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    /** @constant */
+                    drained: true;
+                    running: number;
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "agent.drained";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    /** @constant */
+                    drained: false;
+                    running: number;
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "agent.undrained";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    attempt: number;
+                    duration_ms: number;
+                    /** @constant */
+                    status: "awaiting_approval";
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "task.awaiting_approval";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    attempt: number;
+                    edited: boolean;
+                    result_chars: number;
+                    /** @constant */
+                    status: "completed";
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "task.approved";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    attempt: number;
+                    feedback: string;
+                    /** @constant */
+                    status: "pending";
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "task.rejected";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    description_changed: boolean;
+                    /** Format: uuid */
+                    from: string;
+                    /** @enum {string} */
+                    previous_status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
+                    /** @enum {string} */
+                    status: "pending" | "waiting";
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "task.rerun";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    /** @enum {string} */
+                    action: "retry" | "cancel" | "reassign" | "rerun";
+                    agent_id: string | null;
+                    batch: number;
+                    changed: number;
+                    filter: {
+                        [key: string]: unknown;
+                    };
+                    skipped: number;
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "tasks.bulk";
             })[];
             /** @description Ask again after this seq; every event up to it has been returned */
             last_seq: number;
@@ -1324,6 +1707,7 @@ export interface components {
              * @enum {string}
              */
             aggregation: "concat" | "json_merge" | "json_array" | "last" | "agent";
+            budget: components["schemas"]["Budget"] | null;
             context: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1338,6 +1722,8 @@ export interface components {
             goal: string;
             /** Format: uuid */
             id: string;
+            /** @description why a paused goal is paused */
+            pause_reason: ("operator" | "budget_exceeded") | null;
             progress: number;
             result: components["schemas"]["AggregatedResult"] | null;
             started_at: string | null;
@@ -1357,12 +1743,17 @@ export interface components {
                 waiting: number;
             };
             template: string;
+            /** @description why open tasks wait, e.g. "2 tasks wait for an agent with skill `translation`" */
+            unroutable: string[];
+            usage: components["schemas"]["UsageTotals"];
         };
         GoalEnvelope: {
             goal: components["schemas"]["GoalDetail"];
         };
         GoalsResponse: {
             goals: components["schemas"]["GoalSummary"][];
+            /** @description pass as cursor for the next page; null on the last one */
+            next_cursor: string | null;
         };
         GoalSummary: {
             /**
@@ -1378,6 +1769,8 @@ export interface components {
             goal: string;
             /** Format: uuid */
             id: string;
+            /** @description why a paused goal is paused */
+            pause_reason: ("operator" | "budget_exceeded") | null;
             progress: number;
             started_at: string | null;
             /** @enum {string} */
@@ -1443,6 +1836,13 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        PauseGoalResponse: {
+            goal: components["schemas"]["GoalDetail"];
+            /** @description open tasks now held */
+            tasks_held: number;
+            /** @description attempts running when the pause took hold: they finish and report */
+            tasks_running: number;
+        };
         ProgressResponse: {
             attempt: number;
             /** @description bytes cut from the front of the stored output (the store keeps the last 256 KiB) */
@@ -1485,6 +1885,19 @@ export interface components {
             /** @description Bearer token for this agent's calls (`<agent_id>.<secret>`); shown only here */
             token: string;
         };
+        RejectTaskResponse: {
+            rejected_attempt: number;
+            subtask: components["schemas"]["SubtaskDetail"];
+        };
+        RerunTaskResponse: {
+            /** @description every task reset: the task, then its downstream cone */
+            reset: string[];
+            subtask: components["schemas"]["SubtaskDetail"];
+        };
+        ResumeGoalResponse: {
+            goal: components["schemas"]["GoalDetail"];
+            tasks_released: number;
+        };
         RetryResponse: {
             subtask: components["schemas"]["SubtaskDetail"];
             unskipped: string[];
@@ -1492,6 +1905,17 @@ export interface components {
         SessionResponse: {
             auth_required: boolean;
             signed_in: boolean;
+        };
+        SkillsResponse: {
+            skills: {
+                /** @description open tasks that require it */
+                demanded: number;
+                /** @description live agents that have it */
+                offered: number;
+                skill: string;
+            }[];
+            /** @description open tasks no live agent's skills cover */
+            unroutable: number;
         };
         StatusResponse: {
             agents: {
@@ -1524,10 +1948,14 @@ export interface components {
                 total: number;
                 waiting: number;
             };
+            /** @description open tasks whose required skills no live agent covers */
+            unroutable: number;
         };
         Subtask: {
             agent_id: string | null;
             agent_name: string | null;
+            /** @description approval gate: a completed attempt waits for the operator (awaiting_approval) */
+            approval: boolean;
             attempt: number;
             /** Format: date-time */
             created_at: string;
@@ -1541,6 +1969,8 @@ export interface components {
             finished_at: string | null;
             /** Format: uuid */
             goal_id: string;
+            /** @description its goal is paused: no new attempt starts until it resumes */
+            held: boolean;
             key: string;
             /**
              * @description task, or the goal's planning task (planner agent), or its aggregate task (aggregation agent)
@@ -1548,11 +1978,16 @@ export interface components {
              */
             kind: "task" | "planning" | "aggregate";
             max_attempts: number;
+            message: string | null;
             name: string;
             next_attempt_at: string | null;
+            output_schema: {
+                [key: string]: unknown;
+            } | null;
             /** @enum {string} */
             priority: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
             priority_level: number;
+            progress: number | null;
             ready_at: string | null;
             required_skills: string[];
             result: string | null;
@@ -1562,12 +1997,16 @@ export interface components {
             /** @enum {string} */
             status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
             timeout_s: number;
+            /** @description in a goal's detail: open, and no live agent's skills cover it */
+            unroutable?: boolean;
             /** Format: uuid */
             uuid: string;
         };
         SubtaskDetail: {
             agent_id: string | null;
             agent_name: string | null;
+            /** @description approval gate: a completed attempt waits for the operator (awaiting_approval) */
+            approval: boolean;
             attempt: number;
             attempts: components["schemas"]["Attempt"][];
             /** Format: date-time */
@@ -1582,6 +2021,8 @@ export interface components {
             finished_at: string | null;
             /** Format: uuid */
             goal_id: string;
+            /** @description its goal is paused: no new attempt starts until it resumes */
+            held: boolean;
             key: string;
             /**
              * @description task, or the goal's planning task (planner agent), or its aggregate task (aggregation agent)
@@ -1593,6 +2034,9 @@ export interface components {
             message: string | null;
             name: string;
             next_attempt_at: string | null;
+            output_schema: {
+                [key: string]: unknown;
+            } | null;
             /** @enum {string} */
             priority: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
             priority_level: number;
@@ -1607,6 +2051,8 @@ export interface components {
             /** @enum {string} */
             status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
             timeout_s: number;
+            /** @description in a goal's detail: open, and no live agent's skills cover it */
+            unroutable?: boolean;
             /** @description summed over every attempt */
             usage: components["schemas"]["Usage"];
             /** Format: uuid */
@@ -1675,6 +2121,36 @@ export interface components {
                 failed: number;
             };
         };
+        Timeline: {
+            agents: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+            attempts: {
+                /** @description index into agents */
+                agent: number;
+                ended: number | null;
+                number: number;
+                outcome: string;
+                /** @description when the task was ready for this attempt (epoch ms): queue wait = started - queued */
+                queued: number;
+                started: number;
+                /** @description index into tasks */
+                task: number;
+            }[];
+            /** @description server time, epoch ms */
+            now: number;
+            tasks: {
+                /** Format: uuid */
+                id: string;
+                key: string;
+                name: string;
+                ready: number | null;
+                /** @enum {string} */
+                status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
+            }[];
+        };
         UnregisterResponse: {
             /** Format: uuid */
             agent_id: string;
@@ -1684,6 +2160,11 @@ export interface components {
             cost_usd: number;
             input_tokens: number;
             model: string | null;
+            output_tokens: number;
+        };
+        UsageTotals: {
+            cost_usd: number;
+            input_tokens: number;
             output_tokens: number;
         };
         Webhook: {
@@ -1822,6 +2303,348 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAgentsIdDrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentEnvelope"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The agent is already drained; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAgentsIdUndrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentEnvelope"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The agent is not drained; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAgentsSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillsResponse"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -1893,6 +2716,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -1918,7 +2752,9 @@ export interface operations {
     getApiGoals: {
         parameters: {
             query?: {
+                cursor?: string;
                 limit?: number;
+                q?: string;
                 status?: "pending" | "running" | "paused" | "complete" | "partial" | "failed" | "cancelled";
             };
             header?: never;
@@ -1957,6 +2793,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2006,12 +2853,16 @@ export interface operations {
                     goal: string;
                     plan?: {
                         tasks: {
+                            approval?: boolean;
                             depends_on?: string[];
                             description?: string;
                             estimated_duration_s?: number;
                             key: string;
                             max_attempts?: number;
                             name: string;
+                            output_schema?: {
+                                [key: string]: unknown;
+                            };
                             priority?: ("CRITICAL" | "HIGH" | "MEDIUM" | "LOW") | number;
                             required_skills?: string[];
                             timeout_s?: number;
@@ -2107,6 +2958,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2170,6 +3032,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2265,6 +3138,148 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiGoalsIdPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseGoalResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The goal is not pending or running; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2336,6 +3351,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2399,6 +3425,228 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiGoalsIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResumeGoalResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The goal is not paused; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiGoalsIdTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2627,6 +3875,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -2690,6 +3949,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2760,6 +4030,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2937,7 +4218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -2986,12 +4267,16 @@ export interface operations {
                     } | unknown[] | number | boolean;
                     spawn?: {
                         tasks: {
+                            approval?: boolean;
                             depends_on?: string[];
                             description?: string;
                             estimated_duration_s?: number;
                             key: string;
                             max_attempts?: number;
                             name: string;
+                            output_schema?: {
+                                [key: string]: unknown;
+                            };
                             priority?: ("CRITICAL" | "HIGH" | "MEDIUM" | "LOW") | number;
                             required_skills?: string[];
                             timeout_s?: number;
@@ -3092,7 +4377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -3142,12 +4427,16 @@ export interface operations {
                         } | unknown[] | number | boolean;
                         spawn?: {
                             tasks: {
+                                approval?: boolean;
                                 depends_on?: string[];
                                 description?: string;
                                 estimated_duration_s?: number;
                                 key: string;
                                 max_attempts?: number;
                                 name: string;
+                                output_schema?: {
+                                    [key: string]: unknown;
+                                };
                                 priority?: ("CRITICAL" | "HIGH" | "MEDIUM" | "LOW") | number;
                                 required_skills?: string[];
                                 timeout_s?: number;
@@ -3240,7 +4529,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -3294,12 +4583,16 @@ export interface operations {
                     goal: string;
                     plan?: {
                         tasks: {
+                            approval?: boolean;
                             depends_on?: string[];
                             description?: string;
                             estimated_duration_s?: number;
                             key: string;
                             max_attempts?: number;
                             name: string;
+                            output_schema?: {
+                                [key: string]: unknown;
+                            };
                             priority?: ("CRITICAL" | "HIGH" | "MEDIUM" | "LOW") | number;
                             required_skills?: string[];
                             timeout_s?: number;
@@ -3389,6 +4682,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3518,7 +4822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -3650,7 +4954,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -3792,7 +5096,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -3917,7 +5221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -3980,6 +5284,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4070,6 +5385,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -4142,6 +5468,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4269,7 +5606,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This agent is over its request rate */
+            /** @description This agent is over its request rate, or its address has failed to authenticate too often */
             429: {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
@@ -4645,6 +5982,152 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiTasksIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    result?: string | {
+                        [key: string]: unknown;
+                    } | unknown[] | number | boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApproveTaskResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The task is not awaiting approval (someone decided first, or it was cancelled); or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -4734,6 +6217,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -4814,6 +6308,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4943,6 +6448,283 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiTasksIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    feedback: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectTaskResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The task is not awaiting approval; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiTasksIdRerun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RerunTaskResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The task is not finished, or a dependency of it is dead; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -5032,6 +6814,152 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiTasksBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "retry" | "cancel" | "reassign" | "rerun";
+                    /** Format: uuid */
+                    agent_id?: string;
+                    dry_run?: boolean;
+                    filter: {
+                        /** Format: uuid */
+                        agent_id?: string;
+                        /** Format: uuid */
+                        goal_id?: string;
+                        key?: string;
+                        skill?: string;
+                        status?: ("waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval") | ("waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval")[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkTasksResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -5084,6 +7012,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5203,6 +7142,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -5266,6 +7216,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5361,6 +7322,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error (no details are given) */
             500: {
                 headers: {
@@ -5436,6 +7408,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5525,6 +7508,17 @@ export interface operations {
             /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
             421: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description This address has failed to authenticate too often (wrong tokens); nothing was compared */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -54,6 +54,8 @@ export interface DecomposeRequest {
   planner?: Planner;
   /** How the results combine into the final output (default concat). */
   aggregation?: AggregationStrategy;
+  /** Pause the goal (reason budget_exceeded) once its recorded usage passes this. */
+  budget?: Budget;
 }
 
 export type Planner = "server" | "agent";
@@ -63,6 +65,33 @@ export type AggregationStrategy = "concat" | "json_merge" | "json_array" | "last
 export interface SpawnRequest {
   tasks: PlanTask[];
 }
+
+/** A goal's budget; null removes a limit. */
+export interface Budget {
+  max_cost_usd?: number | null;
+  max_tokens?: number | null;
+}
+
+/** Usage one report adds to its attempt (values add up over reports). */
+export interface UsageReport {
+  input_tokens?: number;
+  output_tokens?: number;
+  cost_usd?: number;
+  model?: string;
+}
+
+/** POST /api/orchestration/progress: how the running attempt is going. */
+export interface ProgressRequest {
+  subtask_uuid: string;
+  attempt?: number;
+  /** 0..1 */
+  progress?: number;
+  message?: string;
+  /** Output to append to the attempt's stored tail (at most 64 KiB per report). */
+  output?: string;
+  usage?: UsageReport;
+}
+
 
 export interface AssignRequest {
   agent_id?: string;
@@ -78,6 +107,8 @@ export interface CompleteRequest {
   attempt?: number;
   /** New tasks after this one: they depend on it, and its dependents also wait for their sinks. */
   spawn?: SpawnRequest;
+  /** What the attempt used since its last progress report. */
+  usage?: UsageReport;
 }
 
 export type WebhookEventType = "goal.finished" | "task.failed" | "task.awaiting_approval" | "goal.budget_exceeded" | "task.spawned" | "goal.cancelled";
@@ -99,7 +130,7 @@ export interface AgentIdRequest {
   agent_id: string;
 }
 
-export type GoalsQuery = { status?: GoalStatus; limit?: number };
+export type GoalsQuery = { status?: GoalStatus; limit?: number; /** text search over goal and context */ q?: string; /** from the previous page's next_cursor */ cursor?: string };
 
 // Responses: generated from the server's OpenAPI document, whose response schemas are the
 // zod schemas the contract test checks every real answer against (openapi.gen.ts).
@@ -150,6 +181,25 @@ export type ErrorBody = Schemas["Error"];
 export type Webhook = Schemas["Webhook"];
 export type CreatedWebhook = Schemas["CreatedWebhook"];
 export type WebhookDelivery = Schemas["WebhookDelivery"];
+// Operators step in (issue 10)
+export type PauseGoalResponse = Schemas["PauseGoalResponse"];
+export type ResumeGoalResponse = Schemas["ResumeGoalResponse"];
+export type AgentEnvelope = Schemas["AgentEnvelope"];
+export type ApproveTaskResponse = Schemas["ApproveTaskResponse"];
+export type RejectTaskResponse = Schemas["RejectTaskResponse"];
+export type RerunTaskResponse = Schemas["RerunTaskResponse"];
+export type BulkTasksResponse = Schemas["BulkTasksResponse"];
+export type PreviousAttempt = NonNullable<Assignment["previous_attempt"]>;
+/** A page of goals (GET /api/goals with q, status, cursor). */
+export type GoalPage = GoalsResponse;
+export type BulkAction = BulkTasksResponse["action"];
+export interface BulkTasksRequest {
+  action: BulkAction;
+  filter: { goal_id?: string; status?: SubtaskStatus | SubtaskStatus[]; skill?: string; agent_id?: string; key?: string };
+  /** The agent to reassign to (action reassign). */
+  agent_id?: string;
+  dry_run?: boolean;
+}
 
 /** GET /api/orchestration/tensor?format=binary, decoded by the client. */
 export interface BinaryTensor {

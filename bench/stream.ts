@@ -1,0 +1,98 @@
+// Issue 9's bench row: 32 agents each streaming 50 output lines a second (batched in a
+// progress report every 250 ms, as switchyard-agent does) while their tasks run, against a
+// real server process. Measures the server's CPU share (of one core), the live push
+// latency (report sent → the `progress` push at a socket.io client in the goal's room)
+// and the output store's size (it must stay bounded: 256 KiB per attempt).
+import { readFileSync } from "node:fs";
+import { io as connect } from "socket.io-client";
+import type { RunningServer } from "@/lib/testing/server";
+import { createGoal } from "@/lib/orchestration/create-goal";
+import { independentPlan } from "./engine";
+import { now, sleep, withPg } from "./util";
+
+export interface StreamFigures {
+  reports: number;
+  cpuShare: number;
+  push: number[];
+  storedBytes: number;
+  streamedBytes: number;
+  attempts: number;
+}
+
+function cpuMs(pid: number): number {
+  // utime + stime, in clock ticks (100 Hz on Linux).
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1000;
+}
+
+async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
+  for (;;) {
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    if (res.status === 429) {
+      await sleep(Number(res.headers.get("retry-after") ?? "1") * 1000);
+      continue;
+    }
+    if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+}
+
+export async function streamingOutput(server: RunningServer, databaseUrl: string, options: { agents: number; linesPerS: number; seconds: number }): Promise<StreamFigures> {
+  const created = await createGoal({ goal: "streaming output", plan: independentPlan(options.agents), actor: "bench" });
+  const goalId = created.goalId!;
+  const agents = await Promise.all(
+    Array.from({ length: options.agents }, (_, i) => post<{ agent_id: string; token: string }>(`${server.url}/api/orchestration/register`, { skills: [], capacity: 1, name: `s${i}` })),
+  );
+  const tasks = await Promise.all(
+    agents.map(async (a) => {
+      const r = await post<{ assignments: Array<{ subtask_uuid: string; attempt: number }> }>(`${server.url}/api/orchestration/assign`, { agent_id: a.agent_id, max: 1 }, a.token);
+      return r.assignments[0]!;
+    }),
+  );
+
+  const socket = connect(server.url, { transports: ["websocket"], reconnection: false });
+  const push: number[] = [];
+  socket.on("progress", (pushes: Array<{ output: string }>) => {
+    const at = now();
+    for (const p of pushes) {
+      const m = /^@(\d+(?:\.\d+)?)\n/.exec(p.output);
+      if (m) push.push(at - Number(m[1]));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+  await new Promise<void>((resolve) => socket.emit("subscribe", { goal_id: goalId }, () => resolve()));
+
+  const line = "lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor\n";
+  const perReport = Math.max(1, Math.round(options.linesPerS / 4));
+  const pid = server.process.pid!;
+  const cpuBefore = cpuMs(pid);
+  const started = now();
+  let reports = 0;
+  const end = started + options.seconds * 1000;
+  await Promise.all(
+    agents.map(async (a, i) => {
+      const t = tasks[i]!;
+      let n = 0;
+      while (now() < end) {
+        const tick = now();
+        const output = `@${now()}\n${line.repeat(perReport)}`;
+        await post(`${server.url}/api/orchestration/progress`, { subtask_uuid: t.subtask_uuid, attempt: t.attempt, progress: Math.min(1, n / 1000), message: `line ${n}`, output }, a.token);
+        reports++;
+        n += perReport;
+        await sleep(Math.max(0, 250 - (now() - tick)));
+      }
+    }),
+  );
+  const wallMs = now() - started;
+  const cpuShare = (cpuMs(pid) - cpuBefore) / wallMs;
+  await sleep(200);
+  socket.disconnect();
+  const store = await withPg(databaseUrl, async (c) => {
+    const r = await c.query<{ stored: string; streamed: string; n: string }>("SELECT COALESCE(sum(octet_length(content)), 0) AS stored, COALESCE(sum(total_bytes), 0) AS streamed, count(*) AS n FROM task_outputs");
+    return r.rows[0]!;
+  });
+  return { reports, cpuShare, push, storedBytes: Number(store.stored), streamedBytes: Number(store.streamed), attempts: Number(store.n) };
+}
