@@ -1,20 +1,13 @@
 // Read models of goals: the list with progress, and one goal with its tasks and edges.
-import { db } from "@/lib/db";
+import { db, Prisma } from "@/lib/db";
+import type { Columns } from "@/lib/db/rows";
 import { notFound } from "@/lib/errors";
 import { presentSubtask, SUBTASK_SELECT, type SubtaskRecord } from "@/lib/presenters/subtask";
-import { SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
+import { SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, type SubtaskStatus } from "@/lib/domain";
 
-interface GoalRow {
-  id: string;
-  goal: string;
-  context: string | null;
-  status: GoalStatus;
-  template: string;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
+type GoalRow = Columns<"goals", "id" | "goal" | "context" | "status" | "template" | "created_at" | "started_at" | "finished_at"> & {
   counts: Record<string, number> | null;
-}
+};
 
 function presentGoal(g: GoalRow) {
   const counts = Object.fromEntries(SUBTASK_STATUSES.map((s) => [s, g.counts?.[s] ?? 0])) as Record<SubtaskStatus, number>;
@@ -37,29 +30,22 @@ function presentGoal(g: GoalRow) {
 
 export type GoalSummary = ReturnType<typeof presentGoal>;
 
-const COUNTS = `(SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM subtasks WHERE goal_id = g.id GROUP BY status) c) AS counts`;
+const COUNTS = Prisma.sql`(SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM subtasks WHERE goal_id = g.id GROUP BY status) c) AS counts`;
 
 export async function listGoals(options: { status?: string; limit: number }): Promise<GoalSummary[]> {
-  const rows = await db().$queryRawUnsafe<GoalRow[]>(
-    `SELECT g.id, g.goal, g.context, g.status, g.template, g.created_at, g.started_at, g.finished_at, ${COUNTS}
-     FROM goals g WHERE ($1::text IS NULL OR g.status = $1) ORDER BY g.created_at DESC, g.id LIMIT $2`,
-    options.status ?? null,
-    options.limit,
-  );
+  const rows = await db().$queryRaw<GoalRow[]>`
+    SELECT g.id, g.goal, g.context, g.status, g.template, g.created_at, g.started_at, g.finished_at, ${COUNTS}
+    FROM goals g WHERE (${options.status ?? null}::text IS NULL OR g.status = ${options.status ?? null}) ORDER BY g.created_at DESC, g.id LIMIT ${options.limit}`;
   return rows.map(presentGoal);
 }
 
 export async function getGoal(goalId: string) {
-  const goals = await db().$queryRawUnsafe<Array<GoalRow & { result: unknown }>>(
-    `SELECT g.id, g.goal, g.context, g.status, g.template, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS} FROM goals g WHERE g.id = $1::uuid`,
-    goalId,
-  );
+  const goals = await db().$queryRaw<Array<GoalRow & { result: unknown }>>`
+    SELECT g.id, g.goal, g.context, g.status, g.template, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS} FROM goals g WHERE g.id = ${goalId}::uuid`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
-  const tasks = await db().$queryRawUnsafe<SubtaskRecord[]>(
-    `SELECT ${SUBTASK_SELECT} FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id WHERE s.goal_id = $1::uuid ORDER BY s.position`,
-    goalId,
-  );
+  const tasks = await db().$queryRaw<SubtaskRecord[]>`
+    SELECT ${SUBTASK_SELECT} FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
   const subtasks = tasks.map(presentSubtask);
   return {
     ...presentGoal(goal),
