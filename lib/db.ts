@@ -11,9 +11,10 @@ export type DbOrTx = PrismaClient | Prisma.TransactionClient;
 const holder = globalThis as unknown as { __switchyardPrisma?: PrismaClient };
 
 export function createPrismaClient(connectionString: string, max = env().DB_POOL_SIZE): PrismaClient {
-  // A database that does not answer fails a request within seconds (503) instead of
-  // holding it forever; keep-alive notices a peer that vanished without a word.
-  const adapter = new PrismaPg({ connectionString, max, connectionTimeoutMillis: 5_000, keepAlive: true });
+  // Keep-alive notices a database peer that vanished without a word. (No connection
+  // timeout: pg applies it to the wait for a free pool slot too, which under load would
+  // turn busy moments into 503s.)
+  const adapter = new PrismaPg({ connectionString, max, keepAlive: true });
   return new PrismaClient({ adapter });
 }
 

@@ -2,7 +2,6 @@
 // against a real server process.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { startProcess } from "@/lib/testing/worker-process";

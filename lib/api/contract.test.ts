@@ -107,6 +107,7 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("POST /api/orchestration/decompose", { ...op, body: { goal: "dry", plan: plan(["a"]), dry_run: true } });
     await api("POST /api/orchestration/decompose", { ...op, body: { goal: "cycle", plan: { tasks: [{ key: "a", name: "a", depends_on: ["a"] }] } } });
     await api("POST /api/orchestration/decompose", { ...op, rawBody: "{not json", headers: { "content-type": "application/json" } });
+    await api("POST /api/orchestration/decompose", { ...op, rawBody: JSON.stringify({ goal: "as text" }), headers: { "content-type": "text/plain" } });
     await api("POST /api/orchestration/decompose", { ...op, body: { goal: "x".repeat(70_000) } });
     await api("POST /api/orchestration/decompose", { body: { goal: "no token" } });
     const second = (await api("POST /api/goals", { ...op, body: { goal: "second goal", plan: plan(["p", "q"], ["y"]) } })).body;

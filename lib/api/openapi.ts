@@ -85,9 +85,14 @@ function errorResponses(op: Operation): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (takesInput || own[400]) out["400"] = error(own[400] ?? "Invalid input: `message` and `field` name the problem");
   if (op.auth !== "public" || own[401]) out["401"] = error(own[401] ?? (op.auth === "agent" ? "Missing or wrong agent token" : "Missing or wrong operator token"));
-  if (agentCalls || own[403]) out["403"] = error(own[403] ?? "An agent acting for another agent, or on a task it does not hold");
+  const writes = op.method !== "get";
+  if (agentCalls || writes || own[403]) {
+    const why = [own[403], agentCalls ? "an agent acting for another agent, or on a task it does not hold" : undefined, writes ? "a browser sending it from another origin" : undefined].filter(Boolean).join("; ");
+    out["403"] = error(why.charAt(0).toUpperCase() + why.slice(1));
+  }
   if (op.spec.params || own[404]) out["404"] = error(own[404] ?? "No such resource (an id that is not a UUID names nothing either)");
-  if (op.method !== "get" || own[409]) {
+  out["421"] = error("Misdirected: the Host header does not name this server (ALLOWED_HOSTS)");
+  if (writes || own[409]) {
     out["409"] = error(own[409] ? `${own[409]}; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again` : "concurrent_update: the request collided with a concurrent change, nothing was written, send it again", retryAfter);
   }
   if (hasBody) {

@@ -5,6 +5,7 @@
 // (127.0.0.x). An operator token under 32 characters stops the server at start-up.
 // Needs a production build.
 import { request } from "node:http";
+import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 
@@ -84,6 +85,29 @@ describe("failed authentication per client address", () => {
     expect(registrations.statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
     // The real agent, from its own address, is unaffected.
     expect((await call("127.0.0.31", "POST", "/api/orchestration/heartbeat", { authorization: `Bearer ${registered.body.token}` }, { agent_id: agentId })).status).toBe(200);
+  });
+});
+
+describe("the socket.io handshake", () => {
+  it("wrong tokens in the handshake count too: after a handful, even the right token is refused", async () => {
+    const connect = (token: string) =>
+      new Promise<string>((resolve) => {
+        const socket = io(server.url, { transports: ["websocket"], reconnection: false, auth: { token } });
+        socket.on("connect", () => {
+          socket.disconnect();
+          resolve("connected");
+        });
+        socket.on("connect_error", (error) => {
+          socket.disconnect();
+          resolve(error.message);
+        });
+      });
+    expect(await connect(TOKEN)).toBe("connected");
+    const results: string[] = [];
+    for (let i = 0; i < 7; i++) results.push(await connect(`wrong-handshake-token-${i}`));
+    expect(results.slice(0, 5).every((r) => r.startsWith("unauthorized"))).toBe(true);
+    expect(results.slice(5).every((r) => r.startsWith("rate_limited"))).toBe(true);
+    expect(await connect(TOKEN)).toMatch(/^rate_limited/);
   });
 });
 

@@ -41,19 +41,28 @@ function refill(address: string, nowMs: number): Bucket {
   return bucket;
 }
 
+/** Seconds until the address may try again (0: it may now). */
+export function authRetryAfterS(address: string | undefined, nowMs = Date.now()): number {
+  if (!address || !buckets().has(address)) return 0;
+  const bucket = refill(address, nowMs);
+  if (bucket.tokens >= 1) return 0;
+  return Math.max(1, Math.ceil(((1 - bucket.tokens) / env().AUTH_FAILURE_PER_MIN) * 60));
+}
+
 /** 429 while the caller's address has no failures left. Call before comparing any token. */
 export function assertAuthNotThrottled(req: Request, nowMs = Date.now()): void {
-  const address = clientAddress(req);
-  if (!address || !buckets().has(address)) return;
-  const bucket = refill(address, nowMs);
-  if (bucket.tokens >= 1) return;
-  const retryAfterS = Math.max(1, Math.ceil(((1 - bucket.tokens) / env().AUTH_FAILURE_PER_MIN) * 60));
+  const retryAfterS = authRetryAfterS(clientAddress(req), nowMs);
+  if (retryAfterS === 0) return;
   throw new SwitchyardError("rate_limited", `too many failed authentication attempts from this address; retry in ${retryAfterS} s`, { details: { retryAfterS } });
 }
 
 /** One failed authentication from the caller's address. */
 export function recordAuthFailure(req: Request, nowMs = Date.now()): void {
-  const address = clientAddress(req);
+  recordAuthFailureFrom(clientAddress(req), nowMs);
+}
+
+/** One failed authentication from `address` (the socket.io handshake has no Request). */
+export function recordAuthFailureFrom(address: string | undefined, nowMs = Date.now()): void {
   if (!address) return;
   const all = buckets();
   if (all.size > 10_000) pruneAuthFailures(nowMs);

@@ -1,10 +1,13 @@
 // Routing that explains itself (issue 9): open tasks that no live agent's skills cover,
 // and the skills open tasks demand against those live agents offer.
 import { db } from "@/lib/db";
+import { QUEUED_SUBTASK_STATUSES } from "@/lib/domain";
 import { liveAgentSql } from "@/lib/orchestration/liveness";
 
 /** Open tasks not running: they wait for an agent (waiting ones will, once their dependencies finish). */
-const WAITING_FOR_AN_AGENT = ["waiting", "pending", "retrying"];
+const WAITING_FOR_AN_AGENT: readonly string[] = QUEUED_SUBTASK_STATUSES;
+/** …and those an agent runs now: the demand for skills. */
+const NEEDING_AN_AGENT: readonly string[] = [...QUEUED_SUBTASK_STATUSES, "running"];
 
 export interface UnroutableTask {
   id: string;
@@ -55,7 +58,7 @@ export async function skillBalance(now = new Date()): Promise<SkillBalance[]> {
   const rows = await db().$queryRaw<Array<{ skill: string; demanded: number; offered: number }>>`
     WITH demanded AS (
       SELECT unnest(required_skills) AS skill, count(*)::int AS n FROM subtasks
-      WHERE status IN ('waiting', 'pending', 'retrying', 'running') GROUP BY 1
+      WHERE status = ANY(${NEEDING_AN_AGENT}::text[]) GROUP BY 1
     ), offered AS (
       SELECT unnest(skills) AS skill, count(*)::int AS n FROM agents
       WHERE ${live} GROUP BY 1

@@ -11,7 +11,8 @@ import { Server, type Socket } from "socket.io";
 import { createAdapter } from "@socket.io/postgres-adapter";
 import { z } from "zod";
 import { env } from "@/lib/env";
-import { isOperatorHandshake } from "@/lib/auth/operator";
+import { isOperatorAuthEnabled, isOperatorHandshake, OPERATOR_COOKIE, readCookie } from "@/lib/auth/operator";
+import { authRetryAfterS, recordAuthFailureFrom } from "@/lib/auth/auth-throttle";
 import { checkRequest } from "@/lib/auth/request-guard";
 import { errorFields, logger } from "@/lib/log";
 import { recordEventFanout } from "@/lib/metrics";
@@ -139,7 +140,19 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
     io.adapter(createAdapter(adapterPool, { errorHandler: (e) => logger().warn(errorFields(e), "socket.io adapter") }));
   }
 
-  io.use((socket, next) => (isAllowed(socket) ? next() : next(new Error("unauthorized: operator token required"))));
+  // A wrong token in the handshake counts as a failed authentication of the address, and
+  // an address out of tries is refused before any token is compared (lib/auth/auth-throttle.ts).
+  io.use((socket, next) => {
+    if (!isOperatorAuthEnabled()) return next();
+    const address = socket.handshake.address;
+    const retryAfterS = authRetryAfterS(address);
+    if (retryAfterS > 0) return next(new Error(`rate_limited: too many failed authentication attempts; retry in ${retryAfterS} s`));
+    if (isAllowed(socket)) return next();
+    const { headers, auth } = socket.handshake;
+    const cookie = Array.isArray(headers.cookie) ? headers.cookie.join("; ") : headers.cookie;
+    if (headers.authorization || readCookie(cookie, OPERATOR_COOKIE) !== undefined || (auth && typeof auth === "object" && "token" in auth)) recordAuthFailureFrom(address);
+    next(new Error("unauthorized: operator token required"));
+  });
 
   io.on("connection", (socket) => {
     socket.on("subscribe", async (request, ack) => {
