@@ -17,6 +17,7 @@ import { dagRun, engineThroughput, planPersist, tensorBuild, tensorSetup } from 
 import { benchServer, httpThroughput, pushLatency, serverMemory, tensorServe } from "./http";
 import { streamingOutput } from "./stream";
 import { rateLimitRows } from "./rate-limit";
+import { bulkRetryBench, goalListBench } from "./steer";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
 const WORKERS = 32;
@@ -35,7 +36,22 @@ function ensureBuild(): void {
 
 const met = (ok: boolean): Row["met"] => (ok ? "yes" : "no");
 
+/** Issue 10's rows (BENCH_ONLY=steer runs just these, in-process, without a build). */
+async function steerRows(): Promise<Row[]> {
+  log("goal list with 10,000 goals");
+  await useSwitchyardDb((await freshDatabase("switchyard")).url);
+  const rows = await goalListBench(10_000);
+  log("bulk retry of 1,000 failed tasks beside other goals' agents");
+  await useSwitchyardDb((await freshDatabase("switchyard")).url, 24);
+  rows.push(...(await bulkRetryBench(1_000, 8)));
+  return rows;
+}
+
 async function main() {
+  if (process.env.BENCH_ONLY === "steer") {
+    printTable(await steerRows());
+    return;
+  }
   ensureBuild();
   const rows: Row[] = [];
   const rates: Record<string, number> = {};
@@ -170,6 +186,7 @@ async function main() {
   }
 
   rows.push(...(await rateLimitRows()));
+  rows.push(...(await steerRows()));
 
   console.log(
     `\nSwitchyard bench (${TASKS.toLocaleString("en-US")} tasks, ${WORKERS} workers, PostgreSQL on this machine, ${Math.round((Date.now() - started) / 1000)} s; ` +

@@ -3,6 +3,7 @@
 // chart of its completions and failures per minute.
 import { Bar, BarChart, Tooltip, XAxis } from "recharts";
 import { StatusBadge } from "@/components/ui/badge";
+import { DrainButton } from "@/components/agents/drain-button";
 import { formatDuration } from "@/components/ui/format";
 import { Card, EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { useAgents, useAgentThroughput } from "@/lib/ui/hooks";
@@ -58,6 +59,7 @@ export function AgentsView() {
                   <th className="px-2 py-2 text-right">Mean</th>
                   <th className="px-2 py-2 text-right">Cost</th>
                   <th className="px-2 py-2">Last {MINUTES} min</th>
+                  <th className="px-2 py-2">Work</th>
                 </tr>
               </thead>
               <tbody>
@@ -95,6 +97,9 @@ export function AgentsView() {
                     </td>
                     <td className="px-2 py-2">
                       <Sparkbars buckets={byAgent.get(a.id)} name={a.name} />
+                    </td>
+                    <td className="px-2 py-2">
+                      <DrainButton agent={a} />
                     </td>
                   </tr>
                 ))}

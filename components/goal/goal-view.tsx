@@ -5,6 +5,8 @@ import Link from "next/link";
 import { useState } from "react";
 import { DagView } from "@/components/goal/dag-view";
 import { TaskPanel } from "@/components/goal/task-panel";
+import { AwaitingApprovalCount, PauseResumeButton } from "@/components/goal/goal-controls";
+import { TaskTable } from "@/components/goal/task-table";
 import { BudgetPaused, Elapsed, FinalOutput, GoalCost, Unroutable } from "@/components/goal/goal-story";
 import { TimelineView } from "@/components/goal/timeline-view";
 import { StatusBadge } from "@/components/ui/badge";
@@ -25,7 +27,7 @@ export function GoalView({ goalId }: { goalId: string }) {
   const { goal, isLoading, error } = useGoal(goalId);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [view, setView] = useState<"graph" | "timeline" | "both">("graph");
+  const [view, setView] = useState<"graph" | "timeline" | "both" | "table">("graph");
   const cancelGoal = useCancelGoal(goalId);
 
   if (isLoading) return <Loading label="Loading the goal…" />;
@@ -48,6 +50,8 @@ export function GoalView({ goalId }: { goalId: string }) {
             </h1>
           </div>
           <StatusBadge kind="goal" status={goal.status} />
+          <AwaitingApprovalCount count={goal.tasks.awaiting_approval} />
+          <PauseResumeButton goal={goal} />
           <a href={`/api/goals/${goal.id}/plan.md`} download className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50">
             Export plan
           </a>
@@ -100,13 +104,18 @@ export function GoalView({ goalId }: { goalId: string }) {
       <div className="flex min-h-0 flex-1 gap-4">
         <div className="flex min-w-0 flex-1 flex-col gap-2">
           <div className="flex gap-1 text-xs" role="group" aria-label="View">
-            {(["graph", "timeline", "both"] as const).map((v) => (
+            {(["graph", "timeline", "both", "table"] as const).map((v) => (
               <button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)} className={`rounded px-2.5 py-1 font-medium ${view === v ? "bg-slate-900 text-white" : "border border-slate-300 bg-white hover:bg-slate-50"}`}>
-                {v === "graph" ? "Graph" : v === "timeline" ? "Timeline" : "Both"}
+                {v === "graph" ? "Graph" : v === "timeline" ? "Timeline" : v === "both" ? "Both" : "Table"}
               </button>
             ))}
           </div>
-          {view !== "timeline" && (
+          {view === "table" && goal.subtasks.length > 0 && (
+            <div className="min-h-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+              <TaskTable goal={goal} onSelect={setSelectedId} />
+            </div>
+          )}
+          {(view === "graph" || view === "both") && (
             <div className="relative min-h-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
               {!selectedId && goal.subtasks.length > 0 && (
                 <p className="pointer-events-none absolute left-3 top-3 z-10 rounded bg-white/90 px-2 py-1 text-xs text-slate-500">Click a task to inspect it, retry, reassign or cancel it.</p>
@@ -114,7 +123,7 @@ export function GoalView({ goalId }: { goalId: string }) {
               {goal.subtasks.length === 0 ? <EmptyState title="This goal has no tasks" /> : <DagView goal={goal} selectedId={selectedId} onSelect={setSelectedId} />}
             </div>
           )}
-          {view !== "graph" && (
+          {(view === "timeline" || view === "both") && (
             <div className="min-h-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
               <TimelineView goalId={goal.id} running={goal.status === "running"} onSelect={setSelectedId} />
             </div>

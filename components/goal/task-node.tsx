@@ -34,7 +34,7 @@ function TaskNodeView({ data, selected }: NodeProps<TaskNodeType>) {
       data-status={t.status}
       data-unroutable={t.unroutable ? "true" : undefined}
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
-      className={`relative flex flex-col justify-between rounded-md border-2 px-2 py-1.5 text-xs shadow-sm ${style.node} ${t.status === "running" ? "sy-running" : ""} ${selected ? "outline outline-2 outline-offset-2 outline-slate-900" : ""} focus-visible:ring-2 focus-visible:ring-slate-900 focus-visible:outline-none`}
+      className={`relative flex flex-col justify-between rounded-md border-2 px-2 py-1.5 text-xs shadow-sm ${style.node} ${t.status === "running" ? "sy-running" : ""} ${t.status === "awaiting_approval" ? "ring-2 ring-violet-400 ring-offset-2 animate-pulse" : ""} ${selected ? "outline outline-2 outline-offset-2 outline-slate-900" : ""} focus-visible:ring-2 focus-visible:ring-slate-900 focus-visible:outline-none`}
       title={`${t.key} ${t.name} – ${t.status}`}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} className="!h-1.5 !w-1.5 !min-w-0 !border-0 !bg-slate-400" />

@@ -3,6 +3,7 @@
 // actions (retry, reassign to a capable live agent, cancel). Text is rendered as text.
 import { useState, type ReactNode } from "react";
 import { StatusBadge } from "@/components/ui/badge";
+import { GateActions } from "@/components/goal/gate-actions";
 import { AttemptOutput } from "@/components/goal/live-output";
 import { TaskLive } from "@/components/goal/task-live";
 import { between, formatDuration, formatTime } from "@/components/ui/format";
@@ -77,6 +78,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
             </button>
           )}
         </div>
+        <GateActions task={task} />
         <form
           className="flex items-end gap-2"
           onSubmit={(e) => {
@@ -199,6 +201,7 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
                     <td className="py-1 pr-2">
                       {a.outcome}
                       {a.error && <span className="block max-w-48 truncate text-red-700" title={a.error}>{a.error}</span>}
+                      {a.feedback && <span className="block max-w-48 truncate text-violet-800" data-testid="attempt-feedback" title={a.feedback}>feedback: {a.feedback}</span>}
                       {a.number !== task.attempt && <AttemptOutput taskId={task.uuid} attempt={a.number} bytes={a.output_bytes} />}
                     </td>
                     <td className="py-1 pr-2">{formatTime(a.started_at)}</td>

@@ -382,7 +382,7 @@ describe("bad-input corpus", () => {
       if (!route.includes(":id")) continue;
       for (const method of ["GET", "POST", "DELETE", "PUT", "PATCH"] as const) {
         if (!mod[method]) continue;
-        const body = method === "GET" ? undefined : route.endsWith("/reassign") ? { agent_id: agentB.agent_id } : {};
+        const body = method === "GET" ? undefined : route.endsWith("/reassign") ? { agent_id: agentB.agent_id } : route.endsWith("/reject") ? { feedback: "no" } : {};
         for (const bad of NOT_UUIDS.slice(1, 7)) cases.push({ route, method, ...OP, name: `id ${JSON.stringify(bad)}`, params: { id: bad }, body, status: 404 });
         cases.push({ route, method, ...OP, name: "unknown id", params: { id: UNKNOWN_UUID }, body, status: 404 });
         const realId = route.startsWith("/api/goals") ? goalId : runningTask;
@@ -399,6 +399,59 @@ describe("bad-input corpus", () => {
     if (routes.get(taskRoute("retry"))?.POST) {
       cases.push({ route: taskRoute("retry"), method: "POST", ...OP, name: "retry a running task", params: { id: runningTask }, status: 409 });
       cases.push({ route: taskRoute("retry"), method: "POST", ...OP, name: "retry a pending task", params: { id: pendingTask }, status: 409 });
+    }
+
+    // --- operators step in (issue 10): pause/resume, drain, approval, re-run, bulk, goal search ---
+    if (routes.get("/api/goals/:id/pause")?.POST) {
+      // Routes whose body is an empty object: the __proto__ case needs a body of its own.
+      const emptyBodyCases = (route: string, fields: Record<string, unknown[]>, extra: Partial<Case>) =>
+        bodyCases(route, {}, [], fields, extra)
+          .filter((c) => !c.name.startsWith("byte-order mark")) // that is the valid (empty) body here
+          .map((c) => (c.name === "__proto__ field" ? { ...c, rawBody: '{"__proto__":{"admin":true}}' } : c));
+      const onGoal = { ...OP, params: { id: goalId } };
+      cases.push(...emptyBodyCases("/api/goals/:id/pause", { reason: ["operator", "budget_exceeded", 42] }, onGoal));
+      cases.push(...emptyBodyCases("/api/goals/:id/resume", {}, onGoal));
+      cases.push({ route: "/api/goals/:id/resume", method: "POST", ...onGoal, name: "resume a goal that is not paused", body: {}, status: 409 });
+      const onAgentB = { ...OP, params: { id: agentB.agent_id } };
+      cases.push(...emptyBodyCases("/api/agents/:id/drain", {}, onAgentB));
+      cases.push(...emptyBodyCases("/api/agents/:id/undrain", {}, onAgentB));
+      cases.push({ route: "/api/agents/:id/undrain", method: "POST", ...onAgentB, name: "undrain an agent that is not drained", body: {}, status: 409 });
+      cases.push({ route: "/api/agents/:id/drain", method: "POST", ...OP, name: "drain a task's id (not an agent)", params: { id: runningTask }, body: {}, status: 404 });
+
+      const onRunning = { ...OP, params: { id: runningTask } };
+      cases.push(
+        ...bodyCases("/api/tasks/:id/approve", { result: "edited" }, [], {
+          result: [null, "x".repeat(LIMITS.resultChars + 1), "nul\u0000result", "lone \udc00", { k: "v\u0000" }, JSON.parse("[".repeat(100) + "]".repeat(100))],
+        }, onRunning),
+      );
+      cases.push({ route: "/api/tasks/:id/approve", method: "POST", ...onRunning, name: "approve a running task (not awaiting approval)", body: { result: "x" }, status: 409 });
+      cases.push({ route: "/api/tasks/:id/approve", method: "POST", ...OP, name: "approve a pending task", params: { id: pendingTask }, body: {}, status: 409 });
+      cases.push(
+        ...bodyCases("/api/tasks/:id/reject", { feedback: "do better" }, ["feedback"], {
+          feedback: [...wrongTypes("string"), "", "   ", "e".repeat(LIMITS.errorChars + 1), "nul\u0000", "\ud83d"],
+        }, onRunning),
+      );
+      cases.push({ route: "/api/tasks/:id/reject", method: "POST", ...onRunning, name: "reject a running task (not awaiting approval)", body: { feedback: "no" }, status: 409 });
+      cases.push(
+        ...bodyCases("/api/tasks/:id/rerun", { description: "again" }, [], {
+          description: [...wrongTypes("string"), "d".repeat(LIMITS.descriptionChars + 1), "bell\u0007", "nul\u0000"],
+        }, onRunning),
+      );
+      cases.push({ route: "/api/tasks/:id/rerun", method: "POST", ...onRunning, name: "re-run a running task", body: {}, status: 409 });
+      cases.push({ route: "/api/tasks/:id/rerun", method: "POST", ...OP, name: "re-run a pending task", params: { id: pendingTask }, body: { description: "x" }, status: 409 });
+
+      cases.push(
+        ...bodyCases("/api/tasks/bulk", { action: "retry", filter: { goal_id: goalId } }, ["action", "filter"], {
+          action: [...wrongTypes("string"), "explode", "RETRY", "' OR 1=1 --"],
+          filter: [...wrongTypes("object"), {}, { goal_id: "x" }, { status: "bogus" }, { status: [] }, { skill: "has space" }, { key: "a\u0000" }, { agent_id: "' OR 1=1" }, { goal_id: goalId, color: "red" }],
+          agent_id: [...uuid, agentB.agent_id],
+          dry_run: [...wrongTypes("boolean"), "true", 1],
+        }, OP),
+      );
+      cases.push({ route: "/api/tasks/bulk", method: "POST", ...OP, name: "reassign without agent_id", body: { action: "reassign", filter: { goal_id: goalId } }, field: "agent_id" });
+      cases.push({ route: "/api/tasks/bulk", method: "POST", ...OP, name: "reassign to a bad agent id", body: { action: "reassign", filter: { goal_id: goalId }, agent_id: "nope" }, field: "agent_id" });
+      cases.push(...tokenCases("/api/tasks/bulk", "POST", "operator", { body: { action: "cancel", filter: { goal_id: goalId } } }, tokens));
+      cases.push(...queryCases("/api/goals", { q: ["x".repeat(501), "a\u0000b", "esc\u001b[2J"], cursor: ["nope", "' OR 1=1 --", Buffer.from('["not a date","x"]').toString("base64url"), "c".repeat(201)] }));
     }
 
     // --- the session (sign-in) ---

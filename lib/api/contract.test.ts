@@ -197,6 +197,39 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("POST /api/goals/{id}/cancel", { ...op, params: { id: NOBODY } });
     await api("POST /api/goals/{id}/cancel", { params: { id: second.goal_id } });
 
+    // Operators step in (issue 10): pause/resume, drain, approval gates, re-run, bulk, search.
+    const c = (await api("POST /api/orchestration/register", { body: { skills: ["gate"], capacity: 4, name: "contract-c" } })).body as { agent_id: string; token: string };
+    const gated = (await api("POST /api/goals", { ...op, body: { goal: "gated contract", plan: { tasks: [{ key: "g", name: "gated", required_skills: ["gate"], approval: true }, { key: "h", name: "after", required_skills: ["gate"], depends_on: ["g"] }] } } })).body;
+    const [tg, th] = gated.subtasks.map((s: { uuid: string }) => s.uuid) as [string, string];
+    await api("POST /api/goals/{id}/pause", { ...op, params: { id: gated.goal_id } });
+    await api("POST /api/goals/{id}/pause", { ...op, params: { id: gated.goal_id } });
+    await api("POST /api/goals/{id}/resume", { ...op, params: { id: gated.goal_id } });
+    await api("POST /api/goals/{id}/resume", { ...op, params: { id: gated.goal_id } });
+    await api("POST /api/agents/{id}/drain", { ...op, params: { id: c.agent_id } });
+    await api("POST /api/agents/{id}/drain", { ...op, params: { id: NOBODY } });
+    await api("POST /api/agents/{id}/undrain", { ...op, params: { id: c.agent_id } });
+    await api("POST /api/agents/{id}/undrain", { ...op, params: { id: c.agent_id } });
+    await api("POST /api/orchestration/assign", { token: c.token, body: { agent_id: c.agent_id } });
+    await api("POST /api/orchestration/complete", { token: c.token, body: { subtask_uuid: tg, result: "draft" } });
+    await api("POST /api/tasks/{id}/reject", { ...op, params: { id: tg }, body: { feedback: "again" } });
+    await api("POST /api/tasks/{id}/reject", { ...op, params: { id: tg }, body: { feedback: "again" } });
+    await api("POST /api/tasks/{id}/reject", { ...op, params: { id: tg }, body: {} });
+    const retried = (await api("POST /api/orchestration/assign", { token: c.token, body: { agent_id: c.agent_id } })).body.assignments[0];
+    expect(retried).toMatchObject({ feedback: "again", previous_attempt: { outcome: "rejected", result: "draft" } });
+    await api("POST /api/orchestration/complete", { token: c.token, body: { subtask_uuid: tg, result: "draft 2" } });
+    await api("POST /api/tasks/{id}/approve", { ...op, params: { id: tg }, body: { result: "edited" } });
+    await api("POST /api/tasks/{id}/approve", { ...op, params: { id: tg }, body: {} });
+    await api("POST /api/tasks/{id}/rerun", { ...op, params: { id: tg }, body: { description: "again, better" } });
+    await api("POST /api/tasks/{id}/rerun", { ...op, params: { id: th }, body: {} });
+    await api("POST /api/tasks/{id}/rerun", { ...op, params: { id: NOBODY }, body: {} });
+    await api("POST /api/tasks/bulk", { ...op, body: { action: "cancel", filter: { goal_id: gated.goal_id }, dry_run: true } });
+    await api("POST /api/tasks/bulk", { ...op, body: { action: "cancel", filter: { goal_id: gated.goal_id } } });
+    await api("POST /api/tasks/bulk", { ...op, body: { action: "reassign", filter: { goal_id: gated.goal_id } } });
+    const page = (await api("GET /api/goals", { ...op, query: { q: "contract", limit: "1" } })).body as { next_cursor: string | null };
+    expect(page.next_cursor).not.toBeNull();
+    await api("GET /api/goals", { ...op, query: { q: "contract", cursor: page.next_cursor! } });
+    await api("GET /api/goals", { ...op, query: { cursor: "not-a-cursor" } });
+
     // Pace: past its burst an agent gets 429 with Retry-After.
     let status = 200;
     for (let i = 0; i < 400 && status !== 429; i++) status = (await api("POST /api/orchestration/heartbeat", { token: b.token, body: { agent_id: b.agent_id } })).status;

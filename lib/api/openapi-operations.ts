@@ -39,6 +39,15 @@ const ok = (schema: z.ZodType, description = "OK", status = 200): SuccessDoc => 
 const agentNotFound = { 404: "No such agent (or it unregistered)" };
 
 export const OPERATIONS: Record<OperationKey, OperationDoc> = {
+  // Operators step in (issue 10)
+  "POST /api/goals/{id}/pause": { tag: "goals", success: [ok(r.pauseGoalResponse)], errors: { 409: "The goal is not pending or running" } },
+  "POST /api/goals/{id}/resume": { tag: "goals", success: [ok(r.resumeGoalResponse)], errors: { 409: "The goal is not paused" } },
+  "POST /api/agents/{id}/drain": { tag: "agents", success: [ok(r.agentEnvelope)], errors: { 404: "No such agent", 409: "The agent is already drained" } },
+  "POST /api/agents/{id}/undrain": { tag: "agents", success: [ok(r.agentEnvelope)], errors: { 404: "No such agent", 409: "The agent is not drained" } },
+  "POST /api/tasks/{id}/approve": { tag: "tasks", success: [ok(r.approveTaskResponse)], errors: { 409: "The task is not awaiting approval (someone decided first, or it was cancelled)" } },
+  "POST /api/tasks/{id}/reject": { tag: "tasks", success: [ok(r.rejectTaskResponse)], errors: { 409: "The task is not awaiting approval" } },
+  "POST /api/tasks/{id}/rerun": { tag: "tasks", success: [ok(r.rerunTaskResponse)], errors: { 409: "The task is not finished, or a dependency of it is dead" } },
+  "POST /api/tasks/bulk": { tag: "tasks", success: [ok(r.bulkTasksResponse)] },
   "GET /api/agents": { tag: "agents", success: [ok(r.agentsResponse)] },
   "GET /api/agents/skills": { tag: "agents", success: [ok(r.skillsResponse)] },
   "GET /api/goals/{id}/timeline": { tag: "goals", success: [ok(r.timelineResponse)] },

@@ -99,7 +99,8 @@ function errorResponses(op: Operation): Record<string, unknown> {
     out["413"] = error("The request body is over MAX_BODY_BYTES");
     out["415"] = error("The request body is not application/json");
   }
-  if (agentCalls) out["429"] = error("This agent is over its request rate", retryAfter);
+  if (agentCalls) out["429"] = error("This agent is over its request rate, or its address has failed to authenticate too often", retryAfter);
+  else if (op.auth !== "public") out["429"] = error("This address has failed to authenticate too often (wrong tokens); nothing was compared", retryAfter);
   out["500"] = error("Internal error (no details are given)");
   out["503"] = error("The database is unreachable; try again", retryAfter);
   return out;

@@ -19,6 +19,10 @@ export function presentAssignment(a: Assignment) {
     goal: a.goal,
     context: a.context,
     inputs: a.inputs,
+    /** The previous attempt when it did not stand (rejected, failed, timed out): result, error, feedback. */
+    previous_attempt: a.previousAttempt,
+    /** The operator's feedback on the rejected previous attempt, or null. */
+    feedback: a.previousAttempt?.feedback ?? null,
   };
 }
 
@@ -42,6 +46,8 @@ export function presentCreatedGoal(g: CreatedGoal) {
       dependencies: s.dependencyIds,
       depends_on: s.dependsOn,
       status: s.status,
+      approval: s.approval ?? false,
+      output_schema: s.outputSchema ?? null,
     })),
   };
 }

@@ -3,90 +3,110 @@
 /* eslint-disable */
 import * as route0 from "@/app/api/[...path]/route";
 import * as route1 from "@/app/api/agents/route";
-import * as route2 from "@/app/api/agents/skills/route";
-import * as route3 from "@/app/api/events/route";
-import * as route4 from "@/app/api/goals/route";
-import * as route5 from "@/app/api/goals/[id]/route";
-import * as route6 from "@/app/api/goals/[id]/cancel/route";
-import * as route7 from "@/app/api/goals/[id]/plan.md/route";
-import * as route8 from "@/app/api/goals/[id]/result/route";
-import * as route9 from "@/app/api/goals/[id]/timeline/route";
-import * as route10 from "@/app/api/health/route";
-import * as route11 from "@/app/api/mcp/route";
-import * as route12 from "@/app/api/metrics/route";
-import * as route13 from "@/app/api/metrics/agents/route";
-import * as route14 from "@/app/api/metrics/throughput/route";
-import * as route15 from "@/app/api/openapi.json/route";
-import * as route16 from "@/app/api/orchestration/assign/route";
-import * as route17 from "@/app/api/orchestration/complete/route";
-import * as route18 from "@/app/api/orchestration/complete-batch/route";
-import * as route19 from "@/app/api/orchestration/decompose/route";
-import * as route20 from "@/app/api/orchestration/fail/route";
-import * as route21 from "@/app/api/orchestration/heartbeat/route";
-import * as route22 from "@/app/api/orchestration/progress/route";
-import * as route23 from "@/app/api/orchestration/register/route";
-import * as route24 from "@/app/api/orchestration/status/route";
-import * as route25 from "@/app/api/orchestration/tensor/route";
-import * as route26 from "@/app/api/orchestration/tensor/labels/route";
-import * as route27 from "@/app/api/orchestration/unregister/route";
-import * as route28 from "@/app/api/ready/route";
-import * as route29 from "@/app/api/session/route";
-import * as route30 from "@/app/api/tasks/[id]/route";
-import * as route31 from "@/app/api/tasks/[id]/cancel/route";
-import * as route32 from "@/app/api/tasks/[id]/output/route";
-import * as route33 from "@/app/api/tasks/[id]/reassign/route";
-import * as route34 from "@/app/api/tasks/[id]/retry/route";
+import * as route2 from "@/app/api/agents/[id]/drain/route";
+import * as route3 from "@/app/api/agents/[id]/undrain/route";
+import * as route4 from "@/app/api/agents/skills/route";
+import * as route5 from "@/app/api/events/route";
+import * as route6 from "@/app/api/goals/route";
+import * as route7 from "@/app/api/goals/[id]/route";
+import * as route8 from "@/app/api/goals/[id]/cancel/route";
+import * as route9 from "@/app/api/goals/[id]/pause/route";
+import * as route10 from "@/app/api/goals/[id]/plan.md/route";
+import * as route11 from "@/app/api/goals/[id]/result/route";
+import * as route12 from "@/app/api/goals/[id]/resume/route";
+import * as route13 from "@/app/api/goals/[id]/timeline/route";
+import * as route14 from "@/app/api/health/route";
+import * as route15 from "@/app/api/mcp/route";
+import * as route16 from "@/app/api/metrics/route";
+import * as route17 from "@/app/api/metrics/agents/route";
+import * as route18 from "@/app/api/metrics/throughput/route";
+import * as route19 from "@/app/api/openapi.json/route";
+import * as route20 from "@/app/api/orchestration/assign/route";
+import * as route21 from "@/app/api/orchestration/complete/route";
+import * as route22 from "@/app/api/orchestration/complete-batch/route";
+import * as route23 from "@/app/api/orchestration/decompose/route";
+import * as route24 from "@/app/api/orchestration/fail/route";
+import * as route25 from "@/app/api/orchestration/heartbeat/route";
+import * as route26 from "@/app/api/orchestration/progress/route";
+import * as route27 from "@/app/api/orchestration/register/route";
+import * as route28 from "@/app/api/orchestration/status/route";
+import * as route29 from "@/app/api/orchestration/tensor/route";
+import * as route30 from "@/app/api/orchestration/tensor/labels/route";
+import * as route31 from "@/app/api/orchestration/unregister/route";
+import * as route32 from "@/app/api/ready/route";
+import * as route33 from "@/app/api/session/route";
+import * as route34 from "@/app/api/tasks/[id]/route";
+import * as route35 from "@/app/api/tasks/[id]/approve/route";
+import * as route36 from "@/app/api/tasks/[id]/cancel/route";
+import * as route37 from "@/app/api/tasks/[id]/output/route";
+import * as route38 from "@/app/api/tasks/[id]/reassign/route";
+import * as route39 from "@/app/api/tasks/[id]/reject/route";
+import * as route40 from "@/app/api/tasks/[id]/rerun/route";
+import * as route41 from "@/app/api/tasks/[id]/retry/route";
+import * as route42 from "@/app/api/tasks/bulk/route";
 
 export const ROUTE_TABLE = [
   { path: "/api/{path}", file: "app/api/[...path]/route.ts", catchAll: true, methods: ["GET","POST","PUT","PATCH","DELETE"], summaries: {}, module: route0 },
   { path: "/api/agents", file: "app/api/agents/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"registered agents with status, load and counters"}, module: route1 },
-  { path: "/api/agents/skills", file: "app/api/agents/skills/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"skills demanded by open tasks against those live agents offer, and how many tasks no live agent can take"}, module: route2 },
-  { path: "/api/events", file: "app/api/events/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the event log after a seq, in order, never skipping one (catch-up for live clients)"}, module: route3 },
-  { path: "/api/goals", file: "app/api/goals/route.ts", catchAll: false, methods: ["GET","POST"], summaries: {"GET":"goals, newest first, with task counts and progress","POST":"submit a goal (same body as /api/orchestration/decompose)"}, module: route4 },
-  { path: "/api/goals/{id}", file: "app/api/goals/[id]/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"one goal with its subtasks and dependency edges"}, module: route5 },
-  { path: "/api/goals/{id}/cancel", file: "app/api/goals/[id]/cancel/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"every open task of the goal is cancelled and the goal closed as cancelled"}, module: route6 },
-  { path: "/api/goals/{id}/plan.md", file: "app/api/goals/[id]/plan.md/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the goal as seed 003's markdown master plan, with status icons"}, module: route7 },
-  { path: "/api/goals/{id}/result", file: "app/api/goals/[id]/result/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the goal's workflow result in seed 002's format"}, module: route8 },
-  { path: "/api/goals/{id}/timeline", file: "app/api/goals/[id]/timeline/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"every attempt of the goal's tasks (queue wait, run, outcome) for the Gantt view"}, module: route9 },
-  { path: "/api/health", file: "app/api/health/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"liveness and database reachability"}, module: route10 },
-  { path: "/api/mcp", file: "app/api/mcp/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"MCP over Streamable HTTP: one JSON-RPC message in, its JSON answer out (stateless)"}, module: route11 },
-  { path: "/api/metrics", file: "app/api/metrics/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"Prometheus text format: tasks by state, live agents, assignments, completions, assign latency, event fan-out"}, module: route12 },
-  { path: "/api/metrics/agents", file: "app/api/metrics/agents/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"per-agent completions and failures per minute over the last N minutes"}, module: route13 },
-  { path: "/api/metrics/throughput", file: "app/api/metrics/throughput/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"completions and failures per minute over the last N minutes (optionally of one agent)"}, module: route14 },
-  { path: "/api/openapi.json", file: "app/api/openapi.json/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the OpenAPI 3.1 document, generated from the routes' zod schemas; `servers` is this server's own URL"}, module: route15 },
-  { path: "/api/orchestration/assign", file: "app/api/orchestration/assign/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an agent pulls work (with agent_id), or the operator assigns across all agents"}, module: route16 },
-  { path: "/api/orchestration/complete", file: "app/api/orchestration/complete/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the assigned agent reports its attempt's result"}, module: route17 },
-  { path: "/api/orchestration/complete-batch", file: "app/api/orchestration/complete-batch/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the calling agent reports many attempts' results in one transaction"}, module: route18 },
-  { path: "/api/orchestration/decompose", file: "app/api/orchestration/decompose/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"decompose a goal into a DAG of subtasks and store it"}, module: route19 },
-  { path: "/api/orchestration/fail", file: "app/api/orchestration/fail/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the assigned agent reports that its attempt failed"}, module: route20 },
-  { path: "/api/orchestration/heartbeat", file: "app/api/orchestration/heartbeat/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an agent says it is alive"}, module: route21 },
-  { path: "/api/orchestration/progress", file: "app/api/orchestration/progress/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the assigned agent reports progress, a message, output and usage of its running attempt"}, module: route22 },
-  { path: "/api/orchestration/register", file: "app/api/orchestration/register/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"register an agent; the token is shown only here (needs SWITCHYARD_REGISTRATION_TOKEN when set)"}, module: route23 },
-  { path: "/api/orchestration/status", file: "app/api/orchestration/status/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"counts of agents, tasks and goals by status"}, module: route24 },
-  { path: "/api/orchestration/tensor", file: "app/api/orchestration/tensor/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"T[n_tasks, n_agents, 4] as dense JSON, sparse JSON or binary Float32"}, module: route25 },
-  { path: "/api/orchestration/tensor/labels", file: "app/api/orchestration/tensor/labels/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the tensor's task and agent labels in its row and column order"}, module: route26 },
-  { path: "/api/orchestration/unregister", file: "app/api/orchestration/unregister/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an agent leaves; its running tasks go back to the pool"}, module: route27 },
-  { path: "/api/ready", file: "app/api/ready/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"readiness: 200 when the database answers and every migration is applied (with the version), else 503"}, module: route28 },
-  { path: "/api/session", file: "app/api/session/route.ts", catchAll: false, methods: ["GET","POST","DELETE"], summaries: {"GET":"whether sign-in is required and whether this browser is signed in","POST":"sign in with the operator token (JSON, or the sign-in page's form); sets the httpOnly cookie","DELETE":"sign out (clears the cookie)"}, module: route29 },
-  { path: "/api/tasks/{id}", file: "app/api/tasks/[id]/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"one task with its attempt history"}, module: route30 },
-  { path: "/api/tasks/{id}/cancel", file: "app/api/tasks/[id]/cancel/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an open task is cancelled and everything downstream of it skipped"}, module: route31 },
-  { path: "/api/tasks/{id}/output", file: "app/api/tasks/[id]/output/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the stored output of one attempt (the latest by default) as plain text"}, module: route32 },
-  { path: "/api/tasks/{id}/reassign", file: "app/api/tasks/[id]/reassign/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a pending, retrying or running task goes to a chosen live, capable agent"}, module: route33 },
-  { path: "/api/tasks/{id}/retry", file: "app/api/tasks/[id]/retry/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a failed, cancelled or skipped task runs again (its skipped dependents too)"}, module: route34 },
+  { path: "/api/agents/{id}/drain", file: "app/api/agents/[id]/drain/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the agent pulls no new work (running work finishes); operator assignment skips it"}, module: route2 },
+  { path: "/api/agents/{id}/undrain", file: "app/api/agents/[id]/undrain/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a drained agent takes new work again"}, module: route3 },
+  { path: "/api/agents/skills", file: "app/api/agents/skills/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"skills demanded by open tasks against those live agents offer, and how many tasks no live agent can take"}, module: route4 },
+  { path: "/api/events", file: "app/api/events/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the event log after a seq, in order, never skipping one (catch-up for live clients)"}, module: route5 },
+  { path: "/api/goals", file: "app/api/goals/route.ts", catchAll: false, methods: ["GET","POST"], summaries: {"GET":"goals, newest first, with task counts and progress; status filter, text search (q), keyset pages (cursor)","POST":"submit a goal (same body as /api/orchestration/decompose)"}, module: route6 },
+  { path: "/api/goals/{id}", file: "app/api/goals/[id]/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"one goal with its subtasks and dependency edges"}, module: route7 },
+  { path: "/api/goals/{id}/cancel", file: "app/api/goals/[id]/cancel/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"every open task of the goal is cancelled and the goal closed as cancelled"}, module: route8 },
+  { path: "/api/goals/{id}/pause", file: "app/api/goals/[id]/pause/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the goal gets no new assignments (running attempts finish and report)"}, module: route9 },
+  { path: "/api/goals/{id}/plan.md", file: "app/api/goals/[id]/plan.md/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the goal as seed 003's markdown master plan, with status icons"}, module: route10 },
+  { path: "/api/goals/{id}/result", file: "app/api/goals/[id]/result/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the goal's workflow result in seed 002's format"}, module: route11 },
+  { path: "/api/goals/{id}/resume", file: "app/api/goals/[id]/resume/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a paused goal's tasks can be assigned again"}, module: route12 },
+  { path: "/api/goals/{id}/timeline", file: "app/api/goals/[id]/timeline/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"every attempt of the goal's tasks (queue wait, run, outcome) for the Gantt view"}, module: route13 },
+  { path: "/api/health", file: "app/api/health/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"liveness and database reachability"}, module: route14 },
+  { path: "/api/mcp", file: "app/api/mcp/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"MCP over Streamable HTTP: one JSON-RPC message in, its JSON answer out (stateless)"}, module: route15 },
+  { path: "/api/metrics", file: "app/api/metrics/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"Prometheus text format: tasks by state, live agents, assignments, completions, assign latency, event fan-out"}, module: route16 },
+  { path: "/api/metrics/agents", file: "app/api/metrics/agents/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"per-agent completions and failures per minute over the last N minutes"}, module: route17 },
+  { path: "/api/metrics/throughput", file: "app/api/metrics/throughput/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"completions and failures per minute over the last N minutes (optionally of one agent)"}, module: route18 },
+  { path: "/api/openapi.json", file: "app/api/openapi.json/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the OpenAPI 3.1 document, generated from the routes' zod schemas; `servers` is this server's own URL"}, module: route19 },
+  { path: "/api/orchestration/assign", file: "app/api/orchestration/assign/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an agent pulls work (with agent_id), or the operator assigns across all agents"}, module: route20 },
+  { path: "/api/orchestration/complete", file: "app/api/orchestration/complete/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the assigned agent reports its attempt's result"}, module: route21 },
+  { path: "/api/orchestration/complete-batch", file: "app/api/orchestration/complete-batch/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the calling agent reports many attempts' results in one transaction"}, module: route22 },
+  { path: "/api/orchestration/decompose", file: "app/api/orchestration/decompose/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"decompose a goal into a DAG of subtasks and store it"}, module: route23 },
+  { path: "/api/orchestration/fail", file: "app/api/orchestration/fail/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the assigned agent reports that its attempt failed"}, module: route24 },
+  { path: "/api/orchestration/heartbeat", file: "app/api/orchestration/heartbeat/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an agent says it is alive"}, module: route25 },
+  { path: "/api/orchestration/progress", file: "app/api/orchestration/progress/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the assigned agent reports progress, a message, output and usage of its running attempt"}, module: route26 },
+  { path: "/api/orchestration/register", file: "app/api/orchestration/register/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"register an agent; the token is shown only here (needs SWITCHYARD_REGISTRATION_TOKEN when set)"}, module: route27 },
+  { path: "/api/orchestration/status", file: "app/api/orchestration/status/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"counts of agents, tasks and goals by status"}, module: route28 },
+  { path: "/api/orchestration/tensor", file: "app/api/orchestration/tensor/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"T[n_tasks, n_agents, 4] as dense JSON, sparse JSON or binary Float32"}, module: route29 },
+  { path: "/api/orchestration/tensor/labels", file: "app/api/orchestration/tensor/labels/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the tensor's task and agent labels in its row and column order"}, module: route30 },
+  { path: "/api/orchestration/unregister", file: "app/api/orchestration/unregister/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an agent leaves; its running tasks go back to the pool"}, module: route31 },
+  { path: "/api/ready", file: "app/api/ready/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"readiness: 200 when the database answers and every migration is applied (with the version), else 503"}, module: route32 },
+  { path: "/api/session", file: "app/api/session/route.ts", catchAll: false, methods: ["GET","POST","DELETE"], summaries: {"GET":"whether sign-in is required and whether this browser is signed in","POST":"sign in with the operator token (JSON, or the sign-in page's form); sets the httpOnly cookie","DELETE":"sign out (clears the cookie)"}, module: route33 },
+  { path: "/api/tasks/{id}", file: "app/api/tasks/[id]/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"one task with its attempt history"}, module: route34 },
+  { path: "/api/tasks/{id}/approve", file: "app/api/tasks/[id]/approve/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a task awaiting approval completes (with the edited result, when given)"}, module: route35 },
+  { path: "/api/tasks/{id}/cancel", file: "app/api/tasks/[id]/cancel/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"an open task is cancelled and everything downstream of it skipped"}, module: route36 },
+  { path: "/api/tasks/{id}/output", file: "app/api/tasks/[id]/output/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the stored output of one attempt (the latest by default) as plain text"}, module: route37 },
+  { path: "/api/tasks/{id}/reassign", file: "app/api/tasks/[id]/reassign/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a pending, retrying or running task goes to a chosen live, capable agent"}, module: route38 },
+  { path: "/api/tasks/{id}/reject", file: "app/api/tasks/[id]/reject/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the awaiting attempt is rejected with feedback and a new attempt queued"}, module: route39 },
+  { path: "/api/tasks/{id}/rerun", file: "app/api/tasks/[id]/rerun/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a finished task and its downstream cone run again with fresh budgets"}, module: route40 },
+  { path: "/api/tasks/{id}/retry", file: "app/api/tasks/[id]/retry/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"a failed, cancelled or skipped task runs again (its skipped dependents too)"}, module: route41 },
+  { path: "/api/tasks/bulk", file: "app/api/tasks/bulk/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"retry, cancel, reassign or re-run every task a filter matches, in bounded batches (dry_run: count only)"}, module: route42 },
 ] as const;
 
 export type RouteEntry = (typeof ROUTE_TABLE)[number];
 /** `METHOD /path` of every operation of the API (the catch-all excluded). */
 export type OperationKey =
   | "GET /api/agents"
+  | "POST /api/agents/{id}/drain"
+  | "POST /api/agents/{id}/undrain"
   | "GET /api/agents/skills"
   | "GET /api/events"
   | "GET /api/goals"
   | "POST /api/goals"
   | "GET /api/goals/{id}"
   | "POST /api/goals/{id}/cancel"
+  | "POST /api/goals/{id}/pause"
   | "GET /api/goals/{id}/plan.md"
   | "GET /api/goals/{id}/result"
+  | "POST /api/goals/{id}/resume"
   | "GET /api/goals/{id}/timeline"
   | "GET /api/health"
   | "POST /api/mcp"
@@ -111,8 +131,12 @@ export type OperationKey =
   | "POST /api/session"
   | "DELETE /api/session"
   | "GET /api/tasks/{id}"
+  | "POST /api/tasks/{id}/approve"
   | "POST /api/tasks/{id}/cancel"
   | "GET /api/tasks/{id}/output"
   | "POST /api/tasks/{id}/reassign"
+  | "POST /api/tasks/{id}/reject"
+  | "POST /api/tasks/{id}/rerun"
   | "POST /api/tasks/{id}/retry"
+  | "POST /api/tasks/bulk"
   ;

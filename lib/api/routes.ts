@@ -36,3 +36,12 @@ export * as agentSkills from "@/app/api/agents/skills/route";
 // Issue 13 (anywhere): readiness and MCP over HTTP.
 export * as ready from "@/app/api/ready/route";
 export * as mcp from "@/app/api/mcp/route";
+// Operators step in (issue 10)
+export * as goalPause from "@/app/api/goals/[id]/pause/route";
+export * as goalResume from "@/app/api/goals/[id]/resume/route";
+export * as agentDrain from "@/app/api/agents/[id]/drain/route";
+export * as agentUndrain from "@/app/api/agents/[id]/undrain/route";
+export * as taskApprove from "@/app/api/tasks/[id]/approve/route";
+export * as taskReject from "@/app/api/tasks/[id]/reject/route";
+export * as taskRerun from "@/app/api/tasks/[id]/rerun/route";
+export * as tasksBulk from "@/app/api/tasks/bulk/route";

@@ -1,6 +1,7 @@
 // Request schemas of the HTTP API, one place for all routes (and the OpenAPI document).
 // Strict objects: an unknown field is a 400 that names it.
 import { z } from "zod";
+import { decodeGoalCursor } from "@/lib/presenters/goal-cursor";
 import { GOAL_STATUSES } from "@/lib/domain";
 import { LIMITS, longText, planSchema, skillsSchema, storable, STORABLE, text } from "@/lib/orchestration/plan-schema";
 import { budgetSchema, usageSchema } from "@/lib/api/schemas/progress";
@@ -81,6 +82,13 @@ export const tensorQuery = z.strictObject({
 export const goalsQuery = z.strictObject({
   status: z.enum(GOAL_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  // Issue 10: text search over goal text and context, and keyset pages (lib/presenters/goal-search.ts).
+  q: text(500).optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .refine((c) => decodeGoalCursor(c) !== null, "is not a cursor this server gave out")
+    .optional(),
 });
 
 export const idParams = z.strictObject({ id: uuidSchema });

@@ -15,7 +15,7 @@ interface Overrides {
   goals: { status: GoalStatus; budget_max_tokens: bigint | null; input_tokens: bigint; output_tokens: bigint };
   subtasks: { status: SubtaskStatus };
   attempts: { outcome: AttemptOutcome; input_tokens: bigint; output_tokens: bigint };
-  agents: { total_duration_ms: bigint };
+  agents: { total_duration_ms: bigint; input_tokens: bigint; output_tokens: bigint };
   events: { seq: bigint; data: Record<string, unknown> };
   event_relay: { relayed_seq: bigint; final_seq: bigint };
   socket_io_attachments: { id: bigint };

@@ -54,7 +54,7 @@ describe("transitions", () => {
 
   it("no action applies to a terminal state except bringing it back", () => {
     expect(allowedActions("subtask", "completed")).toEqual(["rerun"]);
-    expect(allowedActions("subtask", "skipped")).toEqual(["retry"]);
+    expect(allowedActions("subtask", "skipped")).toEqual(["retry", "rerun"]); // issue 10: re-run from any finished task
   });
 
   it("describe the allowed states in words for a 409's message", () => {

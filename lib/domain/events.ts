@@ -5,7 +5,8 @@
 // unknown type or a wrong payload, and a consumer's `switch` over `type` is checked for
 // exhaustiveness. Add a new event here, nowhere else.
 import { z } from "zod";
-import { GOAL_STATUSES, SUBTASK_STATUSES, TERMINAL_GOAL_STATUSES } from "./statuses";
+import { GOAL_STATUSES, PAUSE_REASONS, SUBTASK_STATUSES, TERMINAL_GOAL_STATUSES } from "./statuses";
+import { BULK_ACTIONS } from "./transitions";
 
 const id = z.string().uuid();
 const count = z.number().int().min(0);
@@ -63,6 +64,34 @@ export const EVENT_PAYLOADS = {
   "agent.online": z.object({}),
   "agent.offline": z.object({ last_heartbeat_before: isoTime }),
   "agent.unregistered": z.object({ released: count }),
+
+  // Operators step in (issue 10): pause/resume, drain, approval gates, re-run, bulk actions.
+  "goal.paused": z.object({
+    status: z.literal("paused"),
+    previous_status: goalStatus,
+    reason: z.enum(PAUSE_REASONS),
+    /** Open tasks held by the pause; running attempts finish and report. */
+    tasks_held: count,
+    tasks_running: count,
+    at: isoTime,
+  }),
+  "goal.resumed": z.object({ status: z.enum(["pending", "running"]), previous_reason: z.enum(PAUSE_REASONS).nullable(), tasks_released: count, at: isoTime }),
+  "agent.drained": z.object({ drained: z.literal(true), running: count }),
+  "agent.undrained": z.object({ drained: z.literal(false), running: count }),
+  "task.awaiting_approval": z.object({ status: z.literal("awaiting_approval"), attempt, duration_ms: z.number().min(0) }),
+  "task.approved": z.object({ status: z.literal("completed"), attempt, edited: z.boolean(), result_chars: count }),
+  "task.rejected": z.object({ status: z.literal("pending"), attempt, feedback: z.string() }),
+  /** A finished task (or one downstream of it) back to waiting/pending with a fresh budget. */
+  "task.rerun": z.object({ status: z.enum(["pending", "waiting"]), previous_status: subtaskStatus, from: id, description_changed: z.boolean() }),
+  /** One batch of POST /api/tasks/bulk: the filter, what changed and what was skipped. */
+  "tasks.bulk": z.object({
+    action: z.enum(BULK_ACTIONS),
+    filter: z.record(z.string(), z.unknown()),
+    batch: count,
+    changed: count,
+    skipped: count,
+    agent_id: id.nullable(),
+  }),
 } as const satisfies Record<string, z.ZodObject>;
 
 export type EventType = keyof typeof EVENT_PAYLOADS;

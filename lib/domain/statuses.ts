@@ -9,6 +9,9 @@ export type GoalStatus = (typeof GOAL_STATUSES)[number];
 export const TERMINAL_GOAL_STATUSES = ["complete", "partial", "failed", "cancelled"] as const satisfies readonly GoalStatus[];
 export type TerminalGoalStatus = (typeof TERMINAL_GOAL_STATUSES)[number];
 export const OPEN_GOAL_STATUSES = ["pending", "running", "paused"] as const satisfies readonly GoalStatus[];
+/** Why a goal is `paused` (goals.pause_reason): the operator paused it, or its budget ran out. */
+export const PAUSE_REASONS = ["operator", "budget_exceeded"] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
 
 export const SUBTASK_STATUSES = [
   "waiting",

@@ -6,6 +6,10 @@ import type { AgentStatus, GoalStatus, SubtaskStatus } from "./statuses";
 export const SUBTASK_ACTIONS = ["retry", "cancel", "reassign", "approve", "reject", "rerun"] as const;
 export type SubtaskAction = (typeof SUBTASK_ACTIONS)[number];
 
+/** What POST /api/tasks/bulk can do to every task a filter matches. */
+export const BULK_ACTIONS = ["retry", "cancel", "reassign", "rerun"] as const satisfies readonly SubtaskAction[];
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
 export const GOAL_ACTIONS = ["cancel", "pause", "resume", "rerun"] as const;
 export type GoalAction = (typeof GOAL_ACTIONS)[number];
 
@@ -24,8 +28,8 @@ export const SUBTASK_TRANSITIONS = {
   approve: ["awaiting_approval"],
   /** a result waiting for the operator's approval is refused (the attempt ends `rejected`) */
   reject: ["awaiting_approval"],
-  /** a completed task runs again (and what depends on it) */
-  rerun: ["completed"],
+  /** a finished task runs again with a fresh budget, and everything downstream of it */
+  rerun: ["completed", "failed", "skipped", "cancelled"],
 } as const satisfies Record<SubtaskAction, readonly SubtaskStatus[]>;
 
 export const GOAL_TRANSITIONS = {

@@ -68,6 +68,11 @@ const assignmentShape = z.object({
   timeout_s: z.number().describe("Seconds you have for this attempt"),
   deadline_at: z.string().describe("When the attempt times out (ISO 8601); heartbeat and finish before"),
   inputs: z.array(z.object({ key: z.string(), name: z.string(), result: z.string().nullable() })).describe("Results of the tasks this one depends on"),
+  feedback: z.string().nullable().describe("The operator's feedback on your rejected previous attempt: do better this time"),
+  previous_attempt: z
+    .object({ number: z.number(), outcome: z.string(), result: z.string().nullable(), error: z.string().nullable(), feedback: z.string().nullable() })
+    .nullable()
+    .describe("The previous attempt when it did not stand (rejected, failed, e.g. a result that did not match the output schema, or timed out)"),
 });
 
 function presentForAgent(a: Assignment): z.infer<typeof assignmentShape> {
@@ -85,6 +90,8 @@ function presentForAgent(a: Assignment): z.infer<typeof assignmentShape> {
     timeout_s: a.timeout_s,
     deadline_at: a.deadline_at,
     inputs: a.inputs,
+    feedback: a.feedback ?? null,
+    previous_attempt: a.previous_attempt ?? null,
   };
 }
 
@@ -292,6 +299,34 @@ export const TOOLS = [
         agents_used: r.agents_used,
         failures: r.failures,
       };
+    },
+  }),
+
+  // Operators step in (issue 10): decisions at an approval gate. Operator calls: the client needs the operator token.
+  defineTool({
+    name: "approve_task",
+    title: "Approve a task",
+    description:
+      "Approve a task that awaits approval (status awaiting_approval): it completes and its dependents run. Pass result to replace the agent's result with an edited one: dependents and the goal's result get the edit, the agent's original stays in the attempt history.",
+    inputSchema: { subtask_uuid: uuid("The task awaiting approval"), result: z.string().max(1_048_576).optional().describe("An edited result to use instead of the agent's") },
+    outputSchema: { subtask_uuid: z.string(), key: z.string(), status: z.string(), edited: z.boolean(), released: z.array(z.string()) },
+    annotations: WRITE,
+    run: async (args, { client }) => {
+      const r = await client.approveTask(args.subtask_uuid, args.result === undefined ? {} : { result: args.result });
+      return { subtask_uuid: r.subtask.uuid, key: r.subtask.key, status: r.subtask.status, edited: r.edited, released: r.released };
+    },
+  }),
+
+  defineTool({
+    name: "reject_task",
+    title: "Reject a task",
+    description: "Reject a task that awaits approval: its attempt ends rejected and a new attempt is queued; that attempt is handed your feedback and the rejected result, so the agent can do better.",
+    inputSchema: { subtask_uuid: uuid("The task awaiting approval"), feedback: z.string().min(1).max(65_536).describe("What to do better, for the next attempt") },
+    outputSchema: { subtask_uuid: z.string(), key: z.string(), status: z.string(), rejected_attempt: z.number() },
+    annotations: WRITE,
+    run: async (args, { client }) => {
+      const r = await client.rejectTask(args.subtask_uuid, { feedback: args.feedback });
+      return { subtask_uuid: r.subtask.uuid, key: r.subtask.key, status: r.subtask.status, rejected_attempt: r.rejected_attempt };
     },
   }),
 ];

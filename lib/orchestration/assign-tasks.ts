@@ -6,7 +6,7 @@ import { withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
 import { takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
-import { dependencyInputs, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
+import { dependencyInputs, previousAttempts, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
 import { recordAssignments } from "@/lib/metrics";
 import { claimReady, READY_ORDER_OF_UPD } from "@/lib/orchestration/ready";
 import { liveAgentSql } from "@/lib/orchestration/liveness";
@@ -61,6 +61,7 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
     emit({ type: "goal.started", actor, goalId, data: { status: "running" } });
   }
   const inputs = await dependencyInputs(tx, rows.filter((r) => r.has_deps).map((r) => r.id));
+  const previous = await previousAttempts(tx, rows); // a query only when some task runs again
   if (given) {
     // In the order the caller chose them.
     const rank = new Map(source.map((p, i) => [p.taskId, i]));
@@ -68,7 +69,7 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
   }
   return rows.map((r) => {
     emit({ type: "task.assigned", actor, goalId: r.goal_id, subtaskId: r.id, agentId: r.agent_id, data: { attempt: r.attempt, status: "running" } });
-    return toAssignment(r, inputs);
+    return toAssignment(r, inputs, previous);
   });
 }
 
@@ -79,11 +80,11 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
   const assignments = await withEvents(async (tx, emit) => {
     // Lock the agent and record the heartbeat in one statement; it also says whether the
     // operator left work for this agent (lib/orchestration/deliver-reassigned.ts).
-    const agents = await tx.$queryRaw<Array<Columns<"agents", "skills" | "capacity" | "running" | "offline"> & { has_undelivered: boolean }>>`
+    const agents = await tx.$queryRaw<Array<Columns<"agents", "skills" | "capacity" | "running" | "offline" | "drained"> & { has_undelivered: boolean }>>`
       UPDATE agents a SET last_heartbeat_at = ${now}, offline = false
       FROM (SELECT id, offline FROM agents WHERE id = ${options.agentId}::uuid AND NOT removed FOR UPDATE) old
       WHERE a.id = old.id
-      RETURNING a.skills, a.capacity, a.running, old.offline,
+      RETURNING a.skills, a.capacity, a.running, old.offline, a.drained,
         EXISTS (SELECT 1 FROM attempts u WHERE u.agent_id = a.id AND u.delivered_at IS NULL) AS has_undelivered`;
     const agent = agents[0];
     if (!agent) throw notFound("agent", options.agentId, "agent_id");
@@ -92,7 +93,8 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
     const handedOver = agent.has_undelivered ? await takeUndeliveredAttempts(tx, options.agentId, now) : [];
     const free = agent.capacity - agent.running;
     const limit = Math.min(options.max === undefined ? free : options.max - handedOver.length, free);
-    if (limit <= 0) return handedOver;
+    // A drained agent gets no new work (what was already handed to it still reaches it).
+    if (limit <= 0 || agent.drained) return handedOver;
     const fresh = await startAttempts(tx, emit, { agentId: options.agentId, skills: agent.skills, limit }, now, `agent:${options.agentId}`);
     return handedOver.length > 0 ? [...handedOver, ...fresh] : fresh;
   });
@@ -108,7 +110,7 @@ export async function assignAcrossAgents(options: { now?: Date; actor: string; l
     // Agents first, then tasks: the same lock order as pullTasks, so the two cannot deadlock.
     const agents = await tx.$queryRaw<Array<Columns<"agents", "id" | "skills" | "capacity" | "running">>>`
       SELECT id, skills, capacity, running FROM agents
-      WHERE ${liveAgentSql(now)} AND running < capacity
+      WHERE ${liveAgentSql(now)} AND NOT drained AND running < capacity
       ORDER BY registered_at, id
       FOR UPDATE SKIP LOCKED`;
     if (agents.length === 0) return [];

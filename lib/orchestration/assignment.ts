@@ -19,6 +19,20 @@ export interface Assignment {
   context: string | null;
   /** Results of the task's direct dependencies, so the agent can build on them. */
   inputs: Array<{ key: string; name: string; result: string | null }>;
+  /**
+   * The task's previous attempt when it did not stand (rejected by the operator, failed —
+   * a result that did not match the output_schema included — or timed out), so the agent
+   * can do better: its result, its error and the operator's feedback. Null on a first attempt.
+   */
+  previousAttempt: PreviousAttempt | null;
+}
+
+export interface PreviousAttempt {
+  number: number;
+  outcome: string;
+  result: string | null;
+  error: string | null;
+  feedback: string | null;
 }
 
 /** A running task joined with its goal, as the queries that hand out work select it. */
@@ -44,7 +58,22 @@ export async function dependencyInputs(tx: Tx, taskIds: string[]): Promise<Map<s
   return byTask;
 }
 
-export function toAssignment(r: AssignmentRow, inputs: Map<string, Assignment["inputs"]>): Assignment {
+/** The last attempt before the current one of each task, when it was rejected, failed or timed out. */
+export async function previousAttempts(tx: Tx, rows: Array<{ id: string; attempt: number }>): Promise<Map<string, PreviousAttempt>> {
+  const byTask = new Map<string, PreviousAttempt>();
+  const again = rows.filter((r) => r.attempt > 1);
+  if (again.length === 0) return byTask;
+  const found = await tx.$queryRaw<Array<PreviousAttempt & { subtask_id: string }>>`
+    SELECT DISTINCT ON (a.subtask_id) a.subtask_id, a.number, a.outcome, a.result, a.error, a.feedback
+    FROM attempts a JOIN unnest(${again.map((r) => r.id)}::uuid[], ${again.map((r) => r.attempt)}::int[]) AS c(id, attempt)
+      ON a.subtask_id = c.id AND a.number < c.attempt
+    WHERE a.outcome IN ('rejected', 'failed', 'timed_out')
+    ORDER BY a.subtask_id, a.number DESC`;
+  for (const { subtask_id, ...attempt } of found) byTask.set(subtask_id, attempt);
+  return byTask;
+}
+
+export function toAssignment(r: AssignmentRow, inputs: Map<string, Assignment["inputs"]>, previous?: Map<string, PreviousAttempt>): Assignment {
   return {
     subtaskId: r.id,
     goalId: r.goal_id,
@@ -60,5 +89,6 @@ export function toAssignment(r: AssignmentRow, inputs: Map<string, Assignment["i
     goal: r.goal,
     context: r.context,
     inputs: inputs.get(r.id) ?? [],
+    previousAttempt: previous?.get(r.id) ?? null,
   };
 }

@@ -18,6 +18,8 @@ export interface PlanInput {
   depends_on?: string[];
   max_attempts?: number;
   timeout_s?: number;
+  approval?: boolean;
+  output_schema?: Record<string, unknown>;
 }
 
 export interface CreateGoalOptions {
@@ -56,6 +58,8 @@ export function planFromInput(tasks: PlanInput[]): PlanTask[] {
     dependsOn: t.depends_on ?? [],
     maxAttempts: t.max_attempts ?? DEFAULT_MAX_ATTEMPTS,
     timeoutS: t.timeout_s ?? DEFAULT_TIMEOUT_S,
+    approval: t.approval ?? false,
+    outputSchema: t.output_schema ?? null,
   }));
 }
 
@@ -88,18 +92,20 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
     if (options.budget) await setBudget(tx, goalId, options.budget);
     await tx.$executeRaw`
       INSERT INTO subtasks (id, goal_id, key, position, name, description, required_skills, priority,
-        estimated_duration_s, critical_path_s, status, pending_deps, max_attempts, timeout_s, created_at, ready_at)
+        estimated_duration_s, critical_path_s, status, pending_deps, max_attempts, timeout_s, approval, output_schema, created_at, ready_at)
       SELECT t.id, ${goalId}::uuid, t.key, t.position, t.name, t.description,
         string_to_array(t.skills, ${SKILL_SEPARATOR}), t.priority, t.estimate, t.critical, t.status, t.deps,
-        t.max_attempts, t.timeout_s, ${now}, CASE WHEN t.status = 'pending' THEN ${now}::timestamptz END
+        t.max_attempts, t.timeout_s, t.approval, t.output_schema, ${now}, CASE WHEN t.status = 'pending' THEN ${now}::timestamptz END
       FROM unnest(
         ${subtasks.map((s) => s.id)}::uuid[], ${subtasks.map((s) => s.key)}::text[], ${subtasks.map((_, i) => i)}::int[],
         ${subtasks.map((s) => s.name)}::text[], ${subtasks.map((s) => s.description)}::text[],
         ${subtasks.map((s) => s.requiredSkills.join(SKILL_SEPARATOR))}::text[], ${subtasks.map((s) => s.priority)}::smallint[],
         ${subtasks.map((s) => s.estimatedDurationS)}::int[], ${subtasks.map((s) => s.criticalPathS)}::int[],
         ${subtasks.map((s) => s.status)}::text[], ${subtasks.map((s) => s.dependencyIds.length)}::int[],
-        ${subtasks.map((s) => s.maxAttempts)}::int[], ${subtasks.map((s) => s.timeoutS)}::int[]
-      ) AS t(id, key, position, name, description, skills, priority, estimate, critical, status, deps, max_attempts, timeout_s)`;
+        ${subtasks.map((s) => s.maxAttempts)}::int[], ${subtasks.map((s) => s.timeoutS)}::int[],
+        ${subtasks.map((s) => s.approval ?? false)}::boolean[],
+        ${subtasks.map((s) => (s.outputSchema ? JSON.stringify(s.outputSchema) : null))}::jsonb[]
+      ) AS t(id, key, position, name, description, skills, priority, estimate, critical, status, deps, max_attempts, timeout_s, approval, output_schema)`;
     const edges = subtasks.flatMap((s) => s.dependencyIds.map((d) => [s.id, d] as const));
     if (edges.length > 0) {
       await tx.$executeRaw`

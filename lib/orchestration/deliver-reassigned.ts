@@ -3,7 +3,7 @@
 // like any other work: pullTasks hands them over first, once each (attempts.delivered_at,
 // NULL until then).
 import type { Tx } from "@/lib/db";
-import { dependencyInputs, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
+import { dependencyInputs, previousAttempts, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
 
 /** Marks the agent's undelivered attempts delivered and returns those still running, as assignments. */
 export async function takeUndeliveredAttempts(tx: Tx, agentId: string, now: Date): Promise<Assignment[]> {
@@ -21,5 +21,6 @@ export async function takeUndeliveredAttempts(tx: Tx, agentId: string, now: Date
     ORDER BY s.priority, s.critical_path_s DESC, s.id`;
   if (rows.length === 0) return [];
   const inputs = await dependencyInputs(tx, rows.map((r) => r.id));
-  return rows.map((r) => toAssignment(r, inputs));
+  const previous = await previousAttempts(tx, rows);
+  return rows.map((r) => toAssignment(r, inputs, previous));
 }

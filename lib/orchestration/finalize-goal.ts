@@ -41,7 +41,7 @@ export async function finalizeGoalIfDone(goalId: string, now = new Date()): Prom
       cancelled,
     );
     await tx.$executeRaw`
-      UPDATE goals SET status = ${aggregated.status}, result = ${JSON.stringify(aggregated)}::jsonb, finished_at = COALESCE(finished_at, ${now})
+      UPDATE goals SET status = ${aggregated.status}, pause_reason = NULL, result = ${JSON.stringify(aggregated)}::jsonb, finished_at = COALESCE(finished_at, ${now})
       WHERE id = ${goalId}::uuid`;
     emit({ type: "goal.finished", actor: "system", goalId, data: { status: aggregated.status, steps_completed: aggregated.steps_completed, steps_failed: aggregated.steps_failed } });
     return true;

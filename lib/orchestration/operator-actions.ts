@@ -48,7 +48,7 @@ async function endRunningAttempt(tx: Tx, task: TaskRow, outcome: "superseded" | 
 }
 
 /** A finished goal is running again once one of its tasks can run again. */
-async function reopenGoal(tx: Tx, emit: Emit, goalId: string, actor: string): Promise<void> {
+export async function reopenGoal(tx: Tx, emit: Emit, goalId: string, actor: string): Promise<void> {
   const rows = await tx.$queryRaw<Array<{ previous: GoalStatus }>>`
     WITH old AS (SELECT id, status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE)
     UPDATE goals g SET status = 'running', result = NULL, finished_at = NULL
@@ -68,16 +68,23 @@ export interface RetryResult {
  * its dependencies are all completed, waiting otherwise. Skipped tasks downstream of it
  * whose dependencies can all still complete are un-skipped (waiting again).
  */
-export async function retryTask(options: { subtaskId: string; actor: string; now?: Date }): Promise<RetryResult> {
+export function retryTask(options: { subtaskId: string; actor: string; now?: Date }): Promise<RetryResult> {
+  return withEvents((tx, emit) => retryTaskIn(tx, emit, options));
+}
+
+/** retryTask inside the caller's transaction (bulk actions compose it). */
+export async function retryTaskIn(tx: Tx, emit: Emit, options: { subtaskId: string; actor: string; now?: Date }): Promise<RetryResult> {
   const now = options.now ?? new Date();
   const { actor } = options;
-  return withEvents(async (tx, emit) => {
+  {
     const task = await lockTask(tx, options.subtaskId);
     if (!canTransition("subtask", "retry", task.status)) {
       throw conflict(`task ${task.key} is ${task.status}: only ${describeAllowed("subtask", "retry")} can be retried`);
     }
     const goal = await tx.$queryRaw<Array<{ status: GoalStatus }>>`SELECT status FROM goals WHERE id = ${task.goal_id}::uuid FOR UPDATE`;
     if (goal[0]?.status === "complete") throw conflict(`the goal of task ${task.key} is complete`);
+    // In a paused goal, work that comes back stays held until the goal resumes.
+    const held = goal[0]?.status === "paused";
 
     // The whole downstream cone (locked), in topological order, with its dependencies' states.
     const cone = await readConeLocked(tx, task.id);
@@ -92,7 +99,7 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
     const openDeps = deps.filter((d) => d.status !== "completed").length;
     const status = openDeps === 0 ? "pending" : "waiting";
     await tx.$executeRaw`
-      UPDATE subtasks SET status = ${status}, pending_deps = ${openDeps}, failures = 0, error = NULL, result = NULL,
+      UPDATE subtasks SET status = ${status}, pending_deps = ${openDeps}, failures = 0, error = NULL, result = NULL, held = ${held},
         agent_id = NULL, started_at = NULL, finished_at = NULL, deadline_at = NULL, next_attempt_at = NULL,
         ready_at = CASE WHEN ${openDeps} = 0 THEN ${now}::timestamptz ELSE NULL END
       WHERE id = ${task.id}::uuid`;
@@ -113,7 +120,7 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
       const pendingDeps = depStatuses.filter((s) => s !== "completed").length;
       const next = pendingDeps === 0 ? "pending" : "waiting";
       await tx.$executeRaw`
-        UPDATE subtasks SET status = ${next}, pending_deps = ${pendingDeps}, finished_at = NULL, error = NULL,
+        UPDATE subtasks SET status = ${next}, pending_deps = ${pendingDeps}, finished_at = NULL, error = NULL, held = ${held},
           ready_at = CASE WHEN ${pendingDeps} = 0 THEN ${now}::timestamptz ELSE NULL END
         WHERE id = ${node.id}::uuid`;
       statusOf.set(node.id, next);
@@ -122,7 +129,7 @@ export async function retryTask(options: { subtaskId: string; actor: string; now
     }
     await reopenGoal(tx, emit, task.goal_id, actor);
     return { subtaskId: task.id, status, unskipped };
-  });
+  }
 }
 
 async function readConeLocked(tx: Tx, taskId: string) {
@@ -154,19 +161,25 @@ export interface ReassignResult {
  * pulls no new work until it is back under it. The agent is handed the new attempt by
  * its next assign call.
  */
-export async function reassignTask(options: { subtaskId: string; agentId: string; actor: string; now?: Date }): Promise<ReassignResult> {
+export function reassignTask(options: { subtaskId: string; agentId: string; actor: string; now?: Date }): Promise<ReassignResult> {
+  return withEvents((tx, emit) => reassignTaskIn(tx, emit, options));
+}
+
+/** reassignTask inside the caller's transaction (bulk actions compose it). */
+export async function reassignTaskIn(tx: Tx, emit: Emit, options: { subtaskId: string; agentId: string; actor: string; now?: Date }): Promise<ReassignResult> {
   const now = options.now ?? new Date();
   const { actor } = options;
-  return withEvents(async (tx, emit) => {
+  {
     const task = await lockTaskAfterAgents(tx, options.subtaskId, options.agentId);
     if (!canTransition("subtask", "reassign", task.status)) {
       const why = task.status === "waiting" ? "its dependencies are not all completed" : `only ${describeAllowed("subtask", "reassign")} can be reassigned`;
       throw conflict(`task ${task.key} is ${task.status}: ${why}`);
     }
-    const agents = await tx.$queryRaw<Array<{ id: string; name: string; skills: string[]; offline: boolean; removed: boolean; last_heartbeat_at: Date }>>`
-      SELECT id, name, skills, offline, removed, last_heartbeat_at FROM agents WHERE id = ${options.agentId}::uuid FOR UPDATE`;
+    const agents = await tx.$queryRaw<Array<{ id: string; name: string; skills: string[]; offline: boolean; removed: boolean; drained: boolean; last_heartbeat_at: Date }>>`
+      SELECT id, name, skills, offline, removed, drained, last_heartbeat_at FROM agents WHERE id = ${options.agentId}::uuid FOR UPDATE`;
     const agent = agents[0];
     if (!agent || agent.removed) throw notFound("agent", options.agentId, "agent_id");
+    if (agent.drained) throw conflict(`agent ${agent.name} is drained: it takes no new work until undrained`, "agent_id");
     if (!isLive(agent, now)) throw conflict(`agent ${agent.name} is offline`, "agent_id");
     const missing = task.required_skills.filter((s) => !agent.skills.includes(s));
     if (missing.length > 0) throw conflict(`agent ${agent.name} lacks the skills ${missing.join(", ")} that task ${task.key} needs`, "agent_id");
@@ -189,7 +202,7 @@ export async function reassignTask(options: { subtaskId: string; agentId: string
       data: { status: "running", from_agent: previousAgent, to_agent: agent.id, previous_status: task.status, attempt: assignment!.attempt, superseded_attempt: supersededAttempt },
     });
     return { assignment: assignment!, supersededAttempt };
-  });
+  }
 }
 
 export interface CancelTaskResult {
@@ -200,8 +213,16 @@ export interface CancelTaskResult {
 /** An open task is cancelled (its running attempt too) and everything downstream skipped. */
 export async function cancelTask(options: { subtaskId: string; actor: string; now?: Date }): Promise<CancelTaskResult> {
   const now = options.now ?? new Date();
+  const outcome = await withEvents((tx, emit) => cancelTaskIn(tx, emit, { ...options, now }));
+  await finalizeGoalIfDone(outcome.goalId, now);
+  return { subtaskId: outcome.subtaskId, skipped: outcome.skipped };
+}
+
+/** cancelTask inside the caller's transaction (bulk actions compose it); the caller finalizes the goal after the commit. */
+export async function cancelTaskIn(tx: Tx, emit: Emit, options: { subtaskId: string; actor: string; now?: Date }): Promise<CancelTaskResult & { goalId: string }> {
+  const now = options.now ?? new Date();
   const { actor } = options;
-  const outcome = await withEvents(async (tx, emit) => {
+  {
     const task = await lockTaskAfterAgents(tx, options.subtaskId);
     if (!canTransition("subtask", "cancel", task.status)) throw conflict(`task ${task.key} is ${task.status}: only ${describeAllowed("subtask", "cancel")} can be cancelled`);
     const endedAttempt = await endRunningAttempt(tx, task, "cancelled", `cancelled by ${actor}`, now);
@@ -218,9 +239,7 @@ export async function cancelTask(options: { subtaskId: string; actor: string; no
     });
     const skipped = await skipDownstream(tx, emit, task, now, actor);
     return { subtaskId: task.id, goalId: task.goal_id, skipped };
-  });
-  await finalizeGoalIfDone(outcome.goalId, now);
-  return { subtaskId: outcome.subtaskId, skipped: outcome.skipped };
+  }
 }
 
 /** Every open task of the goal is cancelled and the goal closed as cancelled, its results aggregated. */
@@ -264,7 +283,9 @@ export async function cancelGoal(options: { goalId: string; actor: string; now?:
     for (const t of open) {
       emit({ type: "task.cancelled", actor, goalId, subtaskId: t.id, agentId: t.agent_id, data: { status: "cancelled", previous_status: t.status, because: "goal cancelled" } });
     }
-    await tx.$executeRaw`UPDATE goals SET status = 'cancelled', finished_at = ${now}, result = NULL WHERE id = ${goalId}::uuid`;
+    await tx.$executeRaw`UPDATE goals SET status = 'cancelled', pause_reason = NULL, finished_at = ${now}, result = NULL WHERE id = ${goalId}::uuid`;
+    // A paused goal's hold ends with it (a task retried later must be claimable).
+    await tx.$executeRaw`UPDATE subtasks SET held = false WHERE goal_id = ${goalId}::uuid AND held`;
     emit({ type: "goal.cancelled", actor, goalId, data: { status: "cancelled", previous_status: goal.status, tasks_cancelled: open.length } });
     return { goalId, cancelled: open.map((t) => t.id) };
   });

@@ -3,6 +3,7 @@
 // however a plan arrives. Also the text rules (what PostgreSQL can store) the API reuses.
 import { z } from "zod";
 import { PRIORITY_NAMES } from "@/lib/orchestration/types";
+import { schemaProblem } from "@/lib/orchestration/output-schema";
 
 export const LIMITS = {
   goalChars: 10_000,
@@ -26,6 +27,8 @@ export const LIMITS = {
   attemptNumber: 1_000_000,
   /** Nesting of a JSON result. */
   resultDepth: 64,
+  /** A task's output_schema as JSON. */
+  outputSchemaChars: 65_536,
 } as const;
 
 const noControlChars = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
@@ -62,6 +65,16 @@ export const planTaskSchema = z.strictObject({
   depends_on: z.array(z.string().max(64).refine(storable, STORABLE)).max(LIMITS.dependencies).optional(),
   max_attempts: z.number().int().min(1).max(LIMITS.maxAttempts).optional(),
   timeout_s: z.number().int().min(1).max(LIMITS.timeoutS).optional(),
+  /** Approval gate: a completed attempt waits for the operator (issue 10). */
+  approval: z.boolean().optional(),
+  /** A JSON Schema every result must match (lib/orchestration/output-schema.ts). */
+  output_schema: z
+    .record(z.string(), z.unknown())
+    .superRefine((schema, ctx) => {
+      const problem = JSON.stringify(schema).length > LIMITS.outputSchemaChars ? `is longer than ${LIMITS.outputSchemaChars} characters as JSON` : schemaProblem(schema);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
 });
 
 export const planSchema = z.strictObject({

@@ -19,6 +19,7 @@ export function claimReady(skills: string[] | null, limit: number, now: Date): P
   return Prisma.sql`
     SELECT id, required_skills FROM subtasks
     WHERE (status = 'pending' OR (status = 'retrying' AND next_attempt_at <= ${now})) ${canDo}
+      AND NOT held -- a paused goal's tasks (lib/orchestration/pause-goal.ts)
     ORDER BY priority, critical_path_s DESC, ready_at, position, id
     LIMIT ${limit}
     FOR UPDATE SKIP LOCKED`;

@@ -13,18 +13,19 @@ import { lockDownstream } from "@/lib/orchestration/downstream";
 import { QUEUED_SUBTASK_SQL } from "@/lib/db/status-sql";
 import { recordAgentUsage, recordCompletions } from "@/lib/metrics";
 import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
+import { gateCompletion, hasGate } from "@/lib/orchestration/completion-gate";
 import type { Columns } from "@/lib/db/rows";
 
 /** A task as the reports lock and answer it. */
 export type SubtaskRow = Columns<
   "subtasks",
-  "id" | "goal_id" | "key" | "name" | "status" | "attempt" | "failures" | "max_attempts" | "agent_id" | "result" | "error" | "next_attempt_at" | "started_at" | "finished_at"
+  "id" | "goal_id" | "key" | "name" | "status" | "attempt" | "failures" | "max_attempts" | "agent_id" | "result" | "error" | "next_attempt_at" | "started_at" | "finished_at" | "approval" | "output_schema"
 >;
 
 type AttemptRow = Columns<"attempts", "number" | "agent_id" | "outcome" | "started_at">;
 
 /** The columns of a SubtaskRow. */
-const SUBTASK_COLUMNS = Prisma.sql`id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at`;
+const SUBTASK_COLUMNS = Prisma.sql`id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at, approval, output_schema`;
 
 async function lockSubtask(tx: Tx, subtaskId: string): Promise<SubtaskRow> {
   const rows = await tx.$queryRaw<SubtaskRow[]>`SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = ${subtaskId}::uuid FOR UPDATE`;
@@ -219,6 +220,8 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     const outcomes: Array<CompletionOutcome | undefined> = [];
     const accepted: Array<{ index: number; item: CompletionInput; task: SubtaskRow; attempt: AttemptRow; durationMs: number }> = [];
     const completedNow = new Set<string>();
+    // Tasks with an approval gate or an output_schema take the gate, one by one (completion-gate.ts).
+    const gatedItems: Array<{ index: number; item: CompletionInput; task: SubtaskRow; attempt: AttemptRow; durationMs: number }> = [];
     items.forEach((item, index) => {
       const task = tasks.get(item.subtaskId);
       try {
@@ -235,13 +238,35 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
         }
         if (outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
         completedNow.add(`${task.id}:${attempt.number}`);
-        accepted.push({ index, item, task, attempt, durationMs: Math.max(0, now.getTime() - attempt.started_at.getTime()) });
+        const entry = { index, item, task, attempt, durationMs: Math.max(0, now.getTime() - attempt.started_at.getTime()) };
+        if (hasGate(task)) gatedItems.push(entry);
+        else accepted.push(entry);
       } catch (error) {
         if (!(error instanceof SwitchyardError)) throw error;
         outcomes[index] = { subtaskId: item.subtaskId, ok: false, error };
       }
     });
-    if (accepted.length === 0) return { outcomes: outcomes as CompletionOutcome[], goals: [] as string[] };
+    for (const g of gatedItems) {
+      const gated = await gateCompletion(tx, emit, {
+        task: g.task, attemptNumber: g.attempt.number, agentId: g.item.agentId, result: g.item.result, now, actor: `agent:${g.item.agentId}`, failAttempt, durationMs: g.durationMs,
+      });
+      if (gated) outcomes[g.index] = { subtaskId: g.task.id, ok: true, repeated: false, subtask: gated.subtask, released: [] };
+      else accepted.push(g); // it passed its gate (a result matching its output_schema, no approval): it completes as usual
+    }
+    const held = gatedItems.filter((g) => outcomes[g.index] !== undefined);
+    const gatedGoals = [...new Set(held.map((g) => g.task.goal_id))];
+    // Usage last: it locks goal rows (after agents and tasks), in goal id order.
+    const recordUsages = async (items: Array<{ item: CompletionInput; task: SubtaskRow; attempt: AttemptRow }>) => {
+      const withUsage = items.filter((a) => hasUsage(a.item.usage)).sort((x, y) => (x.task.goal_id < y.task.goal_id ? -1 : x.task.goal_id > y.task.goal_id ? 1 : 0));
+      for (const a of withUsage) {
+        await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, agentId: a.item.agentId, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
+        recordAgentUsage(a.item.agentId, a.item.usage!);
+      }
+    };
+    if (accepted.length === 0) {
+      await recordUsages(held);
+      return { outcomes: outcomes as CompletionOutcome[], goals: gatedGoals };
+    }
 
     const perAgent = new Map<string, { n: number; ms: number }>();
     for (const a of accepted) {
@@ -286,13 +311,8 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     for (const a of accepted) {
       outcomes[a.index] = { subtaskId: a.task.id, ok: true, repeated: false, subtask: updatedById.get(a.task.id)!, released: releasedBy.get(a.task.id) ?? [] };
     }
-    // Usage last: it locks goal rows (after agents and tasks), in goal id order.
-    const withUsage = accepted.filter((a) => hasUsage(a.item.usage)).sort((x, y) => (x.task.goal_id < y.task.goal_id ? -1 : x.task.goal_id > y.task.goal_id ? 1 : 0));
-    for (const a of withUsage) {
-      await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, agentId: a.item.agentId, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
-      recordAgentUsage(a.item.agentId, a.item.usage!);
-    }
-    return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set(accepted.map((a) => a.task.goal_id))] };
+    await recordUsages([...accepted, ...held]);
+    return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set([...accepted.map((a) => a.task.goal_id), ...gatedGoals])] };
   });
   recordCompletions("accepted", outcomes.filter((o) => o.ok && !o.repeated).length);
   recordCompletions("repeated", outcomes.filter((o) => o.ok && o.repeated).length);

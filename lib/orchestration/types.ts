@@ -13,10 +13,12 @@ export {
   OPEN_SUBTASK_STATUSES,
   SUBTASK_STATUSES,
   TERMINAL_SUBTASK_STATUSES,
+  PAUSE_REASONS,
   agentStatus,
   type AgentStatus,
   type AttemptOutcome,
   type GoalStatus,
+  type PauseReason,
   type SubtaskStatus,
 } from "@/lib/domain";
 
@@ -31,6 +33,10 @@ export interface PlanTask {
   dependsOn: string[];
   maxAttempts: number;
   timeoutS: number;
+  /** Approval gate: a completed attempt waits for the operator (templates may set it). */
+  approval?: boolean;
+  /** A JSON Schema every result must match. */
+  outputSchema?: Record<string, unknown> | null;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;

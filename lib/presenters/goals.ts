@@ -1,6 +1,7 @@
 // Read models of goals: the list with progress, and one goal with its tasks and edges.
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { decodeGoalCursor, encodeGoalCursor, searchQuery } from "@/lib/presenters/goal-cursor";
 import { presentSubtask, SUBTASK_SELECT, type SubtaskRecord } from "@/lib/presenters/subtask";
 import { SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
 import { goalUsage, type GoalUsageRow } from "@/lib/presenters/goal-usage";
@@ -11,6 +12,7 @@ interface GoalRow {
   goal: string;
   context: string | null;
   status: GoalStatus;
+  pause_reason: string | null;
   template: string;
   created_at: Date;
   started_at: Date | null;
@@ -27,6 +29,7 @@ function presentGoal(g: GoalRow) {
     goal: g.goal,
     context: g.context,
     status: g.status,
+    pause_reason: g.pause_reason,
     template: g.template,
     created_at: g.created_at,
     started_at: g.started_at,
@@ -41,19 +44,49 @@ export type GoalSummary = ReturnType<typeof presentGoal>;
 
 const COUNTS = `(SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM subtasks WHERE goal_id = g.id GROUP BY status) c) AS counts`;
 
-export async function listGoals(options: { status?: string; limit: number }): Promise<GoalSummary[]> {
+export interface GoalPage {
+  goals: GoalSummary[];
+  /** The cursor of the next page, or null on the last one. */
+  next_cursor: string | null;
+}
+
+/**
+ * A page of goals, newest first: optionally of one status and matching a text search over
+ * goal text and context (a tsvector expression with its GIN index, prefix matching per
+ * word), after a keyset cursor (created_at, id). The migration indexes each of these paths.
+ */
+export async function listGoalPage(options: { status?: string; q?: string; cursor?: string; limit: number }): Promise<GoalPage> {
+  const cursor = options.cursor ? decodeGoalCursor(options.cursor) : null;
+  const q = options.q?.trim() ? searchQuery(options.q) : undefined;
+  if (q === null) return { goals: [], next_cursor: null }; // a search with no words in it matches nothing
   const rows = await db().$queryRawUnsafe<GoalRow[]>(
-    `SELECT g.id, g.goal, g.context, g.status, g.template, g.created_at, g.started_at, g.finished_at, ${COUNTS}
-     FROM goals g WHERE ($1::text IS NULL OR g.status = $1) ORDER BY g.created_at DESC, g.id LIMIT $2`,
+    `SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.created_at, g.started_at, g.finished_at, ${COUNTS}
+     FROM goals g
+     WHERE ($1::text IS NULL OR g.status = $1)
+       AND ($2::text IS NULL OR to_tsvector('simple', g.goal || ' ' || coalesce(g.context, '')) @@ to_tsquery('simple', $2))
+       AND ($3::timestamptz IS NULL OR (g.created_at, g.id) < ($3::timestamptz, $4::uuid))
+     ORDER BY g.created_at DESC, g.id DESC LIMIT $5`,
     options.status ?? null,
-    options.limit,
+    q ?? null,
+    cursor?.createdAt ?? null,
+    cursor?.id ?? null,
+    options.limit + 1,
   );
-  return rows.map(presentGoal);
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return {
+    goals: page.map(presentGoal),
+    next_cursor: rows.length > options.limit && last ? encodeGoalCursor({ createdAt: last.created_at, id: last.id }) : null,
+  };
+}
+
+export async function listGoals(options: { status?: string; q?: string; cursor?: string; limit: number }): Promise<GoalSummary[]> {
+  return (await listGoalPage(options)).goals;
 }
 
 export async function getGoal(goalId: string) {
   const goals = await db().$queryRawUnsafe<Array<GoalRow & GoalUsageRow & { result: unknown }>>(
-    `SELECT g.id, g.goal, g.context, g.status, g.template, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS},
+    `SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS},
        g.input_tokens, g.output_tokens, g.cost_usd, g.budget_max_cost_usd, g.budget_max_tokens
      FROM goals g WHERE g.id = $1::uuid`,
     goalId,

@@ -11,7 +11,7 @@ export async function getSubtask(subtaskId: string) {
   );
   if (!rows[0]) throw notFound("subtask", subtaskId, "id");
   const rawAttempts = await db().$queryRaw<Array<AttemptRecord>>`
-    SELECT t.number, t.agent_id, a.name AS agent_name, t.outcome, t.result, t.error, t.started_at, t.ended_at,
+    SELECT t.number, t.agent_id, a.name AS agent_name, t.outcome, t.result, t.error, t.feedback, t.started_at, t.ended_at,
       t.progress, t.message, t.input_tokens, t.output_tokens, t.cost_usd, t.model,
       COALESCE(o.total_bytes, 0) AS output_bytes, COALESCE(o.dropped_bytes, 0) AS dropped_bytes
     FROM attempts t JOIN agents a ON a.id = t.agent_id
@@ -39,6 +39,8 @@ interface AttemptRecord {
   outcome: AttemptOutcome;
   result: string | null;
   error: string | null;
+  /** The operator's feedback on a rejected attempt (issue 10). */
+  feedback: string | null;
   started_at: Date;
   ended_at: Date | null;
   progress: number | null;
@@ -59,6 +61,7 @@ function presentAttempt(t: AttemptRecord) {
     outcome: t.outcome,
     result: t.result,
     error: t.error,
+    feedback: t.feedback,
     started_at: t.started_at,
     ended_at: t.ended_at,
     progress: t.progress,

@@ -27,6 +27,9 @@ export interface SubtaskRecord {
   finished_at: Date | null;
   deadline_at: Date | null;
   next_attempt_at: Date | null;
+  held: boolean;
+  approval: boolean;
+  output_schema: unknown;
   dependencies: string[];
   /** Issue 9: the running attempt's latest progress report. */
   progress: number | null;
@@ -37,6 +40,7 @@ export const SUBTASK_SELECT = `
   s.id, s.goal_id, s.key, s.name, s.description, s.required_skills, s.priority, s.estimated_duration_s, s.critical_path_s,
   s.status, s.attempt, s.failures, s.max_attempts, s.timeout_s, s.agent_id, a.name AS agent_name, s.result, s.error,
   s.created_at, s.ready_at, s.started_at, s.finished_at, s.deadline_at, s.next_attempt_at,
+  s.held, s.approval, s.output_schema,
   COALESCE((SELECT array_agg(d.depends_on_id) FROM subtask_dependencies d WHERE d.subtask_id = s.id), '{}') AS dependencies,
   CASE WHEN s.status = 'running' THEN (SELECT t.progress FROM attempts t WHERE t.subtask_id = s.id AND t.number = s.attempt) END AS progress,
   CASE WHEN s.status = 'running' THEN (SELECT t.message FROM attempts t WHERE t.subtask_id = s.id AND t.number = s.attempt) END AS message`;
@@ -69,6 +73,11 @@ export function presentSubtask(s: SubtaskRecord) {
     finished_at: s.finished_at,
     deadline_at: s.deadline_at,
     next_attempt_at: s.next_attempt_at,
+    /** Its goal is paused: no new attempt starts until it resumes. */
+    held: s.held,
+    /** Approval gate: a completed attempt waits for the operator (awaiting_approval). */
+    approval: s.approval,
+    output_schema: s.output_schema ?? null,
     progress: s.progress,
     message: s.message,
   };

@@ -135,7 +135,7 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
   let adapterPool: pg.Pool | undefined;
   if (!options.embedded) {
     // Two connections: one LISTENs, one publishes (so publishes keep their order).
-    adapterPool = new ResilientPool({ connectionString: databaseUrl, max: 2, application_name: "switchyard-socket.io", connectionTimeoutMillis: 5_000, keepAlive: true });
+    adapterPool = new ResilientPool({ connectionString: databaseUrl, max: 2, application_name: "switchyard-socket.io", keepAlive: true });
     adapterPool.on("error", (e) => logger().warn(errorFields(e), "socket.io adapter pool: idle connection lost"));
     io.adapter(createAdapter(adapterPool, { errorHandler: (e) => logger().warn(errorFields(e), "socket.io adapter") }));
   }

@@ -13,12 +13,12 @@ function event(partial: Partial<Omit<LiveEvent, "type" | "data">> & { type: stri
 }
 
 function task(uuid: string, status: Task["status"]): Task {
-  return { uuid, goal_id: G, key: uuid === T1 ? "T-01" : "T-02", name: "n", description: "", required_skills: [], priority: "MEDIUM", priority_level: 2, estimated_duration_s: 60, critical_path_s: 60, status, attempt: 0, failures: 0, max_attempts: 3, timeout_s: 600, agent_id: null, agent_name: null, result: null, error: null, dependencies: [], created_at: "", ready_at: null, started_at: null, finished_at: null, deadline_at: null, next_attempt_at: null, progress: null, message: null, unroutable: false };
+  return { uuid, goal_id: G, key: uuid === T1 ? "T-01" : "T-02", name: "n", description: "", required_skills: [], priority: "MEDIUM", priority_level: 2, estimated_duration_s: 60, critical_path_s: 60, status, attempt: 0, failures: 0, max_attempts: 3, timeout_s: 600, agent_id: null, agent_name: null, result: null, error: null, dependencies: [], created_at: "", ready_at: null, started_at: null, finished_at: null, deadline_at: null, next_attempt_at: null, held: false, approval: false, output_schema: null, progress: null, message: null, unroutable: false };
 }
 
 function goal(): GoalWithTasks {
   const counts = { waiting: 1, pending: 1, running: 0, completed: 0, failed: 0, retrying: 0, cancelled: 0, skipped: 0, awaiting_approval: 0, total: 2 };
-  return { id: G, goal: "g", context: null, status: "running", template: "explicit", created_at: "", started_at: null, finished_at: null, elapsed_ms: 0, tasks: counts, progress: 0, result: null, usage: { input_tokens: 0, output_tokens: 0, cost_usd: 0 }, budget: null, unroutable: [], subtasks: [task(T1, "pending"), task(T2, "waiting")], edges: [{ from: T1, to: T2 }] };
+  return { id: G, goal: "g", context: null, status: "running", pause_reason: null, template: "explicit", created_at: "", started_at: null, finished_at: null, elapsed_ms: 0, tasks: counts, progress: 0, result: null, usage: { input_tokens: 0, output_tokens: 0, cost_usd: 0 }, budget: null, unroutable: [], subtasks: [task(T1, "pending"), task(T2, "waiting")], edges: [{ from: T1, to: T2 }] };
 }
 
 describe("keysTouchedBy", () => {

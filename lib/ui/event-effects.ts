@@ -28,6 +28,15 @@ const ENDS_ATTEMPT: Record<EventType, boolean> = {
   "agent.online": false,
   "agent.offline": false,
   "agent.unregistered": false,
+  "goal.paused": false,
+  "goal.resumed": false,
+  "agent.drained": false,
+  "agent.undrained": false,
+  "task.awaiting_approval": true,
+  "task.approved": false,
+  "task.rejected": false,
+  "task.rerun": false,
+  "tasks.bulk": true,
 };
 
 export function keysTouchedBy(event: LiveEvent): QueryKey[] {
@@ -60,6 +69,10 @@ export function taskStatusAfter(event: LiveEvent): SubtaskStatus | null {
     case "task.unskipped":
     case "task.reassigned":
     case "task.cancelled":
+    case "task.awaiting_approval":
+    case "task.approved":
+    case "task.rejected":
+    case "task.rerun":
       // Checked at run time too: the log may hold what an older server wrote.
       return isSubtaskStatus(event.data.status) ? event.data.status : null;
     case "task.superseded": // the task.reassigned that follows carries the new state
@@ -72,6 +85,11 @@ export function taskStatusAfter(event: LiveEvent): SubtaskStatus | null {
     case "agent.online":
     case "agent.offline":
     case "agent.unregistered":
+    case "goal.paused":
+    case "goal.resumed":
+    case "agent.drained":
+    case "agent.undrained":
+    case "tasks.bulk": // a batch: the refetch its keys trigger brings the new states
       return null;
     default: {
       const unknownEvent: never = event;
@@ -88,6 +106,8 @@ export function goalStatusAfter(event: LiveEvent): GoalStatus | null {
     case "goal.finished":
     case "goal.reopened":
     case "goal.cancelled":
+    case "goal.paused":
+    case "goal.resumed":
       return isGoalStatus(event.data.status) ? event.data.status : null;
     default:
       return null;
@@ -108,7 +128,7 @@ export function patchGoal(goal: GoalWithTasks, event: LiveEvent, agentName?: (ag
   if (index < 0) return goal;
   const before = goal.subtasks[index]!;
   const assigned = event.type === "task.assigned" || event.type === "task.reassigned";
-  const agentId = assigned ? event.agent_id : status === "running" || status === "completed" ? before.agent_id : null;
+  const agentId = assigned ? event.agent_id : status === "running" || status === "completed" || status === "awaiting_approval" ? before.agent_id : null;
   if (before.status === status && before.agent_id === agentId) return goal;
   const after = {
     ...before,

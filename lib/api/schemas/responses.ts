@@ -3,7 +3,7 @@
 // response against that document (lib/api/contract.test.ts), and the typed client's
 // response types are inferred from them (z.infer, type-only imports).
 import { z } from "zod";
-import { AGENT_STATUSES, ATTEMPT_OUTCOMES, GOAL_STATUSES, SUBTASK_STATUSES, TERMINAL_GOAL_STATUSES, liveEventSchema } from "@/lib/domain";
+import { AGENT_STATUSES, ATTEMPT_OUTCOMES, BULK_ACTIONS, GOAL_STATUSES, PAUSE_REASONS, SUBTASK_STATUSES, TERMINAL_GOAL_STATUSES, liveEventSchema } from "@/lib/domain";
 import { PRIORITY_NAMES } from "@/lib/orchestration/types";
 
 const uuid = z.string().uuid();
@@ -51,6 +51,8 @@ export const createdSubtask = z
     dependencies: z.array(uuid),
     depends_on: z.array(z.string()),
     status: z.enum(["waiting", "pending"]),
+    approval: z.boolean().meta({ description: "approval gate: a completed attempt waits for the operator" }),
+    output_schema: z.record(z.string(), z.unknown()).nullable().meta({ description: "the JSON Schema every result must match" }),
   })
   .meta({ id: "CreatedSubtask" });
 
@@ -78,6 +80,12 @@ export const assignment = z
     goal: z.string(),
     context: z.string().nullable(),
     inputs: z.array(z.object({ key: z.string(), name: z.string(), result: z.string().nullable() })).meta({ description: "Results of the task's direct dependencies" }),
+    previous_attempt: z
+      .object({ number: int, outcome: z.enum(ATTEMPT_OUTCOMES), result: z.string().nullable(), error: z.string().nullable(), feedback: z.string().nullable() })
+      .nullable()
+      .optional()
+      .meta({ description: "The previous attempt when it did not stand (rejected with feedback, failed, timed out), so the agent can do better; null on a first attempt (older servers omit it)" }),
+    feedback: z.string().nullable().optional().meta({ description: "The operator's feedback on the rejected previous attempt (older servers omit it)" }),
   })
   .meta({ id: "Assignment" });
 
@@ -111,6 +119,9 @@ export const subtask = z
     finished_at: nullableTime,
     deadline_at: nullableTime,
     next_attempt_at: nullableTime,
+    held: z.boolean().meta({ description: "its goal is paused: no new attempt starts until it resumes" }),
+    approval: z.boolean().meta({ description: "approval gate: a completed attempt waits for the operator (awaiting_approval)" }),
+    output_schema: z.record(z.string(), z.unknown()).nullable(),
     // Issue 9: a running task's latest progress report (null otherwise).
     progress: z.number().min(0).max(1).nullable(),
     message: z.string().nullable(),
@@ -133,6 +144,7 @@ export const attemptView = z
     outcome: z.enum(ATTEMPT_OUTCOMES),
     result: z.string().nullable(),
     error: z.string().nullable(),
+    feedback: z.string().nullable().meta({ description: "the operator's feedback on a rejected attempt" }),
     started_at: time,
     ended_at: nullableTime,
     progress,
@@ -200,6 +212,7 @@ export const goalSummary = z
     goal: z.string(),
     context: z.string().nullable(),
     status: goalStatus,
+    pause_reason: z.enum(PAUSE_REASONS).nullable().meta({ description: "why a paused goal is paused" }),
     template: z.string(),
     created_at: time,
     started_at: nullableTime,
@@ -210,7 +223,9 @@ export const goalSummary = z
   })
   .meta({ id: "GoalSummary" });
 
-export const goalsResponse = z.object({ goals: z.array(goalSummary) }).meta({ id: "GoalsResponse" });
+export const goalsResponse = z
+  .object({ goals: z.array(goalSummary), next_cursor: z.string().nullable().meta({ description: "pass as cursor for the next page; null on the last one" }) })
+  .meta({ id: "GoalsResponse" });
 
 export const aggregatedResult = z
   .object({
@@ -279,6 +294,7 @@ export const agentView = z
     context_id: z.string().nullable(),
     status: z.enum(AGENT_STATUSES),
     running: count,
+    drained: z.boolean().meta({ description: "drained: pulls no new work until undrained" }),
     load: z.number().min(0),
     tasks_done: count,
     tasks_failed: count,
@@ -358,3 +374,31 @@ export const agentThroughputResponse = z
 export const sessionResponse = z.object({ auth_required: z.boolean(), signed_in: z.boolean() }).meta({ id: "SessionResponse" });
 export const healthResponse = z.object({ status: z.literal("ok"), time }).meta({ id: "HealthResponse" });
 export const openApiResponse = z.object({ openapi: z.string() }).loose().meta({ id: "OpenApiDocument" });
+
+// ── Operators step in (issue 10) ──────────────────────────────────────────────────────
+export const pauseGoalResponse = z
+  .object({ goal: goalDetail, tasks_held: count.meta({ description: "open tasks now held" }), tasks_running: count.meta({ description: "attempts running when the pause took hold: they finish and report" }) })
+  .meta({ id: "PauseGoalResponse" });
+export const resumeGoalResponse = z.object({ goal: goalDetail, tasks_released: count }).meta({ id: "ResumeGoalResponse" });
+export const agentEnvelope = z.object({ agent: agentView }).meta({ id: "AgentEnvelope" });
+export const approveTaskResponse = z
+  .object({ subtask: subtaskDetail, edited: z.boolean().meta({ description: "the operator's result replaced the agent's" }), released: z.array(uuid) })
+  .meta({ id: "ApproveTaskResponse" });
+export const rejectTaskResponse = z.object({ subtask: subtaskDetail, rejected_attempt: int }).meta({ id: "RejectTaskResponse" });
+export const rerunTaskResponse = z
+  .object({ subtask: subtaskDetail, reset: z.array(uuid).meta({ description: "every task reset: the task, then its downstream cone" }) })
+  .meta({ id: "RerunTaskResponse" });
+const bulkTaskRef = z.object({ uuid, goal_id: uuid, key: z.string(), name: z.string(), status: subtaskStatus });
+export const bulkTasksResponse = z
+  .object({
+    action: z.enum(BULK_ACTIONS),
+    dry_run: z.boolean(),
+    matched: count.meta({ description: "tasks the filter matches" }),
+    sample: z.array(bulkTaskRef).optional().meta({ description: "dry run: the first tasks that would change" }),
+    changed: count.meta({ description: "changed (dry run: would change)" }),
+    skipped: count,
+    skipped_reasons: z.array(z.object({ reason: z.string(), count, tasks: z.array(uuid) })),
+    batches: count.meta({ description: "transactions it took (dry run: would take)" }),
+    changed_tasks: z.array(uuid),
+  })
+  .meta({ id: "BulkTasksResponse" });

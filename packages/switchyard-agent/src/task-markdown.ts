@@ -29,6 +29,13 @@ export function renderTaskMarkdown(a: Assignment): string {
     for (const input of a.inputs) lines.push(`| ${cell(input.name)} | result | ${input.key} | see below |`);
     for (const input of a.inputs) lines.push("", `### Result of ${input.key}: ${input.name}`, input.result ?? "(no result)");
   }
+  const previous = a.previous_attempt;
+  if (previous) {
+    lines.push("", `## Previous Attempt (${previous.number}, ${previous.outcome.replace(/_/g, " ")})`);
+    if (previous.feedback) lines.push("", "### Feedback from the operator", previous.feedback);
+    if (previous.error) lines.push("", "### Why it did not stand", previous.error);
+    if (previous.result !== null) lines.push("", "### Its result", previous.result);
+  }
   lines.push(
     "",
     "## Task Description",

@@ -69,6 +69,9 @@ export function taskEnvironment(a: Assignment, server: string): Record<string, s
     SWITCHYARD_CONTEXT: a.context ?? "",
     SWITCHYARD_ATTEMPT: String(a.attempt),
     SWITCHYARD_INPUTS: JSON.stringify(a.inputs),
+    // The operator's feedback on a rejected previous attempt, and that attempt (its result, error, feedback).
+    SWITCHYARD_FEEDBACK: a.feedback ?? "",
+    SWITCHYARD_PREVIOUS_ATTEMPT: a.previous_attempt ? JSON.stringify(a.previous_attempt) : "",
   };
 }
 
@@ -132,8 +135,8 @@ export class Worker {
   private serverAway = false;
   /** Aborted (and replaced) when a call succeeds again: wakes every loop and report asleep in a backoff. */
   private serverBack = new AbortController();
-  /** Finished tasks whose report the server has not taken yet: sent before anything is pulled. */
-  private pendingReports = 0;
+  /** Reports the server could not take (it is away): sent before anything new is pulled. */
+  private waitingReports = 0;
   name: string;
 
   constructor(options: WorkerOptions) {
@@ -223,7 +226,7 @@ export class Worker {
     while (!this.stopping.signal.aborted) {
       const free = this.options.capacity - this.running.size;
       // Finished results go first: no new work until the server has taken them.
-      if (free > 0 && this.pendingReports === 0) {
+      if (free > 0 && this.waitingReports === 0) {
         try {
           const { assignments } = await this.client.pull({ max: free });
           backoff.reset();
@@ -336,16 +339,21 @@ export class Worker {
   /** Sends a report, retrying while the server is away; true once accepted, else the refusal. */
   private async report(a: Assignment, send: () => Promise<unknown>): Promise<true | unknown> {
     const backoff = new Backoff(REPORT_BACKOFF);
-    this.pendingReports++;
+    let waiting = false;
     try {
-      return await this.sendReport(a, send, backoff);
+      return await this.sendReport(a, send, backoff, () => {
+        if (!waiting) this.waitingReports++;
+        waiting = true;
+      });
     } finally {
-      this.pendingReports--;
-      this.wake.abort(); // the pull loop may go on
+      if (waiting) {
+        this.waitingReports--;
+        this.wake.abort(); // the pull loop may go on
+      }
     }
   }
 
-  private async sendReport(a: Assignment, send: () => Promise<unknown>, backoff: Backoff): Promise<true | unknown> {
+  private async sendReport(a: Assignment, send: () => Promise<unknown>, backoff: Backoff, onWait: () => void): Promise<true | unknown> {
     for (;;) {
       try {
         await send();
@@ -353,6 +361,7 @@ export class Worker {
         return true;
       } catch (error) {
         if (error instanceof ApiError && error.isTransient && !this.stopping.signal.aborted) {
+          onWait();
           await this.backoff(backoff, error, `${a.key}'s report waits; `);
           continue;
         }

@@ -209,6 +209,50 @@ export class SwitchyardClient {
     return this.json(`/api/tasks/${encodeURIComponent(id)}/cancel`, { method: "POST", auth: "operator" });
   }
 
+  // ── Operators step in (issue 10) ────────────────────────────────────────────
+  /** A task awaiting approval completes; with `result`, the edited result is what its dependents get. */
+  approveTask(id: string, body: { result?: string | Record<string, unknown> | unknown[] } = {}): Promise<T.ApproveTaskResponse> {
+    return this.json(`/api/tasks/${encodeURIComponent(id)}/approve`, { body, auth: "operator" });
+  }
+
+  /** A task awaiting approval is rejected; its next attempt is handed the feedback and the rejected result. */
+  rejectTask(id: string, body: { feedback: string }): Promise<T.RejectTaskResponse> {
+    return this.json(`/api/tasks/${encodeURIComponent(id)}/reject`, { body, auth: "operator" });
+  }
+
+  /** A finished task and everything downstream of it run again (optionally with a new description). */
+  rerunTask(id: string, body: { description?: string } = {}): Promise<T.RerunTaskResponse> {
+    return this.json(`/api/tasks/${encodeURIComponent(id)}/rerun`, { body, auth: "operator" });
+  }
+
+  /** Retry, cancel, reassign or re-run every task matching a filter (dry_run: only count them). */
+  bulkTasks(body: T.BulkTasksRequest): Promise<T.BulkTasksResponse> {
+    return this.json("/api/tasks/bulk", { body, auth: "operator" });
+  }
+
+  /** The goal gets no new assignments until resumed (running attempts finish and report). */
+  pauseGoal(id: string): Promise<T.PauseGoalResponse> {
+    return this.json(`/api/goals/${encodeURIComponent(id)}/pause`, { method: "POST", auth: "operator" });
+  }
+
+  resumeGoal(id: string): Promise<T.ResumeGoalResponse> {
+    return this.json(`/api/goals/${encodeURIComponent(id)}/resume`, { method: "POST", auth: "operator" });
+  }
+
+  /** The agent pulls no new work (what it runs finishes); operator assignment skips it. */
+  drainAgent(id: string): Promise<{ agent: T.AgentView }> {
+    return this.json(`/api/agents/${encodeURIComponent(id)}/drain`, { method: "POST", auth: "operator" });
+  }
+
+  undrainAgent(id: string): Promise<{ agent: T.AgentView }> {
+    return this.json(`/api/agents/${encodeURIComponent(id)}/undrain`, { method: "POST", auth: "operator" });
+  }
+
+  /** One page of goals (text search over goal and context, status filter), with the cursor of the next. */
+  goalPage(query: T.GoalsQuery = {}): Promise<T.GoalPage> {
+    return this.json("/api/goals", { query, auth: "operator" });
+  }
+
   // ── Reads ────────────────────────────────────────────────────────────────────
   status(): Promise<T.StatusResponse> {
     return this.json("/api/orchestration/status", { auth: "operator" });

@@ -20,6 +20,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/{id}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The agent pulls no new work (running work finishes); operator assignment skips it */
+        post: operations["postApiAgentsIdDrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/undrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A drained agent takes new work again */
+        post: operations["postApiAgentsIdUndrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/skills": {
         parameters: {
             query?: never;
@@ -61,7 +95,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Goals, newest first, with task counts and progress */
+        /** Goals, newest first, with task counts and progress; status filter, text search (q), keyset pages (cursor) */
         get: operations["getApiGoals"];
         put?: never;
         /** Submit a goal (same body as /api/orchestration/decompose) */
@@ -106,6 +140,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/goals/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The goal gets no new assignments (running attempts finish and report) */
+        post: operations["postApiGoalsIdPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/goals/{id}/plan.md": {
         parameters: {
             query?: never;
@@ -134,6 +185,23 @@ export interface paths {
         get: operations["getApiGoalsIdResult"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/goals/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A paused goal's tasks can be assigned again */
+        post: operations["postApiGoalsIdResume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -516,6 +584,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A task awaiting approval completes (with the edited result, when given) */
+        post: operations["postApiTasksIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/cancel": {
         parameters: {
             query?: never;
@@ -567,6 +652,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The awaiting attempt is rejected with feedback and a new attempt queued */
+        post: operations["postApiTasksIdReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A finished task and its downstream cone run again with fresh budgets */
+        post: operations["postApiTasksIdRerun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/retry": {
         parameters: {
             query?: never;
@@ -584,6 +703,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry, cancel, reassign or re-run every task a filter matches, in bounded batches (dry_run: count only) */
+        post: operations["postApiTasksBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -591,6 +727,8 @@ export interface components {
         Agent: {
             capacity: number;
             context_id: string | null;
+            /** @description drained: pulls no new work until undrained */
+            drained: boolean;
             heartbeat_age_ms: number;
             /** Format: uuid */
             id: string;
@@ -608,6 +746,9 @@ export interface components {
             tasks_done: number;
             tasks_failed: number;
             usage: components["schemas"]["UsageTotals"];
+        };
+        AgentEnvelope: {
+            agent: components["schemas"]["Agent"];
         };
         AgentsResponse: {
             agents: components["schemas"]["Agent"][];
@@ -647,6 +788,12 @@ export interface components {
             /** @constant */
             strategy: "concat";
         };
+        ApproveTaskResponse: {
+            /** @description the operator's result replaced the agent's */
+            edited: boolean;
+            released: string[];
+            subtask: components["schemas"]["SubtaskDetail"];
+        };
         Assignment: {
             /** Format: uuid */
             agent_id: string;
@@ -655,6 +802,8 @@ export interface components {
             /** Format: date-time */
             deadline_at: string;
             description: string;
+            /** @description The operator's feedback on the rejected previous attempt (older servers omit it) */
+            feedback?: string | null;
             goal: string;
             /** Format: uuid */
             goal_id: string;
@@ -666,6 +815,15 @@ export interface components {
             }[];
             key: string;
             name: string;
+            /** @description The previous attempt when it did not stand (rejected with feedback, failed, timed out), so the agent can do better; null on a first attempt (older servers omit it) */
+            previous_attempt?: {
+                error: string | null;
+                feedback: string | null;
+                number: number;
+                /** @enum {string} */
+                outcome: "running" | "completed" | "failed" | "timed_out" | "lost" | "superseded" | "cancelled" | "rejected";
+                result: string | null;
+            } | null;
             /** @enum {string} */
             priority: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
             required_skills: string[];
@@ -683,6 +841,8 @@ export interface components {
             dropped_bytes: number;
             ended_at: string | null;
             error: string | null;
+            /** @description the operator's feedback on a rejected attempt */
+            feedback: string | null;
             message: string | null;
             number: number;
             /** @enum {string} */
@@ -698,6 +858,35 @@ export interface components {
         Budget: {
             max_cost_usd: number | null;
             max_tokens: number | null;
+        };
+        BulkTasksResponse: {
+            /** @enum {string} */
+            action: "retry" | "cancel" | "reassign" | "rerun";
+            /** @description transactions it took (dry run: would take) */
+            batches: number;
+            /** @description changed (dry run: would change) */
+            changed: number;
+            changed_tasks: string[];
+            dry_run: boolean;
+            /** @description tasks the filter matches */
+            matched: number;
+            /** @description dry run: the first tasks that would change */
+            sample?: {
+                /** Format: uuid */
+                goal_id: string;
+                key: string;
+                name: string;
+                /** @enum {string} */
+                status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
+                /** Format: uuid */
+                uuid: string;
+            }[];
+            skipped: number;
+            skipped_reasons: {
+                count: number;
+                reason: string;
+                tasks: string[];
+            }[];
         };
         CancelTaskResponse: {
             skipped: string[];
@@ -731,6 +920,8 @@ export interface components {
             subtask: components["schemas"]["SubtaskDetail"];
         };
         CreatedSubtask: {
+            /** @description approval gate: a completed attempt waits for the operator */
+            approval: boolean;
             critical_path_s: number;
             dependencies: string[];
             depends_on: string[];
@@ -739,6 +930,10 @@ export interface components {
             key: string;
             max_attempts: number;
             name: string;
+            /** @description the JSON Schema every result must match */
+            output_schema: {
+                [key: string]: unknown;
+            } | null;
             /** @enum {string} */
             priority: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
             required_skills: string[];
@@ -1075,6 +1270,154 @@ export interface components {
                 subtask_id: string | null;
                 /** @constant */
                 type: "agent.unregistered";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    at: string;
+                    /** @enum {string} */
+                    previous_status: "pending" | "running" | "paused" | "complete" | "partial" | "failed" | "cancelled";
+                    /** @enum {string} */
+                    reason: "operator" | "budget_exceeded";
+                    /** @constant */
+                    status: "paused";
+                    tasks_held: number;
+                    tasks_running: number;
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "goal.paused";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    at: string;
+                    previous_reason: ("operator" | "budget_exceeded") | null;
+                    /** @enum {string} */
+                    status: "pending" | "running";
+                    tasks_released: number;
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "goal.resumed";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    /** @constant */
+                    drained: true;
+                    running: number;
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "agent.drained";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    /** @constant */
+                    drained: false;
+                    running: number;
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "agent.undrained";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    attempt: number;
+                    duration_ms: number;
+                    /** @constant */
+                    status: "awaiting_approval";
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "task.awaiting_approval";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    attempt: number;
+                    edited: boolean;
+                    result_chars: number;
+                    /** @constant */
+                    status: "completed";
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "task.approved";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    attempt: number;
+                    feedback: string;
+                    /** @constant */
+                    status: "pending";
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "task.rejected";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    description_changed: boolean;
+                    /** Format: uuid */
+                    from: string;
+                    /** @enum {string} */
+                    previous_status: "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
+                    /** @enum {string} */
+                    status: "pending" | "waiting";
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "task.rerun";
+            } | {
+                actor: string;
+                agent_id: string | null;
+                created_at: string;
+                data: {
+                    /** @enum {string} */
+                    action: "retry" | "cancel" | "reassign" | "rerun";
+                    agent_id: string | null;
+                    batch: number;
+                    changed: number;
+                    filter: {
+                        [key: string]: unknown;
+                    };
+                    skipped: number;
+                };
+                goal_id: string | null;
+                seq: number;
+                subtask_id: string | null;
+                /** @constant */
+                type: "tasks.bulk";
             })[];
             /** @description Ask again after this seq; every event up to it has been returned */
             last_seq: number;
@@ -1098,6 +1441,8 @@ export interface components {
             goal: string;
             /** Format: uuid */
             id: string;
+            /** @description why a paused goal is paused */
+            pause_reason: ("operator" | "budget_exceeded") | null;
             progress: number;
             result: components["schemas"]["AggregatedResult"] | null;
             started_at: string | null;
@@ -1126,6 +1471,8 @@ export interface components {
         };
         GoalsResponse: {
             goals: components["schemas"]["GoalSummary"][];
+            /** @description pass as cursor for the next page; null on the last one */
+            next_cursor: string | null;
         };
         GoalSummary: {
             context: string | null;
@@ -1136,6 +1483,8 @@ export interface components {
             goal: string;
             /** Format: uuid */
             id: string;
+            /** @description why a paused goal is paused */
+            pause_reason: ("operator" | "budget_exceeded") | null;
             progress: number;
             started_at: string | null;
             /** @enum {string} */
@@ -1201,6 +1550,13 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        PauseGoalResponse: {
+            goal: components["schemas"]["GoalDetail"];
+            /** @description open tasks now held */
+            tasks_held: number;
+            /** @description attempts running when the pause took hold: they finish and report */
+            tasks_running: number;
+        };
         ProgressResponse: {
             attempt: number;
             /** @description bytes cut from the front of the stored output (the store keeps the last 256 KiB) */
@@ -1242,6 +1598,19 @@ export interface components {
             skills: string[];
             /** @description Bearer token for this agent's calls (`<agent_id>.<secret>`); shown only here */
             token: string;
+        };
+        RejectTaskResponse: {
+            rejected_attempt: number;
+            subtask: components["schemas"]["SubtaskDetail"];
+        };
+        RerunTaskResponse: {
+            /** @description every task reset: the task, then its downstream cone */
+            reset: string[];
+            subtask: components["schemas"]["SubtaskDetail"];
+        };
+        ResumeGoalResponse: {
+            goal: components["schemas"]["GoalDetail"];
+            tasks_released: number;
         };
         RetryResponse: {
             subtask: components["schemas"]["SubtaskDetail"];
@@ -1299,6 +1668,8 @@ export interface components {
         Subtask: {
             agent_id: string | null;
             agent_name: string | null;
+            /** @description approval gate: a completed attempt waits for the operator (awaiting_approval) */
+            approval: boolean;
             attempt: number;
             /** Format: date-time */
             created_at: string;
@@ -1312,11 +1683,16 @@ export interface components {
             finished_at: string | null;
             /** Format: uuid */
             goal_id: string;
+            /** @description its goal is paused: no new attempt starts until it resumes */
+            held: boolean;
             key: string;
             max_attempts: number;
             message: string | null;
             name: string;
             next_attempt_at: string | null;
+            output_schema: {
+                [key: string]: unknown;
+            } | null;
             /** @enum {string} */
             priority: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
             priority_level: number;
@@ -1336,6 +1712,8 @@ export interface components {
         SubtaskDetail: {
             agent_id: string | null;
             agent_name: string | null;
+            /** @description approval gate: a completed attempt waits for the operator (awaiting_approval) */
+            approval: boolean;
             attempt: number;
             attempts: components["schemas"]["Attempt"][];
             /** Format: date-time */
@@ -1350,12 +1728,17 @@ export interface components {
             finished_at: string | null;
             /** Format: uuid */
             goal_id: string;
+            /** @description its goal is paused: no new attempt starts until it resumes */
+            held: boolean;
             key: string;
             max_attempts: number;
             /** @description the current attempt's last message */
             message: string | null;
             name: string;
             next_attempt_at: string | null;
+            output_schema: {
+                [key: string]: unknown;
+            } | null;
             /** @enum {string} */
             priority: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
             priority_level: number;
@@ -1586,6 +1969,246 @@ export interface operations {
             };
         };
     };
+    postApiAgentsIdDrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentEnvelope"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The agent is already drained; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAgentsIdUndrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentEnvelope"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The agent is not drained; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiAgentsSkills: {
         parameters: {
             query?: never;
@@ -1718,7 +2341,9 @@ export interface operations {
     getApiGoals: {
         parameters: {
             query?: {
+                cursor?: string;
                 limit?: number;
+                q?: string;
                 status?: "pending" | "running" | "paused" | "complete" | "partial" | "failed" | "cancelled";
             };
             header?: never;
@@ -1804,12 +2429,16 @@ export interface operations {
                     goal: string;
                     plan?: {
                         tasks: {
+                            approval?: boolean;
                             depends_on?: string[];
                             description?: string;
                             estimated_duration_s?: number;
                             key: string;
                             max_attempts?: number;
                             name: string;
+                            output_schema?: {
+                                [key: string]: unknown;
+                            };
                             priority?: ("CRITICAL" | "HIGH" | "MEDIUM" | "LOW") | number;
                             required_skills?: string[];
                             timeout_s?: number;
@@ -2083,6 +2712,126 @@ export interface operations {
             };
         };
     };
+    postApiGoalsIdPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseGoalResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The goal is not pending or running; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiGoalsIdPlanMd: {
         parameters: {
             query?: never;
@@ -2185,6 +2934,126 @@ export interface operations {
             };
             /** @description No such resource (an id that is not a UUID names nothing either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiGoalsIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResumeGoalResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The goal is not paused; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3131,12 +4000,16 @@ export interface operations {
                     goal: string;
                     plan?: {
                         tasks: {
+                            approval?: boolean;
                             depends_on?: string[];
                             description?: string;
                             estimated_duration_s?: number;
                             key: string;
                             max_attempts?: number;
                             name: string;
+                            output_schema?: {
+                                [key: string]: unknown;
+                            };
                             priority?: ("CRITICAL" | "HIGH" | "MEDIUM" | "LOW") | number;
                             required_skills?: string[];
                             timeout_s?: number;
@@ -4502,6 +5375,130 @@ export interface operations {
             };
         };
     };
+    postApiTasksIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    result?: string | {
+                        [key: string]: unknown;
+                    } | unknown[] | number | boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApproveTaskResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The task is not awaiting approval (someone decided first, or it was cancelled); or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postApiTasksIdCancel: {
         parameters: {
             query?: never;
@@ -4800,6 +5797,250 @@ export interface operations {
             };
         };
     };
+    postApiTasksIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    feedback: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectTaskResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The task is not awaiting approval; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiTasksIdRerun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RerunTaskResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (an id that is not a UUID names nothing either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The task is not finished, or a dependency of it is dead; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postApiTasksIdRetry: {
         parameters: {
             query?: never;
@@ -4852,6 +6093,130 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before sending the request again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Misdirected: the Host header does not name this server (ALLOWED_HOSTS) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details are given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unreachable; try again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiTasksBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "retry" | "cancel" | "reassign" | "rerun";
+                    /** Format: uuid */
+                    agent_id?: string;
+                    dry_run?: boolean;
+                    filter: {
+                        /** Format: uuid */
+                        agent_id?: string;
+                        /** Format: uuid */
+                        goal_id?: string;
+                        key?: string;
+                        skill?: string;
+                        status?: ("waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval") | ("waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval")[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkTasksResponse"];
+                };
+            };
+            /** @description Invalid input: `message` and `field` name the problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser sending it from another origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description concurrent_update: the request collided with a concurrent change, nothing was written, send it again */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

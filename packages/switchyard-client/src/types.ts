@@ -107,7 +107,7 @@ export interface AgentIdRequest {
   agent_id: string;
 }
 
-export type GoalsQuery = { status?: GoalStatus; limit?: number };
+export type GoalsQuery = { status?: GoalStatus; limit?: number; /** text search over goal and context */ q?: string; /** from the previous page's next_cursor */ cursor?: string };
 
 // Responses: generated from the server's OpenAPI document, whose response schemas are the
 // zod schemas the contract test checks every real answer against (openapi.gen.ts).
@@ -155,6 +155,25 @@ export type RetryTaskResponse = Schemas["RetryResponse"];
 export type CancelTaskResponse = Schemas["CancelTaskResponse"];
 export type ReassignTaskResponse = Schemas["ReassignResponse"];
 export type ErrorBody = Schemas["Error"];
+// Operators step in (issue 10)
+export type PauseGoalResponse = Schemas["PauseGoalResponse"];
+export type ResumeGoalResponse = Schemas["ResumeGoalResponse"];
+export type AgentEnvelope = Schemas["AgentEnvelope"];
+export type ApproveTaskResponse = Schemas["ApproveTaskResponse"];
+export type RejectTaskResponse = Schemas["RejectTaskResponse"];
+export type RerunTaskResponse = Schemas["RerunTaskResponse"];
+export type BulkTasksResponse = Schemas["BulkTasksResponse"];
+export type PreviousAttempt = NonNullable<Assignment["previous_attempt"]>;
+/** A page of goals (GET /api/goals with q, status, cursor). */
+export type GoalPage = GoalsResponse;
+export type BulkAction = BulkTasksResponse["action"];
+export interface BulkTasksRequest {
+  action: BulkAction;
+  filter: { goal_id?: string; status?: SubtaskStatus | SubtaskStatus[]; skill?: string; agent_id?: string; key?: string };
+  /** The agent to reassign to (action reassign). */
+  agent_id?: string;
+  dry_run?: boolean;
+}
 
 /** GET /api/orchestration/tensor?format=binary, decoded by the client. */
 export interface BinaryTensor {
