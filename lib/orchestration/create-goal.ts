@@ -174,11 +174,15 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
     }
     emit({ type: "goal.created", actor: options.actor, goalId, data: { template: decomposition.template, tasks: subtasks.length, goal: options.goal.slice(0, 200), aggregation: options.aggregation ?? "concat" } });
   });
-  // A big plan can change the table's make-up at once (a fresh table, or one of a few
-  // hundred rows, receiving thousands): refresh the planner's statistics now rather than
-  // at autovacuum's next pass, or the claim (lib/orchestration/ready.ts) is planned for a
-  // handful of ready rows and sorts them all instead of reading its index in order.
-  if (subtasks.length >= ANALYZE_AFTER_TASKS) await db().$executeRaw`ANALYZE subtasks`;
+  // A big plan into a small table (a fresh one, or one of a few hundred rows) changes its
+  // make-up at once: refresh the planner's statistics now rather than at autovacuum's
+  // next pass, or the claim (lib/orchestration/ready.ts) is planned for a handful of ready
+  // rows and sorts them all instead of reading its index in order. Rare: only while the
+  // table the planner knows of is smaller than this plan.
+  if (subtasks.length >= ANALYZE_AFTER_TASKS) {
+    const known = await db().$queryRaw<Array<{ rows: number }>>`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'subtasks'::regclass`;
+    if ((known[0]?.rows ?? 0) < subtasks.length) await db().$executeRaw`ANALYZE subtasks`;
+  }
   return { goalId, template: decomposition.template, subtasks };
 }
 

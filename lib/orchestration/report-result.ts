@@ -198,13 +198,18 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
   // A bad spawn refuses the whole call (400 naming completions[i].spawn…), before anything is locked.
   const spawns = items.map((item, i) => (item.spawn ? prepareSpawn(item.spawn, options.spawnField?.(i) ?? `completions[${i}].spawn`) : undefined));
   const { outcomes, goals } = await withEvents(async (tx, emit) => {
-    await lockAgents(tx, items.map((i) => i.agentId)); // agents before tasks (lib/orchestration/locks.ts)
-    // The tasks locked in id order, and each item's attempt (the numbered one, or the
-    // caller's latest on the task), in one statement.
+    // The agents, then the tasks, each in id order (lib/orchestration/locks.ts), and each
+    // item's attempt (the numbered one, or the caller's latest on the task), in one
+    // statement: the tasks' scan tests the locked agents' count, so it cannot lock a task
+    // before the agents are held.
     // One row per item: its task (null columns when unknown) and its attempt (a_*, null when none).
     const rows = await tx.$queryRaw<Array<SubtaskRow & { ord: number; a_number: AttemptRow["number"] | null; a_agent_id: AttemptRow["agent_id"] | null; a_outcome: AttemptRow["outcome"] | null; a_started_at: AttemptRow["started_at"] | null }>>`
-      WITH locked AS MATERIALIZED (
-        SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = ANY(${[...new Set(items.map((i) => i.subtaskId))]}::uuid[]) ORDER BY id FOR UPDATE
+      WITH agents_locked AS MATERIALIZED (
+        SELECT id FROM agents WHERE id = ANY(${[...new Set(items.map((i) => i.agentId))].sort()}::uuid[]) ORDER BY id FOR UPDATE
+      ), locked AS MATERIALIZED (
+        SELECT ${SUBTASK_COLUMNS} FROM subtasks
+        WHERE id = ANY(${[...new Set(items.map((i) => i.subtaskId))]}::uuid[]) AND (SELECT count(*) FROM agents_locked) >= 0
+        ORDER BY id FOR UPDATE
       )
       SELECT q.ord::int AS ord, t.*, a.number AS a_number, a.agent_id AS a_agent_id, a.outcome AS a_outcome, a.started_at AS a_started_at
       FROM unnest(${items.map((i) => i.subtaskId)}::uuid[], ${items.map((i) => i.agentId)}::uuid[], ${items.map((i) => i.attempt ?? null)}::int[])
@@ -242,6 +247,8 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
           return;
         }
         if (outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
+        // A result held for approval has no completion yet to spawn from: refuse rather than drop the spawn.
+        if (task.approval && spawns[index]) throw new SwitchyardError("validation_failed", "a task with an approval gate cannot spawn tasks", { field: spawns[index]!.field });
         completedNow.add(`${task.id}:${attempt.number}`);
         const entry = { index, item, task, attempt, durationMs: Math.max(0, now.getTime() - attempt.started_at.getTime()) };
         if (hasGate(task)) gatedItems.push(entry);
@@ -319,7 +326,9 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
       outcomes[a.index] = { subtaskId: a.task.id, ok: true, repeated: false, subtask: updatedById.get(a.task.id)!, released: releasedBy.get(a.task.id) ?? [] };
     }
     await recordUsages([...accepted, ...held]);
-    return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set([...accepted.map((a) => a.task.goal_id), ...gatedGoals])] };
+    // A goal that just had a task released is not done: that task's own finisher checks it.
+    const releasedIn = new Set(accepted.filter((a) => releasedBy.has(a.task.id)).map((a) => a.task.goal_id));
+    return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set([...accepted.map((a) => a.task.goal_id), ...gatedGoals])].filter((g) => !releasedIn.has(g)) };
   });
   recordCompletions("accepted", outcomes.filter((o) => o.ok && !o.repeated).length);
   recordCompletions("repeated", outcomes.filter((o) => o.ok && o.repeated).length);

@@ -141,19 +141,24 @@ export async function applySpawn(
     pendingDeps: t.dependsOn.length === 0 ? 1 : t.dependsOn.length,
     criticalPathS: Math.min(2_147_483_647, spawn.criticalPathS.get(t.key)! + downstreamS),
   }));
+  // A paused goal's tasks are held: what a running attempt spawns waits for the resume too.
   await tx.$executeRaw`
     INSERT INTO subtasks (id, goal_id, key, position, name, description, required_skills, priority,
-      estimated_duration_s, critical_path_s, status, pending_deps, max_attempts, timeout_s, created_at, kind, spawned_by)
+      estimated_duration_s, critical_path_s, status, pending_deps, max_attempts, timeout_s, approval, output_schema, held, created_at, kind, spawned_by)
     SELECT t.id, ${parent.goal_id}::uuid, t.key, t.position, t.name, t.description,
       string_to_array(t.skills, ${SKILL_SEPARATOR}), t.priority, t.estimate, t.critical, 'waiting', t.deps,
-      t.max_attempts, t.timeout_s, ${now}, 'task', ${parent.id}::uuid
+      t.max_attempts, t.timeout_s, t.approval, t.output_schema,
+      EXISTS (SELECT 1 FROM goals g WHERE g.id = ${parent.goal_id}::uuid AND g.status = 'paused'),
+      ${now}, 'task', ${parent.id}::uuid
     FROM unnest(
       ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.position)}::int[],
       ${rows.map((r) => r.task.name)}::text[], ${rows.map((r) => r.task.description)}::text[],
       ${rows.map((r) => r.task.requiredSkills.join(SKILL_SEPARATOR))}::text[], ${rows.map((r) => r.task.priority)}::smallint[],
       ${rows.map((r) => r.task.estimatedDurationS)}::int[], ${rows.map((r) => r.criticalPathS)}::int[],
-      ${rows.map((r) => r.pendingDeps)}::int[], ${rows.map((r) => r.task.maxAttempts)}::int[], ${rows.map((r) => r.task.timeoutS)}::int[]
-    ) AS t(id, key, position, name, description, skills, priority, estimate, critical, deps, max_attempts, timeout_s)`;
+      ${rows.map((r) => r.pendingDeps)}::int[], ${rows.map((r) => r.task.maxAttempts)}::int[], ${rows.map((r) => r.task.timeoutS)}::int[],
+      ${rows.map((r) => r.task.approval ?? false)}::boolean[],
+      ${rows.map((r) => (r.task.outputSchema ? JSON.stringify(r.task.outputSchema) : null))}::jsonb[]
+    ) AS t(id, key, position, name, description, skills, priority, estimate, critical, deps, max_attempts, timeout_s, approval, output_schema)`;
 
   const sinkIds = spawn.tasks.filter((t) => spawn.sinks.has(t.key)).map((t) => ids.get(t.key)!);
   const edges: Array<[string, string]> = [];

@@ -1,25 +1,16 @@
 // Read models of goals: the list with progress, and one goal with its tasks and edges.
-import { db } from "@/lib/db";
+import { db, Prisma } from "@/lib/db";
+import type { Columns } from "@/lib/db/rows";
 import { notFound } from "@/lib/errors";
 import { decodeGoalCursor, encodeGoalCursor, searchQuery } from "@/lib/presenters/goal-cursor";
 import { presentSubtask, SUBTASK_SELECT, type SubtaskRecord } from "@/lib/presenters/subtask";
-import { SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
+import { SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, type SubtaskStatus } from "@/lib/domain";
 import { goalUsage, type GoalUsageRow } from "@/lib/presenters/goal-usage";
 import { listUnroutable, unroutableSummary } from "@/lib/presenters/routing";
 
-interface GoalRow {
-  id: string;
-  goal: string;
-  context: string | null;
-  status: GoalStatus;
-  pause_reason: string | null;
-  template: string;
-  aggregation_strategy: string;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
+type GoalRow = Columns<"goals", "id" | "goal" | "context" | "status" | "pause_reason" | "template" | "aggregation_strategy" | "created_at" | "started_at" | "finished_at"> & {
   counts: Record<string, number> | null;
-}
+};
 
 function presentGoal(g: GoalRow) {
   const counts = Object.fromEntries(SUBTASK_STATUSES.map((s) => [s, g.counts?.[s] ?? 0])) as Record<SubtaskStatus, number>;
@@ -44,7 +35,7 @@ function presentGoal(g: GoalRow) {
 
 export type GoalSummary = ReturnType<typeof presentGoal>;
 
-const COUNTS = `(SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM subtasks WHERE goal_id = g.id GROUP BY status) c) AS counts`;
+const COUNTS = Prisma.sql`(SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM subtasks WHERE goal_id = g.id GROUP BY status) c) AS counts`;
 
 export interface GoalPage {
   goals: GoalSummary[];
@@ -61,19 +52,17 @@ export async function listGoalPage(options: { status?: string; q?: string; curso
   const cursor = options.cursor ? decodeGoalCursor(options.cursor) : null;
   const q = options.q?.trim() ? searchQuery(options.q) : undefined;
   if (q === null) return { goals: [], next_cursor: null }; // a search with no words in it matches nothing
-  const rows = await db().$queryRawUnsafe<GoalRow[]>(
-    `SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, ${COUNTS}
-     FROM goals g
-     WHERE ($1::text IS NULL OR g.status = $1)
-       AND ($2::text IS NULL OR to_tsvector('simple', g.goal || ' ' || coalesce(g.context, '')) @@ to_tsquery('simple', $2))
-       AND ($3::timestamptz IS NULL OR (g.created_at, g.id) < ($3::timestamptz, $4::uuid))
-     ORDER BY g.created_at DESC, g.id DESC LIMIT $5`,
-    options.status ?? null,
-    q ?? null,
-    cursor?.createdAt ?? null,
-    cursor?.id ?? null,
-    options.limit + 1,
-  );
+  const status = options.status ?? null;
+  const text = q ?? null;
+  const createdAt = cursor?.createdAt ?? null;
+  const id = cursor?.id ?? null;
+  const rows = await db().$queryRaw<GoalRow[]>`
+    SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, ${COUNTS}
+    FROM goals g
+    WHERE (${status}::text IS NULL OR g.status = ${status})
+      AND (${text}::text IS NULL OR to_tsvector('simple', g.goal || ' ' || coalesce(g.context, '')) @@ to_tsquery('simple', ${text}))
+      AND (${createdAt}::timestamptz IS NULL OR (g.created_at, g.id) < (${createdAt}::timestamptz, ${id}::uuid))
+    ORDER BY g.created_at DESC, g.id DESC LIMIT ${options.limit + 1}`;
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   return {
@@ -87,18 +76,14 @@ export async function listGoals(options: { status?: string; q?: string; cursor?:
 }
 
 export async function getGoal(goalId: string) {
-  const goals = await db().$queryRawUnsafe<Array<GoalRow & GoalUsageRow & { result: unknown }>>(
-    `SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS},
-       g.input_tokens, g.output_tokens, g.cost_usd, g.budget_max_cost_usd, g.budget_max_tokens
-     FROM goals g WHERE g.id = $1::uuid`,
-    goalId,
-  );
+  const goals = await db().$queryRaw<Array<GoalRow & GoalUsageRow & { result: unknown }>>`
+    SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS},
+      g.input_tokens, g.output_tokens, g.cost_usd, g.budget_max_cost_usd, g.budget_max_tokens
+    FROM goals g WHERE g.id = ${goalId}::uuid`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
-  const tasks = await db().$queryRawUnsafe<SubtaskRecord[]>(
-    `SELECT ${SUBTASK_SELECT} FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id WHERE s.goal_id = $1::uuid ORDER BY s.position`,
-    goalId,
-  );
+  const tasks = await db().$queryRaw<SubtaskRecord[]>`
+    SELECT ${SUBTASK_SELECT} FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
   // Issue 9: open tasks no live agent can take are flagged, and the goal says why.
   const unroutable = await listUnroutable({ goalId });
   const unroutableIds = new Set(unroutable.map((u) => u.id));

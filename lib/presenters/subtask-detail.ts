@@ -5,10 +5,8 @@ import { notFound } from "@/lib/errors";
 import { presentSubtask, SUBTASK_SELECT, type SubtaskRecord } from "@/lib/presenters/subtask";
 
 export async function getSubtask(subtaskId: string) {
-  const rows = await db().$queryRawUnsafe<SubtaskRecord[]>(
-    `SELECT ${SUBTASK_SELECT} FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id WHERE s.id = $1::uuid`,
-    subtaskId,
-  );
+  const rows = await db().$queryRaw<SubtaskRecord[]>`
+    SELECT ${SUBTASK_SELECT} FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id WHERE s.id = ${subtaskId}::uuid`;
   if (!rows[0]) throw notFound("subtask", subtaskId, "id");
   const rawAttempts = await db().$queryRaw<Array<AttemptRecord>>`
     SELECT t.number, t.agent_id, a.name AS agent_name, t.outcome, t.result, t.error, t.feedback, t.started_at, t.ended_at,

@@ -1,44 +1,49 @@
 // The API shape of a subtask (snake_case), shared by every endpoint that returns one.
-import type { SubtaskStatus } from "@/lib/domain";
 import { priorityName } from "@/lib/orchestration/types";
+import { Prisma } from "@/lib/db";
+import type { Columns } from "@/lib/db/rows";
 
-export interface SubtaskRecord {
-  id: string;
-  goal_id: string;
-  key: string;
-  name: string;
-  description: string;
-  required_skills: string[];
-  priority: number;
-  estimated_duration_s: number;
-  critical_path_s: number;
-  status: SubtaskStatus;
-  attempt: number;
-  failures: number;
-  max_attempts: number;
-  timeout_s: number;
-  agent_id: string | null;
+/** A subtask row with its agent's name and its dependencies, as SUBTASK_SELECT reads it. */
+export type SubtaskRecord = Columns<
+  "subtasks",
+  | "id"
+  | "goal_id"
+  | "key"
+  | "name"
+  | "description"
+  | "required_skills"
+  | "priority"
+  | "estimated_duration_s"
+  | "critical_path_s"
+  | "status"
+  | "attempt"
+  | "failures"
+  | "max_attempts"
+  | "timeout_s"
+  | "agent_id"
+  | "result"
+  | "error"
+  | "created_at"
+  | "ready_at"
+  | "started_at"
+  | "finished_at"
+  | "deadline_at"
+  | "next_attempt_at"
+  | "held"
+  | "approval"
+  | "kind"
+  | "spawned_by"
+> & {
   agent_name: string | null;
-  result: string | null;
-  error: string | null;
-  created_at: Date;
-  ready_at: Date | null;
-  started_at: Date | null;
-  finished_at: Date | null;
-  deadline_at: Date | null;
-  next_attempt_at: Date | null;
-  held: boolean;
-  approval: boolean;
   output_schema: unknown;
   dependencies: string[];
-  kind: string;
-  spawned_by: string | null;
   /** Issue 9: the running attempt's latest progress report. */
   progress: number | null;
   message: string | null;
-}
+};
 
-export const SUBTASK_SELECT = `
+/** The columns of a SubtaskRecord, over `subtasks s LEFT JOIN agents a ON a.id = s.agent_id`. */
+export const SUBTASK_SELECT = Prisma.sql`
   s.id, s.goal_id, s.key, s.name, s.description, s.required_skills, s.priority, s.estimated_duration_s, s.critical_path_s,
   s.status, s.attempt, s.failures, s.max_attempts, s.timeout_s, s.agent_id, a.name AS agent_name, s.result, s.error,
   s.created_at, s.ready_at, s.started_at, s.finished_at, s.deadline_at, s.next_attempt_at, s.kind, s.spawned_by,

@@ -4,7 +4,8 @@
 //
 // A webhook subscribes by the event type it names (WEBHOOK_EVENT_TYPES in lib/domain):
 // `task.failed` means a task that failed for good (an attempt's failure or timeout that
-// leaves it failed, not retrying); every other name is the log's own event type, so a
+// leaves it failed, not retrying); `goal.budget_exceeded` is the log's `goal.paused` with
+// reason budget_exceeded (or an event of that type); every other name is the log's own event type, so a
 // type another part of the server starts to emit (task.awaiting_approval,
 // goal.budget_exceeded) is delivered as soon as it is written.
 import { Prisma } from "@/lib/db";
@@ -21,7 +22,9 @@ export const OUTBOX_CTE = Prisma.sql`
         'goal_id', ins.goal_id, 'subtask_id', ins.subtask_id, 'agent_id', ins.agent_id, 'actor', ins.actor, 'data', ins.data)
     FROM ins
     CROSS JOIN LATERAL (
-      SELECT CASE WHEN ins.type IN ('task.failed', 'task.timed_out') THEN (CASE WHEN ins.data->>'status' = 'failed' THEN 'task.failed' END) ELSE ins.type END AS hook_type
+      SELECT CASE WHEN ins.type IN ('task.failed', 'task.timed_out') THEN (CASE WHEN ins.data->>'status' = 'failed' THEN 'task.failed' END)
+        WHEN ins.type = 'goal.paused' AND ins.data->>'reason' = 'budget_exceeded' THEN 'goal.budget_exceeded'
+        ELSE ins.type END AS hook_type
     ) x
     JOIN webhooks w ON x.hook_type = ANY(w.events)
     RETURNING 1

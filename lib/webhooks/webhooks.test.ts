@@ -235,7 +235,7 @@ describe("deliveries", () => {
     await register(["task.awaiting_approval", "goal.budget_exceeded"]);
     await withEvents(async (tx) => {
       await insertEvents(tx, [
-        { type: "task.awaiting_approval", actor: "agent:x", data: { status: "awaiting_approval" } },
+        { type: "task.awaiting_approval", actor: "agent:x", data: { status: "awaiting_approval", attempt: 1, duration_ms: 5 } },
         { type: "goal.budget_exceeded", actor: "system", data: { limit: 1 } },
         { type: "goal.started", actor: "system", data: { status: "running" } },
       ] as unknown as Parameters<typeof insertEvents>[1]);
