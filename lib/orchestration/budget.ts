@@ -3,7 +3,9 @@
 // `budget_exceeded` (nothing more of it is assigned; running attempts may still report);
 // raising the budget resumes it.
 import type { Tx } from "@/lib/db";
-import type { Emit } from "@/lib/events/record";
+import { withEvents } from "@/lib/events/record";
+import { SwitchyardError } from "@/lib/errors";
+import { pauseGoal } from "@/lib/orchestration/pause-goal";
 
 export interface Budget {
   maxCostUsd: number | null;
@@ -22,20 +24,28 @@ export function budgetPassed(used: UsedAgainstBudget, budget: Budget): "max_cost
   return null;
 }
 
-/** Pauses the goal (caller holds its row lock) when its budget is passed; true when it paused it now. */
-export async function enforceBudget(
-  tx: Tx,
-  emit: Emit,
-  options: { goalId: string; status: string; used: UsedAgainstBudget; budget: Budget; actor: string; now: Date },
-): Promise<boolean> {
+/** A pending or running goal whose usage has passed its budget. */
+export function budgetPassedNow(options: { status: string; used: UsedAgainstBudget; budget: Budget }): boolean {
   if (options.status !== "pending" && options.status !== "running") return false;
-  const limit = budgetPassed(options.used, options.budget);
-  if (!limit) return false;
-  void tx;
-  void emit;
-  // TODO(visible): pauseGoal(tx, { goalId, reason: "budget_exceeded", actor, now }) from
-  // lib/orchestration/pause-goal.ts once the steer helper lands it.
-  return false;
+  return budgetPassed(options.used, options.budget) !== null;
+}
+
+/**
+ * Pauses a goal whose budget a report passed, in its own transaction right after that
+ * report's commit: the pause locks the goal's open tasks before the goal (steer's
+ * lib/orchestration/pause-goal.ts), which a report holding its task and the goal row
+ * cannot do without risking a deadlock with another report. Once it commits, no claim
+ * takes a task of the goal (they are held). True when this call paused it.
+ */
+export async function pauseForBudget(goalId: string, actor: string, now = new Date()): Promise<boolean> {
+  try {
+    await withEvents((tx, emit) => pauseGoal(tx, { goalId, reason: "budget_exceeded", actor, now, emit }));
+    return true;
+  } catch (error) {
+    // Already paused (a concurrent report got there first), or finished meanwhile.
+    if (error instanceof SwitchyardError && (error.code === "conflict" || error.code === "not_found")) return false;
+    throw error;
+  }
 }
 
 /** Sets the goal's limits (a field left out stays as it is; null removes that limit). */
