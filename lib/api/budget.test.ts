@@ -56,4 +56,48 @@ describe("budgets", () => {
     // Only the attempts running when it paused may still have finished: far fewer than 200 tasks ran.
     expect(attemptsBefore).toBeLessThan(200);
   });
+
+  it("PATCH /api/goals/:id {budget} raises the budget and resumes a goal paused for it; lowering it below the usage pauses it again", async () => {
+    const created = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
+      body: { goal: "raise me", budget: { max_tokens: 100 }, plan: { tasks: [{ key: "a", name: "a" }, { key: "b", name: "b" }, { key: "c", name: "c" }] } },
+    });
+    const goalId = created.body.goal_id as string;
+    const agent: Agent = (await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills: [], capacity: 1 } })).body;
+    const pull = () => call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id } });
+    const first = (await pull()).body.assignments[0];
+    const done = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: first.subtask_uuid, result: "ok", usage: { input_tokens: 150 } } });
+    expect(done.status).toBe(200);
+    const goalPath = `/api/goals/${goalId}`;
+    const read = async () => (await call(routes.goal.GET, "GET", goalPath, { params: { id: goalId } })).body;
+    expect(await read()).toMatchObject({ status: "paused", pause_reason: "budget_exceeded" });
+    expect((await pull()).body.assignments).toEqual([]);
+
+    // Bad input changes nothing.
+    const bad = await call(routes.goal.PATCH, "PATCH", goalPath, { params: { id: goalId }, body: { budget: { max_tokens: -1 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe("budget.max_tokens");
+    expect(await read()).toMatchObject({ status: "paused", budget: { max_tokens: 100 } });
+
+    // Still below the usage: it stays paused.
+    const tooLow = await call(routes.goal.PATCH, "PATCH", goalPath, { params: { id: goalId }, body: { budget: { max_tokens: 120 } } });
+    expect(tooLow.status).toBe(200);
+    expect(tooLow.body).toMatchObject({ status: "paused", pause_reason: "budget_exceeded", budget: { max_tokens: 120 } });
+
+    // Raised above it: resumed, and its work goes out again.
+    const raised = await call(routes.goal.PATCH, "PATCH", goalPath, { params: { id: goalId }, body: { budget: { max_tokens: 1000 } } });
+    expect(raised.status).toBe(200);
+    expect(raised.body).toMatchObject({ status: "running", pause_reason: null, budget: { max_tokens: 1000 } });
+    expect((await pull()).body.assignments).toHaveLength(1);
+
+    // Lowered below what it used: paused again, and the event log says who changed what.
+    const lowered = await call(routes.goal.PATCH, "PATCH", goalPath, { params: { id: goalId }, body: { budget: { max_tokens: 10 } } });
+    expect(lowered.body).toMatchObject({ status: "paused", pause_reason: "budget_exceeded" });
+    const events = await db().$queryRaw<Array<{ type: string; actor: string }>>`
+      SELECT type, actor FROM events WHERE goal_id = ${goalId}::uuid AND type IN ('goal.budget_changed', 'goal.resumed', 'goal.paused') ORDER BY seq`;
+    expect(events.map((e) => e.type)).toEqual(["goal.paused", "goal.budget_changed", "goal.budget_changed", "goal.resumed", "goal.budget_changed", "goal.paused"]);
+    expect(events.filter((e) => e.type === "goal.budget_changed").every((e) => e.actor === "operator")).toBe(true);
+
+    const missing = await call(routes.goal.PATCH, "PATCH", "/api/goals/00000000-0000-4000-8000-000000000000", { params: { id: "00000000-0000-4000-8000-000000000000" }, body: { budget: { max_tokens: 1 } } });
+    expect(missing.status).toBe(404);
+  });
 });
