@@ -5,8 +5,6 @@
 import { useEffect, useState } from "react";
 import { formatDuration } from "@/components/ui/format";
 import { formatCost, formatTokens } from "@/components/ui/format-usage";
-import { errorMessage } from "@/lib/ui/api";
-import { useSetBudget } from "@/lib/ui/progress-hooks";
 import type { GoalWithTasks } from "@/lib/ui/types";
 
 /** The goal's aggregated text (result.final_output), whatever else the aggregation stored. */
@@ -85,43 +83,15 @@ export function GoalCost({ goal }: { goal: GoalWithTasks }) {
   );
 }
 
-/** A goal its budget paused: why, and a form that raises the budget (which resumes it). */
+/** A goal its budget paused: why, and what the operator can do. */
 export function BudgetPaused({ goal }: { goal: GoalWithTasks }) {
-  const setBudget = useSetBudget(goal.id);
-  const [cost, setCost] = useState("");
-  const [tokens, setTokens] = useState("");
   const reason = (goal as { pause_reason?: string | null }).pause_reason;
   if (goal.status !== "paused" || reason !== "budget_exceeded") return null;
   return (
     <div role="status" data-testid="budget-paused" className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-      <p>
-        <strong>Paused: budget exceeded.</strong> It used {formatCost(goal.usage.cost_usd)} and {formatTokens(goal.usage.input_tokens + goal.usage.output_tokens)} tokens
-        {goal.budget?.max_cost_usd != null ? ` (limit ${formatCost(goal.budget.max_cost_usd)})` : ""}
-        {goal.budget?.max_tokens != null ? ` (limit ${formatTokens(goal.budget.max_tokens)} tokens)` : ""}. Nothing more is assigned; running attempts may finish. Raise the budget to resume, or cancel the goal.
-      </p>
-      <form
-        className="mt-2 flex flex-wrap items-end gap-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const body: { max_cost_usd?: number; max_tokens?: number } = {};
-          if (cost.trim()) body.max_cost_usd = Number(cost);
-          if (tokens.trim()) body.max_tokens = Number(tokens);
-          setBudget.mutate(body);
-        }}
-      >
-        <label className="text-xs">
-          New cost limit (USD)
-          <input value={cost} onChange={(e) => setCost(e.target.value)} inputMode="decimal" className="ml-1 w-24 rounded border border-amber-300 bg-white px-1.5 py-0.5" />
-        </label>
-        <label className="text-xs">
-          New token limit
-          <input value={tokens} onChange={(e) => setTokens(e.target.value)} inputMode="numeric" className="ml-1 w-28 rounded border border-amber-300 bg-white px-1.5 py-0.5" />
-        </label>
-        <button type="submit" disabled={setBudget.isPending || (!cost.trim() && !tokens.trim())} className="rounded-md bg-amber-700 px-3 py-1 text-xs font-medium text-white disabled:opacity-50">
-          Raise budget and resume
-        </button>
-        {setBudget.error && <span className="text-xs text-red-700">{errorMessage(setBudget.error)}</span>}
-      </form>
+      <strong>Paused: budget exceeded.</strong> It used {formatCost(goal.usage.cost_usd)} and {formatTokens(goal.usage.input_tokens + goal.usage.output_tokens)} tokens
+      {goal.budget?.max_cost_usd != null ? ` (limit ${formatCost(goal.budget.max_cost_usd)})` : ""}
+      {goal.budget?.max_tokens != null ? ` (limit ${formatTokens(goal.budget.max_tokens)} tokens)` : ""}. Nothing more is assigned; running attempts may finish and report. Cancel the goal, or resume it.
     </div>
   );
 }

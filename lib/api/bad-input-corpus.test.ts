@@ -401,7 +401,7 @@ describe("bad-input corpus", () => {
       if (!route.includes(":id")) continue;
       for (const method of ["GET", "POST", "DELETE", "PUT", "PATCH"] as const) {
         if (!mod[method]) continue;
-        const body = method === "GET" ? undefined : route.endsWith("/reassign") ? { agent_id: agentB.agent_id } : route.endsWith("/reject") ? { feedback: "no" } : {};
+        const body = method === "GET" ? undefined : route.endsWith("/reassign") ? { agent_id: agentB.agent_id } : route.endsWith("/reject") ? { feedback: "no" } : method === "PATCH" && route === "/api/goals/:id" ? { budget: { max_tokens: 1 } } : {};
         for (const bad of NOT_UUIDS.slice(1, 7)) cases.push({ route, method, ...OP, name: `id ${JSON.stringify(bad)}`, params: { id: bad }, body, status: 404 });
         cases.push({ route, method, ...OP, name: "unknown id", params: { id: UNKNOWN_UUID }, body, status: 404 });
         const realId = route.startsWith("/api/goals") ? goalId : runningTask;
@@ -446,6 +446,13 @@ describe("bad-input corpus", () => {
       const onGoal = { ...OP, params: { id: goalId } };
       cases.push(...emptyBodyCases("/api/goals/:id/pause", { reason: ["operator", "budget_exceeded", 42] }, onGoal));
       cases.push(...emptyBodyCases("/api/goals/:id/resume", {}, onGoal));
+      // PATCH /api/goals/:id {budget} (issue 9): limits must be non-negative numbers.
+      cases.push(
+        ...bodyCases("/api/goals/:id", { budget: { max_tokens: 10 } }, ["budget"], { budget: [null, 5, "x", { max_tokens: -1 }, { max_cost_usd: "1" }, { max_tokens: 1.5 }, { extra: 1 }] }, {
+          ...onGoal,
+          method: "PATCH",
+        }).filter((c) => !c.name.startsWith("byte-order mark")),
+      );
       cases.push({ route: "/api/goals/:id/resume", method: "POST", ...onGoal, name: "resume a goal that is not paused", body: {}, status: 409 });
       const onAgentB = { ...OP, params: { id: agentB.agent_id } };
       cases.push(...emptyBodyCases("/api/agents/:id/drain", {}, onAgentB));

@@ -151,6 +151,9 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("GET /api/goals/{id}", { ...op, params: { id: goalId } });
     await api("GET /api/goals/{id}", { ...op, params: { id: NOBODY } });
     await api("GET /api/goals/{id}", { ...op, params: { id: "not-a-uuid" } });
+    await api("PATCH /api/goals/{id}", { ...op, params: { id: goalId }, body: { budget: { max_cost_usd: 5 } } });
+    await api("PATCH /api/goals/{id}", { ...op, params: { id: goalId }, body: { budget: { max_cost_usd: -5 } } });
+    await api("PATCH /api/goals/{id}", { ...op, params: { id: NOBODY }, body: { budget: { max_tokens: 5 } } });
     await api("GET /api/goals/{id}/result", { ...op, params: { id: goalId } });
     await api("GET /api/goals/{id}/result", { ...op, params: { id: NOBODY } });
     await api("GET /api/goals/{id}/plan.md", { ...op, params: { id: goalId } });

@@ -59,6 +59,7 @@ export const OPERATIONS: Record<OperationKey, OperationDoc> = {
     success: [ok(r.decomposeResponse, "Created: the goal and its subtasks", 201), ok(r.decomposeResponse, "A dry run: the plan, nothing stored (goal_id null)")],
   },
   "GET /api/goals/{id}": { tag: "goals", success: [ok(r.goalDetail)] },
+  "PATCH /api/goals/{id}": { tag: "goals", success: [ok(r.goalDetail)] },
   "POST /api/goals/{id}/cancel": { tag: "goals", success: [ok(r.goalEnvelope)], errors: { 409: "The goal already finished" } },
   "GET /api/goals/{id}/plan.md": {
     tag: "goals",

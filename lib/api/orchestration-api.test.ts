@@ -202,7 +202,11 @@ describe("tokens", () => {
     expect(stored.status).toBe("running");
     expect(stored.agentId).toBe(owner.agent_id);
     const agents = await call(routes.agents.GET, "GET", "/api/agents");
-    expect(JSON.stringify(agents.body)).not.toMatch(/token/);
+    // No secret leaks: neither agent's token (nor any part of its secret), and no token or hash field.
+    // (Usage fields such as input_tokens are counts, not credentials.)
+    const listed = JSON.stringify(agents.body);
+    for (const agent of [owner, other]) expect(listed).not.toContain(agent.token.split(".")[1]);
+    expect(listed).not.toMatch(/"token(_hash)?"\s*:/);
   });
 
   it("an unregistered agent's token stops working and its task returns to the pool", async () => {

@@ -57,7 +57,7 @@ export const ROUTE_TABLE = [
   { path: "/api/agents/skills", file: "app/api/agents/skills/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"skills demanded by open tasks against those live agents offer, and how many tasks no live agent can take"}, module: route4 },
   { path: "/api/events", file: "app/api/events/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the event log after a seq, in order, never skipping one (catch-up for live clients)"}, module: route5 },
   { path: "/api/goals", file: "app/api/goals/route.ts", catchAll: false, methods: ["GET","POST"], summaries: {"GET":"goals, newest first, with task counts and progress; status filter, text search (q), keyset pages (cursor)","POST":"submit a goal (same body as /api/orchestration/decompose)"}, module: route6 },
-  { path: "/api/goals/{id}", file: "app/api/goals/[id]/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"one goal with its subtasks and dependency edges"}, module: route7 },
+  { path: "/api/goals/{id}", file: "app/api/goals/[id]/route.ts", catchAll: false, methods: ["GET","PATCH"], summaries: {"GET":"one goal with its subtasks and dependency edges","PATCH":"change the goal's budget; a goal paused for its budget resumes once within it"}, module: route7 },
   { path: "/api/goals/{id}/cancel", file: "app/api/goals/[id]/cancel/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"every open task of the goal is cancelled and the goal closed as cancelled"}, module: route8 },
   { path: "/api/goals/{id}/pause", file: "app/api/goals/[id]/pause/route.ts", catchAll: false, methods: ["POST"], summaries: {"POST":"the goal gets no new assignments (running attempts finish and report)"}, module: route9 },
   { path: "/api/goals/{id}/plan.md", file: "app/api/goals/[id]/plan.md/route.ts", catchAll: false, methods: ["GET"], summaries: {"GET":"the goal as seed 003's markdown master plan, with status icons"}, module: route10 },
@@ -110,6 +110,7 @@ export type OperationKey =
   | "GET /api/goals"
   | "POST /api/goals"
   | "GET /api/goals/{id}"
+  | "PATCH /api/goals/{id}"
   | "POST /api/goals/{id}/cancel"
   | "POST /api/goals/{id}/pause"
   | "GET /api/goals/{id}/plan.md"

@@ -88,6 +88,8 @@ export const EVENT_PAYLOADS = {
     at: isoTime,
   }),
   "goal.resumed": z.object({ status: z.enum(["pending", "running"]), previous_reason: z.enum(PAUSE_REASONS).nullable(), tasks_released: count, at: isoTime }),
+  /** PATCH /api/goals/:id {budget}: the goal's limits now (null: no limit). */
+  "goal.budget_changed": z.object({ max_cost_usd: z.number().nullable(), max_tokens: z.number().nullable(), at: isoTime }),
   "agent.drained": z.object({ drained: z.literal(true), running: count }),
   "agent.undrained": z.object({ drained: z.literal(false), running: count }),
   "task.awaiting_approval": z.object({ status: z.literal("awaiting_approval"), attempt, duration_ms: z.number().min(0) }),

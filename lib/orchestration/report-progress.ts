@@ -12,6 +12,7 @@ import { lockReport, staleAttempt } from "@/lib/orchestration/report-result";
 import { appendOutput, OUTPUT_CHUNK_MAX_BYTES, OUTPUT_KEEP_BYTES } from "@/lib/orchestration/task-output";
 import { db } from "@/lib/db";
 import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
+import { pauseForBudget } from "@/lib/orchestration/budget";
 import { PROGRESS_PUSH_OUTPUT_CHARS, type ProgressPush } from "@/lib/realtime/protocol";
 
 export interface ProgressReport {
@@ -51,8 +52,8 @@ export async function reportProgress(report: ProgressReport): Promise<ProgressPu
         SELECT total_bytes, dropped_bytes FROM task_outputs WHERE subtask_id = ${task.id}::uuid AND attempt = ${attempt.number}`;
       if (out[0]) stored = { totalBytes: Number(out[0].total_bytes), droppedBytes: Number(out[0].dropped_bytes) };
     }
-    const paused = hasUsage(report.usage)
-      ? (await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, agentId: report.agentId, usage: report.usage, actor, now })).paused
+    const passed = hasUsage(report.usage)
+      ? (await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, agentId: report.agentId, usage: report.usage, actor, now })).passed
       : false;
     const usage = await tx.$queryRaw<Array<{ input_tokens: bigint; output_tokens: bigint; cost_usd: number; model: string | null }>>`
       SELECT input_tokens, output_tokens, cost_usd, model FROM attempts WHERE subtask_id = ${task.id}::uuid AND number = ${attempt.number}`;
@@ -74,9 +75,11 @@ export async function reportProgress(report: ProgressReport): Promise<ProgressPu
         model: usage[0]?.model ?? null,
       },
       at: now.toISOString(),
-      goal_paused: paused,
+      goal_paused: passed,
     };
   });
+  // Passed the budget: paused now (by this call, or a concurrent report already did).
+  if (push.goal_paused) await pauseForBudget(push.goal_id, actor, now);
   if (!fast && report.usage) recordAgentUsage(report.agentId, report.usage);
   const { goal_paused: _paused, ...live } = push;
   eventBus().emit(PROGRESS_REPORTED, live);

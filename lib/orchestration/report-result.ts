@@ -14,6 +14,7 @@ import { QUEUED_SUBTASK_SQL } from "@/lib/db/status-sql";
 import { recordAgentUsage, recordCompletions } from "@/lib/metrics";
 import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
 import { applySpawns, prepareSpawn, type SpawnInput } from "@/lib/orchestration/spawn";
+import { pauseForBudget } from "@/lib/orchestration/budget";
 import { gateCompletion, hasGate } from "@/lib/orchestration/completion-gate";
 import type { Columns } from "@/lib/db/rows";
 
@@ -197,6 +198,7 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
   const now = options.now ?? new Date();
   // A bad spawn refuses the whole call (400 naming completions[i].spawn…), before anything is locked.
   const spawns = items.map((item, i) => (item.spawn ? prepareSpawn(item.spawn, options.spawnField?.(i) ?? `completions[${i}].spawn`) : undefined));
+  const overBudget = new Set<string>();
   const { outcomes, goals } = await withEvents(async (tx, emit) => {
     // The agents, then the tasks, each in id order (lib/orchestration/locks.ts), and each
     // item's attempt (the numbered one, or the caller's latest on the task), in one
@@ -271,7 +273,8 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     const recordUsages = async (items: Array<{ item: CompletionInput; task: SubtaskRow; attempt: AttemptRow }>) => {
       const withUsage = items.filter((a) => hasUsage(a.item.usage)).sort((x, y) => (x.task.goal_id < y.task.goal_id ? -1 : x.task.goal_id > y.task.goal_id ? 1 : 0));
       for (const a of withUsage) {
-        await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, agentId: a.item.agentId, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
+        const { passed } = await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, agentId: a.item.agentId, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
+        if (passed) overBudget.add(a.task.goal_id);
         recordAgentUsage(a.item.agentId, a.item.usage!);
       }
     };
@@ -334,5 +337,7 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
   recordCompletions("repeated", outcomes.filter((o) => o.ok && o.repeated).length);
   recordCompletions("refused", outcomes.filter((o) => !o.ok).length);
   for (const goalId of goals) await finalizeGoalIfDone(goalId, now);
+  // A goal whose budget these completions passed is paused now (after the commit; see budget.ts).
+  for (const goalId of overBudget) await pauseForBudget(goalId, "system", now);
   return outcomes;
 }

@@ -4,7 +4,7 @@
 // carries what was used since the previous one.
 import type { Tx } from "@/lib/db";
 import type { Emit } from "@/lib/events/record";
-import { enforceBudget } from "@/lib/orchestration/budget";
+import { budgetPassedNow } from "@/lib/orchestration/budget";
 
 export interface Usage {
   input_tokens?: number;
@@ -27,15 +27,16 @@ export function hasUsage(usage: Usage | undefined): usage is Usage {
 }
 
 /**
- * Adds `usage` to the attempt and to its goal; pauses the goal when its budget is now
- * passed. The caller holds the agent and task locks; the goal row is locked last here
- * (agents → tasks → goals, lib/orchestration/locks.ts).
+ * Adds `usage` to the attempt, its agent and its goal; answers whether the goal (still
+ * pending or running) has now passed its budget — the caller then pauses it after its
+ * commit (pauseForBudget). The caller holds the agent and task locks; the goal row is
+ * locked last here (agents → tasks → goals, lib/orchestration/locks.ts).
  */
 export async function recordUsage(
   tx: Tx,
   emit: Emit,
   options: { goalId: string; subtaskId: string; attempt: number; agentId: string; usage: Usage; actor: string; now: Date },
-): Promise<{ paused: boolean }> {
+): Promise<{ passed: boolean }> {
   const { usage } = options;
   const input = usage.input_tokens ?? 0;
   const output = usage.output_tokens ?? 0;
@@ -44,7 +45,7 @@ export async function recordUsage(
     UPDATE attempts SET input_tokens = input_tokens + ${input}, output_tokens = output_tokens + ${output},
       cost_usd = cost_usd + ${cost}, model = COALESCE(${usage.model ?? null}, model)
     WHERE subtask_id = ${options.subtaskId}::uuid AND number = ${options.attempt}`;
-  if (input === 0 && output === 0 && cost === 0) return { paused: false };
+  if (input === 0 && output === 0 && cost === 0) return { passed: false };
   await tx.$executeRaw`
     UPDATE agents SET input_tokens = input_tokens + ${input}, output_tokens = output_tokens + ${output}, cost_usd = cost_usd + ${cost}
     WHERE id = ${options.agentId}::uuid`;
@@ -53,14 +54,12 @@ export async function recordUsage(
     WHERE id = ${options.goalId}::uuid
     RETURNING status, input_tokens, output_tokens, cost_usd, budget_max_cost_usd, budget_max_tokens`;
   const goal = goals[0];
-  if (!goal) return { paused: false };
-  const paused = await enforceBudget(tx, emit, {
-    goalId: options.goalId,
+  if (!goal) return { passed: false };
+  void emit;
+  const passed = budgetPassedNow({
     status: goal.status,
     used: { tokens: Number(goal.input_tokens) + Number(goal.output_tokens), costUsd: goal.cost_usd },
     budget: { maxCostUsd: goal.budget_max_cost_usd, maxTokens: goal.budget_max_tokens === null ? null : Number(goal.budget_max_tokens) },
-    actor: options.actor,
-    now: options.now,
   });
-  return { paused };
+  return { passed };
 }

@@ -33,6 +33,7 @@ const ENDS_ATTEMPT: Record<EventType, boolean> = {
   "agent.unregistered": false,
   "goal.paused": false,
   "goal.resumed": false,
+  "goal.budget_changed": false,
   "agent.drained": false,
   "agent.undrained": false,
   "task.awaiting_approval": true,
@@ -93,6 +94,7 @@ export function taskStatusAfter(event: LiveEvent): SubtaskStatus | null {
     case "agent.unregistered":
     case "goal.paused":
     case "goal.resumed":
+    case "goal.budget_changed":
     case "agent.drained":
     case "agent.undrained":
     case "tasks.bulk": // a batch: the refetch its keys trigger brings the new states

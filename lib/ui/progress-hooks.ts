@@ -1,7 +1,7 @@
 "use client";
 // Issue 9 hooks: a task's live progress (the socket's `progress` channel) and an
 // attempt's stored output.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useCallback, useSyncExternalStore } from "react";
 import { ApiError, getJson } from "@/lib/ui/api";
 import { fallbackInterval } from "@/lib/ui/live-connection";
@@ -53,26 +53,6 @@ export function useGoalTimeline(goalId: string, enabled = true) {
     refetchInterval: fallbackInterval,
   });
   return { timeline: q.data, fetchedAt: q.dataUpdatedAt, isLoading: q.isPending && enabled, error: q.error };
-}
-
-/** PATCH /api/goals/:id {budget}: raise (or set) the goal's budget; a goal paused by its budget resumes. */
-export function useSetBudget(goalId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (budget: { max_cost_usd?: number | null; max_tokens?: number | null }) => {
-      const res = await fetch(`/api/goals/${encodeURIComponent(goalId)}`, {
-        method: "PATCH",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ budget }),
-      });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; field?: string } };
-        throw new ApiError(res.status, body.error?.code ?? "http_error", body.error?.message ?? `${res.status}`, body.error?.field);
-      }
-      return res.json();
-    },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.goals() }),
-  });
 }
 
 export function useSkillBalance() {

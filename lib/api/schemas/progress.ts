@@ -30,6 +30,9 @@ export const budgetSchema = z.strictObject({
   max_tokens: z.number().int().min(0).max(1e15).nullable().optional(),
 });
 
+// PATCH /api/goals/:id
+export const updateGoalBody = z.strictObject({ budget: budgetSchema });
+
 // GET /api/tasks/:id/output?attempt=
 export const outputQuery = z.strictObject({
   attempt: z.coerce.number().int().min(1).max(LIMITS.attemptNumber).optional(),

@@ -61,7 +61,7 @@ export interface ClientOptions {
 type Auth = "agent" | "operator" | "registration" | "none";
 
 interface RequestOptions {
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
   auth?: Auth;
@@ -255,6 +255,11 @@ export class SwitchyardClient {
   /** The goal gets no new assignments until resumed (running attempts finish and report). */
   pauseGoal(id: string): Promise<T.PauseGoalResponse> {
     return this.json(`/api/goals/${encodeURIComponent(id)}/pause`, { method: "POST", auth: "operator" });
+  }
+
+  /** Changes the goal's budget; a goal paused for its budget resumes once its usage is within it. */
+  updateGoalBudget(id: string, budget: T.Budget): Promise<T.GoalDetail> {
+    return this.json(`/api/goals/${encodeURIComponent(id)}`, { method: "PATCH", body: { budget }, auth: "operator" });
   }
 
   resumeGoal(id: string): Promise<T.ResumeGoalResponse> {
