@@ -118,7 +118,7 @@ export async function bulkTasks(options: {
   now?: Date;
   batchSize?: number;
 }): Promise<BulkResult> {
-  const { action, filter, actor } = options;
+  const { action, filter } = options;
   const batchSize = options.batchSize ?? BULK_LIMITS.batchSize;
   const matched = await matchTasks(filter);
   if (matched.length > BULK_LIMITS.maxMatched) {
