@@ -54,14 +54,33 @@ async function main() {
     if (logger().isLevelEnabled("debug")) {
       const started = process.hrtime.bigint();
       res.once("finish", () =>
-        logger().debug({ req_id: requestId, method: req.method, path: req.url?.split("?")[0], status: res.statusCode, ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000 }, "request"),
+        logger().debug(
+          {
+            req_id: requestId,
+            method: req.method,
+            path: req.url?.split("?")[0],
+            status: res.statusCode,
+            ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+          },
+          "request",
+        ),
       );
     }
     // Pages and API alike: a foreign Host (421) or a cross-origin write (403) never reaches
     // Next. socket.io's handshake runs the same checks (lib/realtime/server.ts allowRequest).
     const refusal = checkRequest(req.method, req.headers);
     if (refusal) {
-      logger().info({ req_id: requestId, method: req.method, path: req.url?.split("?")[0], status: refusal.status, host: req.headers.host, origin: req.headers.origin }, `refused: ${refusal.message}`);
+      logger().info(
+        {
+          req_id: requestId,
+          method: req.method,
+          path: req.url?.split("?")[0],
+          status: refusal.status,
+          host: req.headers.host,
+          origin: req.headers.origin,
+        },
+        `refused: ${refusal.message}`,
+      );
       res.writeHead(refusal.status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
       res.end(refusalBody(refusal));
       return;
@@ -78,7 +97,12 @@ async function main() {
   httpServer.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     logger().debug({ err: { code: error.code, message: error.message } }, "client connection error");
     if (socket.writable && error.code !== "ECONNRESET") {
-      const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+      const status =
+        error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? "408 Request Timeout"
+          : error.code === "HPE_HEADER_OVERFLOW"
+            ? "431 Request Header Fields Too Large"
+            : "400 Bad Request";
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     }
     socket.destroy();
@@ -98,7 +122,10 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger().info({ in_flight: inFlight, grace_ms: config.SHUTDOWN_GRACE_MS }, `${signal}: shutting down, draining ${inFlight} in-flight request(s)`);
+    logger().info(
+      { in_flight: inFlight, grace_ms: config.SHUTDOWN_GRACE_MS },
+      `${signal}: shutting down, draining ${inFlight} in-flight request(s)`,
+    );
     stopSweeper();
     stopWebhooks();
     // Stop accepting, close idle keep-alive connections, let in-flight requests finish

@@ -28,8 +28,7 @@ export function independentPlan(n: number): { tasks: PlanInput[] } {
 export async function completeAll(agentId: string, batch: Assignment[], mode: "batch" | "single"): Promise<void> {
   if (batch.length === 0) return;
   const completeTasks = (report as Record<string, unknown>).completeTasks as
-    | ((items: Array<{ subtaskId: string; agentId: string; attempt?: number; result: string }>) => Promise<unknown>)
-    | undefined;
+    ((items: Array<{ subtaskId: string; agentId: string; attempt?: number; result: string }>) => Promise<unknown>) | undefined;
   if (mode === "batch" && completeTasks) {
     await completeTasks(batch.map((a) => ({ subtaskId: a.subtaskId, agentId, attempt: a.attempt, result: "" })));
     return;
@@ -38,9 +37,16 @@ export async function completeAll(agentId: string, batch: Assignment[], mode: "b
 }
 
 /** N independent no-op tasks drained by `workers` agents pulling `max` at a time. */
-export async function engineThroughput(options: { tasks: number; workers: number; max: number; mode: "batch" | "single" }): Promise<number> {
+export async function engineThroughput(options: {
+  tasks: number;
+  workers: number;
+  max: number;
+  mode: "batch" | "single";
+}): Promise<number> {
   await createGoal({ goal: "throughput", plan: independentPlan(options.tasks), actor: "bench" });
-  const agents = await Promise.all(Array.from({ length: options.workers }, (_, i) => registerAgent({ skills: [], capacity: 1000, name: `w${i}` })));
+  const agents = await Promise.all(
+    Array.from({ length: options.workers }, (_, i) => registerAgent({ skills: [], capacity: 1000, name: `w${i}` })),
+  );
   let done = 0;
   const db0 = await backendCpuMs(env().DATABASE_URL!);
   const cpu0 = process.cpuUsage();
@@ -70,7 +76,11 @@ export function layeredPlan(width: number, depth: number): { tasks: PlanInput[] 
   const tasks: PlanInput[] = [];
   for (let k = 0; k < depth; k++) {
     for (let i = 0; i < width; i++) {
-      tasks.push({ key: `L${k}-${i}`, name: `layer ${k} #${i}`, depends_on: k === 0 ? [] : [`L${k - 1}-${i}`, `L${k - 1}-${(i + 1) % width}`] });
+      tasks.push({
+        key: `L${k}-${i}`,
+        name: `layer ${k} #${i}`,
+        depends_on: k === 0 ? [] : [`L${k - 1}-${i}`, `L${k - 1}-${(i + 1) % width}`],
+      });
     }
   }
   return { tasks };
@@ -91,11 +101,18 @@ export async function planPersist(width: number, depth: number): Promise<number>
  * child ready (release happens in the completing transaction).
  * Pickup latency: that commit → an agent holds the child.
  */
-export async function dagRun(options: { width: number; depth: number; workers: number; max: number }): Promise<{ makespanMs: number; release: number[]; pickup: number[] }> {
+export async function dagRun(options: {
+  width: number;
+  depth: number;
+  workers: number;
+  max: number;
+}): Promise<{ makespanMs: number; release: number[]; pickup: number[] }> {
   const { completeTasks } = await import("@/lib/orchestration/report-result");
   const total = options.width * options.depth;
   await createGoal({ goal: "layered", plan: layeredPlan(options.width, options.depth), actor: "bench" });
-  const agents = await Promise.all(Array.from({ length: options.workers }, (_, i) => registerAgent({ skills: [], capacity: 1000, name: `d${i}` })));
+  const agents = await Promise.all(
+    Array.from({ length: options.workers }, (_, i) => registerAgent({ skills: [], capacity: 1000, name: `d${i}` })),
+  );
   const readyAt = new Map<string, number>();
   const release: number[] = [];
   const pickup: number[] = [];
@@ -132,7 +149,9 @@ export async function dagRun(options: { width: number; depth: number; workers: n
           if (r !== undefined) pickup.push(pulledAt - r);
         }
         const reported = now();
-        const outcomes = await completeTasks(batch.map((a) => ({ subtaskId: a.subtaskId, agentId: agent.id, attempt: a.attempt, result: "" })));
+        const outcomes = await completeTasks(
+          batch.map((a) => ({ subtaskId: a.subtaskId, agentId: agent.id, attempt: a.attempt, result: "" })),
+        );
         const committed = now();
         let released = 0;
         for (const o of outcomes) {
@@ -174,11 +193,15 @@ export async function tensorSetup(tasks: number, agents: number): Promise<void> 
   await createGoal({
     goal: "tensor",
     actor: "bench",
-    plan: { tasks: Array.from({ length: tasks }, (_, i) => ({ key: `t${i}`, name: `t${i}`, required_skills: [skills[i % 5]!], priority: i % 4 })) },
+    plan: {
+      tasks: Array.from({ length: tasks }, (_, i) => ({ key: `t${i}`, name: `t${i}`, required_skills: [skills[i % 5]!], priority: i % 4 })),
+    },
   });
   for (let i = 0; i < agents; i += 50) {
     await Promise.all(
-      Array.from({ length: Math.min(50, agents - i) }, (_, j) => registerAgent({ skills: skills.filter((_, s) => (i + j + s) % 2 === 0), capacity: 4, name: `ta${i + j}` })),
+      Array.from({ length: Math.min(50, agents - i) }, (_, j) =>
+        registerAgent({ skills: skills.filter((_, s) => (i + j + s) % 2 === 0), capacity: 4, name: `ta${i + j}` }),
+      ),
     );
   }
 }

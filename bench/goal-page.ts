@@ -28,7 +28,13 @@ function plan(n: number) {
   return Array.from({ length: n }, (_, i) => {
     const layer = Math.floor(i / LAYER);
     const depends_on = layer === 0 ? [] : [`t${(layer - 1) * LAYER + (i % LAYER)}`, `t${(layer - 1) * LAYER + ((i * 7 + 3) % LAYER)}`];
-    return { key: `t${i}`, name: `Task ${i} of layer ${layer}`, required_skills: ["bench"], priority: i % 4, depends_on: [...new Set(depends_on)] };
+    return {
+      key: `t${i}`,
+      name: `Task ${i} of layer ${layer}`,
+      required_skills: ["bench"],
+      priority: i % 4,
+      depends_on: [...new Set(depends_on)],
+    };
   });
 }
 
@@ -44,7 +50,8 @@ async function measureOpen(page: Page, url: string, goalId: string) {
   await page.waitForSelector('[data-testid="task-node"]', { timeout: 120_000 });
   const timings = await page.evaluate((goalId) => {
     const w = window as unknown as { __firstNodeAt?: number };
-    const goal = performance.getEntriesByType("resource").find((e) => e.name.endsWith(`/api/goals/${goalId}`)) as PerformanceResourceTiming | undefined;
+    const goal = performance.getEntriesByType("resource").find((e) => e.name.endsWith(`/api/goals/${goalId}`)) as
+      PerformanceResourceTiming | undefined;
     const layout = performance.getEntriesByName("switchyard:dag-layout")[0];
     const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
     return {
@@ -74,10 +81,23 @@ async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
   try {
     const base = server.url;
-    const created = await api<{ goal_id: string; subtasks: Array<{ uuid: string; key: string }> }>(base, "/api/goals", { goal: `bench: ${TASKS} tasks`, plan: { tasks: plan(TASKS) } });
-    const agent = await api<{ agent_id: string; token: string }>(base, "/api/orchestration/register", { name: "bench-agent", skills: ["bench"], capacity: 1000 });
-    const { assignments } = await api<{ assignments: Array<{ subtask_uuid: string }> }>(base, "/api/orchestration/assign", { agent_id: agent.agent_id, max: LAYER }, agent.token);
-    for (const a of assignments.slice(0, 30)) await api(base, "/api/orchestration/complete", { subtask_uuid: a.subtask_uuid, result: "ok" }, agent.token);
+    const created = await api<{ goal_id: string; subtasks: Array<{ uuid: string; key: string }> }>(base, "/api/goals", {
+      goal: `bench: ${TASKS} tasks`,
+      plan: { tasks: plan(TASKS) },
+    });
+    const agent = await api<{ agent_id: string; token: string }>(base, "/api/orchestration/register", {
+      name: "bench-agent",
+      skills: ["bench"],
+      capacity: 1000,
+    });
+    const { assignments } = await api<{ assignments: Array<{ subtask_uuid: string }> }>(
+      base,
+      "/api/orchestration/assign",
+      { agent_id: agent.agent_id, max: LAYER },
+      agent.token,
+    );
+    for (const a of assignments.slice(0, 30))
+      await api(base, "/api/orchestration/complete", { subtask_uuid: a.subtask_uuid, result: "ok" }, agent.token);
     const url = `${base}/goals/${created.goal_id}`;
     // A socket of our own, to tell the server's push latency from the page's render time.
     const socket = io(base, { path: "/socket.io", transports: ["websocket"] });
@@ -87,7 +107,15 @@ async function main() {
     });
     await new Promise<void>((resolve) => socket.on("connect", () => socket.emit("subscribe", {}, () => resolve())));
 
-    const runs: Array<Awaited<ReturnType<typeof measureOpen>> & { pushMs: number; browserEventMs: number; renderAfterEventMs: number; liveUpdateMs: number; panelMs: number }> = [];
+    const runs: Array<
+      Awaited<ReturnType<typeof measureOpen>> & {
+        pushMs: number;
+        browserEventMs: number;
+        renderAfterEventMs: number;
+        liveUpdateMs: number;
+        panelMs: number;
+      }
+    > = [];
     for (let r = 0; r < RUNS; r++) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       await context.addInitScript(() => {
@@ -125,14 +153,18 @@ async function main() {
         const started = Date.now();
         await api(base, "/api/orchestration/complete", { subtask_uuid: uuid, result: "ok" }, agent.token);
         await page.waitForSelector(`[data-testid="task-node"][data-key="${key}"][data-status="completed"]`);
-        renderAfterEventMs = await page.evaluate((uuid) => {
-          const mark = performance.getEntriesByName("switchyard:event").find((m) => (m as PerformanceMark).detail?.subtask_id === uuid && (m as PerformanceMark).detail?.type === "task.completed");
-          const turned = (window as unknown as { __turnedAt?: number }).__turnedAt;
-          return mark && turned ? { render: turned - mark.startTime, eventAt: performance.timeOrigin + mark.startTime } : null;
-        }, uuid).then((r) => {
-          browserEventMs = r ? r.eventAt - started : NaN;
-          return r?.render ?? NaN;
-        });
+        renderAfterEventMs = await page
+          .evaluate((uuid) => {
+            const mark = performance
+              .getEntriesByName("switchyard:event")
+              .find((m) => (m as PerformanceMark).detail?.subtask_id === uuid && (m as PerformanceMark).detail?.type === "task.completed");
+            const turned = (window as unknown as { __turnedAt?: number }).__turnedAt;
+            return mark && turned ? { render: turned - mark.startTime, eventAt: performance.timeOrigin + mark.startTime } : null;
+          }, uuid)
+          .then((r) => {
+            browserEventMs = r ? r.eventAt - started : NaN;
+            return r?.render ?? NaN;
+          });
         liveUpdateMs = Date.now() - started;
         pushMs = (arrivals.get(uuid) ?? NaN) - started;
       }
@@ -155,7 +187,13 @@ async function main() {
     const keys = Object.keys(runs[0]!) as Array<keyof (typeof runs)[number]>;
     const summary = Object.fromEntries(keys.map((k) => [k, Math.round(median(runs.map((r) => r[k] as number)) * 10) / 10]));
     socket.disconnect();
-    console.log(JSON.stringify({ tasks: TASKS, edges: plan(TASKS).reduce((n, t) => n + t.depends_on.length, 0), runs: RUNS, median: summary, all: runs }, null, 2));
+    console.log(
+      JSON.stringify(
+        { tasks: TASKS, edges: plan(TASKS).reduce((n, t) => n + t.depends_on.length, 0), runs: RUNS, median: summary, all: runs },
+        null,
+        2,
+      ),
+    );
   } finally {
     await browser.close();
     await server.stop();

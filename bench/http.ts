@@ -69,7 +69,10 @@ export async function httpThroughput(server: RunningServer, options: { tasks: nu
 }
 
 /** Serves the tensor in each format: median time of `runs` requests and the body size. */
-export async function tensorServe(server: RunningServer, runs: number): Promise<Record<"dense" | "sparse" | "binary", { ms: number; bytes: number }>> {
+export async function tensorServe(
+  server: RunningServer,
+  runs: number,
+): Promise<Record<"dense" | "sparse" | "binary", { ms: number; bytes: number }>> {
   const out = {} as Record<"dense" | "sparse" | "binary", { ms: number; bytes: number }>;
   for (const format of ["binary", "sparse", "dense"] as const) {
     const times: number[] = [];
@@ -138,7 +141,11 @@ export async function pushLatency(server: RunningServer, samples: number): Promi
 /** Peak resident memory (VmHWM) of the server after 500 agents register and a 10,000-task plan is decomposed over HTTP, then read back by status, goals, agents and metrics. */
 export async function serverMemory(server: RunningServer): Promise<{ peakBytes: number; decomposeMs: number }> {
   for (let i = 0; i < 500; i += 50) {
-    await Promise.all(Array.from({ length: 50 }, (_, j) => post(`${server.url}/api/orchestration/register`, { skills: ["x"], capacity: 2, name: `m${i + j}` })));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, j) =>
+        post(`${server.url}/api/orchestration/register`, { skills: ["x"], capacity: 2, name: `m${i + j}` }),
+      ),
+    );
   }
   const t = now();
   await post(`${server.url}/api/orchestration/decompose`, { goal: "memory", plan: layeredPlan(100, 100) });

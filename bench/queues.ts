@@ -8,7 +8,10 @@ import { backendCpuMs, cpuOfLastRun, now, sleep, until, withPg } from "./util";
 const silent: Logger = new GraphileLogger(() => () => undefined);
 
 /** N no-op jobs drained by `concurrency` workers; timed from runner start to the last job gone. */
-export async function graphileThroughput(url: string, options: { jobs: number; concurrency: number; highThroughput: boolean }): Promise<number> {
+export async function graphileThroughput(
+  url: string,
+  options: { jobs: number; concurrency: number; highThroughput: boolean },
+): Promise<number> {
   await runMigrations({ connectionString: url, logger: silent });
   const utils = await makeWorkerUtils({ connectionString: url, logger: silent });
   for (let i = 0; i < options.jobs; i += 5000) {
@@ -32,7 +35,9 @@ export async function graphileThroughput(url: string, options: { jobs: number; c
   });
   while (handled < options.jobs) await sleep(5);
   // Completions may still be in flight (batched): done when the table is empty.
-  const end = await withPg(url, (c) => until(async () => (await c.query("SELECT count(*)::int AS n FROM graphile_worker._private_jobs")).rows[0].n === 0, 5));
+  const end = await withPg(url, (c) =>
+    until(async () => (await c.query("SELECT count(*)::int AS n FROM graphile_worker._private_jobs")).rows[0].n === 0, 5),
+  );
   const cpu = process.cpuUsage(cpu0);
   cpuOfLastRun.processMs = (cpu.user + cpu.system) / 1000;
   cpuOfLastRun.dbMs = await backendCpuMs(url);
@@ -57,7 +62,11 @@ export async function pgBossThroughput(url: string, options: { jobs: number; wor
   }
   while (handled < options.jobs) await sleep(5);
   const end = await withPg(url, (c) =>
-    until(async () => (await c.query("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'noop' AND state = 'completed'")).rows[0].n >= options.jobs, 10),
+    until(
+      async () =>
+        (await c.query("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'noop' AND state = 'completed'")).rows[0].n >= options.jobs,
+      10,
+    ),
   );
   await boss.stop({ graceful: false, wait: true, timeout: 5000 }).catch(() => undefined);
   return options.jobs / ((end - start) / 1000);

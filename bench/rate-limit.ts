@@ -15,7 +15,10 @@ export interface RateLimitFigures {
 }
 
 /** `takes` token takes spread over `agents` agents, 8 concurrent callers per agent. */
-export async function rateLimitThroughput(url: string, options: { agents: number; takes: number; burst: number }): Promise<RateLimitFigures> {
+export async function rateLimitThroughput(
+  url: string,
+  options: { agents: number; takes: number; burst: number },
+): Promise<RateLimitFigures> {
   await useSwitchyardDb(url, 8);
   process.env.AGENT_RATE_LIMIT_PER_S = "1000000"; // never refuses: this measures the cost, not the limit
   process.env.AGENT_RATE_LIMIT_BURST = String(options.burst);
@@ -37,7 +40,11 @@ export async function rateLimitThroughput(url: string, options: { agents: number
   delete process.env.AGENT_RATE_LIMIT_PER_S;
   delete process.env.AGENT_RATE_LIMIT_BURST;
   resetEnv();
-  return { takesPerS: total / seconds, tripsPerTake: (leaseRoundTrips() - tripsBefore) / total, lease: leaseSize(1_000_000, options.burst) };
+  return {
+    takesPerS: total / seconds,
+    tripsPerTake: (leaseRoundTrips() - tripsBefore) / total,
+    lease: leaseSize(1_000_000, options.burst),
+  };
 }
 
 export async function rateLimitRows(): Promise<Row[]> {
@@ -46,8 +53,18 @@ export async function rateLimitRows(): Promise<Row[]> {
   const perRequest = await rateLimitThroughput((await freshDatabase("switchyard")).url, { agents: 32, takes: 8_000, burst: 8 });
   const fmtRate = (n: number) => `${Math.round(n).toLocaleString("en-US")} checks/s`;
   return [
-    { figure: `shared per-agent rate limit, leases of ${leased.lease} (32 agents)`, value: fmtRate(leased.takesPerS), target: "≥ 10× one trip per request", met: leased.takesPerS >= 10 * perRequest.takesPerS ? "yes" : "no" },
-    { figure: "  database round trips per request", value: leased.tripsPerTake.toFixed(3), target: `≤ 1/${leased.lease}`, met: leased.tripsPerTake <= 1 / leased.lease + 0.01 ? "yes" : "no" },
+    {
+      figure: `shared per-agent rate limit, leases of ${leased.lease} (32 agents)`,
+      value: fmtRate(leased.takesPerS),
+      target: "≥ 10× one trip per request",
+      met: leased.takesPerS >= 10 * perRequest.takesPerS ? "yes" : "no",
+    },
+    {
+      figure: "  database round trips per request",
+      value: leased.tripsPerTake.toFixed(3),
+      target: `≤ 1/${leased.lease}`,
+      met: leased.tripsPerTake <= 1 / leased.lease + 0.01 ? "yes" : "no",
+    },
     { figure: "  the same limit with one round trip per request", value: fmtRate(perRequest.takesPerS), target: "reference", met: "—" },
   ];
 }

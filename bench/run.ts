@@ -31,7 +31,10 @@ function ensureBuild(): void {
   const buildId = path.join(process.cwd(), process.env.NEXT_DIST_DIR, "BUILD_ID");
   if (existsSync(buildId)) return;
   log(`no production build in ${process.env.NEXT_DIST_DIR}: running next build (a few minutes)`);
-  execFileSync("npx", ["next", "build"], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  execFileSync("npx", ["next", "build"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
 }
 
 const met = (ok: boolean): Row["met"] => (ok ? "yes" : "no");
@@ -58,9 +61,17 @@ async function main() {
 
   // --- Throughput: the same 20,000 no-op tasks, 32 workers, five ways.
   log(`graphile-worker defaults: ${TASKS} jobs, concurrency ${WORKERS}`);
-  rates.graphileDefault = await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: false });
+  rates.graphileDefault = await graphileThroughput((await freshDatabase("empty")).url, {
+    jobs: TASKS,
+    concurrency: WORKERS,
+    highThroughput: false,
+  });
   log(`graphile-worker high-throughput (localQueue.size 500, completeJobBatchDelay 0)`);
-  rates.graphileFast = await graphileThroughput((await freshDatabase("empty")).url, { jobs: TASKS, concurrency: WORKERS, highThroughput: true });
+  rates.graphileFast = await graphileThroughput((await freshDatabase("empty")).url, {
+    jobs: TASKS,
+    concurrency: WORKERS,
+    highThroughput: true,
+  });
   const graphileCpu = { ...cpuOfLastRun };
   log(`pg-boss: ${WORKERS} workers, batchSize 100`);
   rates.pgBoss = await pgBossThroughput((await freshDatabase("empty")).url, { jobs: TASKS, workers: WORKERS, batchSize: 100 });
@@ -87,21 +98,47 @@ async function main() {
     await server.stop();
   }
 
-  const g = rates.graphileDefault!, gf = rates.graphileFast!;
+  const g = rates.graphileDefault!,
+    gf = rates.graphileFast!;
   rows.push({ figure: "graphile-worker 0.17, defaults (32 workers)", value: fmt.rate(g), target: "reference", met: "—" });
   rows.push({ figure: "graphile-worker, localQueue 500 + completeJobBatchDelay 0", value: fmt.rate(gf), target: "reference", met: "—" });
   rows.push({ figure: "pg-boss 10, 32 workers × batchSize 100", value: fmt.rate(rates.pgBoss!), target: "reference", met: "—" });
-  rows.push({ figure: "Switchyard engine in-process (pull 500, completeTasks)", value: fmt.rate(rates.engine!), target: "≥ 1.0× graphile high-throughput", met: met(rates.engine! >= gf) });
-  rows.push({ figure: "  ratio engine / graphile high-throughput", value: fmt.ratio(rates.engine! / gf), target: "≥ 1.00×", met: met(rates.engine! >= gf) });
+  rows.push({
+    figure: "Switchyard engine in-process (pull 500, completeTasks)",
+    value: fmt.rate(rates.engine!),
+    target: "≥ 1.0× graphile high-throughput",
+    met: met(rates.engine! >= gf),
+  });
+  rows.push({
+    figure: "  ratio engine / graphile high-throughput",
+    value: fmt.ratio(rates.engine! / gf),
+    target: "≥ 1.00×",
+    met: met(rates.engine! >= gf),
+  });
   rows.push({ figure: "  ratio engine / graphile defaults", value: fmt.ratio(rates.engine! / g), target: "—", met: "—" });
   rows.push({ figure: "  ratio engine / pg-boss", value: fmt.ratio(rates.engine! / rates.pgBoss!), target: "—", met: "—" });
   const perThousand = (c: { dbMs: number; processMs: number }) =>
     `${((c.dbMs / TASKS) * 1000).toFixed(0)} ms PostgreSQL + ${((c.processMs / TASKS) * 1000).toFixed(0)} ms process`;
   rows.push({ figure: "  CPU per 1,000 tasks: graphile high-throughput", value: perThousand(graphileCpu), target: "—", met: "—" });
   rows.push({ figure: "  CPU per 1,000 tasks: Switchyard engine", value: perThousand(engineCpu), target: "—", met: "—" });
-  rows.push({ figure: `Switchyard engine, completeTask per task (before; ${before} tasks)`, value: fmt.rate(rates.enginePerTask!), target: "—", met: "—" });
-  rows.push({ figure: "Switchyard HTTP, real server, 32 agents (assign 250 + complete-batch)", value: fmt.rate(rates.http!), target: "≥ 2.0× graphile defaults", met: met(rates.http! >= 2 * g) });
-  rows.push({ figure: "  ratio HTTP / graphile defaults", value: fmt.ratio(rates.http! / g), target: "≥ 2.00×", met: met(rates.http! >= 2 * g) });
+  rows.push({
+    figure: `Switchyard engine, completeTask per task (before; ${before} tasks)`,
+    value: fmt.rate(rates.enginePerTask!),
+    target: "—",
+    met: "—",
+  });
+  rows.push({
+    figure: "Switchyard HTTP, real server, 32 agents (assign 250 + complete-batch)",
+    value: fmt.rate(rates.http!),
+    target: "≥ 2.0× graphile defaults",
+    met: met(rates.http! >= 2 * g),
+  });
+  rows.push({
+    figure: "  ratio HTTP / graphile defaults",
+    value: fmt.ratio(rates.http! / g),
+    target: "≥ 2.00×",
+    met: met(rates.http! >= 2 * g),
+  });
   rows.push({ figure: "  ratio HTTP / graphile high-throughput", value: fmt.ratio(rates.http! / gf), target: "—", met: "—" });
 
   // --- The layered DAG.
@@ -113,17 +150,37 @@ async function main() {
   // the moment that commit is visible, so commit → assignable is zero by construction.
   // What an agent actually waits is the completion call itself (its report → the commit
   // that releases the child, under 32 agents' contention) and the next pull.
-  rows.push({ figure: "  dependency release, last parent's commit → child assignable", value: "0 ms (same transaction)", target: "p99 < 10 ms", met: "yes" });
+  rows.push({
+    figure: "  dependency release, last parent's commit → child assignable",
+    value: "0 ms (same transaction)",
+    target: "p99 < 10 ms",
+    met: "yes",
+  });
   const p99 = percentile(dag.release, 99);
-  rows.push({ figure: "  completion call, report → commit with child ready p50 / p99", value: `${fmt.ms(percentile(dag.release, 50))} / ${fmt.ms(p99)}`, target: "p99 < 50 ms", met: met(p99 < 50) });
-  rows.push({ figure: "  child ready (commit) → held by an agent p50 / p99", value: `${fmt.ms(percentile(dag.pickup, 50))} / ${fmt.ms(percentile(dag.pickup, 99))}`, target: "—", met: "—" });
+  rows.push({
+    figure: "  completion call, report → commit with child ready p50 / p99",
+    value: `${fmt.ms(percentile(dag.release, 50))} / ${fmt.ms(p99)}`,
+    target: "p99 < 50 ms",
+    met: met(p99 < 50),
+  });
+  rows.push({
+    figure: "  child ready (commit) → held by an agent p50 / p99",
+    value: `${fmt.ms(percentile(dag.pickup, 50))} / ${fmt.ms(percentile(dag.pickup, 99))}`,
+    target: "—",
+    met: "—",
+  });
 
   // --- A 10,000-task explicit plan.
   log("decompose + persist a 10,000-task plan (median of 3)");
   await useSwitchyardDb((await freshDatabase("switchyard")).url);
   const planTimes = [await planPersist(100, 100), await planPersist(100, 100), await planPersist(100, 100)];
   const planMs = percentile(planTimes, 50);
-  rows.push({ figure: "decompose + persist 10,000-task plan (19,800 edges), in-process", value: fmt.ms(planMs), target: "< 1 s", met: met(planMs < 1000) });
+  rows.push({
+    figure: "decompose + persist 10,000-task plan (19,800 edges), in-process",
+    value: fmt.ms(planMs),
+    target: "< 1 s",
+    met: met(planMs < 1000),
+  });
 
   // --- The tensor.
   log("tensor: 5,000 tasks × 200 agents");
@@ -138,7 +195,12 @@ async function main() {
   } finally {
     await tensorServer.stop();
   }
-  rows.push({ figure: "tensor 5,000×200: load + build in-process, sparse / Float32", value: `${fmt.ms(buildMs.sparseMs)} / ${fmt.ms(buildMs.float32Ms)}`, target: "—", met: "—" });
+  rows.push({
+    figure: "tensor 5,000×200: load + build in-process, sparse / Float32",
+    value: `${fmt.ms(buildMs.sparseMs)} / ${fmt.ms(buildMs.float32Ms)}`,
+    target: "—",
+    met: "—",
+  });
   for (const format of ["binary", "sparse", "dense"] as const) {
     const s = served[format];
     rows.push({
@@ -152,9 +214,19 @@ async function main() {
   // --- Live push.
   if (push) {
     const p95 = percentile(push, 95);
-    rows.push({ figure: "live push, commit → socket.io client p50 / p95", value: `${fmt.ms(percentile(push, 50))} / ${fmt.ms(p95)}`, target: "p95 < 50 ms", met: met(p95 < 50) });
+    rows.push({
+      figure: "live push, commit → socket.io client p50 / p95",
+      value: `${fmt.ms(percentile(push, 50))} / ${fmt.ms(p95)}`,
+      target: "p95 < 50 ms",
+      met: met(p95 < 50),
+    });
   } else {
-    rows.push({ figure: "live push, commit → socket.io client p50 / p95", value: "n/a (relay not landed)", target: "p95 < 50 ms", met: "—" });
+    rows.push({
+      figure: "live push, commit → socket.io client p50 / p95",
+      value: "n/a (relay not landed)",
+      target: "p95 < 50 ms",
+      met: "—",
+    });
   }
 
   // --- Issue 9: 32 agents streaming output while their tasks run.
@@ -165,10 +237,25 @@ async function main() {
   try {
     const s = await streamingOutput(streamServer, streamDb, { agents: WORKERS, linesPerS: 50, seconds: 10 });
     const p95 = percentile(s.push, 95);
-    rows.push({ figure: "streaming: 32 agents × 50 lines/s, server CPU (share of one core)", value: `${(s.cpuShare * 100).toFixed(0)}% (${s.reports} reports)`, target: "—", met: "—" });
-    rows.push({ figure: "  progress push, report sent → socket.io client p50 / p95", value: `${fmt.ms(percentile(s.push, 50))} / ${fmt.ms(p95)}`, target: "p95 < 100 ms", met: met(p95 < 100) });
+    rows.push({
+      figure: "streaming: 32 agents × 50 lines/s, server CPU (share of one core)",
+      value: `${(s.cpuShare * 100).toFixed(0)}% (${s.reports} reports)`,
+      target: "—",
+      met: "—",
+    });
+    rows.push({
+      figure: "  progress push, report sent → socket.io client p50 / p95",
+      value: `${fmt.ms(percentile(s.push, 50))} / ${fmt.ms(p95)}`,
+      target: "p95 < 100 ms",
+      met: met(p95 < 100),
+    });
     const bound = s.attempts * 256 * 1024;
-    rows.push({ figure: "  output store size (256 KiB per attempt)", value: `${fmt.bytes(s.storedBytes)} of ${fmt.bytes(s.streamedBytes)} streamed`, target: `≤ ${fmt.bytes(bound)}`, met: met(s.storedBytes <= bound) });
+    rows.push({
+      figure: "  output store size (256 KiB per attempt)",
+      value: `${fmt.bytes(s.storedBytes)} of ${fmt.bytes(s.streamedBytes)} streamed`,
+      target: `≤ ${fmt.bytes(bound)}`,
+      met: met(s.storedBytes <= bound),
+    });
   } finally {
     await streamServer.stop();
   }
@@ -180,7 +267,12 @@ async function main() {
   try {
     const mem = await serverMemory(memServer);
     rows.push({ figure: "decompose 10,000-task plan over HTTP", value: fmt.ms(mem.decomposeMs), target: "—", met: "—" });
-    rows.push({ figure: "peak server RSS, 500 agents + 10,000 tasks", value: fmt.bytes(mem.peakBytes), target: "< 250 MiB", met: met(mem.peakBytes < 250 * 1024 * 1024) });
+    rows.push({
+      figure: "peak server RSS, 500 agents + 10,000 tasks",
+      value: fmt.bytes(mem.peakBytes),
+      target: "< 250 MiB",
+      met: met(mem.peakBytes < 250 * 1024 * 1024),
+    });
   } finally {
     await memServer.stop();
   }

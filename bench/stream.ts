@@ -27,7 +27,11 @@ function cpuMs(pid: number): number {
 
 async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
   for (;;) {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
     if (res.status === 429) {
       await sleep(Number(res.headers.get("retry-after") ?? "1") * 1000);
       continue;
@@ -37,15 +41,25 @@ async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
   }
 }
 
-export async function streamingOutput(server: RunningServer, databaseUrl: string, options: { agents: number; linesPerS: number; seconds: number }): Promise<StreamFigures> {
+export async function streamingOutput(
+  server: RunningServer,
+  databaseUrl: string,
+  options: { agents: number; linesPerS: number; seconds: number },
+): Promise<StreamFigures> {
   const created = await createGoal({ goal: "streaming output", plan: independentPlan(options.agents), actor: "bench" });
   const goalId = created.goalId!;
   const agents = await Promise.all(
-    Array.from({ length: options.agents }, (_, i) => post<{ agent_id: string; token: string }>(`${server.url}/api/orchestration/register`, { skills: [], capacity: 1, name: `s${i}` })),
+    Array.from({ length: options.agents }, (_, i) =>
+      post<{ agent_id: string; token: string }>(`${server.url}/api/orchestration/register`, { skills: [], capacity: 1, name: `s${i}` }),
+    ),
   );
   const tasks = await Promise.all(
     agents.map(async (a) => {
-      const r = await post<{ assignments: Array<{ subtask_uuid: string; attempt: number }> }>(`${server.url}/api/orchestration/assign`, { agent_id: a.agent_id, max: 1 }, a.token);
+      const r = await post<{ assignments: Array<{ subtask_uuid: string; attempt: number }> }>(
+        `${server.url}/api/orchestration/assign`,
+        { agent_id: a.agent_id, max: 1 },
+        a.token,
+      );
       return r.assignments[0]!;
     }),
   );
@@ -79,7 +93,11 @@ export async function streamingOutput(server: RunningServer, databaseUrl: string
       while (now() < end) {
         const tick = now();
         const output = `@${now()}\n${line.repeat(perReport)}`;
-        await post(`${server.url}/api/orchestration/progress`, { subtask_uuid: t.subtask_uuid, attempt: t.attempt, progress: Math.min(1, n / 1000), message: `line ${n}`, output }, a.token);
+        await post(
+          `${server.url}/api/orchestration/progress`,
+          { subtask_uuid: t.subtask_uuid, attempt: t.attempt, progress: Math.min(1, n / 1000), message: `line ${n}`, output },
+          a.token,
+        );
         reports++;
         n += perReport;
         await sleep(Math.max(0, 250 - (now() - tick)));
@@ -91,7 +109,9 @@ export async function streamingOutput(server: RunningServer, databaseUrl: string
   await sleep(200);
   socket.disconnect();
   const store = await withPg(databaseUrl, async (c) => {
-    const r = await c.query<{ stored: string; streamed: string; n: string }>("SELECT COALESCE(sum(octet_length(content)), 0) AS stored, COALESCE(sum(total_bytes), 0) AS streamed, count(*) AS n FROM task_outputs");
+    const r = await c.query<{ stored: string; streamed: string; n: string }>(
+      "SELECT COALESCE(sum(octet_length(content)), 0) AS stored, COALESCE(sum(total_bytes), 0) AS streamed, count(*) AS n FROM task_outputs",
+    );
     return r.rows[0]!;
   });
   return { reports, cpuShare, push, storedBytes: Number(store.stored), streamedBytes: Number(store.streamed), attempts: Number(store.n) };

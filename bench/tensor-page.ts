@@ -20,17 +20,32 @@ async function main() {
   const name = randomDatabaseName("sy_bench_tensor");
   await createDatabase(name);
   await migrateDatabase(databaseUrl(name));
-  const server = await startServer({ databaseUrl: databaseUrl(name), port: PORT, env: { HEARTBEAT_TIMEOUT_S: "600", SWITCHYARD_DISABLE_SWEEP: "1" } });
+  const server = await startServer({
+    databaseUrl: databaseUrl(name),
+    port: PORT,
+    env: { HEARTBEAT_TIMEOUT_S: "600", SWITCHYARD_DISABLE_SWEEP: "1" },
+  });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
   try {
     const skills = ["a", "b", "c", "d"];
-    for (let j = 0; j < AGENTS; j++) await post(server.url, "/api/orchestration/register", { name: `agent-${j}`, skills: skills.filter((_, k) => (j >> k) & 1 || k === j % 4), capacity: 4 });
-    const tasks = Array.from({ length: TASKS }, (_, i) => ({ key: `t${i}`, name: `Task ${i}`, required_skills: [skills[i % 4]!], priority: i % 4 }));
+    for (let j = 0; j < AGENTS; j++)
+      await post(server.url, "/api/orchestration/register", {
+        name: `agent-${j}`,
+        skills: skills.filter((_, k) => (j >> k) & 1 || k === j % 4),
+        capacity: 4,
+      });
+    const tasks = Array.from({ length: TASKS }, (_, i) => ({
+      key: `t${i}`,
+      name: `Task ${i}`,
+      required_skills: [skills[i % 4]!],
+      priority: i % 4,
+    }));
     const goal = (await post(server.url, "/api/goals", { goal: `tensor bench ${TASKS}`, plan: { tasks } })) as { goal_id: string };
 
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const apiStarted = Date.now();
-    const bytes = (await (await fetch(`${server.url}/api/orchestration/tensor?goal_id=${goal.goal_id}&format=binary`)).arrayBuffer()).byteLength;
+    const bytes = (await (await fetch(`${server.url}/api/orchestration/tensor?goal_id=${goal.goal_id}&format=binary`)).arrayBuffer())
+      .byteLength;
     const apiMs = Date.now() - apiStarted;
 
     await page.goto(`${server.url}/tensor`);
@@ -48,10 +63,29 @@ async function main() {
     await canvas.hover({ position: { x: 20, y: 40 } });
     await page.getByTestId("tensor-hover").getByText("Values by level").waitFor();
     const hoverMs = Date.now() - hoverStarted;
-    const heapMb = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN) / 1048576);
+    const heapMb = await page.evaluate(
+      () => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN) / 1048576,
+    );
     const size = await canvas.evaluate((c: HTMLCanvasElement) => `${c.width}x${c.height}`);
     await page.screenshot({ path: "e2e/artifacts/tensor-5000x200.png" });
-    console.log(JSON.stringify({ tasks: TASKS, agents: AGENTS, binaryBytes: bytes, apiMs, selectToHeatmapMs: toHeatmapMs, firstDraw, levelDraw, hoverMs, heapMb: Math.round(heapMb), canvas: size }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          tasks: TASKS,
+          agents: AGENTS,
+          binaryBytes: bytes,
+          apiMs,
+          selectToHeatmapMs: toHeatmapMs,
+          firstDraw,
+          levelDraw,
+          hoverMs,
+          heapMb: Math.round(heapMb),
+          canvas: size,
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await browser.close();
     await server.stop();

@@ -101,7 +101,11 @@ export function log(message: string): void {
  */
 export async function backendCpuMs(url: string): Promise<number> {
   const name = new URL(url).pathname.slice(1);
-  const pids = await withPg(url, async (c) => (await c.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name])).rows.map((r) => r.pid as number));
+  const pids = await withPg(url, async (c) =>
+    (await c.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name])).rows.map(
+      (r) => r.pid as number,
+    ),
+  );
   const { readFileSync } = await import("node:fs");
   let ticks = 0;
   for (const pid of pids) {

@@ -15,14 +15,23 @@ describe("npm run demo", () => {
     const root = path.resolve(import.meta.dirname, "..");
     const env: NodeJS.ProcessEnv = { ...process.env, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next" };
     delete env.DATABASE_URL;
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bin/demo.ts"), "--port", "4360", "--data-dir", dataDir, "--exit-when-done"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(root, "bin/demo.ts"), "--port", "4360", "--data-dir", dataDir, "--exit-when-done"],
+      { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code, output.slice(-3000)).toBe(0);
     expect(output).toContain("open http://127.0.0.1:4360/ in your browser");
-    for (const goal of ["Analyze customer satisfaction trends", "Develop a user authentication system", "Translate these 5 documents to Chinese", "Analyze all cameras (camera_1, camera_2, camera_3) and summarize"]) {
+    for (const goal of [
+      "Analyze customer satisfaction trends",
+      "Develop a user authentication system",
+      "Translate these 5 documents to Chinese",
+      "Analyze all cameras (camera_1, camera_2, camera_3) and summarize",
+    ]) {
       expect(output).toMatch(new RegExp(`goal finished: "${goal.replace(/[()]/g, "\\$&")}[^"]*" → complete`));
     }
     for (const name of ["collector", "analyst", "builder", "translator"]) expect(output).toContain(`[${name}] registered as agent`);

@@ -37,7 +37,10 @@ const WORKERS = [
 ];
 
 const GOALS = [
-  { goal: "Analyze customer satisfaction trends and create actionable insights", context: "Using Q4 2024 survey data from 10,000 customers" },
+  {
+    goal: "Analyze customer satisfaction trends and create actionable insights",
+    context: "Using Q4 2024 survey data from 10,000 customers",
+  },
   { goal: "Develop a user authentication system with JWT" },
   { goal: "Translate these 5 documents to Chinese: intro.md, getting-started.md, api-reference.md, tutorials.md, faq.md" },
   { goal: "Analyze all cameras (camera_1, camera_2, camera_3) and summarize" },
@@ -71,8 +74,14 @@ function startServer(url: string): ChildProcess {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete env.DATABASE_URL; // the embedded database
-  say(`starting Switchyard (${production ? `production build in ${distDir}` : "development mode: no build found, pages compile on first visit"}) on ${url}, data in ${options["data-dir"]}`);
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  say(
+    `starting Switchyard (${production ? `production build in ${distDir}` : "development mode: no build found, pages compile on first visit"}) on ${url}, data in ${options["data-dir"]}`,
+  );
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server.ts")], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   prefixOutput(child, "  server │ ");
   children.push(child);
   return child;
@@ -81,7 +90,27 @@ function startServer(url: string): ChildProcess {
 function startWorker(url: string, worker: (typeof WORKERS)[number]): ChildProcess {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/cli.ts"), "--server", url, "--name", worker.name, "--skills", worker.skills.join(","), "--capacity", String(worker.capacity), "--exec", `sh ${JSON.stringify(path.join(root, "bin/demo-task.sh"))}`, "--poll-ms", "500", "--heartbeat-ms", "5000", "--grace-ms", "3000"],
+    [
+      "--import",
+      "tsx",
+      path.join(root, "packages/switchyard-agent/src/cli.ts"),
+      "--server",
+      url,
+      "--name",
+      worker.name,
+      "--skills",
+      worker.skills.join(","),
+      "--capacity",
+      String(worker.capacity),
+      "--exec",
+      `sh ${JSON.stringify(path.join(root, "bin/demo-task.sh"))}`,
+      "--poll-ms",
+      "500",
+      "--heartbeat-ms",
+      "5000",
+      "--grace-ms",
+      "3000",
+    ],
     { cwd: root, env: process.env, stdio: ["ignore", "pipe", "pipe"] },
   );
   prefixOutput(child, `  ${worker.name.padEnd(10)} │ `);
@@ -108,7 +137,8 @@ async function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
   say("stopping workers and server…");
-  const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once("exit", () => r())));
+  const exited = (c: ChildProcess) =>
+    c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once("exit", () => r()));
   const workers = children.slice(1);
   for (const w of workers) w.kill("SIGTERM");
   await Promise.race([Promise.all(workers.map(exited)), new Promise((r) => setTimeout(r, 5000))]);
@@ -143,7 +173,8 @@ async function main() {
   }
   console.log("");
   say(`open ${url}/ in your browser to watch the goals run (Ctrl-C stops everything)`);
-  for (const s of submitted) say(`  ${url}/goals/${s.id}   (result: ${url}/api/goals/${s.id}/result, plan: ${url}/api/goals/${s.id}/plan.md)`);
+  for (const s of submitted)
+    say(`  ${url}/goals/${s.id}   (result: ${url}/api/goals/${s.id}/result, plan: ${url}/api/goals/${s.id}/plan.md)`);
   console.log("");
 
   const finished = new Map<string, GoalStatus>();
@@ -154,10 +185,14 @@ async function main() {
       const result = await client.result(s.id).catch(() => undefined);
       if (!result || ["pending", "running"].includes(result.status)) continue;
       finished.set(s.id, result.status);
-      say(`goal finished: "${s.goal}" → ${result.status}: ${result.steps_completed}/${result.steps_total} steps completed, ${result.steps_failed} failed, ${(result.total_time_ms / 1000).toFixed(1)} s, agents ${result.agents_used.join(", ")}`);
+      say(
+        `goal finished: "${s.goal}" → ${result.status}: ${result.steps_completed}/${result.steps_total} steps completed, ${result.steps_failed} failed, ${(result.total_time_ms / 1000).toFixed(1)} s, agents ${result.agents_used.join(", ")}`,
+      );
     }
   }
-  say(`all ${submitted.length} goals finished. ${options["exit-when-done"] ? "Exiting." : `The dashboard stays up at ${url}/ — Ctrl-C to stop.`}`);
+  say(
+    `all ${submitted.length} goals finished. ${options["exit-when-done"] ? "Exiting." : `The dashboard stays up at ${url}/ — Ctrl-C to stop.`}`,
+  );
   if (options["exit-when-done"]) await stopAll([...finished.values()].every((s) => s === "complete") ? 0 : 1);
 }
 

@@ -28,8 +28,16 @@ async function connectMcp(env: Record<string, string> = {}): Promise<Client> {
   return client;
 }
 
-async function call<T = any>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ isError: boolean; text: string; json: T; structured: T }> {
-  const res = (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: T };
+async function call<T = any>(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<{ isError: boolean; text: string; json: T; structured: T }> {
+  const res = (await client.callTool({ name, arguments: args })) as {
+    isError?: boolean;
+    content: Array<{ type: string; text: string }>;
+    structuredContent?: T;
+  };
   const text = res.content.map((c) => c.text).join("");
   let json: T = undefined as T;
   try {
@@ -66,7 +74,17 @@ describe("switchyard-mcp", () => {
   it("exposes seed 000's seven tools", async () => {
     const { tools } = await mcp.listTools();
     const names = tools.map((t) => t.name);
-    expect(names).toEqual(expect.arrayContaining(["register_agent", "decompose_goal", "assign_tasks", "get_status", "get_task_tensor", "mark_completed", "update_heartbeat"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "register_agent",
+        "decompose_goal",
+        "assign_tasks",
+        "get_status",
+        "get_task_tensor",
+        "mark_completed",
+        "update_heartbeat",
+      ]),
+    );
     const register = tools.find((t) => t.name === "register_agent")!;
     expect(register.inputSchema.required).toEqual(["skills"]);
   });
@@ -86,10 +104,14 @@ describe("switchyard-mcp", () => {
       const patterns = JSON.stringify(t.inputSchema).match(/"pattern":"((?:[^"\\]|\\.)*)"/g) ?? [];
       for (const p of patterns) expect(p.length, `${t.name} ${p}`).toBeLessThan(60);
     }
-    const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name).sort();
+    const readOnly = tools
+      .filter((t) => t.annotations?.readOnlyHint)
+      .map((t) => t.name)
+      .sort();
     expect(readOnly).toEqual(["get_goal_result", "get_status", "get_task_tensor"]);
     const assign = tools.find((t) => t.name === "assign_tasks")!;
-    const item = (assign.outputSchema!.properties as { assignments: { items: { properties: Record<string, unknown> } } }).assignments.items.properties;
+    const item = (assign.outputSchema!.properties as { assignments: { items: { properties: Record<string, unknown> } } }).assignments.items
+      .properties;
     expect(Object.keys(item)).toEqual(expect.arrayContaining(["goal_id", "goal", "attempt", "timeout_s", "deadline_at"]));
   });
 
@@ -124,7 +146,14 @@ describe("switchyard-mcp", () => {
       expect(assigned.isError).toBe(false);
       const heartbeat = await tool("update_heartbeat");
       expect(heartbeat.json).toMatchObject({ agent_id: agentId, status: "busy" });
-      for (const a of assigned.json.assignments as Array<{ subtask_uuid: string; key: string; goal_id: string; attempt: number; timeout_s: number; inputs: Array<{ key: string; result: string }> }>) {
+      for (const a of assigned.json.assignments as Array<{
+        subtask_uuid: string;
+        key: string;
+        goal_id: string;
+        attempt: number;
+        timeout_s: number;
+        inputs: Array<{ key: string; result: string }>;
+      }>) {
         expect(a).toMatchObject({ goal_id: goalId, attempt: 1 });
         expect(a.timeout_s).toBeGreaterThan(0);
         if (done.length > 0) expect(a.inputs.map((i) => i.key)).toEqual([done[done.length - 1]]);
@@ -140,7 +169,13 @@ describe("switchyard-mcp", () => {
     expect(status.json.goals.complete).toBe(1);
     expect(status.json.tasks.completed).toBe(4);
     const result = await tool("get_goal_result", { goal_id: goalId });
-    expect(result.json).toMatchObject({ workflow_id: goalId, status: "complete", steps_completed: 4, steps_failed: 0, agents_used: ["llm-agent"] });
+    expect(result.json).toMatchObject({
+      workflow_id: goalId,
+      status: "complete",
+      steps_completed: 4,
+      steps_failed: 0,
+      agents_used: ["llm-agent"],
+    });
     expect(result.json.result.final_output).toBe("T-04 done by the LLM");
   });
 
@@ -150,62 +185,82 @@ describe("switchyard-mcp", () => {
     expect(res.text).toMatch(/^not_found \(404\): subtask 00000000-0000-4000-8000-000000000000 not found/);
   });
 
-  it("keeps its identity across restarts (token file, SWITCHYARD_AGENT_TOKEN), never unregisters on exit, and still holds its tasks", { timeout: 60_000 }, async () => {
-    const tokenFile = path.join(scratch, "agent.token");
-    const first = await connectMcp({ SWITCHYARD_AGENT_TOKEN_FILE: tokenFile });
-    const registered = await call(first, "register_agent", { skills: ["restart-skill"], name: "restarting-llm" });
-    expect(registered.json.token_saved_to).toBe(tokenFile);
-    expect(registered.json.note).toContain(tokenFile);
-    expect(readFileSync(tokenFile, "utf8").trim()).toBe(registered.json.token);
-    const agentId = registered.json.agent_id as string;
+  it(
+    "keeps its identity across restarts (token file, SWITCHYARD_AGENT_TOKEN), never unregisters on exit, and still holds its tasks",
+    { timeout: 60_000 },
+    async () => {
+      const tokenFile = path.join(scratch, "agent.token");
+      const first = await connectMcp({ SWITCHYARD_AGENT_TOKEN_FILE: tokenFile });
+      const registered = await call(first, "register_agent", { skills: ["restart-skill"], name: "restarting-llm" });
+      expect(registered.json.token_saved_to).toBe(tokenFile);
+      expect(registered.json.note).toContain(tokenFile);
+      expect(readFileSync(tokenFile, "utf8").trim()).toBe(registered.json.token);
+      const agentId = registered.json.agent_id as string;
 
-    const goal = await call(first, "decompose_goal", { goal: "restart test", plan_markdown: "| Task ID | Task Name | Description | Dependencies | Priority | Skills |\n|---|---|---|---|---|---|\n| R-1 | One | first | None | P1 | restart-skill |\n| R-2 | Two | second | None | P1 | restart-skill |" });
-    expect(goal.isError, goal.text).toBe(false);
-    const held = await call(first, "assign_tasks", { max: 1 });
-    expect(held.json.assignments).toHaveLength(1);
-    const task = held.json.assignments[0] as { subtask_uuid: string; key: string; attempt: number };
-    await first.close(); // the MCP server process exits
+      const goal = await call(first, "decompose_goal", {
+        goal: "restart test",
+        plan_markdown:
+          "| Task ID | Task Name | Description | Dependencies | Priority | Skills |\n|---|---|---|---|---|---|\n| R-1 | One | first | None | P1 | restart-skill |\n| R-2 | Two | second | None | P1 | restart-skill |",
+      });
+      expect(goal.isError, goal.text).toBe(false);
+      const held = await call(first, "assign_tasks", { max: 1 });
+      expect(held.json.assignments).toHaveLength(1);
+      const task = held.json.assignments[0] as { subtask_uuid: string; key: string; attempt: number };
+      await first.close(); // the MCP server process exits
 
-    // Not unregistered: the agent is still there and still holds the task.
-    const rest = new SwitchyardClient({ baseUrl: server.url });
-    const agents = await rest.agents();
-    expect(agents.find((a) => a.id === agentId)).toMatchObject({ name: "restarting-llm", running: 1 });
-    expect(await rest.task(task.subtask_uuid)).toMatchObject({ status: "running", agent_id: agentId, attempt: task.attempt });
+      // Not unregistered: the agent is still there and still holds the task.
+      const rest = new SwitchyardClient({ baseUrl: server.url });
+      const agents = await rest.agents();
+      expect(agents.find((a) => a.id === agentId)).toMatchObject({ name: "restarting-llm", running: 1 });
+      expect(await rest.task(task.subtask_uuid)).toMatchObject({ status: "running", agent_id: agentId, attempt: task.attempt });
 
-    // Restarted from the token file: the same agent, completing the task it held.
-    const second = await connectMcp({ SWITCHYARD_AGENT_TOKEN_FILE: tokenFile });
-    const beat = await call(second, "update_heartbeat");
-    expect(beat.json).toMatchObject({ agent_id: agentId, status: "busy" });
-    const done = await call(second, "mark_completed", { subtask_uuid: task.subtask_uuid, result: "finished after a restart", attempt: task.attempt });
-    expect(done.isError, done.text).toBe(false);
-    expect(done.json.status).toBe("completed");
-    const next = await call(second, "assign_tasks");
-    expect(next.json.assignments).toHaveLength(1);
-    const other = next.json.assignments[0] as { subtask_uuid: string };
-    await second.close();
+      // Restarted from the token file: the same agent, completing the task it held.
+      const second = await connectMcp({ SWITCHYARD_AGENT_TOKEN_FILE: tokenFile });
+      const beat = await call(second, "update_heartbeat");
+      expect(beat.json).toMatchObject({ agent_id: agentId, status: "busy" });
+      const done = await call(second, "mark_completed", {
+        subtask_uuid: task.subtask_uuid,
+        result: "finished after a restart",
+        attempt: task.attempt,
+      });
+      expect(done.isError, done.text).toBe(false);
+      expect(done.json.status).toBe("completed");
+      const next = await call(second, "assign_tasks");
+      expect(next.json.assignments).toHaveLength(1);
+      const other = next.json.assignments[0] as { subtask_uuid: string };
+      await second.close();
 
-    // Restarted with SWITCHYARD_AGENT_TOKEN: the same agent again (no attempt passed: the task is still its own).
-    const third = await connectMcp({ SWITCHYARD_AGENT_TOKEN: registered.json.token });
-    const finished = await call(third, "mark_completed", { subtask_uuid: other.subtask_uuid, result: "second one" });
-    expect(finished.isError, finished.text).toBe(false);
-    const result = await call(third, "get_goal_result", { goal_id: goal.json.goal_id });
-    expect(result.json).toMatchObject({ status: "complete", agents_used: ["restarting-llm"] });
-    await third.close();
-    expect((await rest.agents()).filter((a) => a.name === "restarting-llm")).toHaveLength(1);
-    expect(existsSync(tokenFile)).toBe(true);
-  });
+      // Restarted with SWITCHYARD_AGENT_TOKEN: the same agent again (no attempt passed: the task is still its own).
+      const third = await connectMcp({ SWITCHYARD_AGENT_TOKEN: registered.json.token });
+      const finished = await call(third, "mark_completed", { subtask_uuid: other.subtask_uuid, result: "second one" });
+      expect(finished.isError, finished.text).toBe(false);
+      const result = await call(third, "get_goal_result", { goal_id: goal.json.goal_id });
+      expect(result.json).toMatchObject({ status: "complete", agents_used: ["restarting-llm"] });
+      await third.close();
+      expect((await rest.agents()).filter((a) => a.name === "restarting-llm")).toHaveLength(1);
+      expect(existsSync(tokenFile)).toBe(true);
+    },
+  );
 });
 
 describe("switchyard-mcp decompose_goal with a plan and with a planning agent", () => {
   it("submits an explicit JSON plan as given (not silently dropped)", async () => {
     const goal = await tool("decompose_goal", {
       goal: "explicit plan over MCP",
-      plan: { tasks: [{ key: "A", name: "First", required_skills: ["mcp-plan"] }, { key: "B", name: "Second", required_skills: ["mcp-plan"], depends_on: ["A"] }] },
+      plan: {
+        tasks: [
+          { key: "A", name: "First", required_skills: ["mcp-plan"] },
+          { key: "B", name: "Second", required_skills: ["mcp-plan"], depends_on: ["A"] },
+        ],
+      },
       aggregation: "last",
     });
     expect(goal.isError).toBe(false);
     expect(goal.json.template).toBe("explicit");
-    expect(goal.json.subtasks.map((s: { key: string; depends_on: string[] }) => [s.key, s.depends_on])).toEqual([["A", []], ["B", ["A"]]]);
+    expect(goal.json.subtasks.map((s: { key: string; depends_on: string[] }) => [s.key, s.depends_on])).toEqual([
+      ["A", []],
+      ["B", ["A"]],
+    ]);
     const bad = await tool("decompose_goal", { goal: "cyclic", plan: { tasks: [{ key: "A", name: "a", depends_on: ["A"] }] } });
     expect(bad.isError).toBe(true);
     expect(bad.text).toMatch(/depends on itself/);
@@ -216,7 +271,9 @@ describe("switchyard-mcp decompose_goal with a plan and with a planning agent", 
     const goal = await tool("decompose_goal", { goal: "plan this over MCP", planner: "agent" });
     expect(goal.isError).toBe(false);
     expect(goal.json.template).toBe("agent");
-    expect(goal.json.subtasks.map((s: { key: string; required_skills: string[] }) => [s.key, s.required_skills])).toEqual([["plan", ["planning"]]]);
+    expect(goal.json.subtasks.map((s: { key: string; required_skills: string[] }) => [s.key, s.required_skills])).toEqual([
+      ["plan", ["planning"]],
+    ]);
     const goalId = goal.json.goal_id as string;
 
     const assigned = await tool("assign_tasks");
@@ -225,13 +282,19 @@ describe("switchyard-mcp decompose_goal with a plan and with a planning agent", 
     const planned = await tool("mark_completed", {
       subtask_uuid: planTask.subtask_uuid,
       result: "two steps",
-      spawn: { tasks: [{ key: "S1", name: "Step one", required_skills: ["mcp-work"] }, { key: "S2", name: "Step two", required_skills: ["mcp-work"], depends_on: ["S1"] }] },
+      spawn: {
+        tasks: [
+          { key: "S1", name: "Step one", required_skills: ["mcp-work"] },
+          { key: "S2", name: "Step two", required_skills: ["mcp-work"], depends_on: ["S1"] },
+        ],
+      },
     });
     expect(planned.isError).toBe(false);
     expect(planned.json.released).toBe(1);
     for (let round = 0; round < 5; round++) {
       const next = await tool("assign_tasks");
-      for (const a of (next.json.assignments ?? []) as Array<{ subtask_uuid: string; key: string }>) await tool("mark_completed", { subtask_uuid: a.subtask_uuid, result: `${a.key} done` });
+      for (const a of (next.json.assignments ?? []) as Array<{ subtask_uuid: string; key: string }>)
+        await tool("mark_completed", { subtask_uuid: a.subtask_uuid, result: `${a.key} done` });
     }
     const result = await tool("get_goal_result", { goal_id: goalId });
     expect(result.json.status).toBe("complete");

@@ -26,7 +26,12 @@ const tokenFile = config.SWITCHYARD_AGENT_TOKEN_FILE ? path.resolve(config.SWITC
 const savedToken = tokenFile && existsSync(tokenFile) ? readFileSync(tokenFile, "utf8").trim() || undefined : undefined;
 const agentToken = config.SWITCHYARD_AGENT_TOKEN || savedToken;
 
-const client = new SwitchyardClient({ baseUrl: config.SWITCHYARD_URL, operatorToken: config.SWITCHYARD_OPERATOR_TOKEN, agentToken, registrationToken: config.SWITCHYARD_REGISTRATION_TOKEN || undefined });
+const client = new SwitchyardClient({
+  baseUrl: config.SWITCHYARD_URL,
+  operatorToken: config.SWITCHYARD_OPERATOR_TOKEN,
+  agentToken,
+  registrationToken: config.SWITCHYARD_REGISTRATION_TOKEN || undefined,
+});
 const { server, close } = createSwitchyardMcpServer({
   client,
   autoHeartbeatMs: config.SWITCHYARD_HEARTBEAT_MS,

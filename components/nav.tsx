@@ -24,7 +24,11 @@ export function Nav() {
             const active = link.href === "/" ? pathname === "/" || pathname.startsWith("/goals") : pathname.startsWith(link.href);
             return (
               <li key={link.href}>
-                <Link href={link.href} aria-current={active ? "page" : undefined} className={`rounded-md px-3 py-1.5 ${active ? "bg-slate-900 text-white" : "text-slate-600 hover:bg-slate-100"}`}>
+                <Link
+                  href={link.href}
+                  aria-current={active ? "page" : undefined}
+                  className={`rounded-md px-3 py-1.5 ${active ? "bg-slate-900 text-white" : "text-slate-600 hover:bg-slate-100"}`}
+                >
                   {link.label}
                 </Link>
               </li>

@@ -27,14 +27,19 @@ test("/docs renders the OpenAPI document and finds the operations", async ({ pag
     ["POST", "/api/orchestration/complete"],
     ["GET", "/api/goals/{id}"],
   ] as const) {
-    const op = page.locator(`.opblock-${method.toLowerCase()}`).filter({ has: page.locator(".opblock-summary-path", { hasText: new RegExp(`^${path.replace(/[{}]/g, "\\$&")}$`) }) });
+    const op = page
+      .locator(`.opblock-${method.toLowerCase()}`)
+      .filter({ has: page.locator(".opblock-summary-path", { hasText: new RegExp(`^${path.replace(/[{}]/g, "\\$&")}$`) }) });
     await expect(op.first()).toBeVisible();
   }
   const count = await page.locator(".opblock").count();
   expect(count).toBe(Object.values(doc.paths as Record<string, object>).reduce((n, ops) => n + Object.keys(ops).length, 0));
 
   // Open one: its parameters and responses render from the document.
-  await page.locator(".opblock-summary-path", { hasText: /^\/api\/orchestration\/register$/ }).first().click();
+  await page
+    .locator(".opblock-summary-path", { hasText: /^\/api\/orchestration\/register$/ })
+    .first()
+    .click();
   await expect(page.locator(".opblock.is-open .responses-wrapper")).toContainText("201");
   expect(problems).toEqual([]);
   expect(foreign).toEqual([]);

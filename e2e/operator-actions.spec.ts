@@ -42,9 +42,14 @@ test("a failed task is retried from the task panel", async ({ page, request }) =
   await expect(panel.getByTestId("attempt-row")).toHaveCount(2);
 });
 
-test("a running task is reassigned from the panel to another agent, and the old agent's late completion is refused", async ({ page, request }) => {
+test("a running task is reassigned from the panel to another agent, and the old agent's late completion is refused", async ({
+  page,
+  request,
+}) => {
   const skill = uniqueSkill("reassign");
-  const goal = await createGoal(request, "a long task to move (reassign)", [{ key: "long", name: "Long job", required_skills: [skill, "gpu"] }]);
+  const goal = await createGoal(request, "a long task to move (reassign)", [
+    { key: "long", name: "Long job", required_skills: [skill, "gpu"] },
+  ]);
   const task = goal.subtasks[0]!;
   const first = await registerAgent(request, { name: "slow-agent", skills: [skill, "gpu"] });
   const second = await registerAgent(request, { name: "fast-agent", skills: [skill, "gpu", "extra"] });

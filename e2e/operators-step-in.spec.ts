@@ -1,7 +1,19 @@
 // Issue 10 in the browser: approval gates (edit-then-approve, reject with feedback),
 // re-run from here, pause/resume, bulk retry of failed tasks from the table, goal search.
 import { expect, test } from "@playwright/test";
-import { complete, createGoal, fail, getTask, node, pull, registerAgent, saveScreenshot, uniqueSkill, waitForLive, type PlanTask } from "./helpers";
+import {
+  complete,
+  createGoal,
+  fail,
+  getTask,
+  node,
+  pull,
+  registerAgent,
+  saveScreenshot,
+  uniqueSkill,
+  waitForLive,
+  type PlanTask,
+} from "./helpers";
 
 async function createGated(request: Parameters<typeof createGoal>[0], goal: string, skill: string) {
   const tasks = [
@@ -59,8 +71,18 @@ test("reject with feedback: the next attempt is handed the feedback", async ({ p
   await panel.getByRole("button", { name: "Reject with feedback" }).click();
   await expect(node(page, "draft")).toHaveAttribute("data-status", "pending");
   await expect(panel.getByTestId("attempt-feedback")).toContainText("Cite at least two sources.");
-  const [again] = (await pull(request, agent)) as unknown as Array<{ key: string; attempt: number; feedback: string; previous_attempt: { result: string } }>;
-  expect(again).toMatchObject({ key: "draft", attempt: 2, feedback: "Cite at least two sources.", previous_attempt: { result: "too short" } });
+  const [again] = (await pull(request, agent)) as unknown as Array<{
+    key: string;
+    attempt: number;
+    feedback: string;
+    previous_attempt: { result: string };
+  }>;
+  expect(again).toMatchObject({
+    key: "draft",
+    attempt: 2,
+    feedback: "Cite at least two sources.",
+    previous_attempt: { result: "too short" },
+  });
 });
 
 test("re-run from here resets the task and what depends on it", async ({ page, request }) => {

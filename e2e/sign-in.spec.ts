@@ -19,7 +19,12 @@ test.beforeAll(async () => {
   database = randomDatabaseName("sy_e2e_signin");
   await createDatabase(database);
   await migrateDatabase(databaseUrl(database));
-  server = await startServer({ databaseUrl: databaseUrl(database), port: PORT, timeoutMs: 120_000, env: { SWITCHYARD_OPERATOR_TOKEN: TOKEN, SWEEP_INTERVAL_MS: "1000" } });
+  server = await startServer({
+    databaseUrl: databaseUrl(database),
+    port: PORT,
+    timeoutMs: 120_000,
+    env: { SWITCHYARD_OPERATOR_TOKEN: TOKEN, SWEEP_INTERVAL_MS: "1000" },
+  });
 });
 
 test.afterAll(async () => {
@@ -33,8 +38,11 @@ test("the operator signs in once; pages, API calls and the live socket then work
     if (/Content Security Policy|Refused to (execute|load|connect|apply)/i.test(message.text())) violations.push(message.text());
   });
 
-  const html = "<img src=x onerror=\"window.__xss=1\"><b>bold?</b>";
-  const created = await request.post(`${server.url}/api/goals`, { headers: { authorization: `Bearer ${TOKEN}` }, data: { goal: html, plan: { tasks: [{ key: "a", name: "<script>window.__xss=2</script>" }] } } });
+  const html = '<img src=x onerror="window.__xss=1"><b>bold?</b>';
+  const created = await request.post(`${server.url}/api/goals`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+    data: { goal: html, plan: { tasks: [{ key: "a", name: "<script>window.__xss=2</script>" }] } },
+  });
   expect(created.status()).toBe(201);
   const goalId = (await created.json()).goal_id as string;
 

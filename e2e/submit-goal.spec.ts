@@ -26,7 +26,8 @@ test("an operator previews and submits a goal through the form and sees its DAG 
   await expect(page.getByTestId("goal-title")).toHaveText(goalText);
   await expect(page.getByTestId("dag")).toHaveAttribute("data-nodes", String(goal.subtasks.length));
   await expect(page.getByTestId("task-node")).toHaveCount(goal.subtasks.length);
-  for (const s of goal.subtasks) await expect(page.locator(`[data-testid="task-node"][data-key="${s.key}"]`)).toHaveAttribute("data-status", s.status);
+  for (const s of goal.subtasks)
+    await expect(page.locator(`[data-testid="task-node"][data-key="${s.key}"]`)).toHaveAttribute("data-status", s.status);
   await saveScreenshot(page, "goal-submitted");
 });
 
@@ -39,7 +40,14 @@ test("a plan that is not valid JSON, or that the API refuses, is explained next 
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(form.getByRole("alert")).toContainText("not valid JSON");
 
-  await page.getByLabel("Explicit plan as JSON").fill(JSON.stringify({ tasks: [{ key: "a", name: "A", depends_on: ["b"] }, { key: "b", name: "B", depends_on: ["a"] }] }));
+  await page.getByLabel("Explicit plan as JSON").fill(
+    JSON.stringify({
+      tasks: [
+        { key: "a", name: "A", depends_on: ["b"] },
+        { key: "b", name: "B", depends_on: ["a"] },
+      ],
+    }),
+  );
   await page.getByRole("button", { name: "Submit" }).click();
   await expect(form.getByRole("alert")).toContainText(/cycle/i);
   await expect(page).toHaveURL(/\/$/);

@@ -11,7 +11,8 @@ test("the tensor page draws a heatmap whose dimensions match the API's tensor, a
   }));
   const goal = await createGoal(request, "a dozen tasks for the tensor", tasks);
   const agents = [];
-  for (const name of ["tensor-a", "tensor-b", "tensor-c"]) agents.push(await registerAgent(request, { name, skills: [skill], capacity: 2 }));
+  for (const name of ["tensor-a", "tensor-b", "tensor-c"])
+    agents.push(await registerAgent(request, { name, skills: [skill], capacity: 2 }));
   await pull(request, agents[0]!, 2);
 
   const api = await (await request.get(`/api/orchestration/tensor?goal_id=${goal.goal_id}&format=sparse`)).json();

@@ -8,9 +8,14 @@ async function progress(request: APIRequestContext, agent: TestAgent, body: Reco
   expect(res.status(), await res.text()).toBe(200);
 }
 
-test("a running task's output lines and progress arrive live; the finished goal shows its final output and cost", async ({ page, request }) => {
+test("a running task's output lines and progress arrive live; the finished goal shows its final output and cost", async ({
+  page,
+  request,
+}) => {
   const skill = uniqueSkill("visible");
-  const goal = await createGoal(request, "translate intro (visible)", [{ key: "T-01", name: "Translate intro.md", required_skills: [skill] }]);
+  const goal = await createGoal(request, "translate intro (visible)", [
+    { key: "T-01", name: "Translate intro.md", required_skills: [skill] },
+  ]);
   const agent = await registerAgent(request, { name: "visible-worker", skills: [skill] });
   const [a] = await pull(request, agent);
   await page.goto(`/goals/${goal.goal_id}`);
@@ -18,7 +23,12 @@ test("a running task's output lines and progress arrive live; the finished goal 
   await node(page, "T-01").click();
   await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
-  await progress(request, agent, { subtask_uuid: a!.subtask_uuid, progress: 0.4, message: "reading files", output: "line one\n\u001b[31mred line\u001b[0m\n" });
+  await progress(request, agent, {
+    subtask_uuid: a!.subtask_uuid,
+    progress: 0.4,
+    message: "reading files",
+    output: "line one\n\u001b[31mred line\u001b[0m\n",
+  });
   const out = page.getByTestId("live-output");
   await expect(out).toContainText("line one");
   await expect(out).toContainText("red line");
@@ -26,7 +36,13 @@ test("a running task's output lines and progress arrive live; the finished goal 
   await expect(node(page, "T-01").getByTestId("task-node-progress")).toHaveAttribute("data-progress", "0.4");
   await expect(node(page, "T-01").getByTestId("task-node-message")).toHaveText("reading files");
 
-  await progress(request, agent, { subtask_uuid: a!.subtask_uuid, progress: 0.8, message: "writing", output: "line three\n", usage: { input_tokens: 1200, output_tokens: 300, cost_usd: 0.25 } });
+  await progress(request, agent, {
+    subtask_uuid: a!.subtask_uuid,
+    progress: 0.8,
+    message: "writing",
+    output: "line three\n",
+    usage: { input_tokens: 1200, output_tokens: 300, cost_usd: 0.25 },
+  });
   await expect(out).toContainText("line three");
   await expect(node(page, "T-01").getByTestId("task-node-progress")).toHaveAttribute("data-progress", "0.8");
   await expect(page.getByTestId("task-progress-message")).toHaveText("writing");

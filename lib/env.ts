@@ -1,9 +1,7 @@
 // The one place that reads process.env: parsed with zod on first use, then cached.
 import { z } from "zod";
 
-const booleanish = z
-  .enum(["1", "0", "true", "false", "yes", "no", ""])
-  .transform((v) => v === "1" || v === "true" || v === "yes");
+const booleanish = z.enum(["1", "0", "true", "false", "yes", "no", ""]).transform((v) => v === "1" || v === "true" || v === "yes");
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -20,7 +18,11 @@ const envSchema = z.object({
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   RETRY_BASE_MS: z.coerce.number().int().min(0).default(1000),
   RETRY_MAX_MS: z.coerce.number().int().min(0).default(60_000),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   LLM_BASE_URL: z.string().url().optional(),
   LLM_API_KEY: z.string().optional(),
   LLM_MODEL: z.string().default("gpt-4o-mini"),
@@ -57,13 +59,21 @@ const envSchema = z.object({
   /** How long one delivery may take before it counts as failed (the claim's lease is this plus a margin). */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** How much of a receiver's answer is read (the rest is dropped). */
-  WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).default(64 * 1024),
+  WEBHOOK_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024),
   /** How often each instance looks for due deliveries (it also wakes when events commit). */
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2000),
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(3600_000),
   /** A delivery is retried until it is this old, then it fails for good. */
-  WEBHOOK_MAX_AGE_MS: z.coerce.number().int().min(1).default(24 * 3600_000),
+  WEBHOOK_MAX_AGE_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 3600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

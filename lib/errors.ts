@@ -36,6 +36,7 @@ export class SwitchyardError extends Error {
 }
 
 export const badRequest = (message: string, field?: string) => new SwitchyardError("bad_request", message, { field });
-export const notFound = (what: string, id: string, field?: string) => new SwitchyardError("not_found", `${what} ${id} not found`, { field });
+export const notFound = (what: string, id: string, field?: string) =>
+  new SwitchyardError("not_found", `${what} ${id} not found`, { field });
 export const conflict = (message: string, field?: string) => new SwitchyardError("conflict", message, { field });
 export const forbidden = (message: string, field?: string) => new SwitchyardError("forbidden", message, { field });

@@ -27,7 +27,12 @@ export function requestIdFrom(candidate: string | string[] | undefined, make: ()
 
 /** An error as one line's worth of fields: its message and code, the stack only when asked. */
 export function errorFields(error: unknown, options: { stack?: boolean } = {}): Record<string, unknown> {
-  const e = (error !== null && typeof error === "object" ? error : {}) as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown };
+  const e = (error !== null && typeof error === "object" ? error : {}) as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+    stack?: unknown;
+  };
   // One line: Prisma's messages span several ("Invalid `prisma.x()` invocation: …").
   const message = (typeof e.message === "string" ? e.message : String(error)).replace(/\s+/g, " ").trim();
   return {

@@ -30,7 +30,9 @@ function create(): Metrics {
     labelNames: ["state"],
     registers: [registry],
     async collect() {
-      const rows = await db().$queryRaw<Array<{ status: string; n: number }>>`SELECT status, count(*)::int AS n FROM subtasks GROUP BY status`;
+      const rows = await db().$queryRaw<
+        Array<{ status: string; n: number }>
+      >`SELECT status, count(*)::int AS n FROM subtasks GROUP BY status`;
       const counts = new Map(rows.map((r) => [r.status, r.n]));
       for (const state of TASK_STATES) this.set({ state }, counts.get(state) ?? 0);
     },
@@ -46,7 +48,12 @@ function create(): Metrics {
   });
   return {
     registry,
-    assignments: new Counter({ name: "switchyard_assignments_total", help: "Task attempts started by this instance", labelNames: ["via"], registers: [registry] }),
+    assignments: new Counter({
+      name: "switchyard_assignments_total",
+      help: "Task attempts started by this instance",
+      labelNames: ["via"],
+      registers: [registry],
+    }),
     completions: new Counter({
       name: "switchyard_completions_total",
       help: "Task completion reports handled by this instance (accepted, repeated or refused)",
@@ -108,8 +115,18 @@ function usageMetrics(): UsageMetrics {
   if (usageHolder.__switchyardUsageMetrics) return usageHolder.__switchyardUsageMetrics;
   const { registry } = metrics();
   const created: UsageMetrics = {
-    tokens: new Counter({ name: "switchyard_agent_tokens_total", help: "Tokens agents reported (kind: input or output), by agent id", labelNames: ["agent", "kind"], registers: [registry] }),
-    cost: new Counter({ name: "switchyard_agent_cost_usd_total", help: "Cost in US dollars agents reported, by agent id", labelNames: ["agent"], registers: [registry] }),
+    tokens: new Counter({
+      name: "switchyard_agent_tokens_total",
+      help: "Tokens agents reported (kind: input or output), by agent id",
+      labelNames: ["agent", "kind"],
+      registers: [registry],
+    }),
+    cost: new Counter({
+      name: "switchyard_agent_cost_usd_total",
+      help: "Cost in US dollars agents reported, by agent id",
+      labelNames: ["agent"],
+      registers: [registry],
+    }),
   };
   new Gauge({
     name: "switchyard_unroutable_tasks",

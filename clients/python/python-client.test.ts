@@ -24,13 +24,20 @@ describe("the Python client", () => {
     const [major, minor] = version.split(".").map(Number);
     expect(major! * 100 + minor!).toBeGreaterThanOrEqual(309);
     // -S -I: no site-packages, no user paths: only the standard library and clients/python.
-    const imported = spawnSync(python, ["-I", "-S", "-c", `import sys; sys.path.insert(0, ${JSON.stringify(here)}); import switchyard; print(switchyard.Client.__name__)`], { encoding: "utf8" });
+    const imported = spawnSync(
+      python,
+      ["-I", "-S", "-c", `import sys; sys.path.insert(0, ${JSON.stringify(here)}); import switchyard; print(switchyard.Client.__name__)`],
+      { encoding: "utf8" },
+    );
     expect(imported.stderr).toBe("");
     expect(imported.stdout.trim()).toBe("Client");
   });
 
   it("passes its unittest suite against a real server", { timeout: 120_000 }, async () => {
-    const run = startProcess(python, ["-m", "unittest", "discover", "-v", "-s", "tests", "-t", "."], { cwd: here, env: { SWITCHYARD_URL: server.url, PYTHONDONTWRITEBYTECODE: "1" } });
+    const run = startProcess(python, ["-m", "unittest", "discover", "-v", "-s", "tests", "-t", "."], {
+      cwd: here,
+      env: { SWITCHYARD_URL: server.url, PYTHONDONTWRITEBYTECODE: "1" },
+    });
     const code = await run.exited;
     console.log(run.output());
     expect(run.output()).not.toMatch(/skipped 'set SWITCHYARD_URL/);

@@ -43,7 +43,9 @@ export function AgentsView() {
         ) : error ? (
           <ErrorState error={error} title="Could not load the agents" />
         ) : agents.length === 0 ? (
-          <EmptyState title="No agents registered">Agents register with POST /api/orchestration/register, or run the worker command.</EmptyState>
+          <EmptyState title="No agents registered">
+            Agents register with POST /api/orchestration/register, or run the worker command.
+          </EmptyState>
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm" aria-label="Agents">
@@ -74,13 +76,28 @@ export function AgentsView() {
                     </td>
                     <td className="max-w-56 px-2 py-2">
                       <span className="flex flex-wrap gap-1">
-                        {a.skills.length ? a.skills.map((s) => <span key={s} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px]">{s}</span>) : <span className="text-xs text-slate-400">none</span>}
+                        {a.skills.length ? (
+                          a.skills.map((s) => (
+                            <span key={s} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px]">
+                              {s}
+                            </span>
+                          ))
+                        ) : (
+                          <span className="text-xs text-slate-400">none</span>
+                        )}
                       </span>
                     </td>
                     <td className="px-2 py-2 text-xs tabular-nums text-slate-600">{formatDuration(a.heartbeat_age_ms)} ago</td>
                     <td className="px-2 py-2">
                       <div className="flex items-center gap-2">
-                        <div className="h-2 w-20 overflow-hidden rounded-full bg-slate-200" role="meter" aria-label={`Load of ${a.name}`} aria-valuemin={0} aria-valuemax={a.capacity} aria-valuenow={a.running}>
+                        <div
+                          className="h-2 w-20 overflow-hidden rounded-full bg-slate-200"
+                          role="meter"
+                          aria-label={`Load of ${a.name}`}
+                          aria-valuemin={0}
+                          aria-valuemax={a.capacity}
+                          aria-valuenow={a.running}
+                        >
                           <div className="h-full bg-amber-500" style={{ width: `${Math.min(100, Math.round(a.load * 100))}%` }} />
                         </div>
                         <span className="text-xs tabular-nums" data-testid="agent-load">
@@ -88,10 +105,18 @@ export function AgentsView() {
                         </span>
                       </div>
                     </td>
-                    <td className="px-2 py-2 text-right tabular-nums" data-testid="agent-done">{a.tasks_done}</td>
-                    <td className="px-2 py-2 text-right tabular-nums" data-testid="agent-failed">{a.tasks_failed}</td>
+                    <td className="px-2 py-2 text-right tabular-nums" data-testid="agent-done">
+                      {a.tasks_done}
+                    </td>
+                    <td className="px-2 py-2 text-right tabular-nums" data-testid="agent-failed">
+                      {a.tasks_failed}
+                    </td>
                     <td className="px-2 py-2 text-right text-xs tabular-nums">{formatDuration(a.mean_duration_ms)}</td>
-                    <td className="px-2 py-2 text-right text-xs tabular-nums" data-testid="agent-cost" title={`${a.usage.input_tokens} input / ${a.usage.output_tokens} output tokens`}>
+                    <td
+                      className="px-2 py-2 text-right text-xs tabular-nums"
+                      data-testid="agent-cost"
+                      title={`${a.usage.input_tokens} input / ${a.usage.output_tokens} output tokens`}
+                    >
                       {formatCost(a.usage.cost_usd)}
                       <span className="block text-slate-400">{formatTokens(a.usage.input_tokens + a.usage.output_tokens)} tok</span>
                     </td>

@@ -11,7 +11,9 @@ export function SkillBalanceCard() {
       <div className="flex items-baseline gap-3">
         <h2 className="text-sm font-semibold">Skills: demanded vs offered</h2>
         <span data-testid="unroutable-count" className={`text-xs ${unroutable > 0 ? "font-medium text-amber-700" : "text-slate-500"}`}>
-          {unroutable === 0 ? "every open task has a live agent that can take it" : `${unroutable} open task${unroutable === 1 ? "" : "s"} no live agent can take`}
+          {unroutable === 0
+            ? "every open task has a live agent that can take it"
+            : `${unroutable} open task${unroutable === 1 ? "" : "s"} no live agent can take`}
         </span>
       </div>
       {isLoading ? (
@@ -33,7 +35,13 @@ export function SkillBalanceCard() {
             {skills.map((s) => {
               const short = s.demanded > 0 && s.offered === 0;
               return (
-                <tr key={s.skill} data-testid="skill-row" data-skill={s.skill} data-short={short} className={`border-t border-slate-100 ${short ? "bg-amber-50" : ""}`}>
+                <tr
+                  key={s.skill}
+                  data-testid="skill-row"
+                  data-skill={s.skill}
+                  data-short={short}
+                  className={`border-t border-slate-100 ${short ? "bg-amber-50" : ""}`}
+                >
                   <td className="px-2 py-1 font-mono text-xs">{s.skill}</td>
                   <td className="px-2 py-1 text-right tabular-nums">{s.demanded}</td>
                   <td className={`px-2 py-1 text-right tabular-nums ${short ? "font-semibold text-amber-800" : ""}`}>{s.offered}</td>

@@ -28,7 +28,15 @@ function timedLayout(shape: string, previous: LayoutResult["positions"] | null) 
   return result;
 }
 
-export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; selectedId: string | null; onSelect: (taskId: string | null) => void }) {
+export function DagView({
+  goal,
+  selectedId,
+  onSelect,
+}: {
+  goal: GoalWithTasks;
+  selectedId: string | null;
+  onSelect: (taskId: string | null) => void;
+}) {
   const subtasks = goal.subtasks;
   const edgesIn = goal.edges;
   const shape = structureKey(
@@ -84,7 +92,13 @@ export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; s
     const first = [...layout.positions.entries()]
       .filter(([, p]) => p.x < 4 * (NODE_WIDTH + 60) && p.y < 7 * (NODE_HEIGHT + 20))
       .map(([id]) => ({ id }));
-    const start = first.length > 0 ? first : [...layout.positions.entries()].sort((a, b) => a[1].x - b[1].x || a[1].y - b[1].y).slice(0, 8).map(([id]) => ({ id }));
+    const start =
+      first.length > 0
+        ? first
+        : [...layout.positions.entries()]
+            .sort((a, b) => a[1].x - b[1].x || a[1].y - b[1].y)
+            .slice(0, 8)
+            .map(([id]) => ({ id }));
     return { padding: 0.1, maxZoom: 1, nodes: start };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape]);
@@ -92,28 +106,30 @@ export function DagView({ goal, selectedId, onSelect }: { goal: GoalWithTasks; s
   return (
     <div data-testid="dag" data-nodes={subtasks.length} data-edges={edgesIn.length} className="h-full w-full">
       <SelectTaskContext.Provider value={onSelect}>
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodeClick={(_, node) => onSelect(node.id)}
-        onPaneClick={() => onSelect(null)}
-        onlyRenderVisibleElements
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        nodesFocusable={false}
-        edgesFocusable={false}
-        fitView
-        fitViewOptions={fitViewOptions}
-        minZoom={0.05}
-        maxZoom={2}
-        proOptions={proOptions}
-      >
-        <Background gap={24} size={1} />
-        <Controls showInteractive={false} />
-        {subtasks.length <= 400 && <MiniMap pannable zoomable nodeColor={(n) => TASK_STATUS_STYLES[(n.data as { task: Task }).task.status]?.fill ?? "#94a3b8"} />}
-      </ReactFlow>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodeClick={(_, node) => onSelect(node.id)}
+          onPaneClick={() => onSelect(null)}
+          onlyRenderVisibleElements
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={false}
+          nodesFocusable={false}
+          edgesFocusable={false}
+          fitView
+          fitViewOptions={fitViewOptions}
+          minZoom={0.05}
+          maxZoom={2}
+          proOptions={proOptions}
+        >
+          <Background gap={24} size={1} />
+          <Controls showInteractive={false} />
+          {subtasks.length <= 400 && (
+            <MiniMap pannable zoomable nodeColor={(n) => TASK_STATUS_STYLES[(n.data as { task: Task }).task.status]?.fill ?? "#94a3b8"} />
+          )}
+        </ReactFlow>
       </SelectTaskContext.Provider>
     </div>
   );

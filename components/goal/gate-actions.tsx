@@ -22,29 +22,66 @@ export function GateActions({ task }: { task: Pick<Task, "uuid" | "goal_id" | "s
   if (!awaiting && !rerunnable && !error) return null;
 
   return (
-    <section aria-label="Operator decision" className="space-y-2 rounded-md border border-violet-200 bg-violet-50/40 p-3" data-testid="gate-actions">
+    <section
+      aria-label="Operator decision"
+      className="space-y-2 rounded-md border border-violet-200 bg-violet-50/40 p-3"
+      data-testid="gate-actions"
+    >
       {awaiting && (
         <>
           <p className="text-xs text-violet-900">This task waits for your approval; its dependents start once you approve.</p>
           {mode === "none" && (
             <div className="flex flex-wrap gap-2">
-              <button type="button" disabled={busy} onClick={() => approve.mutate(undefined)} className={`${button} bg-violet-700 text-white hover:bg-violet-600`}>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => approve.mutate(undefined)}
+                className={`${button} bg-violet-700 text-white hover:bg-violet-600`}
+              >
                 Approve
               </button>
-              <button type="button" disabled={busy} onClick={() => { setDraft(task.result ?? ""); setMode("edit"); }} className={`${button} border border-violet-300 hover:bg-violet-100`}>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => {
+                  setDraft(task.result ?? "");
+                  setMode("edit");
+                }}
+                className={`${button} border border-violet-300 hover:bg-violet-100`}
+              >
                 Edit result
               </button>
-              <button type="button" disabled={busy} onClick={() => { setDraft(""); setMode("reject"); }} className={`${button} border border-red-300 text-red-700 hover:bg-red-50`}>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => {
+                  setDraft("");
+                  setMode("reject");
+                }}
+                className={`${button} border border-red-300 text-red-700 hover:bg-red-50`}
+              >
                 Reject
               </button>
             </div>
           )}
           {mode === "edit" && (
-            <form className="space-y-2" onSubmit={(e) => { e.preventDefault(); approve.mutate(draft, { onSuccess: done }); }}>
+            <form
+              className="space-y-2"
+              onSubmit={(e) => {
+                e.preventDefault();
+                approve.mutate(draft, { onSuccess: done });
+              }}
+            >
               <label htmlFor="edited-result" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">
                 Edited result
               </label>
-              <textarea id="edited-result" value={draft} onChange={(e) => setDraft(e.target.value)} rows={6} className="w-full rounded-md border border-slate-300 p-2 font-mono text-xs" />
+              <textarea
+                id="edited-result"
+                value={draft}
+                onChange={(e) => setDraft(e.target.value)}
+                rows={6}
+                className="w-full rounded-md border border-slate-300 p-2 font-mono text-xs"
+              />
               <div className="flex gap-2">
                 <button type="submit" disabled={busy} className={`${button} bg-violet-700 text-white hover:bg-violet-600`}>
                   Approve edited result
@@ -56,11 +93,23 @@ export function GateActions({ task }: { task: Pick<Task, "uuid" | "goal_id" | "s
             </form>
           )}
           {mode === "reject" && (
-            <form className="space-y-2" onSubmit={(e) => { e.preventDefault(); if (draft.trim()) reject.mutate(draft, { onSuccess: done }); }}>
+            <form
+              className="space-y-2"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (draft.trim()) reject.mutate(draft, { onSuccess: done });
+              }}
+            >
               <label htmlFor="reject-feedback" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">
                 Feedback for the next attempt
               </label>
-              <textarea id="reject-feedback" value={draft} onChange={(e) => setDraft(e.target.value)} rows={4} className="w-full rounded-md border border-slate-300 p-2 text-xs" />
+              <textarea
+                id="reject-feedback"
+                value={draft}
+                onChange={(e) => setDraft(e.target.value)}
+                rows={4}
+                className="w-full rounded-md border border-slate-300 p-2 text-xs"
+              />
               <div className="flex gap-2">
                 <button type="submit" disabled={busy || !draft.trim()} className={`${button} bg-red-600 text-white hover:bg-red-500`}>
                   Reject with feedback
@@ -73,13 +122,25 @@ export function GateActions({ task }: { task: Pick<Task, "uuid" | "goal_id" | "s
           )}
         </>
       )}
-      {rerunnable && (
-        mode === "rerun" ? (
-          <form className="space-y-2" onSubmit={(e) => { e.preventDefault(); rerun.mutate(draft === task.description ? undefined : draft, { onSuccess: done }); }}>
+      {rerunnable &&
+        (mode === "rerun" ? (
+          <form
+            className="space-y-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              rerun.mutate(draft === task.description ? undefined : draft, { onSuccess: done });
+            }}
+          >
             <label htmlFor="rerun-description" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">
               Description for the re-run
             </label>
-            <textarea id="rerun-description" value={draft} onChange={(e) => setDraft(e.target.value)} rows={4} className="w-full rounded-md border border-slate-300 p-2 text-xs" />
+            <textarea
+              id="rerun-description"
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              rows={4}
+              className="w-full rounded-md border border-slate-300 p-2 text-xs"
+            />
             <div className="flex gap-2">
               <button type="submit" disabled={busy} className={`${button} bg-slate-900 text-white hover:bg-slate-700`}>
                 Confirm re-run
@@ -91,13 +152,20 @@ export function GateActions({ task }: { task: Pick<Task, "uuid" | "goal_id" | "s
           </form>
         ) : (
           <div className="flex items-center gap-2">
-            <button type="button" disabled={busy} onClick={() => { setDraft(task.description); setMode("rerun"); }} className={`${button} border border-slate-300 bg-white hover:bg-slate-50`}>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => {
+                setDraft(task.description);
+                setMode("rerun");
+              }}
+              className={`${button} border border-slate-300 bg-white hover:bg-slate-50`}
+            >
               Re-run from here
             </button>
             <span className="text-xs text-slate-500">This task and everything downstream of it run again.</span>
           </div>
-        )
-      )}
+        ))}
       {error && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-xs text-red-800">
           {errorMessage(error)}

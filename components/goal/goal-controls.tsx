@@ -9,7 +9,10 @@ import { canTransition } from "@/lib/domain";
 export function AwaitingApprovalCount({ count }: { count: number }) {
   if (count === 0) return null;
   return (
-    <span data-testid="awaiting-approval-count" className="rounded-full bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800 ring-1 ring-violet-300">
+    <span
+      data-testid="awaiting-approval-count"
+      className="rounded-full bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800 ring-1 ring-violet-300"
+    >
       {count} awaiting approval
     </span>
   );
@@ -23,11 +26,22 @@ export function PauseResumeButton({ goal }: { goal: Pick<GoalWithTasks, "id" | "
   return (
     <>
       {paused ? (
-        <button type="button" disabled={busy} onClick={() => resume.mutate()} className="rounded-md bg-indigo-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-indigo-600 disabled:opacity-40" title={goal.pause_reason === "budget_exceeded" ? "Paused: its budget ran out" : "Paused by the operator"}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => resume.mutate()}
+          className="rounded-md bg-indigo-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-indigo-600 disabled:opacity-40"
+          title={goal.pause_reason === "budget_exceeded" ? "Paused: its budget ran out" : "Paused by the operator"}
+        >
           Resume goal
         </button>
       ) : (
-        <button type="button" disabled={busy || !canTransition("goal", "pause", goal.status)} onClick={() => pause.mutate()} className="rounded-md border border-indigo-300 px-3 py-1.5 text-xs font-medium text-indigo-800 hover:bg-indigo-50 disabled:cursor-not-allowed disabled:opacity-40">
+        <button
+          type="button"
+          disabled={busy || !canTransition("goal", "pause", goal.status)}
+          onClick={() => pause.mutate()}
+          className="rounded-md border border-indigo-300 px-3 py-1.5 text-xs font-medium text-indigo-800 hover:bg-indigo-50 disabled:cursor-not-allowed disabled:opacity-40"
+        >
           Pause goal
         </button>
       )}

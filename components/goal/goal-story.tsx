@@ -60,11 +60,18 @@ export function FinalOutput({ goal }: { goal: GoalWithTasks }) {
         >
           {copied ? "Copied" : "Copy"}
         </button>
-        <button type="button" onClick={download} className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-50">
+        <button
+          type="button"
+          onClick={download}
+          className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-50"
+        >
           Download
         </button>
       </div>
-      <pre data-testid="final-output" className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-3 text-sm text-slate-900">
+      <pre
+        data-testid="final-output"
+        className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-3 text-sm text-slate-900"
+      >
         {text || "(empty)"}
       </pre>
     </section>
@@ -77,7 +84,8 @@ export function GoalCost({ goal }: { goal: GoalWithTasks }) {
   return (
     <span data-testid="goal-cost" title={`${usage.input_tokens} input and ${usage.output_tokens} output tokens`}>
       Cost {formatCost(usage.cost_usd)}
-      {budget?.max_cost_usd !== null && budget?.max_cost_usd !== undefined && ` of ${formatCost(budget.max_cost_usd)}`} · {formatTokens(tokens)} tokens
+      {budget?.max_cost_usd !== null && budget?.max_cost_usd !== undefined && ` of ${formatCost(budget.max_cost_usd)}`} ·{" "}
+      {formatTokens(tokens)} tokens
       {budget?.max_tokens !== null && budget?.max_tokens !== undefined && ` of ${formatTokens(budget.max_tokens)}`}
     </span>
   );
@@ -88,10 +96,16 @@ export function BudgetPaused({ goal }: { goal: GoalWithTasks }) {
   const reason = (goal as { pause_reason?: string | null }).pause_reason;
   if (goal.status !== "paused" || reason !== "budget_exceeded") return null;
   return (
-    <div role="status" data-testid="budget-paused" className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-      <strong>Paused: budget exceeded.</strong> It used {formatCost(goal.usage.cost_usd)} and {formatTokens(goal.usage.input_tokens + goal.usage.output_tokens)} tokens
+    <div
+      role="status"
+      data-testid="budget-paused"
+      className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+    >
+      <strong>Paused: budget exceeded.</strong> It used {formatCost(goal.usage.cost_usd)} and{" "}
+      {formatTokens(goal.usage.input_tokens + goal.usage.output_tokens)} tokens
       {goal.budget?.max_cost_usd != null ? ` (limit ${formatCost(goal.budget.max_cost_usd)})` : ""}
-      {goal.budget?.max_tokens != null ? ` (limit ${formatTokens(goal.budget.max_tokens)} tokens)` : ""}. Nothing more is assigned; running attempts may finish and report. Cancel the goal, or resume it.
+      {goal.budget?.max_tokens != null ? ` (limit ${formatTokens(goal.budget.max_tokens)} tokens)` : ""}. Nothing more is assigned; running
+      attempts may finish and report. Cancel the goal, or resume it.
     </div>
   );
 }
@@ -102,7 +116,16 @@ export function Unroutable({ goal }: { goal: GoalWithTasks }) {
     <p role="status" data-testid="goal-unroutable" className="mt-2 rounded-md bg-amber-50 px-3 py-1.5 text-xs text-amber-900">
       {goal.unroutable.map((line) => (
         <span key={line} className="block">
-          ⚠ {line.split("`").map((part, i) => (i % 2 === 1 ? <code key={i} className="rounded bg-amber-100 px-1 font-mono">{part}</code> : part))}
+          ⚠{" "}
+          {line.split("`").map((part, i) =>
+            i % 2 === 1 ? (
+              <code key={i} className="rounded bg-amber-100 px-1 font-mono">
+                {part}
+              </code>
+            ) : (
+              part
+            ),
+          )}
         </span>
       ))}
     </p>

@@ -24,7 +24,10 @@ const STATUS_ORDER = [...OPEN_SUBTASK_STATUSES, ...TERMINAL_SUBTASK_STATUSES] as
 
 /** The aggregated result's problem, when its strategy could not combine every result. */
 function AggregationNote({ result }: { result: unknown }) {
-  const error = result && typeof result === "object" && typeof (result as { error?: unknown }).error === "string" ? (result as { error: string }).error : null;
+  const error =
+    result && typeof result === "object" && typeof (result as { error?: unknown }).error === "string"
+      ? (result as { error: string }).error
+      : null;
   if (!error) return null;
   return (
     <p role="status" data-testid="aggregation-error" className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900">
@@ -66,12 +69,20 @@ export function GoalView({ goalId }: { goalId: string }) {
           <StatusBadge kind="goal" status={goal.status} />
           <AwaitingApprovalCount count={goal.tasks.awaiting_approval} />
           <PauseResumeButton goal={goal} />
-          <a href={`/api/goals/${goal.id}/plan.md`} download className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50">
+          <a
+            href={`/api/goals/${goal.id}/plan.md`}
+            download
+            className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50"
+          >
             Export plan
           </a>
           {confirming ? (
             <span className="flex gap-1">
-              <button type="button" onClick={() => cancelGoal.mutate(undefined, { onSettled: () => setConfirming(false) })} className="rounded-md bg-red-600 px-3 py-1.5 text-xs font-medium text-white">
+              <button
+                type="button"
+                onClick={() => cancelGoal.mutate(undefined, { onSettled: () => setConfirming(false) })}
+                className="rounded-md bg-red-600 px-3 py-1.5 text-xs font-medium text-white"
+              >
                 Confirm cancel goal
               </button>
               <button type="button" onClick={() => setConfirming(false)} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs">
@@ -79,7 +90,12 @@ export function GoalView({ goalId }: { goalId: string }) {
               </button>
             </span>
           ) : (
-            <button type="button" disabled={!cancellable || cancelGoal.isPending} onClick={() => setConfirming(true)} className="rounded-md border border-red-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-40">
+            <button
+              type="button"
+              disabled={!cancellable || cancelGoal.isPending}
+              onClick={() => setConfirming(true)}
+              className="rounded-md border border-red-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-40"
+            >
               Cancel goal
             </button>
           )}
@@ -120,7 +136,13 @@ export function GoalView({ goalId }: { goalId: string }) {
         <div className="flex min-w-0 flex-1 flex-col gap-2">
           <div className="flex gap-1 text-xs" role="group" aria-label="View">
             {(["graph", "timeline", "both", "table"] as const).map((v) => (
-              <button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)} className={`rounded px-2.5 py-1 font-medium ${view === v ? "bg-slate-900 text-white" : "border border-slate-300 bg-white hover:bg-slate-50"}`}>
+              <button
+                key={v}
+                type="button"
+                aria-pressed={view === v}
+                onClick={() => setView(v)}
+                className={`rounded px-2.5 py-1 font-medium ${view === v ? "bg-slate-900 text-white" : "border border-slate-300 bg-white hover:bg-slate-50"}`}
+              >
                 {v === "graph" ? "Graph" : v === "timeline" ? "Timeline" : v === "both" ? "Both" : "Table"}
               </button>
             ))}
@@ -133,9 +155,15 @@ export function GoalView({ goalId }: { goalId: string }) {
           {(view === "graph" || view === "both") && (
             <div className="relative min-h-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
               {!selectedId && goal.subtasks.length > 0 && (
-                <p className="pointer-events-none absolute left-3 top-3 z-10 rounded bg-white/90 px-2 py-1 text-xs text-slate-500">Click a task to inspect it, retry, reassign or cancel it.</p>
+                <p className="pointer-events-none absolute left-3 top-3 z-10 rounded bg-white/90 px-2 py-1 text-xs text-slate-500">
+                  Click a task to inspect it, retry, reassign or cancel it.
+                </p>
               )}
-              {goal.subtasks.length === 0 ? <EmptyState title="This goal has no tasks" /> : <DagView goal={goal} selectedId={selectedId} onSelect={setSelectedId} />}
+              {goal.subtasks.length === 0 ? (
+                <EmptyState title="This goal has no tasks" />
+              ) : (
+                <DagView goal={goal} selectedId={selectedId} onSelect={setSelectedId} />
+              )}
             </div>
           )}
           {(view === "timeline" || view === "both") && (

@@ -66,7 +66,9 @@ export function AttemptOutput({ taskId, attempt, bytes }: { taskId: string; atte
   if (bytes === 0) return <span className="text-slate-400">no output</span>;
   return (
     <details onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="attempt-output">
-      <summary className="cursor-pointer text-slate-600 hover:text-slate-900">output ({bytes < 1024 ? `${bytes} B` : `${Math.round(bytes / 1024)} KiB`})</summary>
+      <summary className="cursor-pointer text-slate-600 hover:text-slate-900">
+        output ({bytes < 1024 ? `${bytes} B` : `${Math.round(bytes / 1024)} KiB`})
+      </summary>
       {error ? (
         <ErrorState error={error} title="Could not load the output" />
       ) : (

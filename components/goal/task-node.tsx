@@ -47,7 +47,11 @@ function TaskNodeView({ data, selected }: NodeProps<TaskNodeType>) {
         <span className="truncate font-medium text-slate-900">{t.name}</span>
         {t.kind !== "task" && <span className="ml-auto shrink-0 rounded bg-slate-200 px-1 text-[10px] text-slate-700">{t.kind}</span>}
         {t.unroutable && (
-          <span data-testid="task-node-unroutable" className={`${t.kind !== "task" ? "ml-1" : "ml-auto"} shrink-0 rounded bg-amber-200 px-1 text-[10px] font-semibold text-amber-900`} title={`No live agent has the skills ${t.required_skills.join(", ") || "(none)"}`}>
+          <span
+            data-testid="task-node-unroutable"
+            className={`${t.kind !== "task" ? "ml-1" : "ml-auto"} shrink-0 rounded bg-amber-200 px-1 text-[10px] font-semibold text-amber-900`}
+            title={`No live agent has the skills ${t.required_skills.join(", ") || "(none)"}`}
+          >
             no agent
           </span>
         )}
@@ -91,7 +95,10 @@ function NodeProgress({ task }: { task: Task }) {
         aria-valuenow={progress === null ? undefined : Math.round(progress * 100)}
         className="absolute inset-x-0 bottom-0 h-1 overflow-hidden rounded-b bg-sky-100"
       >
-        <span className={`block h-full bg-sky-500 transition-[width] duration-300 ${progress === null ? "w-1/4 animate-pulse" : ""}`} style={progress === null ? undefined : { width: `${Math.round(progress * 100)}%` }} />
+        <span
+          className={`block h-full bg-sky-500 transition-[width] duration-300 ${progress === null ? "w-1/4 animate-pulse" : ""}`}
+          style={progress === null ? undefined : { width: `${Math.round(progress * 100)}%` }}
+        />
       </span>
     </>
   );

@@ -13,7 +13,6 @@ import { errorMessage } from "@/lib/ui/api";
 import { useAgents, useTask, useTaskActions } from "@/lib/ui/hooks";
 import type { Agent, GoalWithTasks, Task } from "@/lib/ui/types";
 
-
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
@@ -27,7 +26,17 @@ export function capableAgents(agents: Agent[], task: Pick<Task, "required_skills
   return agents.filter((a) => a.status !== "offline" && a.id !== task.agent_id && task.required_skills.every((s) => a.skills.includes(s)));
 }
 
-export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithTasks; taskId: string; onSelect: (id: string) => void; onClose: () => void }) {
+export function TaskPanel({
+  goal,
+  taskId,
+  onSelect,
+  onClose,
+}: {
+  goal: GoalWithTasks;
+  taskId: string;
+  onSelect: (id: string) => void;
+  onClose: () => void;
+}) {
   const fromGoal = goal.subtasks.find((s) => s.uuid === taskId);
   const { task: detail, isLoading, error } = useTask(taskId);
   const { agents, isLoading: agentsLoading } = useAgents();
@@ -44,7 +53,12 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
   const busy = actions.retry.isPending || actions.reassign.isPending || actions.cancel.isPending;
 
   return (
-    <aside aria-label={`Task ${task.key}`} data-testid="task-panel" data-task-id={task.uuid} className="flex h-full flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+    <aside
+      aria-label={`Task ${task.key}`}
+      data-testid="task-panel"
+      data-task-id={task.uuid}
+      className="flex h-full flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm"
+    >
       <div className="flex items-start gap-2 border-b border-slate-200 p-4">
         <div className="min-w-0 flex-1">
           <p className="font-mono text-xs text-slate-500">{task.key}</p>
@@ -53,27 +67,51 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
           </h2>
         </div>
         <StatusBadge kind="task" status={task.status} />
-        <button type="button" onClick={onClose} aria-label="Close task panel" className="rounded px-1.5 text-lg leading-none text-slate-400 hover:bg-slate-100 hover:text-slate-700">
+        <button
+          type="button"
+          onClick={onClose}
+          aria-label="Close task panel"
+          className="rounded px-1.5 text-lg leading-none text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+        >
           ×
         </button>
       </div>
 
       <div className="flex-1 space-y-4 overflow-y-auto p-4">
         <div className="flex flex-wrap gap-2" role="group" aria-label="Task actions">
-          <button type="button" disabled={!canTransition("subtask", "retry", task.status) || busy} onClick={() => actions.retry.mutate()} className="rounded-md bg-slate-900 px-3 py-1.5 text-xs font-medium text-white hover:bg-slate-700 disabled:cursor-not-allowed disabled:opacity-40">
+          <button
+            type="button"
+            disabled={!canTransition("subtask", "retry", task.status) || busy}
+            onClick={() => actions.retry.mutate()}
+            className="rounded-md bg-slate-900 px-3 py-1.5 text-xs font-medium text-white hover:bg-slate-700 disabled:cursor-not-allowed disabled:opacity-40"
+          >
             Retry
           </button>
           {confirmCancel ? (
             <>
-              <button type="button" disabled={busy} onClick={() => actions.cancel.mutate(undefined, { onSettled: () => setConfirmCancel(false) })} className="rounded-md bg-red-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-red-500">
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => actions.cancel.mutate(undefined, { onSettled: () => setConfirmCancel(false) })}
+                className="rounded-md bg-red-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-red-500"
+              >
                 Confirm cancel
               </button>
-              <button type="button" onClick={() => setConfirmCancel(false)} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs">
+              <button
+                type="button"
+                onClick={() => setConfirmCancel(false)}
+                className="rounded-md border border-slate-300 px-3 py-1.5 text-xs"
+              >
                 Keep
               </button>
             </>
           ) : (
-            <button type="button" disabled={!canTransition("subtask", "cancel", task.status) || busy} onClick={() => setConfirmCancel(true)} className="rounded-md border border-red-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-40">
+            <button
+              type="button"
+              disabled={!canTransition("subtask", "cancel", task.status) || busy}
+              onClick={() => setConfirmCancel(true)}
+              className="rounded-md border border-red-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-40"
+            >
               Cancel task
             </button>
           )}
@@ -90,8 +128,16 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
             <label htmlFor="reassign-agent" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">
               Reassign to
             </label>
-            <select id="reassign-agent" value={agentChoice} onChange={(e) => setAgentChoice(e.target.value)} disabled={!canTransition("subtask", "reassign", task.status)} className="mt-0.5 w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-xs disabled:opacity-40">
-              <option value="">{agentsLoading ? "Loading agents…" : candidates.length ? "Choose a capable live agent…" : "No other capable live agent"}</option>
+            <select
+              id="reassign-agent"
+              value={agentChoice}
+              onChange={(e) => setAgentChoice(e.target.value)}
+              disabled={!canTransition("subtask", "reassign", task.status)}
+              className="mt-0.5 w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-xs disabled:opacity-40"
+            >
+              <option value="">
+                {agentsLoading ? "Loading agents…" : candidates.length ? "Choose a capable live agent…" : "No other capable live agent"}
+              </option>
               {candidates.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name} ({a.running}/{a.capacity})
@@ -99,7 +145,11 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
               ))}
             </select>
           </div>
-          <button type="submit" disabled={!agentChoice || !canTransition("subtask", "reassign", task.status) || busy} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-40">
+          <button
+            type="submit"
+            disabled={!agentChoice || !canTransition("subtask", "reassign", task.status) || busy}
+            className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-40"
+          >
             Reassign
           </button>
         </form>
@@ -144,7 +194,13 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
               {task.dependencies.map((d) => {
                 const dep = keyOf.get(d);
                 return (
-                  <button key={d} type="button" onClick={() => onSelect(d)} className="rounded border border-slate-200 px-1.5 py-0.5 font-mono text-xs hover:bg-slate-50" title={dep?.name}>
+                  <button
+                    key={d}
+                    type="button"
+                    onClick={() => onSelect(d)}
+                    className="rounded border border-slate-200 px-1.5 py-0.5 font-mono text-xs hover:bg-slate-50"
+                    title={dep?.name}
+                  >
                     {dep?.key ?? d.slice(0, 8)} · {dep?.status ?? "?"}
                   </button>
                 );
@@ -159,7 +215,10 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
         </Field>
         {task.result !== null && task.result !== undefined && (
           <Field label="Result">
-            <pre data-testid="task-result" className="max-h-60 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 text-xs">
+            <pre
+              data-testid="task-result"
+              className="max-h-60 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 text-xs"
+            >
               {task.result}
             </pre>
           </Field>
@@ -168,7 +227,10 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
         <TaskLive task={task} detail={detail} />
         {task.error && (
           <Field label="Error">
-            <pre data-testid="task-error" className="max-h-60 overflow-auto whitespace-pre-wrap break-words rounded bg-red-50 p-2 text-xs text-red-800">
+            <pre
+              data-testid="task-error"
+              className="max-h-60 overflow-auto whitespace-pre-wrap break-words rounded bg-red-50 p-2 text-xs text-red-800"
+            >
               {task.error}
             </pre>
           </Field>
@@ -181,7 +243,9 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
           ) : error ? (
             <ErrorState error={error} title="Could not load the attempts" />
           ) : !detail?.attempts.length ? (
-            <p data-testid="no-attempts" className="mt-1 text-sm text-slate-500">No attempt yet.</p>
+            <p data-testid="no-attempts" className="mt-1 text-sm text-slate-500">
+              No attempt yet.
+            </p>
           ) : (
             <table className="mt-1 w-full text-left text-xs" data-testid="attempts">
               <thead className="text-slate-500">
@@ -200,8 +264,16 @@ export function TaskPanel({ goal, taskId, onSelect, onClose }: { goal: GoalWithT
                     <td className="py-1 pr-2">{a.agent_name}</td>
                     <td className="py-1 pr-2">
                       {a.outcome}
-                      {a.error && <span className="block max-w-48 truncate text-red-700" title={a.error}>{a.error}</span>}
-                      {a.feedback && <span className="block max-w-48 truncate text-violet-800" data-testid="attempt-feedback" title={a.feedback}>feedback: {a.feedback}</span>}
+                      {a.error && (
+                        <span className="block max-w-48 truncate text-red-700" title={a.error}>
+                          {a.error}
+                        </span>
+                      )}
+                      {a.feedback && (
+                        <span className="block max-w-48 truncate text-violet-800" data-testid="attempt-feedback" title={a.feedback}>
+                          feedback: {a.feedback}
+                        </span>
+                      )}
                       {a.number !== task.attempt && <AttemptOutput taskId={task.uuid} attempt={a.number} bytes={a.output_bytes} />}
                     </td>
                     <td className="py-1 pr-2">{formatTime(a.started_at)}</td>

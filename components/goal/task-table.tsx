@@ -21,9 +21,16 @@ const COLUMNS: Array<{ key: SortKey; label: string }> = [
 const ACTION_LABELS: Record<BulkAction, string> = { retry: "Retry", cancel: "Cancel", reassign: "Reassign", rerun: "Re-run" };
 
 /** The rows the filter shows, sorted (pure, so the table and its tests agree). */
-export function visibleTasks(tasks: Task[], filter: { status: SubtaskStatus | ""; skill: string; agentId: string }, sort: { key: SortKey; desc: boolean }): Task[] {
+export function visibleTasks(
+  tasks: Task[],
+  filter: { status: SubtaskStatus | ""; skill: string; agentId: string },
+  sort: { key: SortKey; desc: boolean },
+): Task[] {
   const rows = tasks.filter(
-    (t) => (!filter.status || t.status === filter.status) && (!filter.skill || t.required_skills.includes(filter.skill)) && (!filter.agentId || t.agent_id === filter.agentId),
+    (t) =>
+      (!filter.status || t.status === filter.status) &&
+      (!filter.skill || t.required_skills.includes(filter.skill)) &&
+      (!filter.agentId || t.agent_id === filter.agentId),
   );
   const value = (t: Task) => (sort.key === "attempt" ? t.attempt : (t[sort.key] ?? ""));
   rows.sort((a, b) => {
@@ -49,7 +56,12 @@ export function TaskTable({ goal, onSelect }: { goal: GoalWithTasks; onSelect: (
 
   const skills = useMemo(() => [...new Set(goal.subtasks.flatMap((t) => t.required_skills))].sort(), [goal.subtasks]);
   const rows = visibleTasks(goal.subtasks, { status, skill, agentId }, sort);
-  const filter: BulkFilter = { goal_id: goal.id, ...(status ? { status: [status] } : {}), ...(skill ? { skill } : {}), ...(agentId ? { agent_id: agentId } : {}) };
+  const filter: BulkFilter = {
+    goal_id: goal.id,
+    ...(status ? { status: [status] } : {}),
+    ...(skill ? { skill } : {}),
+    ...(agentId ? { agent_id: agentId } : {}),
+  };
   const resetSelection = () => {
     setAllSelected(false);
     setPending(null);
@@ -57,13 +69,21 @@ export function TaskTable({ goal, onSelect }: { goal: GoalWithTasks; onSelect: (
 
   const ask = (action: BulkAction) => {
     setOutcome(null);
-    bulk.mutate({ action, filter, dry_run: true, ...(action === "reassign" ? { agent_id: target } : {}) }, { onSuccess: (answer) => setPending({ action, answer }) });
+    bulk.mutate(
+      { action, filter, dry_run: true, ...(action === "reassign" ? { agent_id: target } : {}) },
+      { onSuccess: (answer) => setPending({ action, answer }) },
+    );
   };
   const confirm = () => {
     if (!pending) return;
     bulk.mutate(
       { action: pending.action, filter, ...(pending.action === "reassign" ? { agent_id: target } : {}) },
-      { onSuccess: (answer) => { setOutcome(answer); resetSelection(); } },
+      {
+        onSuccess: (answer) => {
+          setOutcome(answer);
+          resetSelection();
+        },
+      },
     );
   };
 
@@ -73,58 +93,116 @@ export function TaskTable({ goal, onSelect }: { goal: GoalWithTasks; onSelect: (
       <div className="flex flex-wrap items-end gap-2 border-b border-slate-200 p-3" role="group" aria-label="Filter tasks">
         <label className="text-[11px] font-medium uppercase tracking-wide text-slate-500">
           Status
-          <select aria-label="Filter by status" value={status} onChange={(e) => { setStatus(e.target.value as SubtaskStatus | ""); resetSelection(); }} className={`ml-1 ${select}`}>
+          <select
+            aria-label="Filter by status"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value as SubtaskStatus | "");
+              resetSelection();
+            }}
+            className={`ml-1 ${select}`}
+          >
             <option value="">all</option>
             {SUBTASK_STATUSES.map((s) => (
-              <option key={s} value={s}>{s}</option>
+              <option key={s} value={s}>
+                {s}
+              </option>
             ))}
           </select>
         </label>
         <label className="text-[11px] font-medium uppercase tracking-wide text-slate-500">
           Skill
-          <select aria-label="Filter by skill" value={skill} onChange={(e) => { setSkill(e.target.value); resetSelection(); }} className={`ml-1 ${select}`}>
+          <select
+            aria-label="Filter by skill"
+            value={skill}
+            onChange={(e) => {
+              setSkill(e.target.value);
+              resetSelection();
+            }}
+            className={`ml-1 ${select}`}
+          >
             <option value="">any</option>
             {skills.map((s) => (
-              <option key={s} value={s}>{s}</option>
+              <option key={s} value={s}>
+                {s}
+              </option>
             ))}
           </select>
         </label>
         <label className="text-[11px] font-medium uppercase tracking-wide text-slate-500">
           Agent
-          <select aria-label="Filter by agent" value={agentId} onChange={(e) => { setAgentId(e.target.value); resetSelection(); }} className={`ml-1 ${select}`}>
+          <select
+            aria-label="Filter by agent"
+            value={agentId}
+            onChange={(e) => {
+              setAgentId(e.target.value);
+              resetSelection();
+            }}
+            className={`ml-1 ${select}`}
+          >
             <option value="">any</option>
             {agents.map((a) => (
-              <option key={a.id} value={a.id}>{a.name}</option>
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
             ))}
           </select>
         </label>
         <label className="ml-auto flex items-center gap-1 text-xs">
-          <input type="checkbox" checked={allSelected} onChange={(e) => { setAllSelected(e.target.checked); setPending(null); }} aria-label="Select all matching tasks" />
+          <input
+            type="checkbox"
+            checked={allSelected}
+            onChange={(e) => {
+              setAllSelected(e.target.checked);
+              setPending(null);
+            }}
+            aria-label="Select all matching tasks"
+          />
           Select all {rows.length} matching
         </label>
       </div>
       {allSelected && (
         <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-slate-50 p-3" role="group" aria-label="Bulk actions">
           {BULK_ACTIONS.map((action) => (
-            <button key={action} type="button" disabled={bulk.isPending || (action === "reassign" && !target)} onClick={() => ask(action)} className="rounded-md border border-slate-300 bg-white px-3 py-1 text-xs font-medium hover:bg-slate-100 disabled:opacity-40">
+            <button
+              key={action}
+              type="button"
+              disabled={bulk.isPending || (action === "reassign" && !target)}
+              onClick={() => ask(action)}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1 text-xs font-medium hover:bg-slate-100 disabled:opacity-40"
+            >
               {ACTION_LABELS[action]} matching
             </button>
           ))}
           <select aria-label="Reassign to agent" value={target} onChange={(e) => setTarget(e.target.value)} className={select}>
             <option value="">reassign to…</option>
-            {agents.filter((a) => a.status !== "offline" && a.status !== "draining").map((a) => (
-              <option key={a.id} value={a.id}>{a.name}</option>
-            ))}
+            {agents
+              .filter((a) => a.status !== "offline" && a.status !== "draining")
+              .map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
           </select>
         </div>
       )}
       {pending && (
-        <div role="dialog" aria-label="Confirm bulk action" className="flex flex-wrap items-center gap-2 border-b border-amber-200 bg-amber-50 p-3 text-xs" data-testid="bulk-confirm">
+        <div
+          role="dialog"
+          aria-label="Confirm bulk action"
+          className="flex flex-wrap items-center gap-2 border-b border-amber-200 bg-amber-50 p-3 text-xs"
+          data-testid="bulk-confirm"
+        >
           <span data-testid="bulk-dry-run">
             {ACTION_LABELS[pending.action]} {pending.answer.changed} of {pending.answer.matched} matching tasks
             {pending.answer.skipped > 0 ? ` (${pending.answer.skipped} skipped: ${pending.answer.skipped_reasons[0]?.reason ?? ""})` : ""}?
           </span>
-          <button type="button" disabled={bulk.isPending || pending.answer.changed === 0} onClick={confirm} className="rounded-md bg-slate-900 px-3 py-1 font-medium text-white disabled:opacity-40">
+          <button
+            type="button"
+            disabled={bulk.isPending || pending.answer.changed === 0}
+            onClick={confirm}
+            className="rounded-md bg-slate-900 px-3 py-1 font-medium text-white disabled:opacity-40"
+          >
             Confirm {ACTION_LABELS[pending.action].toLowerCase()}
           </button>
           <button type="button" onClick={() => setPending(null)} className="rounded-md border border-slate-300 px-3 py-1">
@@ -134,7 +212,8 @@ export function TaskTable({ goal, onSelect }: { goal: GoalWithTasks; onSelect: (
       )}
       {outcome && (
         <p role="status" className="border-b border-emerald-200 bg-emerald-50 p-3 text-xs text-emerald-900" data-testid="bulk-outcome">
-          {ACTION_LABELS[outcome.action]}: {outcome.changed} changed, {outcome.skipped} skipped in {outcome.batches} batch{outcome.batches === 1 ? "" : "es"}.
+          {ACTION_LABELS[outcome.action]}: {outcome.changed} changed, {outcome.skipped} skipped in {outcome.batches} batch
+          {outcome.batches === 1 ? "" : "es"}.
         </p>
       )}
       {bulk.error && (
@@ -148,7 +227,11 @@ export function TaskTable({ goal, onSelect }: { goal: GoalWithTasks; onSelect: (
             <tr>
               {COLUMNS.map((c) => (
                 <th key={c.key} className="px-3 py-2" aria-sort={sort.key === c.key ? (sort.desc ? "descending" : "ascending") : "none"}>
-                  <button type="button" onClick={() => setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : false }))} className="font-medium uppercase tracking-wide hover:text-slate-900">
+                  <button
+                    type="button"
+                    onClick={() => setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : false }))}
+                    className="font-medium uppercase tracking-wide hover:text-slate-900"
+                  >
                     {c.label}
                     {sort.key === c.key ? (sort.desc ? " ↓" : " ↑") : ""}
                   </button>
@@ -159,10 +242,21 @@ export function TaskTable({ goal, onSelect }: { goal: GoalWithTasks; onSelect: (
           </thead>
           <tbody>
             {rows.map((t) => (
-              <tr key={t.uuid} data-testid="task-row" data-key={t.key} data-status={t.status} className="cursor-pointer border-t border-slate-100 hover:bg-slate-50" onClick={() => onSelect(t.uuid)}>
+              <tr
+                key={t.uuid}
+                data-testid="task-row"
+                data-key={t.key}
+                data-status={t.status}
+                className="cursor-pointer border-t border-slate-100 hover:bg-slate-50"
+                onClick={() => onSelect(t.uuid)}
+              >
                 <td className="px-3 py-1.5 font-mono">{t.key}</td>
-                <td className="max-w-64 truncate px-3 py-1.5" title={t.name}>{t.name}</td>
-                <td className="px-3 py-1.5"><StatusBadge kind="task" status={t.status} /></td>
+                <td className="max-w-64 truncate px-3 py-1.5" title={t.name}>
+                  {t.name}
+                </td>
+                <td className="px-3 py-1.5">
+                  <StatusBadge kind="task" status={t.status} />
+                </td>
                 <td className="px-3 py-1.5">{t.agent_name ?? "–"}</td>
                 <td className="px-3 py-1.5 tabular-nums">{t.attempt}</td>
                 <td className="px-3 py-1.5 font-mono text-slate-600">{t.required_skills.join(", ") || "any"}</td>

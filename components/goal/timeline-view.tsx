@@ -31,7 +31,10 @@ export function TimelineView({ goalId, running, onSelect }: { goalId: string; ru
     return () => clearInterval(t);
   }, [running]);
 
-  const layout = useMemo(() => (timeline ? layoutTimeline(timeline, mode, Math.max(timeline.now, now + offset)) : null), [timeline, mode, now, offset]);
+  const layout = useMemo(
+    () => (timeline ? layoutTimeline(timeline, mode, Math.max(timeline.now, now + offset)) : null),
+    [timeline, mode, now, offset],
+  );
 
   useEffect(() => {
     const el = scroller.current;
@@ -102,11 +105,23 @@ export function TimelineView({ goalId, running, onSelect }: { goalId: string; ru
   const real = layout.bars.filter((b) => b.outcome !== "queued");
 
   return (
-    <div className="flex h-full min-h-0 flex-col" data-testid="timeline" data-mode={mode} data-bars={real.length} data-rows={layout.rows.length}>
+    <div
+      className="flex h-full min-h-0 flex-col"
+      data-testid="timeline"
+      data-mode={mode}
+      data-bars={real.length}
+      data-rows={layout.rows.length}
+    >
       <div className="flex items-center gap-2 border-b border-slate-200 px-3 py-1.5 text-xs">
         <span className="font-medium text-slate-600">Rows</span>
         {(["task", "agent"] as const).map((m) => (
-          <button key={m} type="button" aria-pressed={mode === m} onClick={() => setMode(m)} className={`rounded px-2 py-0.5 ${mode === m ? "bg-slate-900 text-white" : "border border-slate-300 hover:bg-slate-50"}`}>
+          <button
+            key={m}
+            type="button"
+            aria-pressed={mode === m}
+            onClick={() => setMode(m)}
+            className={`rounded px-2 py-0.5 ${mode === m ? "bg-slate-900 text-white" : "border border-slate-300 hover:bg-slate-50"}`}
+          >
             {m === "task" ? "per task" : "per agent"}
           </button>
         ))}
@@ -137,13 +152,25 @@ export function TimelineView({ goalId, running, onSelect }: { goalId: string; ru
           if (bar) onSelect(timeline.tasks[bar.task]!.id);
         }}
       >
-        <canvas ref={canvas} className="pointer-events-none sticky top-0 block" style={{ width: size.width, height: size.height, marginBottom: -size.height }} aria-hidden />
+        <canvas
+          ref={canvas}
+          className="pointer-events-none sticky top-0 block"
+          style={{ width: size.width, height: size.height, marginBottom: -size.height }}
+          aria-hidden
+        />
         <div style={{ height: AXIS_H + layout.rows.length * ROW_H }} />
       </div>
       <ul className="sr-only" aria-label="Attempts on the timeline">
         {real.slice(0, LIST_LIMIT).map((b) => (
-          <li key={`${b.task}:${b.number}`} data-testid="timeline-bar" data-task={timeline.tasks[b.task]!.key} data-attempt={b.number} data-outcome={b.outcome}>
-            {timeline.tasks[b.task]!.key} attempt {b.number} on {timeline.agents[b.agent]?.name ?? "?"}: {b.outcome}, waited {formatDuration(b.started - b.queued)}, ran {formatDuration(b.ended - b.started)}
+          <li
+            key={`${b.task}:${b.number}`}
+            data-testid="timeline-bar"
+            data-task={timeline.tasks[b.task]!.key}
+            data-attempt={b.number}
+            data-outcome={b.outcome}
+          >
+            {timeline.tasks[b.task]!.key} attempt {b.number} on {timeline.agents[b.agent]?.name ?? "?"}: {b.outcome}, waited{" "}
+            {formatDuration(b.started - b.queued)}, ran {formatDuration(b.ended - b.started)}
           </li>
         ))}
         {real.length > LIST_LIMIT && <li>and {real.length - LIST_LIMIT} more attempts</li>}

@@ -11,11 +11,23 @@ export function AgentLoadChart() {
   if (live.length === 0) return <EmptyState title="No live agents">Agents appear here once they register.</EmptyState>;
   const data = live.slice(0, 40).map((a) => ({ name: a.name, running: a.running, free: Math.max(0, a.capacity - a.running) }));
   return (
-    <div data-testid="agent-load-chart" role="img" aria-label={`Load of ${live.length} live agents: running tasks against capacity`} className="h-64">
+    <div
+      data-testid="agent-load-chart"
+      role="img"
+      aria-label={`Load of ${live.length} live agents: running tasks against capacity`}
+      className="h-64"
+    >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 4, right: 8, bottom: 4, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="name" tick={{ fontSize: 11 }} interval={0} angle={data.length > 8 ? -30 : 0} textAnchor={data.length > 8 ? "end" : "middle"} height={data.length > 8 ? 50 : 24} />
+          <XAxis
+            dataKey="name"
+            tick={{ fontSize: 11 }}
+            interval={0}
+            angle={data.length > 8 ? -30 : 0}
+            textAnchor={data.length > 8 ? "end" : "middle"}
+            height={data.length > 8 ? 50 : 24}
+          />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} />

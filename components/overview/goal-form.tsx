@@ -81,14 +81,30 @@ export function GoalForm() {
         <label htmlFor="goal-context" className="block text-sm font-medium text-slate-700">
           Context <span className="font-normal text-slate-400">(optional)</span>
         </label>
-        <textarea id="goal-context" name="context" rows={2} value={context} onChange={(e) => setContext(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-slate-500 focus:outline-none" />
+        <textarea
+          id="goal-context"
+          name="context"
+          rows={2}
+          value={context}
+          onChange={(e) => setContext(e.target.value)}
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-slate-500 focus:outline-none"
+        />
       </div>
       <details className="rounded-md border border-slate-200 px-3 py-2" open={plan !== "" || undefined}>
         <summary className="cursor-pointer text-sm font-medium text-slate-700">Explicit plan (JSON, optional)</summary>
         <label htmlFor="goal-plan" className="sr-only">
           Explicit plan as JSON
         </label>
-        <textarea id="goal-plan" name="plan" rows={6} value={plan} onChange={(e) => setPlan(e.target.value)} placeholder={PLAN_PLACEHOLDER} spellCheck={false} className="mt-2 w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs focus:border-slate-500 focus:outline-none" />
+        <textarea
+          id="goal-plan"
+          name="plan"
+          rows={6}
+          value={plan}
+          onChange={(e) => setPlan(e.target.value)}
+          placeholder={PLAN_PLACEHOLDER}
+          spellCheck={false}
+          className="mt-2 w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs focus:border-slate-500 focus:outline-none"
+        />
       </details>
       {error && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -96,17 +112,27 @@ export function GoalForm() {
         </p>
       )}
       <div className="flex gap-2">
-        <button type="button" onClick={onPreview} disabled={!goal.trim() || preview.isPending} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50">
+        <button
+          type="button"
+          onClick={onPreview}
+          disabled={!goal.trim() || preview.isPending}
+          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+        >
           {preview.isPending ? "Previewing…" : "Preview"}
         </button>
-        <button type="submit" disabled={!goal.trim() || submit.isPending} className="rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={!goal.trim() || submit.isPending}
+          className="rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-50"
+        >
           {submit.isPending ? "Submitting…" : "Submit"}
         </button>
       </div>
       {preview.data && (
         <div data-testid="decomposition-preview" className="rounded-md border border-slate-200">
           <p className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-600">
-            Preview: template <strong>{preview.data.template}</strong>, {tasks.length} task{tasks.length === 1 ? "" : "s"} (nothing stored yet)
+            Preview: template <strong>{preview.data.template}</strong>, {tasks.length} task{tasks.length === 1 ? "" : "s"} (nothing stored
+            yet)
           </p>
           <div className="max-h-64 overflow-auto">
             <table className="w-full text-left text-xs">
@@ -127,7 +153,9 @@ export function GoalForm() {
                     <td className="px-3 py-1.5">{t.name}</td>
                     <td className="px-3 py-1.5">{t.priority}</td>
                     <td className="px-3 py-1.5">{t.required_skills.join(", ") || "–"}</td>
-                    <td className="whitespace-nowrap px-3 py-1.5 font-mono">{t.dependencies.map((d) => keyOf.get(d) ?? d).join(", ") || "–"}</td>
+                    <td className="whitespace-nowrap px-3 py-1.5 font-mono">
+                      {t.dependencies.map((d) => keyOf.get(d) ?? d).join(", ") || "–"}
+                    </td>
                     <td className="px-3 py-1.5">
                       <StatusBadge kind="task" status={t.status} />
                     </td>

@@ -59,7 +59,11 @@ export function GoalsList() {
       ) : error ? (
         <ErrorState error={error} title="Could not load the goals" />
       ) : goals.length === 0 ? (
-        search || status ? <EmptyState title="No goal matches">Try other words or another status.</EmptyState> : <EmptyState title="No goals yet">Submit one with the form to see it here.</EmptyState>
+        search || status ? (
+          <EmptyState title="No goal matches">Try other words or another status.</EmptyState>
+        ) : (
+          <EmptyState title="No goals yet">Submit one with the form to see it here.</EmptyState>
+        )
       ) : (
         <ul aria-label="Goals" className="divide-y divide-slate-100">
           {goals.map((g) => {
@@ -81,7 +85,8 @@ export function GoalsList() {
                   <div className="mt-2 flex items-center gap-3">
                     <ProgressBar value={g.progress} counts={g.tasks} label={`Progress of ${g.goal}`} />
                     <span className="shrink-0 text-xs tabular-nums text-slate-500">
-                      {done}/{g.tasks.total} done{g.tasks.failed ? `, ${g.tasks.failed} failed` : ""} · {g.template} · {formatDuration(g.elapsed_ms || null)}
+                      {done}/{g.tasks.total} done{g.tasks.failed ? `, ${g.tasks.failed} failed` : ""} · {g.template} ·{" "}
+                      {formatDuration(g.elapsed_ms || null)}
                     </span>
                   </div>
                 </Link>
@@ -92,10 +97,20 @@ export function GoalsList() {
       )}
       <nav aria-label="Goal pages" className="mt-2 flex items-center justify-end gap-2 text-xs">
         <span className="text-slate-500">Page {cursors.length}</span>
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))} className="rounded-md border border-slate-300 px-2 py-1 disabled:opacity-40">
+        <button
+          type="button"
+          disabled={cursors.length <= 1}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+          className="rounded-md border border-slate-300 px-2 py-1 disabled:opacity-40"
+        >
           Previous
         </button>
-        <button type="button" disabled={!nextCursor} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])} className="rounded-md border border-slate-300 px-2 py-1 disabled:opacity-40">
+        <button
+          type="button"
+          disabled={!nextCursor}
+          onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}
+          className="rounded-md border border-slate-300 px-2 py-1 disabled:opacity-40"
+        >
           Next
         </button>
       </nav>

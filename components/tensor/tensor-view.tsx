@@ -89,7 +89,12 @@ export function TensorView() {
           <label htmlFor="tensor-goal" className="block text-xs font-medium text-slate-600">
             Goal
           </label>
-          <select id="tensor-goal" value={goalId ?? ""} onChange={(e) => setGoalId(e.target.value || null)} className="mt-0.5 w-72 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+          <select
+            id="tensor-goal"
+            value={goalId ?? ""}
+            onChange={(e) => setGoalId(e.target.value || null)}
+            className="mt-0.5 w-72 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+          >
             <option value="">All open goals</option>
             {goals.map((g) => (
               <option key={g.id} value={g.id}>
@@ -102,7 +107,12 @@ export function TensorView() {
           <label htmlFor="tensor-level" className="block text-xs font-medium text-slate-600">
             Priority level
           </label>
-          <select id="tensor-level" value={String(level)} onChange={(e) => setLevel(e.target.value === "all" ? "all" : (Number(e.target.value) as LevelChoice))} className="mt-0.5 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+          <select
+            id="tensor-level"
+            value={String(level)}
+            onChange={(e) => setLevel(e.target.value === "all" ? "all" : (Number(e.target.value) as LevelChoice))}
+            className="mt-0.5 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+          >
             {LEVELS.map((l) => (
               <option key={String(l.value)} value={String(l.value)}>
                 {l.label}
@@ -113,91 +123,100 @@ export function TensorView() {
       </div>
 
       <div ref={boxRef}>
-      <Card>
-        {isLoading ? (
-          <Loading label="Loading the tensor…" />
-        ) : error ? (
-          <ErrorState error={error} title="Could not load the tensor" />
-        ) : !tensor || tensor.rows === 0 || tensor.cols === 0 ? (
-          <EmptyState title={tensor && tensor.rows > 0 ? "No agents registered" : "No open tasks"}>
-            The tensor has {tensor?.rows ?? 0} task{tensor?.rows === 1 ? "" : "s"} × {tensor?.cols ?? 0} agent{tensor?.cols === 1 ? "" : "s"}.
-          </EmptyState>
-        ) : (
-          <div className="space-y-3">
-            <div className="flex flex-wrap items-center gap-4 text-xs text-slate-600">
-              <span data-testid="tensor-shape">
-                {tensor.rows} tasks × {tensor.cols} agents × 4 levels
-              </span>
-              <span>{slice?.nonZero ?? 0} non-zero cells</span>
-              {drawMs !== null && <span>drawn in {drawMs.toFixed(0)} ms</span>}
-              {isFetching && <span className="text-slate-400">refreshing…</span>}
-              <span className="ml-auto flex items-center gap-2" aria-label="Legend">
-                <span>0</span>
-                <span aria-hidden className="h-3 w-40 rounded border border-slate-200" style={{ background: `linear-gradient(to right, rgb(255,255,255), rgb(${colourOf(1e-9, 1).slice(0, 3).join(",")}), rgb(${colourOf(1, 1).slice(0, 3).join(",")}))` }} />
-                <span>{max.toFixed(2)}</span>
-                <span className="text-slate-400">(1.0 = held by that agent; fractions = chance of getting it)</span>
-              </span>
-            </div>
-            <div className="flex gap-3">
-              <div className="relative max-h-[70vh] min-w-0 flex-1 overflow-auto rounded border border-slate-200">
-                <canvas
-                  ref={canvasRef}
-                  data-testid="tensor-canvas"
-                  data-rows={tensor.rows}
-                  data-cols={tensor.cols}
-                  data-level={String(level)}
-                  data-max={max}
-                  data-nonzero={slice?.nonZero ?? 0}
-                  role="img"
-                  aria-label={`Heatmap of ${tensor.rows} tasks by ${tensor.cols} agents, ${level === "all" ? "all priority levels summed" : `priority level ${level}`}`}
-                  className="block cursor-crosshair"
-                  style={{ imageRendering: "pixelated" }}
-                  onMouseMove={(e) => {
-                    const rect = e.currentTarget.getBoundingClientRect();
-                    const cell = cellAt(e.clientX - rect.left, e.clientY - rect.top, tensor.rows, tensor.cols, size);
-                    setHover(cell ? { ...cell, x: e.clientX, y: e.clientY } : null);
-                  }}
-                  onMouseLeave={() => setHover(null)}
-                />
+        <Card>
+          {isLoading ? (
+            <Loading label="Loading the tensor…" />
+          ) : error ? (
+            <ErrorState error={error} title="Could not load the tensor" />
+          ) : !tensor || tensor.rows === 0 || tensor.cols === 0 ? (
+            <EmptyState title={tensor && tensor.rows > 0 ? "No agents registered" : "No open tasks"}>
+              The tensor has {tensor?.rows ?? 0} task{tensor?.rows === 1 ? "" : "s"} × {tensor?.cols ?? 0} agent
+              {tensor?.cols === 1 ? "" : "s"}.
+            </EmptyState>
+          ) : (
+            <div className="space-y-3">
+              <div className="flex flex-wrap items-center gap-4 text-xs text-slate-600">
+                <span data-testid="tensor-shape">
+                  {tensor.rows} tasks × {tensor.cols} agents × 4 levels
+                </span>
+                <span>{slice?.nonZero ?? 0} non-zero cells</span>
+                {drawMs !== null && <span>drawn in {drawMs.toFixed(0)} ms</span>}
+                {isFetching && <span className="text-slate-400">refreshing…</span>}
+                <span className="ml-auto flex items-center gap-2" aria-label="Legend">
+                  <span>0</span>
+                  <span
+                    aria-hidden
+                    className="h-3 w-40 rounded border border-slate-200"
+                    style={{
+                      background: `linear-gradient(to right, rgb(255,255,255), rgb(${colourOf(1e-9, 1).slice(0, 3).join(",")}), rgb(${colourOf(1, 1).slice(0, 3).join(",")}))`,
+                    }}
+                  />
+                  <span>{max.toFixed(2)}</span>
+                  <span className="text-slate-400">(1.0 = held by that agent; fractions = chance of getting it)</span>
+                </span>
               </div>
-              <div className="w-64 shrink-0 rounded border border-slate-200 p-3 text-xs" aria-live="polite" data-testid="tensor-hover">
-                {hovered ? (
-                  <dl className="space-y-1.5">
-                    <div>
-                      <dt className="text-slate-500">Task (row {hovered.row})</dt>
-                      <dd className="font-medium">{task ? `${task.key} · ${task.name}` : "…"}</dd>
-                      {task && <dd className="font-mono text-[10px] text-slate-400">{task.id}</dd>}
-                    </div>
-                    <div>
-                      <dt className="text-slate-500">Agent (column {hovered.col})</dt>
-                      <dd className="font-medium">{agent?.name ?? "…"}</dd>
-                    </div>
-                    <div>
-                      <dt className="text-slate-500">Values by level</dt>
-                      <dd>
-                        <table className="w-full tabular-nums">
-                          <tbody>
-                            {hovered.values.map((v, p) => (
-                              <tr key={p} className={level === p ? "font-semibold" : ""}>
-                                <td>
-                                  {p} {PRIORITY[p]}
-                                </td>
-                                <td className="text-right" data-testid={`tensor-hover-level-${p}`}>{v.toFixed(3)}</td>
-                              </tr>
-                            ))}
-                          </tbody>
-                        </table>
-                      </dd>
-                    </div>
-                  </dl>
-                ) : (
-                  <p className="text-slate-500">Hover a cell to read its task, agent, level and value.</p>
-                )}
+              <div className="flex gap-3">
+                <div className="relative max-h-[70vh] min-w-0 flex-1 overflow-auto rounded border border-slate-200">
+                  <canvas
+                    ref={canvasRef}
+                    data-testid="tensor-canvas"
+                    data-rows={tensor.rows}
+                    data-cols={tensor.cols}
+                    data-level={String(level)}
+                    data-max={max}
+                    data-nonzero={slice?.nonZero ?? 0}
+                    role="img"
+                    aria-label={`Heatmap of ${tensor.rows} tasks by ${tensor.cols} agents, ${level === "all" ? "all priority levels summed" : `priority level ${level}`}`}
+                    className="block cursor-crosshair"
+                    style={{ imageRendering: "pixelated" }}
+                    onMouseMove={(e) => {
+                      const rect = e.currentTarget.getBoundingClientRect();
+                      const cell = cellAt(e.clientX - rect.left, e.clientY - rect.top, tensor.rows, tensor.cols, size);
+                      setHover(cell ? { ...cell, x: e.clientX, y: e.clientY } : null);
+                    }}
+                    onMouseLeave={() => setHover(null)}
+                  />
+                </div>
+                <div className="w-64 shrink-0 rounded border border-slate-200 p-3 text-xs" aria-live="polite" data-testid="tensor-hover">
+                  {hovered ? (
+                    <dl className="space-y-1.5">
+                      <div>
+                        <dt className="text-slate-500">Task (row {hovered.row})</dt>
+                        <dd className="font-medium">{task ? `${task.key} · ${task.name}` : "…"}</dd>
+                        {task && <dd className="font-mono text-[10px] text-slate-400">{task.id}</dd>}
+                      </div>
+                      <div>
+                        <dt className="text-slate-500">Agent (column {hovered.col})</dt>
+                        <dd className="font-medium">{agent?.name ?? "…"}</dd>
+                      </div>
+                      <div>
+                        <dt className="text-slate-500">Values by level</dt>
+                        <dd>
+                          <table className="w-full tabular-nums">
+                            <tbody>
+                              {hovered.values.map((v, p) => (
+                                <tr key={p} className={level === p ? "font-semibold" : ""}>
+                                  <td>
+                                    {p} {PRIORITY[p]}
+                                  </td>
+                                  <td className="text-right" data-testid={`tensor-hover-level-${p}`}>
+                                    {v.toFixed(3)}
+                                  </td>
+                                </tr>
+                              ))}
+                            </tbody>
+                          </table>
+                        </dd>
+                      </div>
+                    </dl>
+                  ) : (
+                    <p className="text-slate-500">Hover a cell to read its task, agent, level and value.</p>
+                  )}
+                </div>
               </div>
             </div>
-          </div>
-        )}
-      </Card>
+          )}
+        </Card>
       </div>
     </div>
   );

@@ -24,7 +24,11 @@ export function StatusBadge(props: BadgeProps) {
   // The lookup may miss when a newer server sends a status this page does not know yet.
   const style = badgeStyle(props);
   return (
-    <span data-testid={`${props.kind}-status`} data-status={props.status} className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style ?? "bg-slate-100 text-slate-700 ring-slate-300"}`}>
+    <span
+      data-testid={`${props.kind}-status`}
+      data-status={props.status}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style ?? "bg-slate-100 text-slate-700 ring-slate-300"}`}
+    >
       {props.status}
     </span>
   );

@@ -17,7 +17,10 @@ export function ErrorState({ error, title = "Something went wrong" }: { error: u
       <p className="font-medium">{needsSignIn ? "Sign-in required" : title}</p>
       <p className="mt-1">{errorMessage(error)}</p>
       {needsSignIn && (
-        <a className="mt-2 inline-block font-medium underline" href={`/sign-in?next=${encodeURIComponent(typeof window === "undefined" ? "/" : window.location.pathname)}`}>
+        <a
+          className="mt-2 inline-block font-medium underline"
+          href={`/sign-in?next=${encodeURIComponent(typeof window === "undefined" ? "/" : window.location.pathname)}`}
+        >
           Sign in with the operator token
         </a>
       )}
@@ -34,7 +37,17 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function Card({ title, children, className = "", actions }: { title?: string; children: ReactNode; className?: string; actions?: ReactNode }) {
+export function Card({
+  title,
+  children,
+  className = "",
+  actions,
+}: {
+  title?: string;
+  children: ReactNode;
+  className?: string;
+  actions?: ReactNode;
+}) {
   return (
     <section className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`} aria-label={title}>
       {(title || actions) && (

@@ -23,24 +23,37 @@ async function registerAgent(skills: string[] = [], capacity = 4): Promise<Agent
   return (await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity } })).body;
 }
 async function pull(agent: Agent): Promise<Assignment[]> {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id } });
+  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+    token: agent.token,
+    body: { agent_id: agent.agent_id },
+  });
   expect(res.status).toBe(200);
   return res.body.assignments;
 }
 async function createGoal(tasks: Array<Record<string, unknown>>) {
   const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "gates", plan: { tasks } } });
   expect(res.status).toBe(201);
-  return { goalId: res.body.goal_id as string, ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) as Record<string, string> };
+  return {
+    goalId: res.body.goal_id as string,
+    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) as Record<string, string>,
+  };
 }
 const complete = (agent: Agent, id: string, result: unknown) =>
   call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: id, result } });
-const approve = (id: string, body: unknown = {}) => call(routes.taskApprove.POST, "POST", `/api/tasks/${id}/approve`, { params: { id }, body });
-const reject = (id: string, feedback: unknown) => call(routes.taskReject.POST, "POST", `/api/tasks/${id}/reject`, { params: { id }, body: { feedback } });
+const approve = (id: string, body: unknown = {}) =>
+  call(routes.taskApprove.POST, "POST", `/api/tasks/${id}/approve`, { params: { id }, body });
+const reject = (id: string, feedback: unknown) =>
+  call(routes.taskReject.POST, "POST", `/api/tasks/${id}/reject`, { params: { id }, body: { feedback } });
 const cancel = (id: string) => call(routes.taskCancel.POST, "POST", `/api/tasks/${id}/cancel`, { params: { id } });
 const getTask = async (id: string) => (await call(routes.task.GET, "GET", `/api/tasks/${id}`, { params: { id } })).body;
 const getGoal = async (id: string) => (await call(routes.goal.GET, "GET", `/api/goals/${id}`, { params: { id } })).body;
 const eventsOf = async (goalId: string) =>
-  (await call(routes.events.GET, "GET", "/api/events", { query: { goal_id: goalId, limit: "5000" } })).body.events as Array<{ type: string; actor: string; subtask_id: string; data: Record<string, unknown> }>;
+  (await call(routes.events.GET, "GET", "/api/events", { query: { goal_id: goalId, limit: "5000" } })).body.events as Array<{
+    type: string;
+    actor: string;
+    subtask_id: string;
+    data: Record<string, unknown>;
+  }>;
 
 const GATED = [
   { key: "draft", name: "draft", approval: true },
@@ -68,7 +81,9 @@ describe("approval gates", () => {
     expect(res.status).toBe(200);
     expect(res.body.edited).toBe(true);
     expect(res.body.subtask).toMatchObject({ status: "completed", result: "operator's edit" });
-    expect(res.body.subtask.attempts.map((t: { outcome: string; result: string }) => [t.outcome, t.result])).toEqual([["completed", "agent's draft"]]);
+    expect(res.body.subtask.attempts.map((t: { outcome: string; result: string }) => [t.outcome, t.result])).toEqual([
+      ["completed", "agent's draft"],
+    ]);
     expect(res.body.released).toEqual([ids.publish]);
 
     const [p] = await pull(agent);
@@ -81,8 +96,15 @@ describe("approval gates", () => {
     expect(JSON.stringify(goal.result)).not.toContain("agent's draft");
 
     const events = await eventsOf(goalId);
-    expect(events.find((e) => e.type === "task.awaiting_approval")).toMatchObject({ subtask_id: ids.draft, actor: `agent:${agent.agent_id}` });
-    expect(events.find((e) => e.type === "task.approved")).toMatchObject({ subtask_id: ids.draft, actor: "operator", data: { edited: true } });
+    expect(events.find((e) => e.type === "task.awaiting_approval")).toMatchObject({
+      subtask_id: ids.draft,
+      actor: `agent:${agent.agent_id}`,
+    });
+    expect(events.find((e) => e.type === "task.approved")).toMatchObject({
+      subtask_id: ids.draft,
+      actor: "operator",
+      data: { edited: true },
+    });
   });
 
   it("approve without a result completes with the agent's result", async () => {
@@ -105,16 +127,24 @@ describe("approval gates", () => {
     expect(res.status).toBe(200);
     expect(res.body.rejected_attempt).toBe(1);
     expect(res.body.subtask.status).toBe("pending");
-    expect(res.body.subtask.attempts.map((t: { outcome: string; feedback: string | null; result: string }) => [t.outcome, t.result, t.feedback])).toEqual([
-      ["rejected", "too short", "make it longer, cite sources"],
-    ]);
+    expect(
+      res.body.subtask.attempts.map((t: { outcome: string; feedback: string | null; result: string }) => [t.outcome, t.result, t.feedback]),
+    ).toEqual([["rejected", "too short", "make it longer, cite sources"]]);
     const [again] = await pull(agent);
     expect(again).toMatchObject({ key: "draft", attempt: 2, feedback: "make it longer, cite sources" });
-    expect(again!.previous_attempt).toMatchObject({ number: 1, outcome: "rejected", result: "too short", feedback: "make it longer, cite sources" });
+    expect(again!.previous_attempt).toMatchObject({
+      number: 1,
+      outcome: "rejected",
+      result: "too short",
+      feedback: "make it longer, cite sources",
+    });
     await complete(agent, ids.draft!, "a much longer draft");
     expect((await approve(ids.draft!)).status).toBe(200);
     expect((await getTask(ids.draft!)).result).toBe("a much longer draft");
-    expect((await eventsOf(goalId)).find((e) => e.type === "task.rejected")).toMatchObject({ actor: "operator", data: { feedback: "make it longer, cite sources", attempt: 1 } });
+    expect((await eventsOf(goalId)).find((e) => e.type === "task.rejected")).toMatchObject({
+      actor: "operator",
+      data: { feedback: "make it longer, cite sources", attempt: 1 },
+    });
   });
 
   it("answers 409 for approving or rejecting a task that is not awaiting approval, 400 for empty feedback", async () => {
@@ -147,7 +177,9 @@ describe("approval gates", () => {
       const winner = order[statuses.indexOf(200)]!;
       const task = await getTask(ids.draft!);
       const publish = await getTask(ids.publish!);
-      const events = (await eventsOf(goalId)).filter((e) => e.subtask_id === ids.draft && ["task.approved", "task.cancelled", "task.rejected"].includes(e.type));
+      const events = (await eventsOf(goalId)).filter(
+        (e) => e.subtask_id === ids.draft && ["task.approved", "task.cancelled", "task.rejected"].includes(e.type),
+      );
       expect(events).toHaveLength(1);
       if (winner === calls[1] && round % 4 !== 3) {
         expect(task.status).toBe("cancelled");
@@ -171,7 +203,12 @@ describe("approval gates", () => {
     await pull(agent);
     const res = await call(routes.completeBatch.POST, "POST", "/api/orchestration/complete-batch", {
       token: agent.token,
-      body: { completions: [{ subtask_uuid: ids.draft, result: "d" }, { subtask_uuid: ids.free, result: "f" }] },
+      body: {
+        completions: [
+          { subtask_uuid: ids.draft, result: "d" },
+          { subtask_uuid: ids.free, result: "f" },
+        ],
+      },
     });
     expect(res.status).toBe(200);
     expect((await getTask(ids.draft!)).status).toBe("awaiting_approval");
@@ -180,7 +217,11 @@ describe("approval gates", () => {
   });
 });
 
-const SCHEMA = { type: "object", required: ["title", "tags"], properties: { title: { type: "string" }, tags: { type: "array", items: { type: "string" } } } };
+const SCHEMA = {
+  type: "object",
+  required: ["title", "tags"],
+  properties: { title: { type: "string" }, tags: { type: "array", items: { type: "string" } } },
+};
 
 describe("output_schema", () => {
   it("a result that does not match fails the attempt naming the failing paths, retries with backoff, and the next attempt sees the error", async () => {
@@ -214,13 +255,23 @@ describe("output_schema", () => {
 
   it("an invalid schema in a plan is a 400 naming the field, and nothing is stored", async () => {
     const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
-      body: { goal: "bad schema", plan: { tasks: [{ key: "a", name: "a" }, { key: "b", name: "b", output_schema: { type: "nonsense" } }] } },
+      body: {
+        goal: "bad schema",
+        plan: {
+          tasks: [
+            { key: "a", name: "a" },
+            { key: "b", name: "b", output_schema: { type: "nonsense" } },
+          ],
+        },
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe("plan.tasks[1].output_schema");
     expect(res.body.error.message).toMatch(/not a valid JSON Schema/);
     for (const schema of [{ $ref: "#/nowhere" }, { properties: { a: { minimum: "zero" } } }]) {
-      const r = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "bad", plan: { tasks: [{ key: "a", name: "a", output_schema: schema }] } } });
+      const r = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
+        body: { goal: "bad", plan: { tasks: [{ key: "a", name: "a", output_schema: schema }] } },
+      });
       expect(r.status).toBe(400);
       expect(r.body.error.field).toBe("plan.tasks[0].output_schema");
     }

@@ -15,21 +15,32 @@ async function registerAgent(skills: string[] = [], capacity = 1000, name?: stri
   return (await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity, name } })).body;
 }
 async function pull(agent: Agent, max?: number) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id, max } });
+  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+    token: agent.token,
+    body: { agent_id: agent.agent_id, max },
+  });
   expect(res.status).toBe(200);
   return res.body.assignments as Array<{ subtask_uuid: string; goal_id: string; key: string }>;
 }
 async function createGoal(tasks: Array<Record<string, unknown>>, goal = "bulk") {
   const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal, plan: { tasks } } });
   expect(res.status).toBe(201);
-  return { goalId: res.body.goal_id as string, ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) as Record<string, string> };
+  return {
+    goalId: res.body.goal_id as string,
+    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) as Record<string, string>,
+  };
 }
 const bulk = (body: unknown) => call(routes.tasksBulk.POST, "POST", "/api/tasks/bulk", { body });
 const statuses = async (goalId: string) =>
   Object.fromEntries(
-    (await db().$queryRaw<Array<{ status: string; n: number }>>`SELECT status, count(*)::int AS n FROM subtasks WHERE goal_id = ${goalId}::uuid GROUP BY status`).map((r) => [r.status, r.n]),
+    (
+      await db().$queryRaw<
+        Array<{ status: string; n: number }>
+      >`SELECT status, count(*)::int AS n FROM subtasks WHERE goal_id = ${goalId}::uuid GROUP BY status`
+    ).map((r) => [r.status, r.n]),
   );
-const many = (n: number, prefix: string, extra: Record<string, unknown> = {}) => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, name: `${prefix} ${i}`, ...extra }));
+const many = (n: number, prefix: string, extra: Record<string, unknown> = {}) =>
+  Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, name: `${prefix} ${i}`, ...extra }));
 
 describe("POST /api/tasks/bulk", () => {
   it("a dry run and the run agree: 250 cancelled tasks retried in 3 batches of at most 100, one audit event per batch, the rest skipped with the reason", async () => {
@@ -45,12 +56,24 @@ describe("POST /api/tasks/bulk", () => {
 
     const run = await bulk({ action: "retry", filter: { goal_id: goalId } });
     expect(run.status).toBe(200);
-    expect(run.body).toMatchObject({ dry_run: false, matched: dry.body.matched, changed: dry.body.changed, skipped: dry.body.skipped, batches: 3 });
+    expect(run.body).toMatchObject({
+      dry_run: false,
+      matched: dry.body.matched,
+      changed: dry.body.changed,
+      skipped: dry.body.skipped,
+      batches: 3,
+    });
     expect(run.body.changed_tasks).toHaveLength(250);
     expect(await statuses(goalId)).toEqual({ pending: 250 });
     expect(await statuses(other.goalId)).toEqual({ pending: 5 });
-    const audits = (await call(routes.events.GET, "GET", "/api/events", { query: { goal_id: goalId, limit: "5000" } })).body.events.filter((e: { type: string }) => e.type === "tasks.bulk");
-    expect(audits.map((e: { data: { batch: number; changed: number } }) => [e.data.batch, e.data.changed])).toEqual([[0, 100], [1, 100], [2, 50]]);
+    const audits = (await call(routes.events.GET, "GET", "/api/events", { query: { goal_id: goalId, limit: "5000" } })).body.events.filter(
+      (e: { type: string }) => e.type === "tasks.bulk",
+    );
+    expect(audits.map((e: { data: { batch: number; changed: number } }) => [e.data.batch, e.data.changed])).toEqual([
+      [0, 100],
+      [1, 100],
+      [2, 50],
+    ]);
     expect(audits[0]).toMatchObject({ actor: "operator", data: { action: "retry", filter: { goal_id: goalId } } });
 
     // Again: nothing is retryable now; every task is skipped with its reason, and a dry run says so too.
@@ -62,14 +85,23 @@ describe("POST /api/tasks/bulk", () => {
   it("filters by status, skill, agent and key; reassign moves the matched tasks to the chosen agent; refusals are per task", async () => {
     const x = await registerAgent(["x"], 100, "x");
     const y = await registerAgent(["x", "y"], 100, "y");
-    const { goalId, ids } = await createGoal([...many(4, "a", { required_skills: ["x"] }), ...many(3, "b", { required_skills: ["y"] }), { key: "solo", name: "solo" }]);
+    const { goalId, ids } = await createGoal([
+      ...many(4, "a", { required_skills: ["x"] }),
+      ...many(3, "b", { required_skills: ["y"] }),
+      { key: "solo", name: "solo" },
+    ]);
     const got = await pull(x);
     expect(got).toHaveLength(4 + 1); // a0..a3 and solo (x lacks y)
     const bySkill = await bulk({ action: "cancel", filter: { goal_id: goalId, skill: "y" }, dry_run: true });
     expect(bySkill.body).toMatchObject({ matched: 3, changed: 3 });
     const byKey = await bulk({ action: "cancel", filter: { key: "solo" }, dry_run: true });
     expect(byKey.body.sample.map((t: { uuid: string }) => t.uuid)).toEqual([ids.solo]);
-    const byAgent = await bulk({ action: "reassign", filter: { agent_id: x.agent_id, status: "running" }, agent_id: y.agent_id, dry_run: true });
+    const byAgent = await bulk({
+      action: "reassign",
+      filter: { agent_id: x.agent_id, status: "running" },
+      agent_id: y.agent_id,
+      dry_run: true,
+    });
     expect(byAgent.body).toMatchObject({ matched: 5, changed: 5 });
 
     const moved = await bulk({ action: "reassign", filter: { agent_id: x.agent_id, status: ["running"] }, agent_id: y.agent_id });
@@ -91,7 +123,7 @@ describe("POST /api/tasks/bulk", () => {
     const seen = new Map<string, number>();
     const pulling = Promise.all(
       agents.map(async (agent) => {
-        for (let dry = 0; dry < 3; ) {
+        for (let dry = 0; dry < 3;) {
           const got = await pull(agent, 5);
           if (got.length === 0) dry++;
           for (const a of got) seen.set(a.subtask_uuid, (seen.get(a.subtask_uuid) ?? 0) + 1);

@@ -15,7 +15,12 @@ describe("concurrent assignment", () => {
     const created = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "many", plan: { tasks } } });
     expect(created.status).toBe(201);
     const agents = await Promise.all(
-      Array.from({ length: 32 }, async (_, i) => (await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills: [], capacity: 100, name: `a${i}` } })).body),
+      Array.from(
+        { length: 32 },
+        async (_, i) =>
+          (await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills: [], capacity: 100, name: `a${i}` } }))
+            .body,
+      ),
     );
     const received = new Map<string, string[]>();
     let rounds = 0;
@@ -23,7 +28,10 @@ describe("concurrent assignment", () => {
     await Promise.all(
       agents.map(async (agent: { agent_id: string; token: string }) => {
         for (;;) {
-          const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id, max: 3 } });
+          const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+            token: agent.token,
+            body: { agent_id: agent.agent_id, max: 3 },
+          });
           expect(res.status).toBe(200);
           rounds++;
           if (res.body.assignments.length === 0) return;
@@ -36,7 +44,9 @@ describe("concurrent assignment", () => {
     const doubles = [...received.values()].filter((holders) => holders.length > 1);
     expect(doubles).toEqual([]);
     // The database agrees: one attempt per task, every task running, counters match.
-    const attempts = await db().$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM attempts GROUP BY subtask_id HAVING count(*) > 1`;
+    const attempts = await db().$queryRaw<
+      Array<{ n: number }>
+    >`SELECT count(*)::int AS n FROM attempts GROUP BY subtask_id HAVING count(*) > 1`;
     expect(attempts).toEqual([]);
     expect(await db().subtask.count({ where: { status: "running" } })).toBe(500);
     const running = await db().agent.aggregate({ _sum: { running: true } });

@@ -19,7 +19,12 @@ process.env.AGENT_RATE_LIMIT_PER_S = "1";
 process.env.AGENT_RATE_LIMIT_BURST = "200";
 resetEnv();
 
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, { required?: boolean }>; content?: Record<string, unknown> }> }>> };
+type Doc = {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { headers?: Record<string, { required?: boolean }>; content?: Record<string, unknown> }> }>
+  >;
+};
 const doc = buildOpenApiDocument() as unknown as Doc;
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
 ajv.addSchema(doc as object, "openapi");
@@ -44,22 +49,34 @@ async function api(key: OperationKey, options: CallOptions & { url?: string } = 
   const documented = doc.paths[template]![method.toLowerCase()]!.responses;
   const entry = documented[String(res.status)];
   const body = res.body instanceof ArrayBuffer ? `<${res.body.byteLength} bytes>` : JSON.stringify(res.body).slice(0, 300);
-  expect(entry, `${key} answered ${res.status}, which the document does not list (it lists ${Object.keys(documented).join(", ")}): ${body}`).toBeDefined();
+  expect(
+    entry,
+    `${key} answered ${res.status}, which the document does not list (it lists ${Object.keys(documented).join(", ")}): ${body}`,
+  ).toBeDefined();
   for (const [name, header] of Object.entries(entry!.headers ?? {})) {
     if (header.required) expect(res.headers.get(name), `${key} ${res.status}: header ${name}`).not.toBeNull();
   }
-  if ((res.status === 429 || res.status === 503) && entry!.headers?.["retry-after"]) expect(res.headers.get("retry-after"), `${key} ${res.status}: Retry-After`).toMatch(/^\d+$/);
+  if ((res.status === 429 || res.status === 503) && entry!.headers?.["retry-after"])
+    expect(res.headers.get("retry-after"), `${key} ${res.status}: Retry-After`).toMatch(/^\d+$/);
   const mediaType = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
   if (entry!.content && Object.keys(entry!.content).length > 0) {
     expect(Object.keys(entry!.content), `${key} ${res.status}: content type ${mediaType}`).toContain(mediaType);
     if (mediaType === "application/json") {
       const id = `${key} ${res.status}`;
       if (!validators.has(id)) {
-        validators.set(id, ajv.compile({ $ref: `openapi#/${pointer("paths", template, method.toLowerCase(), "responses", String(res.status), "content", "application/json", "schema")}` }));
+        validators.set(
+          id,
+          ajv.compile({
+            $ref: `openapi#/${pointer("paths", template, method.toLowerCase(), "responses", String(res.status), "content", "application/json", "schema")}`,
+          }),
+        );
       }
       const validate = validators.get(id)!;
       const valid = validate(res.body);
-      expect(valid, `${key} ${res.status} body does not match the document: ${ajv.errorsText(validate.errors, { separator: "\n  " })}\n  body: ${body}`).toBe(true);
+      expect(
+        valid,
+        `${key} ${res.status} body does not match the document: ${ajv.errorsText(validate.errors, { separator: "\n  " })}\n  body: ${body}`,
+      ).toBe(true);
     }
   }
   (seen.get(key as OperationKey) ?? seen.set(key as OperationKey, new Set()).get(key as OperationKey)!).add(res.status);
@@ -68,7 +85,13 @@ async function api(key: OperationKey, options: CallOptions & { url?: string } = 
 
 const op = { token: OPERATOR };
 const plan = (keys: string[], skills: string[] = ["x"], maxAttempts = 1) => ({
-  tasks: keys.map((key, i) => ({ key, name: `task ${key}`, required_skills: skills, max_attempts: maxAttempts, depends_on: i === 0 ? [] : [keys[i - 1]!] })),
+  tasks: keys.map((key, i) => ({
+    key,
+    name: `task ${key}`,
+    required_skills: skills,
+    max_attempts: maxAttempts,
+    depends_on: i === 0 ? [] : [keys[i - 1]!],
+  })),
 });
 const NOBODY = "99999999-9999-4999-8999-999999999999";
 
@@ -86,7 +109,10 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("POST /api/session", { body: { token: "wrong-token-wrong-token" } });
     await api("POST /api/session", { body: { token: 5 } });
     await api("POST /api/session", { body: { token: OPERATOR } });
-    await api("POST /api/session", { rawBody: `token=${OPERATOR}&next=/goals`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    await api("POST /api/session", {
+      rawBody: `token=${OPERATOR}&next=/goals`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     await api("DELETE /api/session");
   });
 
@@ -103,11 +129,20 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("GET /api/agents");
 
     // Goals.
-    const created = (await api("POST /api/orchestration/decompose", { ...op, body: { goal: "contract goal", plan: plan(["a", "b", "c"]) } })).body;
+    const created = (
+      await api("POST /api/orchestration/decompose", { ...op, body: { goal: "contract goal", plan: plan(["a", "b", "c"]) } })
+    ).body;
     await api("POST /api/orchestration/decompose", { ...op, body: { goal: "dry", plan: plan(["a"]), dry_run: true } });
-    await api("POST /api/orchestration/decompose", { ...op, body: { goal: "cycle", plan: { tasks: [{ key: "a", name: "a", depends_on: ["a"] }] } } });
+    await api("POST /api/orchestration/decompose", {
+      ...op,
+      body: { goal: "cycle", plan: { tasks: [{ key: "a", name: "a", depends_on: ["a"] }] } },
+    });
     await api("POST /api/orchestration/decompose", { ...op, rawBody: "{not json", headers: { "content-type": "application/json" } });
-    await api("POST /api/orchestration/decompose", { ...op, rawBody: JSON.stringify({ goal: "as text" }), headers: { "content-type": "text/plain" } });
+    await api("POST /api/orchestration/decompose", {
+      ...op,
+      rawBody: JSON.stringify({ goal: "as text" }),
+      headers: { "content-type": "text/plain" },
+    });
     await api("POST /api/orchestration/decompose", { ...op, body: { goal: "x".repeat(70_000) } });
     await api("POST /api/orchestration/decompose", { body: { goal: "no token" } });
     const second = (await api("POST /api/goals", { ...op, body: { goal: "second goal", plan: plan(["p", "q"], ["y"]) } })).body;
@@ -123,14 +158,36 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("POST /api/orchestration/assign", { token: a.token, body: { agent_id: b.agent_id } });
     await api("POST /api/orchestration/assign", { token: a.token, body: { max: 0 } });
     const first = pulled.assignments[0] as { subtask_uuid: string; attempt: number };
-    await api("POST /api/orchestration/complete", { token: b.token, body: { subtask_uuid: first.subtask_uuid, attempt: first.attempt, result: "r" } });
-    await api("POST /api/orchestration/complete", { token: a.token, body: { subtask_uuid: first.subtask_uuid, attempt: first.attempt + 1, result: "r" } });
+    await api("POST /api/orchestration/complete", {
+      token: b.token,
+      body: { subtask_uuid: first.subtask_uuid, attempt: first.attempt, result: "r" },
+    });
+    await api("POST /api/orchestration/complete", {
+      token: a.token,
+      body: { subtask_uuid: first.subtask_uuid, attempt: first.attempt + 1, result: "r" },
+    });
     await api("POST /api/orchestration/complete", { token: a.token, body: { subtask_uuid: NOBODY, attempt: 1, result: "r" } });
-    await api("POST /api/orchestration/complete", { token: a.token, body: { subtask_uuid: first.subtask_uuid, attempt: first.attempt, result: { structured: true } } });
+    await api("POST /api/orchestration/complete", {
+      token: a.token,
+      body: { subtask_uuid: first.subtask_uuid, attempt: first.attempt, result: { structured: true } },
+    });
     await api("POST /api/orchestration/complete", { token: a.token, body: { subtask_uuid: first.subtask_uuid } });
-    const next = (await api("POST /api/orchestration/assign", { token: a.token, body: { agent_id: a.agent_id } })).body.assignments[0] as { subtask_uuid: string; attempt: number };
+    const next = (await api("POST /api/orchestration/assign", { token: a.token, body: { agent_id: a.agent_id } })).body.assignments[0] as {
+      subtask_uuid: string;
+      attempt: number;
+    };
     expect(next.subtask_uuid).toBe(tb);
-    await api("POST /api/orchestration/progress", { token: a.token, body: { subtask_uuid: tb, attempt: next.attempt, progress: 0.5, message: "half", output: "line\n", usage: { input_tokens: 10, cost_usd: 0.01 } } });
+    await api("POST /api/orchestration/progress", {
+      token: a.token,
+      body: {
+        subtask_uuid: tb,
+        attempt: next.attempt,
+        progress: 0.5,
+        message: "half",
+        output: "line\n",
+        usage: { input_tokens: 10, cost_usd: 0.01 },
+      },
+    });
     await api("POST /api/orchestration/progress", { token: a.token, body: { subtask_uuid: tb, attempt: next.attempt + 3, progress: 0.6 } });
     await api("POST /api/orchestration/progress", { token: a.token, body: { subtask_uuid: tb, progress: 2 } });
     await api("GET /api/tasks/{id}/output", { ...op, params: { id: tb } });
@@ -140,7 +197,15 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("POST /api/orchestration/fail", { token: a.token, body: { subtask_uuid: NOBODY, attempt: 1, error: "?" } });
     await api("POST /api/orchestration/fail", { token: a.token, body: { subtask_uuid: tb, attempt: next.attempt } });
     await api("POST /api/orchestration/fail", { token: a.token, body: { subtask_uuid: tb, attempt: next.attempt, error: "broke" } });
-    await api("POST /api/orchestration/complete-batch", { token: a.token, body: { completions: [{ subtask_uuid: NOBODY, attempt: 1, result: "r" }, { subtask_uuid: ta, attempt: 1, result: "r" }] } });
+    await api("POST /api/orchestration/complete-batch", {
+      token: a.token,
+      body: {
+        completions: [
+          { subtask_uuid: NOBODY, attempt: 1, result: "r" },
+          { subtask_uuid: ta, attempt: 1, result: "r" },
+        ],
+      },
+    });
     await api("POST /api/orchestration/complete-batch", { token: a.token, body: { completions: [] } });
     await api("POST /api/orchestration/complete-batch", { body: { completions: [{ subtask_uuid: ta, attempt: 1, result: "r" }] } });
 
@@ -201,8 +266,24 @@ describe("every operation answers what the OpenAPI document says", () => {
     await api("POST /api/goals/{id}/cancel", { params: { id: second.goal_id } });
 
     // Operators step in (issue 10): pause/resume, drain, approval gates, re-run, bulk, search.
-    const c = (await api("POST /api/orchestration/register", { body: { skills: ["gate"], capacity: 4, name: "contract-c" } })).body as { agent_id: string; token: string };
-    const gated = (await api("POST /api/goals", { ...op, body: { goal: "gated contract", plan: { tasks: [{ key: "g", name: "gated", required_skills: ["gate"], approval: true }, { key: "h", name: "after", required_skills: ["gate"], depends_on: ["g"] }] } } })).body;
+    const c = (await api("POST /api/orchestration/register", { body: { skills: ["gate"], capacity: 4, name: "contract-c" } })).body as {
+      agent_id: string;
+      token: string;
+    };
+    const gated = (
+      await api("POST /api/goals", {
+        ...op,
+        body: {
+          goal: "gated contract",
+          plan: {
+            tasks: [
+              { key: "g", name: "gated", required_skills: ["gate"], approval: true },
+              { key: "h", name: "after", required_skills: ["gate"], depends_on: ["g"] },
+            ],
+          },
+        },
+      })
+    ).body;
     const [tg, th] = gated.subtasks.map((s: { uuid: string }) => s.uuid) as [string, string];
     await api("POST /api/goals/{id}/pause", { ...op, params: { id: gated.goal_id } });
     await api("POST /api/goals/{id}/pause", { ...op, params: { id: gated.goal_id } });
@@ -235,7 +316,8 @@ describe("every operation answers what the OpenAPI document says", () => {
 
     // Pace: past its burst an agent gets 429 with Retry-After.
     let status = 200;
-    for (let i = 0; i < 400 && status !== 429; i++) status = (await api("POST /api/orchestration/heartbeat", { token: b.token, body: { agent_id: b.agent_id } })).status;
+    for (let i = 0; i < 400 && status !== 429; i++)
+      status = (await api("POST /api/orchestration/heartbeat", { token: b.token, body: { agent_id: b.agent_id } })).status;
     expect(status).toBe(429);
     resetAgentBuckets();
 
@@ -246,7 +328,9 @@ describe("every operation answers what the OpenAPI document says", () => {
   });
 
   it("webhooks: register, list, read, send a test, the delivery log, delete; and a spawn, a planner and an aggregation", async () => {
-    const hook = (await api("POST /api/webhooks", { ...op, body: { url: "https://example.com/contract", events: ["goal.finished", "task.failed"] } })).body;
+    const hook = (
+      await api("POST /api/webhooks", { ...op, body: { url: "https://example.com/contract", events: ["goal.finished", "task.failed"] } })
+    ).body;
     await api("POST /api/webhooks", { ...op, body: { url: "ftp://example.com/x", events: ["goal.finished"] } });
     await api("POST /api/webhooks", { body: { url: "https://example.com/x", events: ["goal.finished"] } });
     await api("GET /api/webhooks", op);
@@ -261,13 +345,26 @@ describe("every operation answers what the OpenAPI document says", () => {
 
     // A spawn, planner "agent" and aggregation "json_merge" in the goal, task and result shapes.
     const planner = (await api("POST /api/orchestration/register", { body: { skills: ["planning", "z"], name: "contract-planner" } })).body;
-    const goal = (await api("POST /api/orchestration/decompose", { ...op, body: { goal: "planned", planner: "agent", aggregation: "json_merge" } })).body;
+    const goal = (
+      await api("POST /api/orchestration/decompose", { ...op, body: { goal: "planned", planner: "agent", aggregation: "json_merge" } })
+    ).body;
     await api("POST /api/orchestration/decompose", { ...op, body: { goal: "planned", planner: "agent", plan: plan(["a"]) } });
-    const [task] = (await api("POST /api/orchestration/assign", { token: planner.token, body: { agent_id: planner.agent_id } })).body.assignments as Array<{ subtask_uuid: string }>;
-    await api("POST /api/orchestration/complete", { token: planner.token, body: { subtask_uuid: task!.subtask_uuid, result: "{}", spawn: { tasks: [{ key: "a", name: "a", depends_on: ["a"] }] } } });
-    await api("POST /api/orchestration/complete", { token: planner.token, body: { subtask_uuid: task!.subtask_uuid, result: "{}", spawn: { tasks: [{ key: "s", name: "spawned", required_skills: ["z"] }] } } });
-    const [spawned] = (await api("POST /api/orchestration/assign", { token: planner.token, body: { agent_id: planner.agent_id } })).body.assignments as Array<{ subtask_uuid: string }>;
-    await api("POST /api/orchestration/complete", { token: planner.token, body: { subtask_uuid: spawned!.subtask_uuid, result: "not json" } });
+    const [task] = (await api("POST /api/orchestration/assign", { token: planner.token, body: { agent_id: planner.agent_id } })).body
+      .assignments as Array<{ subtask_uuid: string }>;
+    await api("POST /api/orchestration/complete", {
+      token: planner.token,
+      body: { subtask_uuid: task!.subtask_uuid, result: "{}", spawn: { tasks: [{ key: "a", name: "a", depends_on: ["a"] }] } },
+    });
+    await api("POST /api/orchestration/complete", {
+      token: planner.token,
+      body: { subtask_uuid: task!.subtask_uuid, result: "{}", spawn: { tasks: [{ key: "s", name: "spawned", required_skills: ["z"] }] } },
+    });
+    const [spawned] = (await api("POST /api/orchestration/assign", { token: planner.token, body: { agent_id: planner.agent_id } })).body
+      .assignments as Array<{ subtask_uuid: string }>;
+    await api("POST /api/orchestration/complete", {
+      token: planner.token,
+      body: { subtask_uuid: spawned!.subtask_uuid, result: "not json" },
+    });
     await api("GET /api/goals/{id}", { ...op, params: { id: goal.goal_id } });
     const result = (await api("GET /api/goals/{id}/result", { ...op, params: { id: goal.goal_id } })).body;
     expect(result.result.error).toContain("not JSON");

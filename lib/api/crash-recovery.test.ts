@@ -49,7 +49,14 @@ describe("crash safety", () => {
   it(`runs ${TASKS} tasks with ${WORKERS} worker processes through ${CRASHES} SIGKILLs of the server, each task completed exactly once`, async () => {
     await client.connect();
     const port = await freePort();
-    const env = { SWITCHYARD_OPERATOR_TOKEN: OPERATOR_TOKEN, DB_POOL_SIZE: "5", SWEEP_INTERVAL_MS: "250", HEARTBEAT_TIMEOUT_S: "30", RETRY_BASE_MS: "50", RETRY_MAX_MS: "500" };
+    const env = {
+      SWITCHYARD_OPERATOR_TOKEN: OPERATOR_TOKEN,
+      DB_POOL_SIZE: "5",
+      SWEEP_INTERVAL_MS: "250",
+      HEARTBEAT_TIMEOUT_S: "30",
+      RETRY_BASE_MS: "50",
+      RETRY_MAX_MS: "500",
+    };
     server = await startServer({ port, env });
     const url = server.url;
 
@@ -64,22 +71,43 @@ describe("crash safety", () => {
     // Each task prints a result naming its task and attempt, and logs what it produced.
     const command = `sleep 0.05; echo "$SWITCHYARD_TASK_ID $SWITCHYARD_ATTEMPT $SWITCHYARD_AGENT_ID" >> "${produced}"; printf 'result of %s attempt %s' "$SWITCHYARD_TASK_KEY" "$SWITCHYARD_ATTEMPT"`;
     for (let i = 0; i < WORKERS; i++) {
-      const w = spawn(process.execPath, agentNodeArgs(["--server", url, "--capacity", String(CAPACITY), "--name", `crash-worker-${i}`, "--exec", command, "--poll-ms", "100", "--heartbeat-ms", "1000", "--grace-ms", "2000"]), {
-        cwd: root,
-        env: { ...process.env, NODE_ENV: "production" },
-        stdio: ["ignore", "ignore", "pipe"],
-      });
+      const w = spawn(
+        process.execPath,
+        agentNodeArgs([
+          "--server",
+          url,
+          "--capacity",
+          String(CAPACITY),
+          "--name",
+          `crash-worker-${i}`,
+          "--exec",
+          command,
+          "--poll-ms",
+          "100",
+          "--heartbeat-ms",
+          "1000",
+          "--grace-ms",
+          "2000",
+        ]),
+        {
+          cwd: root,
+          env: { ...process.env, NODE_ENV: "production" },
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
       w.stderr!.on("data", () => undefined);
       workers.push(w);
     }
 
-    const completed = async () => Number((await client.query(`SELECT count(*) AS n FROM subtasks WHERE goal_id = $1 AND status = 'completed'`, [goalId])).rows[0].n);
+    const completed = async () =>
+      Number((await client.query(`SELECT count(*) AS n FROM subtasks WHERE goal_id = $1 AND status = 'completed'`, [goalId])).rows[0].n);
     let crashes = 0;
     const deadline = Date.now() + 360_000;
     for (let k = 1; k <= CRASHES; k++) {
       const threshold = Math.floor((k * TASKS) / (CRASHES + 1));
       while ((await completed()) < threshold) {
-        if (Date.now() > deadline) throw new Error(`stuck before crash ${k}: ${await completed()} of ${TASKS} completed\n${server.output().slice(-3000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`stuck before crash ${k}: ${await completed()} of ${TASKS} completed\n${server.output().slice(-3000)}`);
         await sleep(50);
       }
       await server.kill(); // SIGKILL: no shutdown hook runs
@@ -98,13 +126,25 @@ describe("crash safety", () => {
     expect(crashes).toBe(CRASHES);
 
     // Every task completed, with exactly one completed attempt and no attempt still running.
-    const tasks = (await client.query(`SELECT id, key, status, result, attempt FROM subtasks WHERE goal_id = $1`, [goalId])).rows as Array<{ id: string; key: string; status: string; result: string; attempt: number }>;
+    const tasks = (await client.query(`SELECT id, key, status, result, attempt FROM subtasks WHERE goal_id = $1`, [goalId])).rows as Array<{
+      id: string;
+      key: string;
+      status: string;
+      result: string;
+      attempt: number;
+    }>;
     expect(tasks).toHaveLength(TASKS);
     expect(tasks.filter((t) => t.status !== "completed")).toEqual([]);
-    const attempts = (await client.query(`SELECT a.subtask_id, a.number, a.agent_id, a.outcome, a.result FROM attempts a JOIN subtasks s ON s.id = a.subtask_id WHERE s.goal_id = $1`, [goalId])).rows as Array<{ subtask_id: string; number: number; agent_id: string; outcome: string; result: string | null }>;
+    const attempts = (
+      await client.query(
+        `SELECT a.subtask_id, a.number, a.agent_id, a.outcome, a.result FROM attempts a JOIN subtasks s ON s.id = a.subtask_id WHERE s.goal_id = $1`,
+        [goalId],
+      )
+    ).rows as Array<{ subtask_id: string; number: number; agent_id: string; outcome: string; result: string | null }>;
     expect(attempts.filter((a) => a.outcome === "running")).toEqual([]);
     const completedAttempts = new Map<string, Array<(typeof attempts)[number]>>();
-    for (const a of attempts) if (a.outcome === "completed") completedAttempts.set(a.subtask_id, [...(completedAttempts.get(a.subtask_id) ?? []), a]);
+    for (const a of attempts)
+      if (a.outcome === "completed") completedAttempts.set(a.subtask_id, [...(completedAttempts.get(a.subtask_id) ?? []), a]);
     const notExactlyOnce = tasks.filter((t) => completedAttempts.get(t.id)?.length !== 1).map((t) => t.key);
     expect(notExactlyOnce).toEqual([]);
 
@@ -119,21 +159,32 @@ describe("crash safety", () => {
     expect(wrong).toEqual([]);
 
     // The goal's aggregate holds every task's result once.
-    const goal = (await client.query(`SELECT result FROM goals WHERE id = $1`, [goalId])).rows[0].result as { steps_completed: number; steps_failed: number };
+    const goal = (await client.query(`SELECT result FROM goals WHERE id = $1`, [goalId])).rows[0].result as {
+      steps_completed: number;
+      steps_failed: number;
+    };
     expect(goal.steps_completed).toBe(TASKS);
     expect(goal.steps_failed).toBe(0);
 
     // Agent counters agree with the attempts rows.
-    const counters = (await client.query(`
+    const counters = (
+      await client.query(`
       SELECT a.id, a.running, a.tasks_done, a.tasks_failed,
         count(t.*) FILTER (WHERE t.outcome = 'running')::int AS running_rows,
         count(t.*) FILTER (WHERE t.outcome = 'completed')::int AS done_rows,
         count(t.*) FILTER (WHERE t.outcome IN ('failed', 'timed_out'))::int AS failed_rows
-      FROM agents a LEFT JOIN attempts t ON t.agent_id = a.id GROUP BY a.id`)).rows;
+      FROM agents a LEFT JOIN attempts t ON t.agent_id = a.id GROUP BY a.id`)
+    ).rows;
     for (const c of counters) {
-      expect({ running: c.running, done: c.tasks_done, failed: c.tasks_failed }).toEqual({ running: c.running_rows, done: c.done_rows, failed: c.failed_rows });
+      expect({ running: c.running, done: c.tasks_done, failed: c.tasks_failed }).toEqual({
+        running: c.running_rows,
+        done: c.done_rows,
+        failed: c.failed_rows,
+      });
     }
     const retried = attempts.length - TASKS;
-    console.log(`[crash test] ${TASKS} tasks, ${WORKERS} worker processes, ${crashes} server SIGKILLs survived; ${attempts.length} attempts (${retried} extra: timed out or lost with a crash), 0 tasks completed twice`);
+    console.log(
+      `[crash test] ${TASKS} tasks, ${WORKERS} worker processes, ${crashes} server SIGKILLs survived; ${attempts.length} attempts (${retried} extra: timed out or lost with a crash), 0 tasks completed twice`,
+    );
   }, 420_000);
 });

@@ -18,7 +18,10 @@ let server: RunningServer;
 beforeAll(async () => {
   const direct = new URL(process.env.DATABASE_URL!);
   proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-  server = await startServer({ databaseUrl: proxy.url(process.env.DATABASE_URL!), env: { SWEEP_INTERVAL_MS: "60000", DB_POOL_SIZE: "3", LOG_LEVEL: "info" } });
+  server = await startServer({
+    databaseUrl: proxy.url(process.env.DATABASE_URL!),
+    env: { SWEEP_INTERVAL_MS: "60000", DB_POOL_SIZE: "3", LOG_LEVEL: "info" },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -45,7 +48,14 @@ describe("a stopped database", () => {
 
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const res = i % 2 === 0 ? await fetch(`${server.url}/api/goals`) : await fetch(`${server.url}/api/goals`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(GOAL) });
+      const res =
+        i % 2 === 0
+          ? await fetch(`${server.url}/api/goals`)
+          : await fetch(`${server.url}/api/goals`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(GOAL),
+            });
       statuses.push(res.status);
       expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
       expect(await res.json()).toEqual({ error: { code: "unavailable", message: expect.any(String) } });
@@ -54,12 +64,18 @@ describe("a stopped database", () => {
     const health = await fetch(`${server.url}/api/health`);
     expect(health.status).toBe(503);
 
-    const failureLines = () => server.output().slice(logBefore).split("\n").filter((line) => line.includes('"msg":"database unavailable"'));
+    const failureLines = () =>
+      server
+        .output()
+        .slice(logBefore)
+        .split("\n")
+        .filter((line) => line.includes('"msg":"database unavailable"'));
     await waitFor(() => failureLines().length >= 7, { what: "the log lines to arrive" });
     const during = server.output().slice(logBefore);
     const failures = failureLines();
     expect(failures.length).toBe(7);
-    for (const line of failures) expect(JSON.parse(line)).toMatchObject({ level: "warn", req_id: expect.any(String), path: expect.stringMatching(/^\/api\//) });
+    for (const line of failures)
+      expect(JSON.parse(line)).toMatchObject({ level: "warn", req_id: expect.any(String), path: expect.stringMatching(/^\/api\//) });
     expect(during).not.toMatch(/\n\s+at /); // no stack trace
     expect(during).not.toContain("unhandled error");
 
@@ -67,7 +83,14 @@ describe("a stopped database", () => {
     const client = new SwitchyardClient({ baseUrl: server.url });
     const refused = await client.status().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiError);
-    expect(refused).toMatchObject({ status: 503, code: "unavailable", isTransient: true, isUnavailable: true, isSafeToRetry: true, retryAfterMs: 2000 });
+    expect(refused).toMatchObject({
+      status: 503,
+      code: "unavailable",
+      isTransient: true,
+      isUnavailable: true,
+      isSafeToRetry: true,
+      retryAfterMs: 2000,
+    });
 
     // The MCP server retries it, then tells the model it is temporary.
     const mcp = await connectMcp(client);
@@ -82,8 +105,15 @@ describe("a stopped database", () => {
     expect(recovered.isError, recovered.content[0]?.text).toBeFalsy();
     await mcp.close();
 
-    await waitFor(async () => (await fetch(`${server.url}/api/goals`)).status === 200, { timeoutMs: 30_000, what: "the server to recover" });
-    const created = await fetch(`${server.url}/api/goals`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(GOAL) });
+    await waitFor(async () => (await fetch(`${server.url}/api/goals`)).status === 200, {
+      timeoutMs: 30_000,
+      what: "the server to recover",
+    });
+    const created = await fetch(`${server.url}/api/goals`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(GOAL),
+    });
     expect(created.status).toBe(201);
     expect(server.output()).not.toContain("uncaughtException");
     expect(server.process.exitCode).toBeNull();

@@ -21,12 +21,16 @@ const GOALS = [
 
 beforeAll(async () => {
   for (const g of GOALS) {
-    const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: g.goal, ...(g.context ? { context: g.context } : {}), plan: { tasks: [{ key: "a", name: "a" }] } } });
+    const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
+      body: { goal: g.goal, ...(g.context ? { context: g.context } : {}), plan: { tasks: [{ key: "a", name: "a" }] } },
+    });
     expect(res.status).toBe(201);
   }
   // 25 more, to page through.
   for (let i = 0; i < 25; i++) {
-    await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: `filler goal number ${i}`, plan: { tasks: [{ key: "a", name: "a" }] } } });
+    await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
+      body: { goal: `filler goal number ${i}`, plan: { tasks: [{ key: "a", name: "a" }] } },
+    });
   }
 });
 
@@ -99,7 +103,10 @@ describe("the embedded database (PGlite)", () => {
   it("applies the migrations and runs the same search and keyset query (no extension needed)", async () => {
     const pg = new PGlite();
     const dir = path.resolve(import.meta.dirname, "../../prisma/migrations");
-    for (const name of readdirSync(dir).filter((n) => /^\d/.test(n)).sort()) await pg.exec(readFileSync(path.join(dir, name, "migration.sql"), "utf8"));
+    for (const name of readdirSync(dir)
+      .filter((n) => /^\d/.test(n))
+      .sort())
+      await pg.exec(readFileSync(path.join(dir, name, "migration.sql"), "utf8"));
     await pg.exec(`INSERT INTO goals (id, goal, context, template) VALUES
       ('00000000-0000-4000-8000-000000000001', 'Analyse sales data', 'EMEA', 'explicit'),
       ('00000000-0000-4000-8000-000000000002', 'Write a guide', 'for sales reps', 'explicit'),

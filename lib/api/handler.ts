@@ -14,7 +14,11 @@ import { errorFields, logger, REQUEST_ID_HEADER } from "@/lib/log";
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
-export interface HandlerSpec<B extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined, P extends z.ZodType | undefined = z.ZodType | undefined> {
+export interface HandlerSpec<
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   body?: B;
   query?: Q;
   params?: P;
@@ -59,7 +63,10 @@ export function errorResponse(error: SwitchyardError, headers: Record<string, st
 
 function fieldPath(path: readonly PropertyKey[]): string | undefined {
   if (path.length === 0) return undefined;
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+  return path
+    .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+    .join(".")
+    .replace(/\.\[/g, "[");
 }
 
 /** The raw input has a value at this path (a value zod could not use is not a missing one). */
@@ -131,7 +138,11 @@ export function requireJsonContentType(req: Request): void {
   const type = req.headers.get("content-type");
   const hasBody = Number(req.headers.get("content-length") ?? "0") > 0 || req.headers.has("transfer-encoding");
   if (type === null ? !hasBody : isJsonContentType(type)) return;
-  throw new SwitchyardError("unsupported_media_type", `content-type: expected application/json, got ${type === null ? "none" : JSON.stringify(type.slice(0, 100))}`, { field: "content-type" });
+  throw new SwitchyardError(
+    "unsupported_media_type",
+    `content-type: expected application/json, got ${type === null ? "none" : JSON.stringify(type.slice(0, 100))}`,
+    { field: "content-type" },
+  );
 }
 
 async function readBody(req: Request): Promise<unknown> {
@@ -153,16 +164,23 @@ const CONCURRENCY_ABORTS = new Set(["40P01", "40001", "P2034"]);
 /** A deadlock or serialization failure anywhere in the error's cause chain (pg, the driver adapter, Prisma). */
 export function isConcurrencyAbort(error: unknown, depth = 0): boolean {
   if (depth > 5 || error === null || typeof error !== "object") return false;
-  const e = error as { code?: unknown; originalCode?: unknown; kind?: unknown; cause?: unknown; meta?: { code?: unknown; driverAdapterError?: unknown } };
+  const e = error as {
+    code?: unknown;
+    originalCode?: unknown;
+    kind?: unknown;
+    cause?: unknown;
+    meta?: { code?: unknown; driverAdapterError?: unknown };
+  };
   for (const code of [e.code, e.originalCode, e.meta?.code]) if (typeof code === "string" && CONCURRENCY_ABORTS.has(code)) return true;
   if (e.kind === "TransactionWriteConflict") return true;
   return isConcurrencyAbort(e.cause, depth + 1) || isConcurrencyAbort(e.meta?.driverAdapterError, depth + 1);
 }
 
-export function handler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
-  spec: HandlerSpec<B, Q, P>,
-  fn: (ctx: HandlerContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<Response | unknown>,
-): RouteHandler {
+export function handler<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(spec: HandlerSpec<B, Q, P>, fn: (ctx: HandlerContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<Response | unknown>): RouteHandler {
   const route = async (req: Request, routeContext?: RouteContext): Promise<Response> => {
     try {
       let agent: AuthenticatedAgent | undefined;
@@ -232,18 +250,24 @@ export function handler<B extends z.ZodType | undefined = undefined, Q extends z
       if (error instanceof SwitchyardError) {
         if (error.details?.aborted === true) logger().debug(where, error.message);
         const headers: Record<string, string> = {};
-        if (error.code === "rate_limited" && typeof error.details?.retryAfterS === "number") headers["retry-after"] = String(error.details.retryAfterS);
+        if (error.code === "rate_limited" && typeof error.details?.retryAfterS === "number")
+          headers["retry-after"] = String(error.details.retryAfterS);
         return errorResponse(error, headers);
       }
       if (isConcurrencyAbort(error)) {
         // Postgres aborted the transaction (deadlock or serialization failure): nothing was
         // written, and the same request may simply be sent again.
-        return errorResponse(new SwitchyardError("concurrent_update", "the request collided with a concurrent change and was not applied; retry it"), { "retry-after": "1" });
+        return errorResponse(
+          new SwitchyardError("concurrent_update", "the request collided with a concurrent change and was not applied; retry it"),
+          { "retry-after": "1" },
+        );
       }
       if (isDatabaseUnavailable(error)) {
         // PostgreSQL is down or restarting: one line, no stack; the caller retries later.
         logger().warn({ ...where, ...errorFields(error) }, "database unavailable");
-        return errorResponse(new SwitchyardError("unavailable", "the database is unavailable; retry later"), { "retry-after": String(UNAVAILABLE_RETRY_AFTER_S) });
+        return errorResponse(new SwitchyardError("unavailable", "the database is unavailable; retry later"), {
+          "retry-after": String(UNAVAILABLE_RETRY_AFTER_S),
+        });
       }
       logger().error({ ...where, ...errorFields(error, { stack: true }) }, "unhandled error");
       return json({ error: { code: "internal", message: "internal error" } }, 500);

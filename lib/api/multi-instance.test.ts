@@ -39,7 +39,11 @@ describe("two instances, one database", () => {
     servers.push(...(await Promise.all([startServer({ env }), startServer({ env })])));
     const pick = () => servers[Math.floor(Math.random() * servers.length)]!.url;
     const post = async (path: string, body: unknown, token: string) => {
-      const res = await fetch(pick() + path, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      const res = await fetch(pick() + path, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, body: (await res.json()) as any };
     };
 
@@ -137,25 +141,41 @@ describe("two instances, one database", () => {
     expect(done).toBe(TASKS);
 
     // The database agrees: every task completed once, with the result its agent sent.
-    const rows = (await client.query(`SELECT id, status, result, attempt FROM subtasks WHERE goal_id = $1`, [goalId])).rows as Array<{ id: string; status: string; result: string; attempt: number }>;
+    const rows = (await client.query(`SELECT id, status, result, attempt FROM subtasks WHERE goal_id = $1`, [goalId])).rows as Array<{
+      id: string;
+      status: string;
+      result: string;
+      attempt: number;
+    }>;
     const lost = rows.filter((r) => r.status !== "completed" || r.result !== sent.get(r.id));
     expect(lost).toEqual([]);
-    const attempts = (await client.query(
-      `SELECT a.subtask_id, count(*)::int AS n, count(*) FILTER (WHERE a.outcome = 'completed')::int AS completed
+    const attempts = (
+      await client.query(
+        `SELECT a.subtask_id, count(*)::int AS n, count(*) FILTER (WHERE a.outcome = 'completed')::int AS completed
        FROM attempts a JOIN subtasks s ON s.id = a.subtask_id WHERE s.goal_id = $1 GROUP BY a.subtask_id`,
-      [goalId],
-    )).rows as Array<{ subtask_id: string; n: number; completed: number }>;
+        [goalId],
+      )
+    ).rows as Array<{ subtask_id: string; n: number; completed: number }>;
     expect(attempts).toHaveLength(TASKS);
     expect(attempts.filter((a) => a.n !== 1 || a.completed !== 1)).toEqual([]);
 
     // Counters: running 0, tasks_done = acknowledged completions = completed attempts rows.
-    const counters = (await client.query(`
+    const counters = (
+      await client.query(`
       SELECT a.id, a.running, a.tasks_done, a.tasks_failed,
         count(t.*) FILTER (WHERE t.outcome = 'completed')::int AS done_rows,
         count(t.*) FILTER (WHERE t.outcome = 'running')::int AS running_rows
-      FROM agents a LEFT JOIN attempts t ON t.agent_id = a.id GROUP BY a.id`)).rows as Array<{ id: string; running: number; tasks_done: number; tasks_failed: number; done_rows: number; running_rows: number }>;
+      FROM agents a LEFT JOIN attempts t ON t.agent_id = a.id GROUP BY a.id`)
+    ).rows as Array<{ id: string; running: number; tasks_done: number; tasks_failed: number; done_rows: number; running_rows: number }>;
     expect(counters).toHaveLength(AGENTS);
-    const inconsistent = counters.filter((c) => c.running !== 0 || c.running_rows !== 0 || c.tasks_failed !== 0 || c.tasks_done !== c.done_rows || c.tasks_done !== (completedBy.get(c.id) ?? 0));
+    const inconsistent = counters.filter(
+      (c) =>
+        c.running !== 0 ||
+        c.running_rows !== 0 ||
+        c.tasks_failed !== 0 ||
+        c.tasks_done !== c.done_rows ||
+        c.tasks_done !== (completedBy.get(c.id) ?? 0),
+    );
     expect(inconsistent).toEqual([]);
 
     let goalStatus = "";
@@ -165,6 +185,8 @@ describe("two instances, one database", () => {
     }
     expect(goalStatus).toBe("complete");
     const busiest = Math.max(...counters.map((c) => c.tasks_done));
-    console.log(`[multi-instance] ${TASKS} tasks, ${AGENTS} agents, 2 instances (${operatorAssigned} tasks assigned by the operator, the rest pulled): ${doubleAssignments} double assignments, ${TASKS - done} lost completions; busiest agent did ${busiest}`);
+    console.log(
+      `[multi-instance] ${TASKS} tasks, ${AGENTS} agents, 2 instances (${operatorAssigned} tasks assigned by the operator, the rest pulled): ${doubleAssignments} double assignments, ${TASKS - done} lost completions; busiest agent did ${busiest}`,
+    );
   }, 420_000);
 });

@@ -16,13 +16,15 @@ function routeFiles(dir: string): string[] {
 
 /** app/api/goals/[id]/cancel/route.ts → /api/goals/{id}/cancel, with its exported methods (not the catch-all 404). */
 function routesOnDisk(): Array<{ path: string; method: string; file: string }> {
-  return routeFiles(apiRoot).filter((file) => !file.includes("[...")).flatMap((file) => {
-    const rel = path.relative(apiRoot, path.dirname(file)).split(path.sep).filter(Boolean);
-    const urlPath = "/api/" + rel.map((seg) => seg.replace(/^\[(.+)\]$/, "{$1}")).join("/");
-    const source = readFileSync(file, "utf8");
-    const methods = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!.toLowerCase());
-    return methods.map((method) => ({ path: urlPath.replace(/\/$/, ""), method, file: path.relative(apiRoot, file) }));
-  });
+  return routeFiles(apiRoot)
+    .filter((file) => !file.includes("[..."))
+    .flatMap((file) => {
+      const rel = path.relative(apiRoot, path.dirname(file)).split(path.sep).filter(Boolean);
+      const urlPath = "/api/" + rel.map((seg) => seg.replace(/^\[(.+)\]$/, "{$1}")).join("/");
+      const source = readFileSync(file, "utf8");
+      const methods = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!.toLowerCase());
+      return methods.map((method) => ({ path: urlPath.replace(/\/$/, ""), method, file: path.relative(apiRoot, file) }));
+    });
 }
 
 describe("GET /api/openapi.json", () => {
@@ -47,7 +49,9 @@ describe("GET /api/openapi.json", () => {
     const { $schema: _, ...expected } = z.toJSONSchema(decomposeBody, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
     expect(body).toEqual(expected);
     expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(["goal", "context", "plan", "plan_markdown"]));
-    const tensorParams = doc.paths["/api/orchestration/tensor"].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
+    const tensorParams = doc.paths["/api/orchestration/tensor"].get.parameters.map(
+      (p: { name: string; in: string }) => `${p.in}:${p.name}`,
+    );
     expect(tensorParams).toEqual(expect.arrayContaining(["query:goal_id", "query:format"]));
     expect(doc.paths["/api/goals/{id}/result"].get.parameters[0]).toMatchObject({ name: "id", in: "path", required: true });
   });

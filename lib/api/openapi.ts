@@ -61,7 +61,9 @@ function outputSchema(schema: z.ZodType): Record<string, unknown> {
 
 /** Every response schema with an id, as components (refs between them resolved to components). */
 function componentSchemas(): Record<string, unknown> {
-  const all = z.toJSONSchema(z.globalRegistry, { io: "output", unrepresentable: "any", uri: SCHEMA_REF, target: "draft-2020-12" }) as { schemas: Record<string, Record<string, unknown>> };
+  const all = z.toJSONSchema(z.globalRegistry, { io: "output", unrepresentable: "any", uri: SCHEMA_REF, target: "draft-2020-12" }) as {
+    schemas: Record<string, Record<string, unknown>>;
+  };
   return Object.fromEntries(
     Object.entries(all.schemas)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -69,7 +71,9 @@ function componentSchemas(): Record<string, unknown> {
   );
 }
 
-const retryAfter = { "retry-after": { description: "Seconds to wait before sending the request again", schema: { type: "integer", minimum: 0 } } };
+const retryAfter = {
+  "retry-after": { description: "Seconds to wait before sending the request again", schema: { type: "integer", minimum: 0 } },
+};
 
 const error = (description: string, headers?: Record<string, unknown>) => ({
   description,
@@ -85,23 +89,37 @@ function errorResponses(op: Operation): Record<string, unknown> {
   const own = op.doc.errors ?? {};
   const out: Record<string, unknown> = {};
   if (takesInput || own[400]) out["400"] = error(own[400] ?? "Invalid input: `message` and `field` name the problem");
-  if (op.auth !== "public" || own[401]) out["401"] = error(own[401] ?? (op.auth === "agent" ? "Missing or wrong agent token" : "Missing or wrong operator token"));
+  if (op.auth !== "public" || own[401])
+    out["401"] = error(own[401] ?? (op.auth === "agent" ? "Missing or wrong agent token" : "Missing or wrong operator token"));
   const writes = op.method !== "get";
   if (agentCalls || writes || own[403]) {
-    const why = [own[403], agentCalls ? "an agent acting for another agent, or on a task it does not hold" : undefined, writes ? "a browser sending it from another origin" : undefined].filter(Boolean).join("; ");
+    const why = [
+      own[403],
+      agentCalls ? "an agent acting for another agent, or on a task it does not hold" : undefined,
+      writes ? "a browser sending it from another origin" : undefined,
+    ]
+      .filter(Boolean)
+      .join("; ");
     out["403"] = error(why.charAt(0).toUpperCase() + why.slice(1));
   }
   if (op.spec.params || own[404]) out["404"] = error(own[404] ?? "No such resource (an id that is not a UUID names nothing either)");
   out["421"] = error("Misdirected: the Host header does not name this server (ALLOWED_HOSTS)");
   if (writes || own[409]) {
-    out["409"] = error(own[409] ? `${own[409]}; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again` : "concurrent_update: the request collided with a concurrent change, nothing was written, send it again", retryAfter);
+    out["409"] = error(
+      own[409]
+        ? `${own[409]}; or concurrent_update: the request collided with a concurrent change, nothing was written, send it again`
+        : "concurrent_update: the request collided with a concurrent change, nothing was written, send it again",
+      retryAfter,
+    );
   }
   if (hasBody) {
     out["413"] = error("The request body is over MAX_BODY_BYTES");
     out["415"] = error("The request body is not application/json");
   }
-  if (agentCalls) out["429"] = error("This agent is over its request rate, or its address has failed to authenticate too often", retryAfter);
-  else if (op.auth !== "public") out["429"] = error("This address has failed to authenticate too often (wrong tokens); nothing was compared", retryAfter);
+  if (agentCalls)
+    out["429"] = error("This agent is over its request rate, or its address has failed to authenticate too often", retryAfter);
+  else if (op.auth !== "public")
+    out["429"] = error("This address has failed to authenticate too often (wrong tokens); nothing was compared", retryAfter);
   out["500"] = error("Internal error (no details are given)");
   out["503"] = error("The database is unreachable; try again", retryAfter);
   return out;
@@ -113,12 +131,28 @@ function successResponses(op: Operation): Record<string, unknown> {
     const content = Object.fromEntries(
       Object.entries(s.content).map(([mediaType, body]) => [
         mediaType,
-        { schema: body === "text" ? { type: "string" } : body === "binary" ? { type: "string", contentMediaType: mediaType } : outputSchema(body!) },
+        {
+          schema:
+            body === "text"
+              ? { type: "string" }
+              : body === "binary"
+                ? { type: "string", contentMediaType: mediaType }
+                : outputSchema(body!),
+        },
       ]),
     );
     out[String(s.status)] = {
       description: s.description,
-      ...(s.headers ? { headers: Object.fromEntries(Object.entries(s.headers).map(([name, h]) => [name, { description: h.description, required: h.required ?? false, schema: h.schema }])) } : {}),
+      ...(s.headers
+        ? {
+            headers: Object.fromEntries(
+              Object.entries(s.headers).map(([name, h]) => [
+                name,
+                { description: h.description, required: h.required ?? false, schema: h.schema },
+              ]),
+            ),
+          }
+        : {}),
       ...(Object.keys(content).length > 0 ? { content } : {}),
     };
   }
@@ -127,12 +161,21 @@ function successResponses(op: Operation): Record<string, unknown> {
 
 function parameters(op: Operation): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
-  for (const [where, schema] of [["path", op.spec.params], ["query", op.spec.query]] as const) {
+  for (const [where, schema] of [
+    ["path", op.spec.params],
+    ["query", op.spec.query],
+  ] as const) {
     if (!schema) continue;
     const json = inputSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
       const { description, ...rest } = property;
-      out.push({ name, in: where, required: where === "path" || (json.required ?? []).includes(name), ...(description ? { description } : {}), schema: rest });
+      out.push({
+        name,
+        in: where,
+        required: where === "path" || (json.required ?? []).includes(name),
+        ...(description ? { description } : {}),
+        schema: rest,
+      });
     }
   }
   return out;
@@ -141,7 +184,10 @@ function parameters(op: Operation): Array<Record<string, unknown>> {
 function requestBody(op: Operation): Record<string, unknown> | undefined {
   if (op.doc.requestBody) {
     const schema = inputSchema(op.doc.requestBody.schema);
-    return { required: op.doc.requestBody.required, content: Object.fromEntries(op.doc.requestBody.mediaTypes.map((m) => [m, { schema }])) };
+    return {
+      required: op.doc.requestBody.required,
+      content: Object.fromEntries(op.doc.requestBody.mediaTypes.map((m) => [m, { schema }])),
+    };
   }
   if (!op.spec.body) return undefined;
   const schema = inputSchema(op.spec.body) as { required?: string[] };
@@ -196,8 +242,16 @@ export function buildOpenApiDocument(serverUrl = "/"): Record<string, unknown> {
       schemas: componentSchemas(),
       securitySchemes: {
         agentToken: { type: "http", scheme: "bearer", description: "The token from /api/orchestration/register (`<agent_id>.<secret>`)" },
-        operatorToken: { type: "http", scheme: "bearer", description: "SWITCHYARD_OPERATOR_TOKEN, when the server has one (or the sign-in cookie)" },
-        registrationToken: { type: "http", scheme: "bearer", description: "SWITCHYARD_REGISTRATION_TOKEN, when the server has one (registration only)" },
+        operatorToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "SWITCHYARD_OPERATOR_TOKEN, when the server has one (or the sign-in cookie)",
+        },
+        registrationToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "SWITCHYARD_REGISTRATION_TOKEN, when the server has one (registration only)",
+        },
       },
     },
   };
@@ -205,10 +259,25 @@ export function buildOpenApiDocument(serverUrl = "/"): Record<string, unknown> {
 
 /** What Switchyard POSTs to a registered webhook, one entry per event type (OpenAPI 3.1 `webhooks`). */
 function webhookDeliveryDocs(): Record<string, unknown> {
-  const header = (name: string, description: string, example: string) => ({ name, in: "header", required: true, description, schema: { type: "string" }, example });
+  const header = (name: string, description: string, example: string) => ({
+    name,
+    in: "header",
+    required: true,
+    description,
+    schema: { type: "string" },
+    example,
+  });
   const parameters = [
-    header("Switchyard-Signature", "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" with the webhook's secret>`; refuse an old t to refuse replays", "t=1764579600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"),
-    header("Switchyard-Event-Id", "The event's id (its seq in the log; test_<uuid> for a test delivery): the same on every retry, so a receiver drops repeats", "4711"),
+    header(
+      "Switchyard-Signature",
+      '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the webhook\'s secret>`; refuse an old t to refuse replays',
+      "t=1764579600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd",
+    ),
+    header(
+      "Switchyard-Event-Id",
+      "The event's id (its seq in the log; test_<uuid> for a test delivery): the same on every retry, so a receiver drops repeats",
+      "4711",
+    ),
     header("Switchyard-Event", "The event type", "goal.finished"),
   ];
   const body = {
@@ -223,7 +292,11 @@ function webhookDeliveryDocs(): Record<string, unknown> {
       subtask_id: { type: ["string", "null"] },
       agent_id: { type: ["string", "null"] },
       actor: { type: "string" },
-      data: { type: "object", additionalProperties: true, description: "goal.finished: {status: complete | partial | failed | cancelled, steps_completed, steps_failed}" },
+      data: {
+        type: "object",
+        additionalProperties: true,
+        description: "goal.finished: {status: complete | partial | failed | cancelled, steps_completed, steps_failed}",
+      },
     },
   };
   return Object.fromEntries(
@@ -233,7 +306,8 @@ function webhookDeliveryDocs(): Record<string, unknown> {
         post: {
           operationId: `webhook${type.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : "")).replace(/^./, (c) => c.toUpperCase())}`,
           summary: `${type}: a signed JSON POST, delivered at least once`,
-          description: "Retried with exponential backoff and jitter for up to 24 hours until the receiver answers 2xx (10 s timeout, the answer read up to 64 KiB).",
+          description:
+            "Retried with exponential backoff and jitter for up to 24 hours until the receiver answers 2xx (10 s timeout, the answer read up to 64 KiB).",
           tags: ["webhooks"],
           security: [],
           parameters,

@@ -7,7 +7,16 @@ import { truncateAll } from "@/lib/testing/database";
 beforeEach(truncateAll);
 
 type Agent = { agent_id: string; token: string };
-type Task = { uuid: string; key: string; status: string; attempt: number; failures: number; agent_id: string | null; error: string | null; result: string | null };
+type Task = {
+  uuid: string;
+  key: string;
+  status: string;
+  attempt: number;
+  failures: number;
+  agent_id: string | null;
+  error: string | null;
+  result: string | null;
+};
 
 async function registerAgent(skills: string[], capacity = 1, name?: string): Promise<Agent> {
   const res = await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity, name } });
@@ -16,13 +25,19 @@ async function registerAgent(skills: string[], capacity = 1, name?: string): Pro
 }
 
 async function pull(agent: Agent) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id } });
+  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+    token: agent.token,
+    body: { agent_id: agent.agent_id },
+  });
   expect(res.status).toBe(200);
   return res.body.assignments as Array<{ subtask_uuid: string; key: string; attempt: number }>;
 }
 
 async function complete(agent: Agent, subtask: string, result: string, attempt?: number) {
-  return call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: subtask, result, attempt } });
+  return call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+    token: agent.token,
+    body: { subtask_uuid: subtask, result, attempt },
+  });
 }
 
 async function fail(agent: Agent, subtask: string, error: string) {
@@ -31,9 +46,14 @@ async function fail(agent: Agent, subtask: string, error: string) {
 
 /** A goal from an explicit plan; returns its task uuids by key. */
 async function createGoal(tasks: Array<Record<string, unknown>>): Promise<{ goalId: string; ids: Record<string, string> }> {
-  const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "operator test", plan: { tasks } } });
+  const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
+    body: { goal: "operator test", plan: { tasks } },
+  });
   expect(res.status).toBe(201);
-  return { goalId: res.body.goal_id, ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) };
+  return {
+    goalId: res.body.goal_id,
+    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])),
+  };
 }
 
 async function getTask(id: string): Promise<Task & { attempts: Array<{ number: number; agent_id: string; outcome: string }> }> {
@@ -52,7 +72,8 @@ async function agentRunning(id: string): Promise<number> {
 }
 
 const retry = (id: string) => call(routes.taskRetry.POST, "POST", `/api/tasks/${id}/retry`, { params: { id } });
-const reassign = (id: string, agentId: string) => call(routes.taskReassign.POST, "POST", `/api/tasks/${id}/reassign`, { params: { id }, body: { agent_id: agentId } });
+const reassign = (id: string, agentId: string) =>
+  call(routes.taskReassign.POST, "POST", `/api/tasks/${id}/reassign`, { params: { id }, body: { agent_id: agentId } });
 const cancelTask = (id: string) => call(routes.taskCancel.POST, "POST", `/api/tasks/${id}/cancel`, { params: { id } });
 const cancelGoal = (id: string) => call(routes.goalCancel.POST, "POST", `/api/goals/${id}/cancel`, { params: { id } });
 
@@ -108,7 +129,12 @@ describe("POST /api/tasks/:id/retry", () => {
     const events = await eventsOf(goalId);
     const retried = events.find((e) => e.type === "task.retried");
     expect(retried).toMatchObject({ subtask_id: ids.A, actor: "operator", data: { status: "pending", previous_status: "failed" } });
-    expect(events.filter((e) => e.type === "task.unskipped").map((e) => e.subtask_id).sort()).toEqual([ids.B, ids.C].sort());
+    expect(
+      events
+        .filter((e) => e.type === "task.unskipped")
+        .map((e) => e.subtask_id)
+        .sort(),
+    ).toEqual([ids.B, ids.C].sort());
     expect(events.find((e) => e.type === "goal.reopened")).toMatchObject({ actor: "operator", data: { previous_status: "partial" } });
     const seqs = events.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
@@ -255,7 +281,11 @@ describe("POST /api/tasks/:id/reassign", () => {
     await createGoal([1, 2, 3].map((n) => ({ key: `T${n}`, name: `t${n}`, required_skills: ["x"] })));
     const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { body: {} });
     expect(res.status).toBe(200);
-    const byAgent = (id: string) => res.body.assignments.filter((x: { agent_id: string }) => x.agent_id === id).map((x: { subtask_uuid: string }) => x.subtask_uuid).sort();
+    const byAgent = (id: string) =>
+      res.body.assignments
+        .filter((x: { agent_id: string }) => x.agent_id === id)
+        .map((x: { subtask_uuid: string }) => x.subtask_uuid)
+        .sort();
     expect(byAgent(one.agent_id).length + byAgent(two.agent_id).length).toBe(3);
     expect((await pull(one)).map((x) => x.subtask_uuid).sort()).toEqual(byAgent(one.agent_id));
     expect((await pull(two)).map((x) => x.subtask_uuid).sort()).toEqual(byAgent(two.agent_id));
@@ -324,7 +354,11 @@ describe("POST /api/tasks/:id/cancel", () => {
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/A is cancelled/);
     const events = await eventsOf(goalId);
-    expect(events.find((e) => e.type === "task.cancelled")).toMatchObject({ subtask_id: ids.A, actor: "operator", data: { previous_status: "running", attempt: 1 } });
+    expect(events.find((e) => e.type === "task.cancelled")).toMatchObject({
+      subtask_id: ids.A,
+      actor: "operator",
+      data: { previous_status: "running", attempt: 1 },
+    });
     expect(events.filter((e) => e.type === "task.skipped" && e.actor === "operator")).toHaveLength(2);
 
     // A cancelled task can be retried, and its skipped dependents come back.
@@ -420,7 +454,12 @@ describe("GET /api/events", () => {
     expect(seqs).toEqual([...seqs].sort((a: number, b: number) => a - b));
     expect(all.body.last_seq).toBe(seqs.at(-1));
     expect(new Set(all.body.events.map((e: { goal_id: string | null }) => e.goal_id))).toEqual(new Set([null, goalId, other.goalId]));
-    expect(all.body.events[0]).toMatchObject({ type: expect.any(String), actor: expect.any(String), data: expect.any(Object), created_at: expect.any(String) });
+    expect(all.body.events[0]).toMatchObject({
+      type: expect.any(String),
+      actor: expect.any(String),
+      data: expect.any(Object),
+      created_at: expect.any(String),
+    });
 
     // Page through two at a time: same events, no gap, no repeat.
     const paged: number[] = [];

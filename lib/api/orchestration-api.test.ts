@@ -16,7 +16,10 @@ async function registerAgent(skills: string[], capacity = 1, name?: string): Pro
 }
 
 async function pull(agent: Agent, max?: number) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id, max } });
+  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+    token: agent.token,
+    body: { agent_id: agent.agent_id, max },
+  });
   expect(res.status).toBe(200);
   return res.body.assignments as Array<{ subtask_uuid: string; key: string; attempt: number; priority: string; goal_id: string }>;
 }
@@ -57,14 +60,24 @@ describe("POST /api/orchestration/decompose", () => {
 
   it("rejects a cycle, a dangling dependency, a duplicate key and a self dependency with 400 naming it, writing nothing", async () => {
     const before = await db().subtask.count();
-    const cycle = await decompose(plan([{ key: "A", name: "a", depends_on: ["B"] }, { key: "B", name: "b", depends_on: ["A"] }]));
+    const cycle = await decompose(
+      plan([
+        { key: "A", name: "a", depends_on: ["B"] },
+        { key: "B", name: "b", depends_on: ["A"] },
+      ]),
+    );
     expect(cycle.status).toBe(400);
     expect(cycle.body.error.message).toMatch(/cycle: (A → B → A|B → A → B)/);
     const dangling = await decompose(plan([{ key: "A", name: "a", depends_on: ["nope"] }]));
     expect(dangling.status).toBe(400);
     expect(dangling.body.error).toMatchObject({ code: "validation_failed", field: "plan.tasks[0].depends_on[0]" });
     expect(dangling.body.error.message).toContain('"nope"');
-    const duplicate = await decompose(plan([{ key: "A", name: "a" }, { key: "A", name: "again" }]));
+    const duplicate = await decompose(
+      plan([
+        { key: "A", name: "a" },
+        { key: "A", name: "again" },
+      ]),
+    );
     expect(duplicate.status).toBe(400);
     expect(duplicate.body.error).toMatchObject({ field: "plan.tasks[1].key", message: 'duplicate task key "A"' });
     const self = await decompose(plan([{ key: "A", name: "a", depends_on: ["A"] }]));
@@ -81,13 +94,15 @@ describe("POST /api/orchestration/decompose", () => {
 
 describe("assignment order and skills", () => {
   it("hands out by priority, then longest remaining critical path, then age, and only to capable agents", async () => {
-    await decompose(plan([
-      { key: "low", name: "low", priority: "LOW", required_skills: ["py"] },
-      { key: "short", name: "short", priority: "HIGH", estimated_duration_s: 10, required_skills: ["py"] },
-      { key: "long", name: "long", priority: "HIGH", estimated_duration_s: 10, required_skills: ["py"] },
-      { key: "after-long", name: "after long", depends_on: ["long"], estimated_duration_s: 500, required_skills: ["py"] },
-      { key: "critical-go", name: "critical go", priority: "CRITICAL", required_skills: ["go"] },
-    ]));
+    await decompose(
+      plan([
+        { key: "low", name: "low", priority: "LOW", required_skills: ["py"] },
+        { key: "short", name: "short", priority: "HIGH", estimated_duration_s: 10, required_skills: ["py"] },
+        { key: "long", name: "long", priority: "HIGH", estimated_duration_s: 10, required_skills: ["py"] },
+        { key: "after-long", name: "after long", depends_on: ["long"], estimated_duration_s: 500, required_skills: ["py"] },
+        { key: "critical-go", name: "critical go", priority: "CRITICAL", required_skills: ["go"] },
+      ]),
+    );
     const python = await registerAgent(["py"], 10);
     const got = await pull(python, 2);
     expect(got.map((a) => a.key)).toEqual(["long", "short"]); // critical-go needs "go"; low waits
@@ -134,25 +149,36 @@ describe("liveness", () => {
     expect(reassigned.map((a) => [a.subtask_uuid, a.attempt])).toEqual([[assignment!.subtask_uuid, 2]]);
 
     // The first agent comes back and reports its old attempt: refused, the new one stands.
-    const late = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: first.token, body: { subtask_uuid: assignment!.subtask_uuid, result: "late" } });
+    const late = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: first.token,
+      body: { subtask_uuid: assignment!.subtask_uuid, result: "late" },
+    });
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe("stale_attempt");
-    const done = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: second.token, body: { subtask_uuid: assignment!.subtask_uuid, result: "on time" } });
+    const done = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: second.token,
+      body: { subtask_uuid: assignment!.subtask_uuid, result: "on time" },
+    });
     expect(done.status).toBe(200);
     const goal = await call(routes.goal.GET, "GET", `/api/goals/${created.body.goal_id}`, { params: { id: created.body.goal_id } });
     expect(goal.body.subtasks[0]).toMatchObject({ status: "completed", result: "on time", agent_id: second.agent_id });
   });
 
   it("fails a poison task whose agents keep going offline under it, and skips what depends on it", async () => {
-    const created = await decompose(plan([
-      { key: "poison", name: "poison", max_attempts: 1 },
-      { key: "after", name: "after", depends_on: ["poison"] },
-    ]));
+    const created = await decompose(
+      plan([
+        { key: "poison", name: "poison", max_attempts: 1 },
+        { key: "after", name: "after", depends_on: ["poison"] },
+      ]),
+    );
     let now = Date.now();
     for (let round = 1; round <= 5; round++) {
       const agent = await registerAgent([]);
       await db().agent.update({ where: { id: agent.agent_id }, data: { lastHeartbeatAt: new Date(now) } });
-      const [task] = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id } }).then((r) => r.body.assignments);
+      const [task] = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+        token: agent.token,
+        body: { agent_id: agent.agent_id },
+      }).then((r) => r.body.assignments);
       expect(task.key).toBe("poison");
       now += 120_000;
       const report = await sweep({ now: new Date(now), heartbeatTimeoutS: 30 });
@@ -161,7 +187,10 @@ describe("liveness", () => {
       expect(report.tasksRequeued).toEqual(round < 5 ? [task.subtask_uuid] : []);
     }
     const goal = await call(routes.goal.GET, "GET", `/api/goals/${created.body.goal_id}`, { params: { id: created.body.goal_id } });
-    expect(goal.body.subtasks.map((s: { key: string; status: string }) => [s.key, s.status])).toEqual([["poison", "failed"], ["after", "skipped"]]);
+    expect(goal.body.subtasks.map((s: { key: string; status: string }) => [s.key, s.status])).toEqual([
+      ["poison", "failed"],
+      ["after", "skipped"],
+    ]);
     expect(goal.body.subtasks[0].error).toBe("failed: 5 agents went offline while running it");
     expect(goal.body.status).toBe("failed");
   });
@@ -169,7 +198,10 @@ describe("liveness", () => {
   it("heartbeats keep an agent online and bring an offline one back", async () => {
     const agent = await registerAgent(["x"]);
     await db().agent.update({ where: { id: agent.agent_id }, data: { offline: true } });
-    const beat = await call(routes.heartbeat.POST, "POST", "/api/orchestration/heartbeat", { token: agent.token, body: { agent_id: agent.agent_id } });
+    const beat = await call(routes.heartbeat.POST, "POST", "/api/orchestration/heartbeat", {
+      token: agent.token,
+      body: { agent_id: agent.agent_id },
+    });
     expect(beat.body).toEqual({ agent_id: agent.agent_id, status: "idle" });
   });
 });
@@ -184,18 +216,36 @@ describe("tokens", () => {
     const noToken = await call(routes.heartbeat.POST, "POST", "/api/orchestration/heartbeat", { body: { agent_id: owner.agent_id } });
     expect(noToken.status).toBe(401);
     expect(noToken.body.error.code).toBe("unauthorized");
-    const forged = await call(routes.heartbeat.POST, "POST", "/api/orchestration/heartbeat", { token: `${owner.agent_id}.not-the-secret`, body: { agent_id: owner.agent_id } });
+    const forged = await call(routes.heartbeat.POST, "POST", "/api/orchestration/heartbeat", {
+      token: `${owner.agent_id}.not-the-secret`,
+      body: { agent_id: owner.agent_id },
+    });
     expect(forged.status).toBe(401);
-    const garbage = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: "garbage", body: { subtask_uuid: task!.subtask_uuid, result: "x" } });
+    const garbage = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: "garbage",
+      body: { subtask_uuid: task!.subtask_uuid, result: "x" },
+    });
     expect(garbage.status).toBe(401);
 
-    const impersonate = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: other.token, body: { agent_id: owner.agent_id } });
+    const impersonate = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+      token: other.token,
+      body: { agent_id: owner.agent_id },
+    });
     expect(impersonate.status).toBe(403);
-    const unregisterOther = await call(routes.unregister.POST, "POST", "/api/orchestration/unregister", { token: other.token, body: { agent_id: owner.agent_id } });
+    const unregisterOther = await call(routes.unregister.POST, "POST", "/api/orchestration/unregister", {
+      token: other.token,
+      body: { agent_id: owner.agent_id },
+    });
     expect(unregisterOther.status).toBe(403);
-    const steal = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: other.token, body: { subtask_uuid: task!.subtask_uuid, result: "mine now" } });
+    const steal = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: other.token,
+      body: { subtask_uuid: task!.subtask_uuid, result: "mine now" },
+    });
     expect(steal.status).toBe(403);
-    const failOther = await call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: other.token, body: { subtask_uuid: task!.subtask_uuid, error: "no" } });
+    const failOther = await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+      token: other.token,
+      body: { subtask_uuid: task!.subtask_uuid, error: "no" },
+    });
     expect(failOther.status).toBe(403);
 
     const stored = await db().subtask.findUniqueOrThrow({ where: { id: task!.subtask_uuid } });
@@ -213,9 +263,15 @@ describe("tokens", () => {
     await decompose(plan([{ key: "t", name: "t" }]));
     const agent = await registerAgent([]);
     const [task] = await pull(agent);
-    const gone = await call(routes.unregister.POST, "POST", "/api/orchestration/unregister", { token: agent.token, body: { agent_id: agent.agent_id } });
+    const gone = await call(routes.unregister.POST, "POST", "/api/orchestration/unregister", {
+      token: agent.token,
+      body: { agent_id: agent.agent_id },
+    });
     expect(gone.body).toEqual({ agent_id: agent.agent_id, released: [task!.subtask_uuid] });
-    const again = await call(routes.heartbeat.POST, "POST", "/api/orchestration/heartbeat", { token: agent.token, body: { agent_id: agent.agent_id } });
+    const again = await call(routes.heartbeat.POST, "POST", "/api/orchestration/heartbeat", {
+      token: agent.token,
+      body: { agent_id: agent.agent_id },
+    });
     expect(again.status).toBe(401);
     expect((await db().subtask.findUniqueOrThrow({ where: { id: task!.subtask_uuid } })).status).toBe("pending");
   });
@@ -223,39 +279,69 @@ describe("tokens", () => {
 
 describe("completion and failure", () => {
   it("is idempotent for a repeated completion, and fences a superseded attempt with 409", async () => {
-    await decompose(plan([{ key: "a", name: "a", max_attempts: 3 }, { key: "b", name: "b", depends_on: ["a"] }]));
+    await decompose(
+      plan([
+        { key: "a", name: "a", max_attempts: 3 },
+        { key: "b", name: "b", depends_on: ["a"] },
+      ]),
+    );
     const agent = await registerAgent([]);
     const [a] = await pull(agent);
-    const first = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: a!.subtask_uuid, result: { rows: 3 }, attempt: 1 } });
+    const first = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: agent.token,
+      body: { subtask_uuid: a!.subtask_uuid, result: { rows: 3 }, attempt: 1 },
+    });
     expect(first.status).toBe(200);
     expect(first.body.released).toHaveLength(1);
     expect(first.body.subtask.result).toBe('{"rows":3}');
-    const repeat = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: a!.subtask_uuid, result: "different", attempt: 1 } });
+    const repeat = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: agent.token,
+      body: { subtask_uuid: a!.subtask_uuid, result: "different", attempt: 1 },
+    });
     expect(repeat.status).toBe(200);
     expect(repeat.body.released).toEqual([]);
     expect(repeat.body.subtask.result).toBe('{"rows":3}');
     expect(await db().event.count({ where: { type: "task.completed" } })).toBe(1);
 
     const [b] = await pull(agent);
-    const failed = await call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: agent.token, body: { subtask_uuid: b!.subtask_uuid, error: "boom" } });
+    const failed = await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+      token: agent.token,
+      body: { subtask_uuid: b!.subtask_uuid, error: "boom" },
+    });
     expect(failed.body.subtask).toMatchObject({ status: "retrying", failures: 1, error: "boom" });
-    const stale = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: b!.subtask_uuid, result: "too late", attempt: 1 } });
+    const stale = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: agent.token,
+      body: { subtask_uuid: b!.subtask_uuid, result: "too late", attempt: 1 },
+    });
     expect(stale.status).toBe(409);
-    const unknown = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: "00000000-0000-4000-8000-000000000000", result: "x" } });
+    const unknown = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: agent.token,
+      body: { subtask_uuid: "00000000-0000-4000-8000-000000000000", result: "x" },
+    });
     expect(unknown.status).toBe(404);
   });
 
   it("fails for good after max attempts, skips dependents and ends the goal partial", async () => {
-    const created = await decompose(plan([
-      { key: "ok", name: "ok" },
-      { key: "bad", name: "bad", max_attempts: 2 },
-      { key: "after-bad", name: "after bad", depends_on: ["bad"] },
-      { key: "after-after", name: "after after", depends_on: ["after-bad", "ok"] },
-    ]));
+    const created = await decompose(
+      plan([
+        { key: "ok", name: "ok" },
+        { key: "bad", name: "bad", max_attempts: 2 },
+        { key: "after-bad", name: "after bad", depends_on: ["bad"] },
+        { key: "after-after", name: "after after", depends_on: ["after-bad", "ok"] },
+      ]),
+    );
     const agent = await registerAgent([], 2);
     for (const t of await pull(agent)) {
-      if (t.key === "ok") await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: t.subtask_uuid, result: "fine" } });
-      else await call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: agent.token, body: { subtask_uuid: t.subtask_uuid, error: "first" } });
+      if (t.key === "ok")
+        await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+          token: agent.token,
+          body: { subtask_uuid: t.subtask_uuid, result: "fine" },
+        });
+      else
+        await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+          token: agent.token,
+          body: { subtask_uuid: t.subtask_uuid, error: "first" },
+        });
     }
     let retried: Awaited<ReturnType<typeof pull>> = [];
     for (let i = 0; i < 200 && retried.length === 0; i++) {
@@ -263,7 +349,10 @@ describe("completion and failure", () => {
       if (retried.length === 0) await new Promise((r) => setTimeout(r, 10));
     }
     expect(retried.map((t) => [t.key, t.attempt])).toEqual([["bad", 2]]);
-    const final = await call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: agent.token, body: { subtask_uuid: retried[0]!.subtask_uuid, error: "second" } });
+    const final = await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+      token: agent.token,
+      body: { subtask_uuid: retried[0]!.subtask_uuid, error: "second" },
+    });
     expect(final.body.subtask.status).toBe("failed");
     const goal = await call(routes.goal.GET, "GET", `/api/goals/${created.body.goal_id}`, { params: { id: created.body.goal_id } });
     expect(goal.body.status).toBe("partial");
@@ -279,18 +368,25 @@ describe("completion and failure", () => {
 
 describe("GET /api/orchestration/tensor", () => {
   it("has 1.0 on the assigned agent at the task's level, and open rows summing to 1 over capable agents (0 where none)", async () => {
-    const created = await decompose(plan([
-      { key: "held", name: "held", priority: "HIGH", required_skills: ["a"] },
-      { key: "open", name: "open", priority: "LOW", required_skills: ["a"], depends_on: ["held"] },
-      { key: "orphan", name: "orphan", priority: "CRITICAL", required_skills: ["nobody-has-this"] },
-    ]));
+    const created = await decompose(
+      plan([
+        { key: "held", name: "held", priority: "HIGH", required_skills: ["a"] },
+        { key: "open", name: "open", priority: "LOW", required_skills: ["a"], depends_on: ["held"] },
+        { key: "orphan", name: "orphan", priority: "CRITICAL", required_skills: ["nobody-has-this"] },
+      ]),
+    );
     const holder = await registerAgent(["a"], 1);
     const other = await registerAgent(["a", "b"], 1);
     const bystander = await registerAgent(["b"], 1);
     const [held] = await pull(holder);
     const res = await call(routes.tensor.GET, "GET", "/api/orchestration/tensor", { query: { goal_id: created.body.goal_id } });
     expect(res.status).toBe(200);
-    const { shape, task_ids, agent_ids, data } = res.body as { shape: number[]; task_ids: string[]; agent_ids: string[]; data: number[][][] };
+    const { shape, task_ids, agent_ids, data } = res.body as {
+      shape: number[];
+      task_ids: string[];
+      agent_ids: string[];
+      data: number[][][];
+    };
     expect(shape).toEqual([3, 3, 4]);
     const i = (key: string) => task_ids.indexOf(created.body.subtasks.find((s: { key: string }) => s.key === key).uuid);
     const j = (a: Agent) => agent_ids.indexOf(a.agent_id);
@@ -303,9 +399,13 @@ describe("GET /api/orchestration/tensor", () => {
     expect(open[j(other)]![3]).toBeGreaterThan(open[j(holder)]![3]!); // the idle one is likelier
     expect(data[i("orphan")]!.flat().every((v) => v === 0)).toBe(true);
 
-    const sparse = await call(routes.tensor.GET, "GET", "/api/orchestration/tensor", { query: { goal_id: created.body.goal_id, format: "sparse" } });
+    const sparse = await call(routes.tensor.GET, "GET", "/api/orchestration/tensor", {
+      query: { goal_id: created.body.goal_id, format: "sparse" },
+    });
     expect(sparse.body.entries).toContainEqual([i("held"), j(holder), 1, 1]);
-    const binary = await call(routes.tensor.GET, "GET", "/api/orchestration/tensor", { query: { goal_id: created.body.goal_id, format: "binary" } });
+    const binary = await call(routes.tensor.GET, "GET", "/api/orchestration/tensor", {
+      query: { goal_id: created.body.goal_id, format: "binary" },
+    });
     expect(binary.headers.get("x-tensor-shape")).toBe("3,3,4");
     const floats = new Float32Array(binary.body as ArrayBuffer);
     expect(floats[(i("held") * 3 + j(holder)) * 4 + 1]).toBe(1);

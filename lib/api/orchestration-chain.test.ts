@@ -9,9 +9,17 @@ async function registerAgent(skills: string[], capacity = 1, name?: string) {
 }
 
 async function pull(agent: { agent_id: string; token: string }, max?: number) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id, max } });
+  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+    token: agent.token,
+    body: { agent_id: agent.agent_id, max },
+  });
   expect(res.status).toBe(200);
-  return res.body.assignments as Array<{ subtask_uuid: string; key: string; attempt: number; inputs: Array<{ key: string; result: string }> }>;
+  return res.body.assignments as Array<{
+    subtask_uuid: string;
+    key: string;
+    attempt: number;
+    inputs: Array<{ key: string; result: string }>;
+  }>;
 }
 
 async function complete(agent: { token: string }, subtask: string, result: string) {
@@ -21,10 +29,17 @@ async function complete(agent: { token: string }, subtask: string, result: strin
 describe("register → decompose → assign → complete", () => {
   it("runs a development goal to completion, releasing each dependent in order", async () => {
     const agent = await registerAgent(["requirements", "design", "coding", "testing"], 4, "dev-bot");
-    const created = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "develop authentication system" } });
+    const created = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
+      body: { goal: "develop authentication system" },
+    });
     expect(created.status).toBe(201);
     expect(created.body.template).toBe("development");
-    expect(created.body.subtasks.map((s: { name: string }) => s.name)).toEqual(["Requirements Analysis", "Design Phase", "Implementation", "Testing"]);
+    expect(created.body.subtasks.map((s: { name: string }) => s.name)).toEqual([
+      "Requirements Analysis",
+      "Design Phase",
+      "Implementation",
+      "Testing",
+    ]);
 
     const order: string[] = [];
     for (let step = 0; step < 4; step++) {

@@ -19,7 +19,10 @@ async function registerAgent(skills: string[], capacity = 1, name?: string): Pro
 }
 
 async function pull(agent: Agent, max?: number) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id, max } });
+  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+    token: agent.token,
+    body: { agent_id: agent.agent_id, max },
+  });
   expect(res.status).toBe(200);
   return res.body.assignments as Array<{ subtask_uuid: string; goal_id: string; key: string; attempt: number }>;
 }
@@ -27,7 +30,10 @@ async function pull(agent: Agent, max?: number) {
 async function createGoal(goal: string, tasks: Array<Record<string, unknown>>): Promise<{ goalId: string; ids: Record<string, string> }> {
   const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal, plan: { tasks } } });
   expect(res.status).toBe(201);
-  return { goalId: res.body.goal_id, ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) };
+  return {
+    goalId: res.body.goal_id,
+    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])),
+  };
 }
 
 const pause = (id: string, body?: unknown) => call(routes.goalPause.POST, "POST", `/api/goals/${id}/pause`, { params: { id }, body });
@@ -119,7 +125,10 @@ describe("POST /api/goals/:id/pause and /resume", () => {
     const [a] = await pull(agent);
     expect(a!.key).toBe("A");
     expect((await pause(goalId)).status).toBe(200);
-    const done = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: ids.A, result: "a done" } });
+    const done = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: agent.token,
+      body: { subtask_uuid: ids.A, result: "a done" },
+    });
     expect(done.status).toBe(200);
     const goal = await getGoal(goalId);
     expect(goal.status).toBe("paused");
@@ -144,7 +153,10 @@ describe("POST /api/goals/:id/pause and /resume", () => {
     const bad = await pause(goalId, { reason: "budget_exceeded" });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe("reason");
-    const events = (await call(routes.events.GET, "GET", "/api/events", { query: { goal_id: goalId } })).body.events as Array<{ type: string; actor: string }>;
+    const events = (await call(routes.events.GET, "GET", "/api/events", { query: { goal_id: goalId } })).body.events as Array<{
+      type: string;
+      actor: string;
+    }>;
     expect(events.filter((e) => e.type === "goal.paused" || e.type === "goal.resumed").map((e) => [e.type, e.actor])).toEqual([
       ["goal.paused", "operator"],
       ["goal.resumed", "operator"],
@@ -155,7 +167,9 @@ describe("POST /api/goals/:id/pause and /resume", () => {
     const agent = await registerAgent([], 1);
     const { goalId, ids } = await createGoal("cancel paused", many(1, "t"));
     await pause(goalId);
-    expect((await call(routes.goalCancel.POST, "POST", `/api/goals/${goalId}/cancel`, { params: { id: goalId } })).body.goal.status).toBe("cancelled");
+    expect((await call(routes.goalCancel.POST, "POST", `/api/goals/${goalId}/cancel`, { params: { id: goalId } })).body.goal.status).toBe(
+      "cancelled",
+    );
     const retried = await call(routes.taskRetry.POST, "POST", `/api/tasks/${ids.t0}/retry`, { params: { id: ids.t0! } });
     expect(retried.status).toBe(200);
     expect(retried.body.subtask.held).toBe(false);
@@ -175,7 +189,10 @@ describe("POST /api/agents/:id/drain and /undrain", () => {
     const assigned = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { body: {} });
     expect(assigned.status).toBe(200);
     expect(assigned.body.assignments.map((a: { agent_id: string }) => a.agent_id)).toEqual([other.agent_id]);
-    const reassign = await call(routes.taskReassign.POST, "POST", `/api/tasks/${ids.d1}/reassign`, { params: { id: ids.d1! }, body: { agent_id: drained.agent_id } });
+    const reassign = await call(routes.taskReassign.POST, "POST", `/api/tasks/${ids.d1}/reassign`, {
+      params: { id: ids.d1! },
+      body: { agent_id: drained.agent_id },
+    });
     expect(reassign.status).toBe(409);
     expect(reassign.body.error.message).toMatch(/drained/);
     expect((await drain(drained.agent_id)).status).toBe(409);
@@ -194,7 +211,10 @@ describe("POST /api/agents/:id/drain and /undrain", () => {
     const got = await pull(agent, 1);
     expect(got).toHaveLength(1);
     await drain(agent.agent_id);
-    const done = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: got[0]!.subtask_uuid, result: "ok" } });
+    const done = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: agent.token,
+      body: { subtask_uuid: got[0]!.subtask_uuid, result: "ok" },
+    });
     expect(done.status).toBe(200);
     expect(await pull(agent)).toEqual([]);
     expect(ids).toBeDefined();

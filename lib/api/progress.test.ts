@@ -27,15 +27,27 @@ async function oneTaskGoal(extra: Record<string, unknown> = {}) {
 }
 
 async function pull(agent: Agent) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id } });
+  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+    token: agent.token,
+    body: { agent_id: agent.agent_id },
+  });
   expect(res.status).toBe(200);
   return res.body.assignments as Array<{ subtask_uuid: string; attempt: number }>;
 }
 
-const progress = (agent: Agent, body: Record<string, unknown>) => call(routes.progress.POST, "POST", "/api/orchestration/progress", { token: agent.token, body });
+const progress = (agent: Agent, body: Record<string, unknown>) =>
+  call(routes.progress.POST, "POST", "/api/orchestration/progress", { token: agent.token, body });
 const output = async (id: string, attempt?: number) => {
-  const res = await call(routes.taskOutput.GET, "GET", `/api/tasks/${id}/output`, { params: { id }, query: attempt ? { attempt: String(attempt) } : {} });
-  return { status: res.status, text: res.status === 200 ? new TextDecoder().decode(res.body as ArrayBuffer) : "", headers: res.headers, body: res.body };
+  const res = await call(routes.taskOutput.GET, "GET", `/api/tasks/${id}/output`, {
+    params: { id },
+    query: attempt ? { attempt: String(attempt) } : {},
+  });
+  return {
+    status: res.status,
+    text: res.status === 200 ? new TextDecoder().decode(res.body as ArrayBuffer) : "",
+    headers: res.headers,
+    body: res.body,
+  };
 };
 const task = async (id: string) => (await call(routes.task.GET, "GET", `/api/tasks/${id}`, { params: { id } })).body;
 
@@ -48,17 +60,32 @@ describe("POST /api/orchestration/progress", () => {
     const listen = (p: ProgressPush) => pushes.push(p);
     eventBus().on(PROGRESS_REPORTED, listen);
     try {
-      const r1 = await progress(agent, { subtask_uuid: a!.subtask_uuid, attempt: a!.attempt, progress: 0.25, message: "reading files", output: "line 1\n" });
+      const r1 = await progress(agent, {
+        subtask_uuid: a!.subtask_uuid,
+        attempt: a!.attempt,
+        progress: 0.25,
+        message: "reading files",
+        output: "line 1\n",
+      });
       expect(r1.status).toBe(200);
       expect(r1.body).toMatchObject({ progress: 0.25, message: "reading files", output_bytes: 7, dropped_bytes: 0 });
-      const r2 = await progress(agent, { subtask_uuid: a!.subtask_uuid, output: "line 2 \u001b[31mred\u001b[0m\n", usage: { input_tokens: 100, output_tokens: 20, cost_usd: 0.01, model: "m1" } });
+      const r2 = await progress(agent, {
+        subtask_uuid: a!.subtask_uuid,
+        output: "line 2 \u001b[31mred\u001b[0m\n",
+        usage: { input_tokens: 100, output_tokens: 20, cost_usd: 0.01, model: "m1" },
+      });
       expect(r2.status).toBe(200);
       expect(r2.body.progress).toBe(0.25); // kept when a report leaves it out
     } finally {
       eventBus().off(PROGRESS_REPORTED, listen);
     }
     expect(pushes.map((p) => p.output)).toEqual(["line 1\n", "line 2 \u001b[31mred\u001b[0m\n"]);
-    expect(pushes[1]).toMatchObject({ goal_id: goal.goal_id, subtask_id: a!.subtask_uuid, attempt: 1, usage: { input_tokens: 100, output_tokens: 20, cost_usd: 0.01, model: "m1" } });
+    expect(pushes[1]).toMatchObject({
+      goal_id: goal.goal_id,
+      subtask_id: a!.subtask_uuid,
+      attempt: 1,
+      usage: { input_tokens: 100, output_tokens: 20, cost_usd: 0.01, model: "m1" },
+    });
 
     const out = await output(a!.subtask_uuid);
     expect(out.status).toBe(200);
@@ -66,7 +93,11 @@ describe("POST /api/orchestration/progress", () => {
     expect(out.text).toBe("line 1\nline 2 \u001b[31mred\u001b[0m\n");
     const detail = await task(a!.subtask_uuid);
     expect(detail.status).toBe("running");
-    expect(detail).toMatchObject({ progress: 0.25, message: "reading files", usage: { input_tokens: 100, output_tokens: 20, cost_usd: 0.01, model: "m1" } });
+    expect(detail).toMatchObject({
+      progress: 0.25,
+      message: "reading files",
+      usage: { input_tokens: 100, output_tokens: 20, cost_usd: 0.01, model: "m1" },
+    });
     expect(detail.attempts[0]).toMatchObject({ number: 1, progress: 0.25, output_bytes: out.text.length });
   });
 
@@ -76,9 +107,12 @@ describe("POST /api/orchestration/progress", () => {
     const [a] = await pull(agent);
     const chunk = "é".repeat(OUTPUT_CHUNK_MAX_BYTES / 2 - 1) + "\n"; // 2-byte characters: cuts fall inside them
     const rounds = Math.ceil(OUTPUT_KEEP_BYTES / Buffer.byteLength(chunk)) + 3;
-    for (let i = 0; i < rounds; i++) expect((await progress(agent, { subtask_uuid: a!.subtask_uuid, output: chunk.replace("é", String(i % 10)) })).status).toBe(200);
+    for (let i = 0; i < rounds; i++)
+      expect((await progress(agent, { subtask_uuid: a!.subtask_uuid, output: chunk.replace("é", String(i % 10)) })).status).toBe(200);
     const total = rounds * Buffer.byteLength(chunk) - rounds; // the digit is one byte where "é" was two
-    const stored = await db().$queryRaw<Array<{ n: number; total: bigint; dropped: bigint }>>`SELECT octet_length(content) AS n, total_bytes AS total, dropped_bytes AS dropped FROM task_outputs`;
+    const stored = await db().$queryRaw<
+      Array<{ n: number; total: bigint; dropped: bigint }>
+    >`SELECT octet_length(content) AS n, total_bytes AS total, dropped_bytes AS dropped FROM task_outputs`;
     expect(stored[0]!.n).toBe(OUTPUT_KEEP_BYTES);
     expect(Number(stored[0]!.total)).toBe(total);
     expect(Number(stored[0]!.dropped)).toBe(total - OUTPUT_KEEP_BYTES);
@@ -99,7 +133,10 @@ describe("POST /api/orchestration/progress", () => {
     const foreign = await progress(other, { subtask_uuid: a!.subtask_uuid, progress: 0.5 });
     expect(foreign.status).toBe(403);
     // The attempt fails; the retry (attempt 2) is someone else's; attempt 1 reporting late is stale.
-    const failed = await call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: agent.token, body: { subtask_uuid: a!.subtask_uuid, attempt: 1, error: "boom" } });
+    const failed = await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+      token: agent.token,
+      body: { subtask_uuid: a!.subtask_uuid, attempt: 1, error: "boom" },
+    });
     expect(failed.status).toBe(200);
     const stale = await progress(agent, { subtask_uuid: a!.subtask_uuid, attempt: 1, progress: 0.9, output: "late\n" });
     expect(stale.status).toBe(409);
@@ -117,8 +154,12 @@ describe("POST /api/orchestration/progress", () => {
     await oneTaskGoal();
     const [a] = await pull(agent);
     await progress(agent, { subtask_uuid: a!.subtask_uuid, output: "first try\n" });
-    await call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: agent.token, body: { subtask_uuid: a!.subtask_uuid, error: "boom" } });
-    await db().$executeRaw`UPDATE subtasks SET next_attempt_at = now() - interval '1 second', status = 'pending' WHERE id = ${a!.subtask_uuid}::uuid`;
+    await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+      token: agent.token,
+      body: { subtask_uuid: a!.subtask_uuid, error: "boom" },
+    });
+    await db()
+      .$executeRaw`UPDATE subtasks SET next_attempt_at = now() - interval '1 second', status = 'pending' WHERE id = ${a!.subtask_uuid}::uuid`;
     const [b] = await pull(agent);
     expect(b!.attempt).toBe(2);
     await progress(agent, { subtask_uuid: b!.subtask_uuid, output: "second try\n" });
@@ -132,7 +173,10 @@ describe("progress under concurrency", () => {
   it("reports racing their own completion and other agents' pulls answer 200 or 409, never a deadlock or a 500", async () => {
     const agents = await Promise.all(Array.from({ length: 16 }, () => registerAgent()));
     const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
-      body: { goal: "many", plan: { tasks: Array.from({ length: 32 }, (_, i) => ({ key: `T-${i}`, name: `t${i}`, required_skills: ["general"] })) } },
+      body: {
+        goal: "many",
+        plan: { tasks: Array.from({ length: 32 }, (_, i) => ({ key: `T-${i}`, name: `t${i}`, required_skills: ["general"] })) },
+      },
     });
     expect(res.status).toBe(201);
     const statuses: number[] = [];
@@ -141,8 +185,13 @@ describe("progress under concurrency", () => {
         for (let round = 0; round < 2; round++) {
           const [a] = await pull(agent);
           if (!a) return;
-          const reports = Array.from({ length: 8 }, (_, i) => progress(agent, { subtask_uuid: a.subtask_uuid, attempt: a.attempt, progress: i / 8, output: `line ${i}\n` }));
-          const done = call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: a.subtask_uuid, attempt: a.attempt, result: "ok" } });
+          const reports = Array.from({ length: 8 }, (_, i) =>
+            progress(agent, { subtask_uuid: a.subtask_uuid, attempt: a.attempt, progress: i / 8, output: `line ${i}\n` }),
+          );
+          const done = call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+            token: agent.token,
+            body: { subtask_uuid: a.subtask_uuid, attempt: a.attempt, result: "ok" },
+          });
           for (const r of await Promise.all([...reports, done])) statuses.push(r.status);
         }
       }),
@@ -163,7 +212,11 @@ describe("usage", () => {
     await progress(agent, { subtask_uuid: a!.subtask_uuid, usage: { input_tokens: 1000, output_tokens: 100, cost_usd: 0.002 } });
     const done = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
       token: agent.token,
-      body: { subtask_uuid: a!.subtask_uuid, result: "ok", usage: { input_tokens: 200, output_tokens: 300, cost_usd: 0.004, model: "claude-sonnet-4-5" } },
+      body: {
+        subtask_uuid: a!.subtask_uuid,
+        result: "ok",
+        usage: { input_tokens: 200, output_tokens: 300, cost_usd: 0.004, model: "claude-sonnet-4-5" },
+      },
     });
     expect(done.status).toBe(200);
     const detail = await task(a!.subtask_uuid);

@@ -37,14 +37,20 @@ async function goalCount(): Promise<number> {
 }
 
 /** A raw HTTP request (fetch will not send a Host header of our choosing). */
-function raw(server: RunningServer, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  server: RunningServer,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: server.port, method: options.method ?? "GET", path: options.path, headers: options.headers }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode!, body, headers: res.headers }));
-    });
+    const req = request(
+      { host: "127.0.0.1", port: server.port, method: options.method ?? "GET", path: options.path, headers: options.headers },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+      },
+    );
     req.on("error", reject);
     req.end(options.body);
   });
@@ -54,7 +60,10 @@ function post(server: RunningServer, headers: Record<string, string>, body = GOA
   return raw(server, { method: "POST", path: "/api/goals", headers: { host: `127.0.0.1:${server.port}`, ...headers }, body });
 }
 
-function connect(server: RunningServer, options: { transports: ("websocket" | "polling")[]; extraHeaders?: Record<string, string>; auth?: Record<string, unknown> }) {
+function connect(
+  server: RunningServer,
+  options: { transports: ("websocket" | "polling")[]; extraHeaders?: Record<string, string>; auth?: Record<string, unknown> },
+) {
   return new Promise<string>((resolve) => {
     const socket = io(server.url, { reconnection: false, timeout: 10_000, ...options });
     socket.on("connect", () => {
@@ -79,7 +88,11 @@ describe("an open instance (no operator token, the default npm start)", () => {
     const onlySite = await post(open, { "content-type": "application/json", "sec-fetch-site": "cross-site" });
     expect(onlySite.status).toBe(403);
     expect(JSON.parse(onlySite.body).error.field).toBe("sec-fetch-site");
-    const sameSite = await post(open, { "content-type": "application/json", origin: `http://localhost:${open.port + 1}`, "sec-fetch-site": "same-site" });
+    const sameSite = await post(open, {
+      "content-type": "application/json",
+      origin: `http://localhost:${open.port + 1}`,
+      "sec-fetch-site": "same-site",
+    });
     expect(sameSite.status).toBe(403);
     const nullOrigin = await post(open, { "content-type": "application/json", origin: "null" });
     expect(nullOrigin.status).toBe(403);
@@ -102,7 +115,16 @@ describe("an open instance (no operator token, the default npm start)", () => {
     const before = await goalCount();
     const own = await post(open, { "content-type": "application/json", origin: open.url, "sec-fetch-site": "same-origin" });
     expect(own.status, own.body).toBe(201);
-    const viaLocalhost = await raw(open, { method: "POST", path: "/api/goals", headers: { host: `localhost:${open.port}`, origin: `http://localhost:${open.port}`, "content-type": "application/json; charset=utf-8" }, body: GOAL });
+    const viaLocalhost = await raw(open, {
+      method: "POST",
+      path: "/api/goals",
+      headers: {
+        host: `localhost:${open.port}`,
+        origin: `http://localhost:${open.port}`,
+        "content-type": "application/json; charset=utf-8",
+      },
+      body: GOAL,
+    });
     expect(viaLocalhost.status, viaLocalhost.body).toBe(201);
     const curl = await post(open, { "content-type": "application/json" });
     expect(curl.status, curl.body).toBe(201);
@@ -123,9 +145,17 @@ describe("an open instance (no operator token, the default npm start)", () => {
       expect(res.status, path).toBe(421);
       expect(JSON.parse(res.body)).toMatchObject({ error: { code: "misdirected_request", field: "host" } });
     }
-    const write = await raw(open, { method: "POST", path: "/api/goals", headers: { host: `evil.example:${open.port}`, origin: `http://evil.example:${open.port}`, "content-type": "application/json" }, body: GOAL });
+    const write = await raw(open, {
+      method: "POST",
+      path: "/api/goals",
+      headers: { host: `evil.example:${open.port}`, origin: `http://evil.example:${open.port}`, "content-type": "application/json" },
+      body: GOAL,
+    });
     expect(write.status).toBe(421);
-    const forwarded = await raw(open, { path: "/api/goals", headers: { host: `127.0.0.1:${open.port}`, "x-forwarded-host": "evil.example" } });
+    const forwarded = await raw(open, {
+      path: "/api/goals",
+      headers: { host: `127.0.0.1:${open.port}`, "x-forwarded-host": "evil.example" },
+    });
     expect(forwarded.status).toBe(421);
     expect(await goalCount()).toBe(before);
     expect((await raw(open, { path: "/api/health", headers: { host: `[::1]:${open.port}` } })).status).toBe(200);
@@ -160,7 +190,11 @@ describe("an open instance (no operator token, the default npm start)", () => {
 
 describe("an instance with an operator token", () => {
   async function signIn(): Promise<string> {
-    const res = await fetch(`${guarded.url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: TOKEN }) });
+    const res = await fetch(`${guarded.url}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: TOKEN }),
+    });
     expect(res.status).toBe(200);
     return /^(sy_operator=[^;]+)/.exec(res.headers.get("set-cookie") ?? "")![1]!;
   }
@@ -184,12 +218,19 @@ describe("an instance with an operator token", () => {
   it("a cookie WebSocket from the https origin is refused", async () => {
     const cookie = await signIn();
     expect(await connect(guarded, { transports: ["websocket"], extraHeaders: { cookie, origin: guarded.url } })).toBe("connected");
-    expect(await connect(guarded, { transports: ["websocket"], extraHeaders: { cookie, origin: `https://127.0.0.1:${guarded.port}` } })).toMatch(/^refused/);
+    expect(
+      await connect(guarded, { transports: ["websocket"], extraHeaders: { cookie, origin: `https://127.0.0.1:${guarded.port}` } }),
+    ).toMatch(/^refused/);
   });
 
   it("the sign-in form still works from its own origin, and not from another", async () => {
     const form = (origin: string) =>
-      raw(guarded, { method: "POST", path: "/api/session", headers: { host: `127.0.0.1:${guarded.port}`, origin, "content-type": "application/x-www-form-urlencoded" }, body: `token=${encodeURIComponent(TOKEN)}&next=%2Fagents` });
+      raw(guarded, {
+        method: "POST",
+        path: "/api/session",
+        headers: { host: `127.0.0.1:${guarded.port}`, origin, "content-type": "application/x-www-form-urlencoded" },
+        body: `token=${encodeURIComponent(TOKEN)}&next=%2Fagents`,
+      });
     expect((await form(guarded.url)).status).toBe(303);
     expect((await form("http://evil.example")).status).toBe(403);
   });

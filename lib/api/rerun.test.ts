@@ -11,14 +11,26 @@ async function registerAgent(capacity = 8): Promise<Agent> {
   return (await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills: [], capacity } })).body;
 }
 async function pull(agent: Agent) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id } });
+  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+    token: agent.token,
+    body: { agent_id: agent.agent_id },
+  });
   expect(res.status).toBe(200);
-  return res.body.assignments as Array<{ subtask_uuid: string; key: string; attempt: number; description: string; inputs: Array<{ key: string; result: string }> }>;
+  return res.body.assignments as Array<{
+    subtask_uuid: string;
+    key: string;
+    attempt: number;
+    description: string;
+    inputs: Array<{ key: string; result: string }>;
+  }>;
 }
 async function createGoal(tasks: Array<Record<string, unknown>>) {
   const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "rerun", plan: { tasks } } });
   expect(res.status).toBe(201);
-  return { goalId: res.body.goal_id as string, ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) as Record<string, string> };
+  return {
+    goalId: res.body.goal_id as string,
+    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) as Record<string, string>,
+  };
 }
 const complete = (agent: Agent, id: string, result: string, attempt?: number) =>
   call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: id, result, attempt } });
@@ -79,7 +91,8 @@ describe("POST /api/tasks/:id/rerun", () => {
       [1, "completed", "B v1"],
       [2, "completed", "B v2"],
     ]);
-    const events = (await call(routes.events.GET, "GET", "/api/events", { query: { goal_id: goalId, limit: "5000" } })).body.events as Array<{ type: string; subtask_id: string; actor: string; data: Record<string, unknown> }>;
+    const events = (await call(routes.events.GET, "GET", "/api/events", { query: { goal_id: goalId, limit: "5000" } })).body
+      .events as Array<{ type: string; subtask_id: string; actor: string; data: Record<string, unknown> }>;
     const reruns = events.filter((e) => e.type === "task.rerun");
     expect(reruns.map((e) => e.subtask_id).sort()).toEqual([ids.B, ids.C, ids.D].sort());
     expect(reruns.every((e) => e.actor === "operator" && e.data.from === ids.B)).toBe(true);
@@ -104,7 +117,10 @@ describe("POST /api/tasks/:id/rerun", () => {
     // B fails for good (max_attempts 1), then re-running it gives it a fresh budget.
     const failing = await createGoal([{ key: "X", name: "x", max_attempts: 1 }]);
     const [x] = await pull(agent);
-    await call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: agent.token, body: { subtask_uuid: x!.subtask_uuid, error: "nope" } });
+    await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+      token: agent.token,
+      body: { subtask_uuid: x!.subtask_uuid, error: "nope" },
+    });
     expect((await getTask(failing.ids.X!)).status).toBe("failed");
     const again = await rerun(failing.ids.X!);
     expect(again.body.subtask).toMatchObject({ status: "pending", failures: 0, error: null });
@@ -120,7 +136,10 @@ describe("POST /api/tasks/:id/rerun", () => {
     expect(pending.status).toBe(409);
     expect(pending.body.error.message).toMatch(/A is pending/);
     const [a] = await pull(agent);
-    await call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: agent.token, body: { subtask_uuid: a!.subtask_uuid, error: "boom" } });
+    await call(routes.fail.POST, "POST", "/api/orchestration/fail", {
+      token: agent.token,
+      body: { subtask_uuid: a!.subtask_uuid, error: "boom" },
+    });
     expect((await getTask(ids.B!)).status).toBe("skipped");
     const dead = await rerun(ids.B!);
     expect(dead.status).toBe(409);

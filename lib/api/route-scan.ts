@@ -40,7 +40,13 @@ export function scanRoutes(root = process.cwd()): ScannedRoute[] {
         const method = m[1] as HttpMethod;
         summaries[method] = m[3]!.trim();
       }
-      return { path: urlPath, file: path.relative(root, file).split(path.sep).join("/"), methods, summaries, catchAll: segments.some((s) => s.startsWith("[...")) };
+      return {
+        path: urlPath,
+        file: path.relative(root, file).split(path.sep).join("/"),
+        methods,
+        summaries,
+        catchAll: segments.some((s) => s.startsWith("[...")),
+      };
     })
     .sort((a, b) => a.path.localeCompare(b.path));
 }

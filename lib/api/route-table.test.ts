@@ -24,8 +24,10 @@ describe("lib/api/route-table.ts", () => {
     const problems: string[] = [];
     for (const route of scanRoutes(root).filter((r) => !r.catchAll)) {
       for (const method of route.methods) {
-        if (!route.summaries[method]) problems.push(`${route.file}: no "// ${method} ${route.path.replace(/\{(\w+)\}/g, ":$1")} – what it does" line`);
-        if (!(OPERATIONS as Record<string, unknown>)[`${method} ${route.path}`]) problems.push(`${method} ${route.path} (${route.file}): no entry in lib/api/openapi-operations.ts`);
+        if (!route.summaries[method])
+          problems.push(`${route.file}: no "// ${method} ${route.path.replace(/\{(\w+)\}/g, ":$1")} – what it does" line`);
+        if (!(OPERATIONS as Record<string, unknown>)[`${method} ${route.path}`])
+          problems.push(`${method} ${route.path} (${route.file}): no entry in lib/api/openapi-operations.ts`);
       }
     }
     expect(problems).toEqual([]);

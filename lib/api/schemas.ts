@@ -102,12 +102,22 @@ export const goalsQuery = z.strictObject({
 export const idParams = z.strictObject({ id: uuidSchema });
 
 export const throughputQuery = z.strictObject({
-  minutes: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   agent_id: uuidSchema.optional(),
 });
 
 export const agentThroughputQuery = z.strictObject({
-  minutes: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
 });
 
 export const tensorLabelsQuery = z.strictObject({ goal_id: uuidSchema.optional() });

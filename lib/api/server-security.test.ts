@@ -12,7 +12,9 @@ const TOKEN = "server-security-operator-token-1";
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({ env: { SWITCHYARD_OPERATOR_TOKEN: TOKEN, MAX_BODY_BYTES: "65536", SWEEP_INTERVAL_MS: "60000", DB_POOL_SIZE: "4" } });
+  server = await startServer({
+    env: { SWITCHYARD_OPERATOR_TOKEN: TOKEN, MAX_BODY_BYTES: "65536", SWEEP_INTERVAL_MS: "60000", DB_POOL_SIZE: "4" },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -20,7 +22,11 @@ afterAll(async () => {
 });
 
 async function signIn(): Promise<string> {
-  const res = await fetch(`${server.url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: TOKEN }) });
+  const res = await fetch(`${server.url}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token: TOKEN }),
+  });
   expect(res.status).toBe(200);
   return /^(sy_operator=[^;]+)/.exec(res.headers.get("set-cookie") ?? "")![1]!;
 }
@@ -111,11 +117,24 @@ describe("with SWITCHYARD_OPERATOR_TOKEN set", () => {
   it("a chunked body over MAX_BODY_BYTES without content-length gets 413", async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const url = new URL(server.url + "/api/orchestration/register");
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
-      req.on("error", (error) => ((error as NodeJS.ErrnoException).code === "ECONNRESET" || (error as NodeJS.ErrnoException).code === "EPIPE" ? undefined : reject(error)));
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
+      req.on("error", (error) =>
+        (error as NodeJS.ErrnoException).code === "ECONNRESET" || (error as NodeJS.ErrnoException).code === "EPIPE"
+          ? undefined
+          : reject(error),
+      );
       req.write('{"skills":["x"],"name":"');
       let sent = 0;
       const chunk = "x".repeat(16_384);

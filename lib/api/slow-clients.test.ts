@@ -10,7 +10,15 @@ import { waitFor } from "@/lib/testing/wait";
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({ env: { SWEEP_INTERVAL_MS: "60000", DB_POOL_SIZE: "3", LOG_LEVEL: "debug", HTTP_HEADERS_TIMEOUT_MS: "1000", HTTP_REQUEST_TIMEOUT_MS: "2000" } });
+  server = await startServer({
+    env: {
+      SWEEP_INTERVAL_MS: "60000",
+      DB_POOL_SIZE: "3",
+      LOG_LEVEL: "debug",
+      HTTP_HEADERS_TIMEOUT_MS: "1000",
+      HTTP_REQUEST_TIMEOUT_MS: "2000",
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -32,7 +40,9 @@ function stall(text: string): Promise<string> {
 function abortMidBody(): Promise<void> {
   return new Promise((resolve) => {
     const socket = net.connect(server.port, "127.0.0.1", () => {
-      socket.write(`POST /api/orchestration/register HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"skills":["x"],"name":"`);
+      socket.write(
+        `POST /api/orchestration/register HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"skills":["x"],"name":"`,
+      );
       socket.write("y".repeat(2000), () => setTimeout(() => socket.destroy(), 50));
     });
     socket.on("error", () => undefined);
@@ -47,7 +57,11 @@ describe("clients that hang up or stall", () => {
     // The server is fine afterwards, and its log has caught up.
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
     await waitFor(() => server.output().slice(start).includes('"path":"/api/health"'), { what: "the health request's log line" });
-    const lines = server.output().slice(start).split("\n").filter((l) => l.trim() !== "");
+    const lines = server
+      .output()
+      .slice(start)
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     const aborted = lines.filter((l) => /abort|ECONNRESET|aborted/i.test(l));
     expect(aborted.length).toBeLessThanOrEqual(40);
     for (const line of aborted) expect(JSON.parse(line).level).toBe("debug");
@@ -63,7 +77,9 @@ describe("clients that hang up or stall", () => {
   });
 
   it("a client that never finishes its body is dropped", async () => {
-    const got = await stall(`POST /api/orchestration/register HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"skills":`);
+    const got = await stall(
+      `POST /api/orchestration/register HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"skills":`,
+    );
     expect(got === "" || /^HTTP\/1\.1 (408|400)/.test(got)).toBe(true);
     expect(server.output()).not.toContain("unhandled error");
   });

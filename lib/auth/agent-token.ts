@@ -31,7 +31,8 @@ export async function authenticateAgent(authorization: string | null): Promise<A
   const dot = token.indexOf(".");
   const id = token.slice(0, dot);
   const secret = token.slice(dot + 1);
-  if (dot < 0 || !UUID.test(id) || secret.length === 0) throw new SwitchyardError("unauthorized", "invalid agent token", { field: "authorization" });
+  if (dot < 0 || !UUID.test(id) || secret.length === 0)
+    throw new SwitchyardError("unauthorized", "invalid agent token", { field: "authorization" });
   const agent = await db().agent.findUnique({ where: { id }, select: { id: true, name: true, tokenHash: true, removed: true } });
   const presented = Buffer.from(hashSecret(secret), "hex");
   const stored = Buffer.from(agent?.tokenHash ?? "0".repeat(64), "hex");

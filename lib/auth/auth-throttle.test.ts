@@ -15,7 +15,14 @@ let server: RunningServer;
 
 beforeAll(async () => {
   server = await startServer({
-    env: { SWITCHYARD_OPERATOR_TOKEN: TOKEN, SWITCHYARD_REGISTRATION_TOKEN: REGISTRATION, AUTH_FAILURE_BURST: "5", AUTH_FAILURE_PER_MIN: "6", SWEEP_INTERVAL_MS: "60000", DB_POOL_SIZE: "3" },
+    env: {
+      SWITCHYARD_OPERATOR_TOKEN: TOKEN,
+      SWITCHYARD_REGISTRATION_TOKEN: REGISTRATION,
+      AUTH_FAILURE_BURST: "5",
+      AUTH_FAILURE_PER_MIN: "6",
+      SWEEP_INTERVAL_MS: "60000",
+      DB_POOL_SIZE: "3",
+    },
   });
 }, 120_000);
 
@@ -23,16 +30,35 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function call(from: string, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<{ status: number; retryAfter?: string; body: any }> {
+function call(
+  from: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+): Promise<{ status: number; retryAfter?: string; body: any }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { host: "127.0.0.1", port: server.port, localAddress: from, method, path, headers: { ...(payload ? { "content-type": "application/json" } : {}), ...headers } },
+      {
+        host: "127.0.0.1",
+        port: server.port,
+        localAddress: from,
+        method,
+        path,
+        headers: { ...(payload ? { "content-type": "application/json" } : {}), ...headers },
+      },
       (res) => {
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (d) => (text += d));
-        res.on("end", () => resolve({ status: res.statusCode!, retryAfter: res.headers["retry-after"] as string | undefined, body: text ? JSON.parse(text) : undefined }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode!,
+            retryAfter: res.headers["retry-after"] as string | undefined,
+            body: text ? JSON.parse(text) : undefined,
+          }),
+        );
       },
     );
     req.on("error", reject);
@@ -53,7 +79,9 @@ async function guess(times: number, attempt: (i: number) => Promise<{ status: nu
 
 describe("failed authentication per client address", () => {
   it("wrong operator tokens: 401 a handful of times, then 429 with Retry-After, even for the right token; other addresses unaffected", async () => {
-    const { statuses, retryAfter } = await guess(40, (i) => call("127.0.0.11", "GET", "/api/goals", { authorization: `Bearer wrong-operator-token-guess-${i}-xxxxxxxxxx` }));
+    const { statuses, retryAfter } = await guess(40, (i) =>
+      call("127.0.0.11", "GET", "/api/goals", { authorization: `Bearer wrong-operator-token-guess-${i}-xxxxxxxxxx` }),
+    );
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual(Array(35).fill(429));
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
@@ -66,7 +94,9 @@ describe("failed authentication per client address", () => {
   });
 
   it("sign-in guessing gets 429 after a handful of tries", async () => {
-    const { statuses, retryAfter } = await guess(20, (i) => call("127.0.0.21", "POST", "/api/session", {}, { token: `wrong-sign-in-${i}` }));
+    const { statuses, retryAfter } = await guess(20, (i) =>
+      call("127.0.0.21", "POST", "/api/session", {}, { token: `wrong-sign-in-${i}` }),
+    );
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual(Array(15).fill(429));
     expect(retryAfter).toMatch(/^\d+$/);
@@ -75,16 +105,42 @@ describe("failed authentication per client address", () => {
   });
 
   it("agent secrets and registration tokens are throttled the same way", async () => {
-    const registered = await call("127.0.0.31", "POST", "/api/orchestration/register", { authorization: `Bearer ${REGISTRATION}` }, { skills: ["x"] });
+    const registered = await call(
+      "127.0.0.31",
+      "POST",
+      "/api/orchestration/register",
+      { authorization: `Bearer ${REGISTRATION}` },
+      { skills: ["x"] },
+    );
     expect(registered.status).toBe(201);
     const agentId = registered.body.agent_id as string;
-    const agents = await guess(12, (i) => call("127.0.0.32", "POST", "/api/orchestration/heartbeat", { authorization: `Bearer ${agentId}.guessed-secret-${i}` }, { agent_id: agentId }));
+    const agents = await guess(12, (i) =>
+      call(
+        "127.0.0.32",
+        "POST",
+        "/api/orchestration/heartbeat",
+        { authorization: `Bearer ${agentId}.guessed-secret-${i}` },
+        { agent_id: agentId },
+      ),
+    );
     expect(agents.statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(agents.statuses.slice(5)).toEqual(Array(7).fill(429));
-    const registrations = await guess(8, (i) => call("127.0.0.33", "POST", "/api/orchestration/register", { authorization: `Bearer wrong-registration-${i}` }, { skills: ["x"] }));
+    const registrations = await guess(8, (i) =>
+      call("127.0.0.33", "POST", "/api/orchestration/register", { authorization: `Bearer wrong-registration-${i}` }, { skills: ["x"] }),
+    );
     expect(registrations.statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
     // The real agent, from its own address, is unaffected.
-    expect((await call("127.0.0.31", "POST", "/api/orchestration/heartbeat", { authorization: `Bearer ${registered.body.token}` }, { agent_id: agentId })).status).toBe(200);
+    expect(
+      (
+        await call(
+          "127.0.0.31",
+          "POST",
+          "/api/orchestration/heartbeat",
+          { authorization: `Bearer ${registered.body.token}` },
+          { agent_id: agentId },
+        )
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -113,6 +169,8 @@ describe("the socket.io handshake", () => {
 
 describe("operator token length", () => {
   it("a token shorter than 32 characters stops the server at start-up with a clear message", async () => {
-    await expect(startServer({ env: { SWITCHYARD_OPERATOR_TOKEN: "sixteen-chars-ok", SWEEP_INTERVAL_MS: "60000" }, timeoutMs: 60_000 })).rejects.toThrow(/SWITCHYARD_OPERATOR_TOKEN: must be at least 32 characters/);
+    await expect(
+      startServer({ env: { SWITCHYARD_OPERATOR_TOKEN: "sixteen-chars-ok", SWEEP_INTERVAL_MS: "60000" }, timeoutMs: 60_000 }),
+    ).rejects.toThrow(/SWITCHYARD_OPERATOR_TOKEN: must be at least 32 characters/);
   });
 });

@@ -53,7 +53,9 @@ export function authRetryAfterS(address: string | undefined, nowMs = Date.now())
 export function assertAuthNotThrottled(req: Request, nowMs = Date.now()): void {
   const retryAfterS = authRetryAfterS(clientAddress(req), nowMs);
   if (retryAfterS === 0) return;
-  throw new SwitchyardError("rate_limited", `too many failed authentication attempts from this address; retry in ${retryAfterS} s`, { details: { retryAfterS } });
+  throw new SwitchyardError("rate_limited", `too many failed authentication attempts from this address; retry in ${retryAfterS} s`, {
+    details: { retryAfterS },
+  });
 }
 
 /** One failed authentication from the caller's address. */

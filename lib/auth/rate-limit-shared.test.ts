@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 async function post(server: RunningServer, path: string, body: unknown, token?: string) {
-  const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const res = await fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as any };
 }
 

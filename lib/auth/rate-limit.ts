@@ -94,9 +94,13 @@ export async function takeAgentToken(agentId: string, nowMs = Date.now()): Promi
   }
   all.delete(agentId);
   const retryAfterS = Math.max(1, Math.ceil((1 - left) / rate));
-  throw new SwitchyardError("rate_limited", `too many requests from agent ${agentId}: at most ${rate}/s (burst ${burst}); retry in ${retryAfterS} s`, {
-    details: { retryAfterS },
-  });
+  throw new SwitchyardError(
+    "rate_limited",
+    `too many requests from agent ${agentId}: at most ${rate}/s (burst ${burst}); retry in ${retryAfterS} s`,
+    {
+      details: { retryAfterS },
+    },
+  );
 }
 
 /** Forgets leases past their TTL. */

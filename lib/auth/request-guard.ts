@@ -59,7 +59,10 @@ export function isAllowedHost(host: string | undefined, allowed = allowedHostNam
 export function checkHost(headers: Headers): Refusal | null {
   const allowed = allowedHostNames();
   const forwarded = header(headers, "x-forwarded-host");
-  for (const [field, value] of [["host", header(headers, "host")], ...(forwarded === undefined ? [] : [["x-forwarded-host", forwarded.split(",")[0]]])] as const) {
+  for (const [field, value] of [
+    ["host", header(headers, "host")],
+    ...(forwarded === undefined ? [] : [["x-forwarded-host", forwarded.split(",")[0]]]),
+  ] as const) {
     if (!isAllowedHost(value, allowed)) {
       return {
         status: 421,
@@ -109,7 +112,10 @@ export function checkOrigin(method: string | undefined, headers: Headers, option
   const site = header(headers, "sec-fetch-site")?.toLowerCase();
   const refuse = (message: string, field: string): Refusal => ({ status: 403, code: "forbidden", message, field });
   if (origin !== undefined && !isOwnOrigin(origin, headers)) {
-    return refuse(`origin: requests from ${origin} may not change anything here (expected ${ownOrigin(headers) ?? "this server's origin"})`, "origin");
+    return refuse(
+      `origin: requests from ${origin} may not change anything here (expected ${ownOrigin(headers) ?? "this server's origin"})`,
+      "origin",
+    );
   }
   if (site !== undefined && site !== "same-origin" && site !== "none") {
     return refuse(`sec-fetch-site: ${site} requests may not change anything here`, "sec-fetch-site");

@@ -58,7 +58,11 @@ describe("operator sign-in", () => {
   });
 
   it("the sign-in form redirects back with the cookie, or to the sign-in page when the token is wrong; next is local only", async () => {
-    const form = (body: string) => call(routes.session.POST, "POST", "/api/session", { rawBody: body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const form = (body: string) =>
+      call(routes.session.POST, "POST", "/api/session", {
+        rawBody: body,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
     const ok = await form(`token=${encodeURIComponent(TOKEN)}&next=${encodeURIComponent("/goals/1?x=2")}`);
     expect(ok.status).toBe(303);
     expect(ok.headers.get("location")).toBe("/goals/1?x=2");
@@ -144,12 +148,18 @@ describe("registration token", () => {
       expect(res.body.error.field).toBe("authorization");
     }
     expect(await db().agent.count()).toBe(agentsBefore);
-    expect((await call(routes.register.POST, "POST", "/api/orchestration/register", { body, token: "registration-token-0123456789" })).status).toBe(201);
+    expect(
+      (await call(routes.register.POST, "POST", "/api/orchestration/register", { body, token: "registration-token-0123456789" })).status,
+    ).toBe(201);
     expect((await call(routes.register.POST, "POST", "/api/orchestration/register", { body, token: TOKEN })).status).toBe(201);
 
     const { SwitchyardClient, ApiError } = await import("switchyard-client");
     const inProcess = ((input: RequestInfo | URL, init?: RequestInit) => routes.register.POST(new Request(input, init))) as typeof fetch;
-    const withToken = new SwitchyardClient({ baseUrl: "http://localhost", registrationToken: "registration-token-0123456789", fetch: inProcess });
+    const withToken = new SwitchyardClient({
+      baseUrl: "http://localhost",
+      registrationToken: "registration-token-0123456789",
+      fetch: inProcess,
+    });
     expect((await withToken.register({ skills: ["x"] })).agent_id).toBe(withToken.agentId);
     const without = new SwitchyardClient({ baseUrl: "http://localhost", fetch: inProcess });
     await expect(without.register({ skills: ["x"] })).rejects.toBeInstanceOf(ApiError);
@@ -175,7 +185,10 @@ describe("per-agent rate limit", () => {
     // Every agent endpoint shares the bucket.
     const pulled = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: a.token, body: { agent_id: a.agent_id } });
     expect(pulled.status).toBe(429);
-    const done = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: a.token, body: { subtask_uuid: a.agent_id, result: "x" } });
+    const done = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: a.token,
+      body: { subtask_uuid: a.agent_id, result: "x" },
+    });
     expect(done.status).toBe(429);
     expect((await beat(b)).status).toBe(200);
   });
@@ -192,7 +205,12 @@ describe("results and goal text are rendered as text", () => {
         if (statSync(full).isDirectory()) walk(full);
         else if (/\.(tsx?|jsx?|mjs)$/.test(name) && !name.endsWith(".test.ts")) {
           const text = readFileSync(full, "utf8");
-          if (/dangerouslySetInnerHTML|\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML|document\.write\(|\beval\(|new Function\(/.test(text)) offenders.push(path.relative(root, full));
+          if (
+            /dangerouslySetInnerHTML|\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML|document\.write\(|\beval\(|new Function\(/.test(
+              text,
+            )
+          )
+            offenders.push(path.relative(root, full));
         }
       }
     };

@@ -12,7 +12,10 @@ export interface MigrationResult {
   applied: string[];
 }
 
-export async function migrateDatabase(connectionString: string, migrationsDir = path.join(process.cwd(), "prisma", "migrations")): Promise<MigrationResult> {
+export async function migrateDatabase(
+  connectionString: string,
+  migrationsDir = path.join(process.cwd(), "prisma", "migrations"),
+): Promise<MigrationResult> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {

@@ -12,7 +12,13 @@ import type { DB } from "@/lib/generated/kysely/db";
 export type Table = keyof DB;
 
 interface Overrides {
-  goals: { status: GoalStatus; aggregation_strategy: AggregationStrategy; budget_max_tokens: bigint | null; input_tokens: bigint; output_tokens: bigint };
+  goals: {
+    status: GoalStatus;
+    aggregation_strategy: AggregationStrategy;
+    budget_max_tokens: bigint | null;
+    input_tokens: bigint;
+    output_tokens: bigint;
+  };
   subtasks: { status: SubtaskStatus; kind: SubtaskKind };
   attempts: { outcome: AttemptOutcome; input_tokens: bigint; output_tokens: bigint };
   agents: { total_duration_ms: bigint; input_tokens: bigint; output_tokens: bigint };

@@ -31,11 +31,20 @@ const UNAVAILABLE_CODES = new Set([
   "P2024",
 ]);
 const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
-const UNAVAILABLE_MESSAGES = /connection terminated|terminating connection|timeout exceeded when trying to connect|connection timeout|can't reach database server|server closed the connection|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
+const UNAVAILABLE_MESSAGES =
+  /connection terminated|terminating connection|timeout exceeded when trying to connect|connection timeout|can't reach database server|server closed the connection|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (depth > 6 || error === null || typeof error !== "object") return false;
-  const e = error as { code?: unknown; originalCode?: unknown; kind?: unknown; message?: unknown; cause?: unknown; errors?: unknown; meta?: { code?: unknown; driverAdapterError?: unknown } };
+  const e = error as {
+    code?: unknown;
+    originalCode?: unknown;
+    kind?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+    meta?: { code?: unknown; driverAdapterError?: unknown };
+  };
   for (const code of [e.code, e.originalCode, e.meta?.code]) if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
   if (typeof e.kind === "string" && UNAVAILABLE_KINDS.has(e.kind)) return true;
   if (typeof e.message === "string" && UNAVAILABLE_MESSAGES.test(e.message)) return true;

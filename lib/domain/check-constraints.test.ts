@@ -29,13 +29,19 @@ describe("status CHECK constraints", () => {
   });
 
   it("refuses a status outside the list (the database, not only the code, keeps the vocabulary)", async () => {
-    await expect(db().$executeRaw`INSERT INTO goals (id, goal, status, template) VALUES (gen_random_uuid(), 'g', 'sleeping', 'generic')`).rejects.toThrow(/goals_status_check/);
-    const goal = await db().$queryRaw<Array<{ id: string }>>`INSERT INTO goals (id, goal, status, template) VALUES (gen_random_uuid(), 'g', 'paused', 'generic') RETURNING id`;
+    await expect(
+      db().$executeRaw`INSERT INTO goals (id, goal, status, template) VALUES (gen_random_uuid(), 'g', 'sleeping', 'generic')`,
+    ).rejects.toThrow(/goals_status_check/);
+    const goal = await db().$queryRaw<
+      Array<{ id: string }>
+    >`INSERT INTO goals (id, goal, status, template) VALUES (gen_random_uuid(), 'g', 'paused', 'generic') RETURNING id`;
     expect(goal).toHaveLength(1);
   });
 
   it("the open-tasks partial index lists the open statuses", async () => {
-    const rows = await db().$queryRaw<Array<{ definition: string }>>`SELECT pg_get_indexdef('subtasks_open_by_goal_idx'::regclass) AS definition`;
+    const rows = await db().$queryRaw<
+      Array<{ definition: string }>
+    >`SELECT pg_get_indexdef('subtasks_open_by_goal_idx'::regclass) AS definition`;
     expect(literals(rows[0]!.definition).sort()).toEqual([...OPEN_SUBTASK_STATUSES].sort());
   });
 });

@@ -78,6 +78,8 @@ describe("events", () => {
     expect(eventPayloadProblem({ type: "task.completed", data: { status: "completed", attempt: 1 } })).toMatch(/duration_ms/);
     expect(eventPayloadProblem({ type: "task.completed", data: { status: "completed", attempt: 1, duration_ms: 5 } })).toBeNull();
     expect(eventPayloadProblem({ type: "task.lost", data: {} })).toMatch(/unknown event type task.lost/);
-    expect(() => liveEventSchema.parse({ ...envelope, type: "goal.finished", data: { status: "running", steps_completed: 0, steps_failed: 0 } })).toThrow();
+    expect(() =>
+      liveEventSchema.parse({ ...envelope, type: "goal.finished", data: { status: "running", steps_completed: 0, steps_failed: 0 } }),
+    ).toThrow();
   });
 });

@@ -28,7 +28,12 @@ const attemptFailed = z.object({
 });
 
 export const EVENT_PAYLOADS = {
-  "goal.created": z.object({ template: z.string(), tasks: count, goal: z.string(), aggregation: z.enum(AGGREGATION_STRATEGIES).optional() }),
+  "goal.created": z.object({
+    template: z.string(),
+    tasks: count,
+    goal: z.string(),
+    aggregation: z.enum(AGGREGATION_STRATEGIES).optional(),
+  }),
   "goal.started": z.object({ status: z.literal("running") }),
   "goal.finished": z.object({ status: z.enum(TERMINAL_GOAL_STATUSES), steps_completed: count, steps_failed: count }),
   "goal.reopened": z.object({ status: z.literal("running"), previous_status: goalStatus }),
@@ -87,7 +92,12 @@ export const EVENT_PAYLOADS = {
     tasks_running: count,
     at: isoTime,
   }),
-  "goal.resumed": z.object({ status: z.enum(["pending", "running"]), previous_reason: z.enum(PAUSE_REASONS).nullable(), tasks_released: count, at: isoTime }),
+  "goal.resumed": z.object({
+    status: z.enum(["pending", "running"]),
+    previous_reason: z.enum(PAUSE_REASONS).nullable(),
+    tasks_released: count,
+    at: isoTime,
+  }),
   /** PATCH /api/goals/:id {budget}: the goal's limits now (null: no limit). */
   "goal.budget_changed": z.object({ max_cost_usd: z.number().nullable(), max_tokens: z.number().nullable(), at: isoTime }),
   "agent.drained": z.object({ drained: z.literal(true), running: count }),
@@ -96,7 +106,12 @@ export const EVENT_PAYLOADS = {
   "task.approved": z.object({ status: z.literal("completed"), attempt, edited: z.boolean(), result_chars: count }),
   "task.rejected": z.object({ status: z.literal("pending"), attempt, feedback: z.string() }),
   /** A finished task (or one downstream of it) back to waiting/pending with a fresh budget. */
-  "task.rerun": z.object({ status: z.enum(["pending", "waiting"]), previous_status: subtaskStatus, from: id, description_changed: z.boolean() }),
+  "task.rerun": z.object({
+    status: z.enum(["pending", "waiting"]),
+    previous_status: subtaskStatus,
+    from: id,
+    description_changed: z.boolean(),
+  }),
   /** One batch of POST /api/tasks/bulk: the filter, what changed and what was skipped. */
   "tasks.bulk": z.object({
     action: z.enum(BULK_ACTIONS),

@@ -29,7 +29,13 @@ export type SubtaskStatus = (typeof SUBTASK_STATUSES)[number];
 export const TERMINAL_SUBTASK_STATUSES = ["completed", "failed", "cancelled", "skipped"] as const satisfies readonly SubtaskStatus[];
 export type TerminalSubtaskStatus = (typeof TERMINAL_SUBTASK_STATUSES)[number];
 /** A task in one of these still runs, will run, or waits for someone (its dependencies, an approval). */
-export const OPEN_SUBTASK_STATUSES = ["waiting", "pending", "running", "retrying", "awaiting_approval"] as const satisfies readonly SubtaskStatus[];
+export const OPEN_SUBTASK_STATUSES = [
+  "waiting",
+  "pending",
+  "running",
+  "retrying",
+  "awaiting_approval",
+] as const satisfies readonly SubtaskStatus[];
 export type OpenSubtaskStatus = (typeof OPEN_SUBTASK_STATUSES)[number];
 /** Open and not yet running: what a failure upstream skips. */
 export const QUEUED_SUBTASK_STATUSES = ["waiting", "pending", "retrying"] as const satisfies readonly SubtaskStatus[];
@@ -41,7 +47,15 @@ export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 /** Attempts that ended without a result: what the throughput charts count as failures. */
 export const FAILED_ATTEMPT_OUTCOMES = ["failed", "timed_out", "lost"] as const satisfies readonly AttemptOutcome[];
 /** Every outcome but `running` ends the attempt. */
-export const ENDED_ATTEMPT_OUTCOMES = ["completed", "failed", "timed_out", "lost", "superseded", "cancelled", "rejected"] as const satisfies readonly AttemptOutcome[];
+export const ENDED_ATTEMPT_OUTCOMES = [
+  "completed",
+  "failed",
+  "timed_out",
+  "lost",
+  "superseded",
+  "cancelled",
+  "rejected",
+] as const satisfies readonly AttemptOutcome[];
 
 /** Derived, never stored: from the heartbeat (offline), the operator's drain, and the running count. */
 export const AGENT_STATUSES = ["idle", "busy", "draining", "offline"] as const;

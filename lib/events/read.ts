@@ -38,7 +38,9 @@ const MAX_SCAN = 100_000;
 
 /** The relay's stored cursors (0 before the migration row exists). */
 export async function readRelayCursor(client: DbOrTx = db()): Promise<{ relayedSeq: number; finalSeq: number }> {
-  const rows = await client.$queryRaw<Array<{ relayed_seq: bigint; final_seq: bigint }>>`SELECT relayed_seq, final_seq FROM event_relay WHERE id = 1`;
+  const rows = await client.$queryRaw<
+    Array<{ relayed_seq: bigint; final_seq: bigint }>
+  >`SELECT relayed_seq, final_seq FROM event_relay WHERE id = 1`;
   return { relayedSeq: Number(rows[0]?.relayed_seq ?? 0), finalSeq: Number(rows[0]?.final_seq ?? 0) };
 }
 
@@ -81,7 +83,12 @@ export async function readEvents(options: { after: number; goalId?: string; limi
 }
 
 /** Every event after `after` up to the final bound, page by page. */
-export async function readAllEvents(options: { after: number; goalId?: string; pageSize?: number; max?: number }): Promise<ReadEventsResult> {
+export async function readAllEvents(options: {
+  after: number;
+  goalId?: string;
+  pageSize?: number;
+  max?: number;
+}): Promise<ReadEventsResult> {
   const events: LogEvent[] = [];
   let after = options.after;
   const max = options.max ?? 50_000;

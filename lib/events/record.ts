@@ -25,7 +25,8 @@ function jsonbSafe(_key: string, value: unknown): unknown {
 function checkPayloads(events: DomainEvent[]): void {
   for (const event of events) {
     const problem = eventPayloadProblem(event);
-    if (problem && !problem.startsWith("unknown event type")) throw new Error(`event payload does not match lib/domain/events.ts: ${problem}`);
+    if (problem && !problem.startsWith("unknown event type"))
+      throw new Error(`event payload does not match lib/domain/events.ts: ${problem}`);
   }
 }
 

@@ -11,7 +11,12 @@ const received: AnyEvent[] = [];
 const clients: pg.Client[] = [];
 
 beforeAll(async () => {
-  relay = startRelay({ databaseUrl: env().DATABASE_URL!, broadcast: (events) => received.push(...events), lockRetryMs: 100, log: () => undefined });
+  relay = startRelay({
+    databaseUrl: env().DATABASE_URL!,
+    broadcast: (events) => received.push(...events),
+    lockRetryMs: 100,
+    log: () => undefined,
+  });
   await relay.whenLeader();
 });
 
@@ -40,7 +45,8 @@ async function commitEvent(type: string): Promise<void> {
 async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; received ${received.map((e) => `${e.seq}:${e.type}`).join(", ")}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; received ${received.map((e) => `${e.seq}:${e.type}`).join(", ")}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -110,7 +116,12 @@ describe("the event relay", () => {
 
   it("a second relay on the same database follows, and takes over from the stored cursor when the leader stops", async () => {
     const second: AnyEvent[] = [];
-    const follower = startRelay({ databaseUrl: env().DATABASE_URL!, broadcast: (events) => second.push(...events), lockRetryMs: 100, log: () => undefined });
+    const follower = startRelay({
+      databaseUrl: env().DATABASE_URL!,
+      broadcast: (events) => second.push(...events),
+      lockRetryMs: 100,
+      log: () => undefined,
+    });
     try {
       await settle();
       expect(follower.status().leader).toBe(false);

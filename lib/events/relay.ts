@@ -115,7 +115,10 @@ export function startRelay(options: RelayOptions): Relay {
       pending.xidBound = xid[0]!.xid;
     }
     if (pending?.xidBound) {
-      const done = await db().$queryRawUnsafe<Array<{ done: boolean }>>(`SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS done`, pending.xidBound);
+      const done = await db().$queryRawUnsafe<Array<{ done: boolean }>>(
+        `SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS done`,
+        pending.xidBound,
+      );
       if (done[0]?.done) {
         finalUpTo = Math.max(finalUpTo, pending.hi);
         pending = null;

@@ -22,11 +22,25 @@ afterAll(async () => {
 async function tool(name: string, args: Record<string, unknown>) {
   const res = (await mcp.callTool({ name, arguments: args })) as { isError?: boolean; content: Array<{ text: string }> };
   const text = res.content.map((c) => c.text).join("");
-  return { isError: Boolean(res.isError), text, json: (() => { try { return JSON.parse(text); } catch { return undefined; } })() };
+  return {
+    isError: Boolean(res.isError),
+    text,
+    json: (() => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+    })(),
+  };
 }
 
 async function post(path: string, body: unknown, token?: string) {
-  const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const res = await fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -35,7 +49,12 @@ describe("MCP approve_task / reject_task", () => {
     const { tools } = await mcp.listTools();
     expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["approve_task", "reject_task"]));
     const agent = (await post("/api/orchestration/register", { skills: ["mcp-gate"], capacity: 2 })).json;
-    const goal = (await post("/api/goals", { goal: "mcp gate", plan: { tasks: [{ key: "g", name: "gated", required_skills: ["mcp-gate"], approval: true }] } })).json;
+    const goal = (
+      await post("/api/goals", {
+        goal: "mcp gate",
+        plan: { tasks: [{ key: "g", name: "gated", required_skills: ["mcp-gate"], approval: true }] },
+      })
+    ).json;
     const task = goal.subtasks[0].uuid as string;
     const pull = () => post("/api/orchestration/assign", { agent_id: agent.agent_id }, agent.token);
     await pull();

@@ -20,12 +20,20 @@ afterAll(async () => {
 
 async function connect(token?: string): Promise<Client> {
   const client = new Client({ name: "switchyard-http-test", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL("/api/mcp", server.url), { requestInit: token ? { headers: { authorization: `Bearer ${token}` } } : {} }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL("/api/mcp", server.url), {
+      requestInit: token ? { headers: { authorization: `Bearer ${token}` } } : {},
+    }),
+  );
   open.push(client);
   return client;
 }
 
-async function call<T = any>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ isError: boolean; text: string; json: T }> {
+async function call<T = any>(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<{ isError: boolean; text: string; json: T }> {
   const res = (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: Array<{ type: string; text: string }> };
   const text = res.content.map((c) => c.text).join("");
   let json: T = undefined as T;
@@ -41,7 +49,17 @@ describe("MCP over Streamable HTTP at /api/mcp", () => {
   it("registers without a token, then drives a goal to completion with the agent's Bearer token", { timeout: 60_000 }, async () => {
     const anonymous = await connect();
     const { tools } = await anonymous.listTools();
-    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["register_agent", "decompose_goal", "assign_tasks", "get_status", "get_task_tensor", "mark_completed", "update_heartbeat"]));
+    expect(tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        "register_agent",
+        "decompose_goal",
+        "assign_tasks",
+        "get_status",
+        "get_task_tensor",
+        "mark_completed",
+        "update_heartbeat",
+      ]),
+    );
     expect((await call(anonymous, "assign_tasks")).text).toMatch(/call register_agent first/);
 
     const registered = await call(anonymous, "register_agent", { skills: ["http-skill"], name: "remote-llm" });
@@ -55,7 +73,8 @@ describe("MCP over Streamable HTTP at /api/mcp", () => {
     expect((await call(agent, "update_heartbeat")).json).toMatchObject({ agent_id: agentId, status: "idle" });
     const goal = await call(agent, "decompose_goal", {
       goal: "remote goal",
-      plan_markdown: "| Task ID | Task Name | Description | Dependencies | Priority | Skills |\n|---|---|---|---|---|---|\n| H-1 | Fetch | get it | None | P1 | http-skill |\n| H-2 | Summarize | sum it up | H-1 | P1 | http-skill |",
+      plan_markdown:
+        "| Task ID | Task Name | Description | Dependencies | Priority | Skills |\n|---|---|---|---|---|---|\n| H-1 | Fetch | get it | None | P1 | http-skill |\n| H-2 | Summarize | sum it up | H-1 | P1 | http-skill |",
     });
     expect(goal.isError, goal.text).toBe(false);
     const goalId = goal.json.goal_id as string;
@@ -64,11 +83,21 @@ describe("MCP over Streamable HTTP at /api/mcp", () => {
     for (let round = 0; round < 10 && done.length < 2; round++) {
       const assigned = await call(agent, "assign_tasks");
       expect(assigned.isError, assigned.text).toBe(false);
-      for (const a of assigned.json.assignments as Array<{ subtask_uuid: string; key: string; attempt: number; goal_id: string; inputs: Array<{ key: string; result: string }> }>) {
+      for (const a of assigned.json.assignments as Array<{
+        subtask_uuid: string;
+        key: string;
+        attempt: number;
+        goal_id: string;
+        inputs: Array<{ key: string; result: string }>;
+      }>) {
         expect(a.goal_id).toBe(goalId);
         if (a.key === "H-2") expect(a.inputs).toEqual([{ key: "H-1", name: "Fetch", result: "H-1 over HTTP" }]);
         // The attempt comes back from assign_tasks: each HTTP request is a fresh MCP server.
-        const completed = await call(agent, "mark_completed", { subtask_uuid: a.subtask_uuid, result: `${a.key} over HTTP`, attempt: a.attempt });
+        const completed = await call(agent, "mark_completed", {
+          subtask_uuid: a.subtask_uuid,
+          result: `${a.key} over HTTP`,
+          attempt: a.attempt,
+        });
         expect(completed.isError, completed.text).toBe(false);
         done.push(a.key);
       }

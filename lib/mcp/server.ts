@@ -46,7 +46,8 @@ interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   run: (args: z.infer<z.ZodObject<I>>, ctx: ToolContext) => Promise<z.infer<z.ZodObject<O>>>;
 }
 
-const defineTool = <I extends z.ZodRawShape, O extends z.ZodRawShape>(tool: ToolDefinition<I, O>) => tool as unknown as ToolDefinition<z.ZodRawShape, z.ZodRawShape>;
+const defineTool = <I extends z.ZodRawShape, O extends z.ZodRawShape>(tool: ToolDefinition<I, O>) =>
+  tool as unknown as ToolDefinition<z.ZodRawShape, z.ZodRawShape>;
 
 // Ids are checked by the server; a plain string keeps the schema short (no uuid regex).
 const uuid = (what: string) => z.string().min(1).max(64).describe(`${what} (a UUID)`);
@@ -86,12 +87,22 @@ const assignmentShape = z.object({
   required_skills: z.array(z.string()),
   timeout_s: z.number().describe("Seconds you have for this attempt"),
   deadline_at: z.string().describe("When the attempt times out (ISO 8601); heartbeat and finish before"),
-  inputs: z.array(z.object({ key: z.string(), name: z.string(), result: z.string().nullable() })).describe("Results of the tasks this one depends on"),
+  inputs: z
+    .array(z.object({ key: z.string(), name: z.string(), result: z.string().nullable() }))
+    .describe("Results of the tasks this one depends on"),
   feedback: z.string().nullable().describe("The operator's feedback on your rejected previous attempt: do better this time"),
   previous_attempt: z
-    .object({ number: z.number(), outcome: z.string(), result: z.string().nullable(), error: z.string().nullable(), feedback: z.string().nullable() })
+    .object({
+      number: z.number(),
+      outcome: z.string(),
+      result: z.string().nullable(),
+      error: z.string().nullable(),
+      feedback: z.string().nullable(),
+    })
     .nullable()
-    .describe("The previous attempt when it did not stand (rejected, failed, e.g. a result that did not match the output schema, or timed out)"),
+    .describe(
+      "The previous attempt when it did not stand (rejected, failed, e.g. a result that did not match the output schema, or timed out)",
+    ),
 });
 
 function presentForAgent(a: Assignment): z.infer<typeof assignmentShape> {
@@ -123,7 +134,12 @@ export const TOOLS = [
     description:
       "Register yourself in the distributed system with your skills. Do this once: the answer carries your agent token — keep it (e.g. as SWITCHYARD_AGENT_TOKEN) so you come back as the same agent, holding the same tasks, after a restart. Not needed when this server was started with a token.",
     inputSchema: {
-      skills: z.array(skill).max(64).describe('Your capabilities, e.g. ["data_analysis", "reporting", "coding"]; you get only tasks whose required skills you all have'),
+      skills: z
+        .array(skill)
+        .max(64)
+        .describe(
+          'Your capabilities, e.g. ["data_analysis", "reporting", "coding"]; you get only tasks whose required skills you all have',
+        ),
       name: z.string().min(1).max(200).optional().describe("A name shown in the dashboard"),
       capacity: z.number().int().min(1).max(100).optional().describe("How many tasks you take at once (default 1)"),
     },
@@ -150,7 +166,9 @@ export const TOOLS = [
         capacity: agent.capacity,
         token: agent.token,
         token_saved_to: saved,
-        note: saved ? `Saved to ${saved}: a restart comes back as this agent.` : `Keep this token secret and ${hint} to come back as this agent; it is not shown again.`,
+        note: saved
+          ? `Saved to ${saved}: a restart comes back as this agent.`
+          : `Keep this token secret and ${hint} to come back as this agent; it is not shown again.`,
       };
     },
   }),
@@ -162,23 +180,63 @@ export const TOOLS = [
     inputSchema: {
       goal: z.string().min(1).max(10_000).describe("The high-level goal to decompose"),
       context: z.string().max(100_000).optional().describe("Additional context for better decomposition"),
-      plan_markdown: z.string().optional().describe("An explicit plan instead of automatic decomposition: seed 003's markdown table | Task ID | Task Name | Description | Dependencies | Priority |"),
-      plan: planInput.optional().describe("An explicit plan as JSON instead: {tasks: [{key, name, description?, required_skills?, priority?, depends_on?: [keys]}]}"),
-      planner: z.enum(["server", "agent"]).optional().describe('"agent": one planning task (skill planning) that an agent answers with a spawn of the plan'),
-      aggregation: z.enum(["concat", "json_merge", "json_array", "last", "agent"]).optional().describe("How the results combine into the final output (default concat)"),
+      plan_markdown: z
+        .string()
+        .optional()
+        .describe(
+          "An explicit plan instead of automatic decomposition: seed 003's markdown table | Task ID | Task Name | Description | Dependencies | Priority |",
+        ),
+      plan: planInput
+        .optional()
+        .describe(
+          "An explicit plan as JSON instead: {tasks: [{key, name, description?, required_skills?, priority?, depends_on?: [keys]}]}",
+        ),
+      planner: z
+        .enum(["server", "agent"])
+        .optional()
+        .describe('"agent": one planning task (skill planning) that an agent answers with a spawn of the plan'),
+      aggregation: z
+        .enum(["concat", "json_merge", "json_array", "last", "agent"])
+        .optional()
+        .describe("How the results combine into the final output (default concat)"),
     },
     outputSchema: {
       goal_id: z.string().nullable(),
       template: z.string(),
-      subtasks: z.array(z.object({ subtask_uuid: z.string(), key: z.string(), name: z.string(), priority: z.string(), required_skills: z.array(z.string()), depends_on: z.array(z.string()), status: z.string() })),
+      subtasks: z.array(
+        z.object({
+          subtask_uuid: z.string(),
+          key: z.string(),
+          name: z.string(),
+          priority: z.string(),
+          required_skills: z.array(z.string()),
+          depends_on: z.array(z.string()),
+          status: z.string(),
+        }),
+      ),
     },
     annotations: WRITE,
     run: async (args, { client }) => {
-      const created = await client.decompose({ goal: args.goal, context: args.context, plan_markdown: args.plan_markdown, plan: args.plan, planner: args.planner, aggregation: args.aggregation });
+      const created = await client.decompose({
+        goal: args.goal,
+        context: args.context,
+        plan_markdown: args.plan_markdown,
+        plan: args.plan,
+        planner: args.planner,
+        aggregation: args.aggregation,
+      });
       return {
         goal_id: created.goal_id,
         template: created.template,
-        subtasks: created.subtasks.map((s) => ({ subtask_uuid: s.uuid, key: s.key, name: s.name, priority: s.priority, required_skills: s.required_skills, depends_on: s.depends_on, status: s.status })),
+        subtasks: created.subtasks.map((s) => ({
+          subtask_uuid: s.uuid,
+          key: s.key,
+          name: s.name,
+          priority: s.priority,
+          required_skills: s.required_skills,
+          depends_on: s.depends_on,
+          status: s.status,
+        })),
       };
     },
   }),
@@ -195,7 +253,8 @@ export const TOOLS = [
     run: async (args, { client, attempts }) => {
       const { assignments } = await client.pull({ max: args.max });
       for (const a of assignments) attempts.set(a.subtask_uuid, a.attempt);
-      if (assignments.length === 0) return { assignments: [], message: "No task is ready for your skills right now; try again later or check get_status." };
+      if (assignments.length === 0)
+        return { assignments: [], message: "No task is ready for your skills right now; try again later or check get_status." };
       return { assignments: assignments.map(presentForAgent) };
     },
   }),
@@ -219,7 +278,10 @@ export const TOOLS = [
       "Tensor of the current task state T_task[n_tasks, n_agents, p_levels]: 1.0 where a task is held by an agent at its priority level, assignment probabilities for waiting tasks. Rows follow task_ids, columns agent_ids.",
     inputSchema: {
       goal_id: uuid("Only this goal's tasks (default: every open goal)").optional(),
-      format: z.enum(["dense", "sparse"]).optional().describe("dense (default): data[task][agent][level]; sparse: [task, agent, level, value] entries for the non-zero cells"),
+      format: z
+        .enum(["dense", "sparse"])
+        .optional()
+        .describe("dense (default): data[task][agent][level]; sparse: [task, agent, level, value] entries for the non-zero cells"),
     },
     outputSchema: {
       format: z.enum(["dense", "sparse"]),
@@ -231,7 +293,10 @@ export const TOOLS = [
     },
     annotations: READ,
     run: async (args, { client }) => {
-      const t = args.format === "sparse" ? await client.tensor({ goalId: args.goal_id, format: "sparse" }) : await client.tensor({ goalId: args.goal_id });
+      const t =
+        args.format === "sparse"
+          ? await client.tensor({ goalId: args.goal_id, format: "sparse" })
+          : await client.tensor({ goalId: args.goal_id });
       return { ...t };
     },
   }),
@@ -243,14 +308,31 @@ export const TOOLS = [
     inputSchema: {
       subtask_uuid: uuid("The subtask's subtask_uuid from assign_tasks"),
       result: z.string().max(1_048_576).describe("The result of the work (text, markdown or JSON as text)"),
-      attempt: z.number().int().min(1).optional().describe("The attempt from assign_tasks (remembered by this server when you took the task here)"),
-      spawn: planInput.optional().describe("New tasks after this one (keys local to the spawn, depends_on among them); for a planning task, the goal's plan"),
+      attempt: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe("The attempt from assign_tasks (remembered by this server when you took the task here)"),
+      spawn: planInput
+        .optional()
+        .describe("New tasks after this one (keys local to the spawn, depends_on among them); for a planning task, the goal's plan"),
     },
-    outputSchema: { subtask_uuid: z.string(), key: z.string(), status: z.string(), released: z.number().describe("Tasks that became ready because this one finished") },
+    outputSchema: {
+      subtask_uuid: z.string(),
+      key: z.string(),
+      status: z.string(),
+      released: z.number().describe("Tasks that became ready because this one finished"),
+    },
     annotations: { ...WRITE, idempotentHint: true },
     needsAgent: true,
     run: async (args, { client, attempts }) => {
-      const done = await client.complete({ subtask_uuid: args.subtask_uuid, result: args.result, attempt: args.attempt ?? attempts.get(args.subtask_uuid), ...(args.spawn ? { spawn: args.spawn } : {}) });
+      const done = await client.complete({
+        subtask_uuid: args.subtask_uuid,
+        result: args.result,
+        attempt: args.attempt ?? attempts.get(args.subtask_uuid),
+        ...(args.spawn ? { spawn: args.spawn } : {}),
+      });
       attempts.delete(args.subtask_uuid);
       return { subtask_uuid: done.subtask.uuid, key: done.subtask.key, status: done.subtask.status, released: done.released.length };
     },
@@ -259,26 +341,42 @@ export const TOOLS = [
   defineTool({
     name: "mark_failed",
     title: "Fail a task",
-    description: "Report that a subtask you were assigned failed; it is retried with backoff (maybe by another agent) while attempts remain.",
+    description:
+      "Report that a subtask you were assigned failed; it is retried with backoff (maybe by another agent) while attempts remain.",
     inputSchema: {
       subtask_uuid: uuid("The subtask's subtask_uuid from assign_tasks"),
       error: z.string().min(1).max(65_536).describe("What went wrong, for the operator and the next attempt"),
-      attempt: z.number().int().min(1).optional().describe("The attempt from assign_tasks (remembered by this server when you took the task here)"),
+      attempt: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe("The attempt from assign_tasks (remembered by this server when you took the task here)"),
     },
     outputSchema: { subtask_uuid: z.string(), key: z.string(), status: z.string(), next_attempt_at: z.string().nullable() },
     annotations: WRITE,
     needsAgent: true,
     run: async (args, { client, attempts }) => {
-      const failed = await client.fail({ subtask_uuid: args.subtask_uuid, error: args.error, attempt: args.attempt ?? attempts.get(args.subtask_uuid) });
+      const failed = await client.fail({
+        subtask_uuid: args.subtask_uuid,
+        error: args.error,
+        attempt: args.attempt ?? attempts.get(args.subtask_uuid),
+      });
       attempts.delete(args.subtask_uuid);
-      return { subtask_uuid: failed.subtask.uuid, key: failed.subtask.key, status: failed.subtask.status, next_attempt_at: failed.subtask.next_attempt_at };
+      return {
+        subtask_uuid: failed.subtask.uuid,
+        key: failed.subtask.key,
+        status: failed.subtask.status,
+        next_attempt_at: failed.subtask.next_attempt_at,
+      };
     },
   }),
 
   defineTool({
     name: "update_heartbeat",
     title: "Heartbeat",
-    description: "Signal that you are still active. This server also beats in the background while it runs; call it during long work over HTTP.",
+    description:
+      "Signal that you are still active. This server also beats in the background while it runs; call it during long work over HTTP.",
     outputSchema: { agent_id: z.string(), status: z.string() },
     annotations: { ...WRITE, idempotentHint: true },
     needsAgent: true,
@@ -291,7 +389,8 @@ export const TOOLS = [
   defineTool({
     name: "get_goal_result",
     title: "Goal result",
-    description: "A goal's workflow result: status (running, complete, partial, failed, cancelled), the combined final output, steps completed and failed, total time, agents used.",
+    description:
+      "A goal's workflow result: status (running, complete, partial, failed, cancelled), the combined final output, steps completed and failed, total time, agents used.",
     inputSchema: { goal_id: uuid("The goal_id from decompose_goal") },
     outputSchema: {
       workflow_id: z.string(),
@@ -331,7 +430,10 @@ export const TOOLS = [
     title: "Approve a task",
     description:
       "Approve a task that awaits approval (status awaiting_approval): it completes and its dependents run. Pass result to replace the agent's result with an edited one: dependents and the goal's result get the edit, the agent's original stays in the attempt history.",
-    inputSchema: { subtask_uuid: uuid("The task awaiting approval"), result: z.string().max(1_048_576).optional().describe("An edited result to use instead of the agent's") },
+    inputSchema: {
+      subtask_uuid: uuid("The task awaiting approval"),
+      result: z.string().max(1_048_576).optional().describe("An edited result to use instead of the agent's"),
+    },
     outputSchema: { subtask_uuid: z.string(), key: z.string(), status: z.string(), edited: z.boolean(), released: z.array(z.string()) },
     annotations: WRITE,
     run: async (args, { client }) => {
@@ -343,8 +445,12 @@ export const TOOLS = [
   defineTool({
     name: "reject_task",
     title: "Reject a task",
-    description: "Reject a task that awaits approval: its attempt ends rejected and a new attempt is queued; that attempt is handed your feedback and the rejected result, so the agent can do better.",
-    inputSchema: { subtask_uuid: uuid("The task awaiting approval"), feedback: z.string().min(1).max(65_536).describe("What to do better, for the next attempt") },
+    description:
+      "Reject a task that awaits approval: its attempt ends rejected and a new attempt is queued; that attempt is handed your feedback and the rejected result, so the agent can do better.",
+    inputSchema: {
+      subtask_uuid: uuid("The task awaiting approval"),
+      feedback: z.string().min(1).max(65_536).describe("What to do better, for the next attempt"),
+    },
     outputSchema: { subtask_uuid: z.string(), key: z.string(), status: z.string(), rejected_attempt: z.number() },
     annotations: WRITE,
     run: async (args, { client }) => {
@@ -364,7 +470,10 @@ const TRANSIENT_TRIES = 3;
 const TRANSIENT_MAX_WAIT_MS = 3000;
 
 function failure(error: unknown): CallToolResult {
-  const transient = error instanceof ApiError && error.isTransient ? ` (temporary: try again${error.retryAfterMs ? ` in ${Math.ceil(error.retryAfterMs / 1000)} s` : " shortly"})` : "";
+  const transient =
+    error instanceof ApiError && error.isTransient
+      ? ` (temporary: try again${error.retryAfterMs ? ` in ${Math.ceil(error.retryAfterMs / 1000)} s` : " shortly"})`
+      : "";
   const text =
     error instanceof ApiError
       ? `${error.code} (${error.status}): ${error.message}${error.field ? ` [field: ${error.field}]` : ""}${transient}`
@@ -378,7 +487,10 @@ export function createSwitchyardMcpServer(options: SwitchyardMcpOptions): { serv
   const { client } = options;
   const server = new McpServer(
     { name: "switchyard", version: "0.1.0" },
-    { instructions: "Distributed task orchestration: register_agent first (unless started with a token) and keep the token it returns; then assign_tasks, do the work, mark_completed; update_heartbeat during long work." },
+    {
+      instructions:
+        "Distributed task orchestration: register_agent first (unless started with a token) and keep the token it returns; then assign_tasks, do the work, mark_completed; update_heartbeat during long work.",
+    },
   );
   let heartbeat: NodeJS.Timeout | undefined;
   const ctx: ToolContext = {
@@ -397,9 +509,16 @@ export function createSwitchyardMcpServer(options: SwitchyardMcpOptions): { serv
   for (const tool of TOOLS) {
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: { title: tool.title, ...tool.annotations } },
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
       async (args: unknown) => {
-        if (tool.needsAgent && !client.agentId) return failure(new Error("not registered: call register_agent first (or start this server with SWITCHYARD_AGENT_TOKEN)"));
+        if (tool.needsAgent && !client.agentId)
+          return failure(new Error("not registered: call register_agent first (or start this server with SWITCHYARD_AGENT_TOKEN)"));
         // A database outage (503), a rate limit (429) or a concurrency abort (409) applied
         // nothing: the call is tried again a few times, as the server's Retry-After asks,
         // before the tool reports it (as transient) to the model.

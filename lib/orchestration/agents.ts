@@ -15,7 +15,13 @@ export interface RegisteredAgent {
   capacity: number;
 }
 
-export async function registerAgent(options: { skills: string[]; name?: string; capacity?: number; contextId?: string; actor?: string }): Promise<RegisteredAgent> {
+export async function registerAgent(options: {
+  skills: string[];
+  name?: string;
+  capacity?: number;
+  contextId?: string;
+  actor?: string;
+}): Promise<RegisteredAgent> {
   const id = randomUUID();
   const { secret, hash } = newAgentSecret();
   const skills = [...new Set(options.skills)];

@@ -29,7 +29,8 @@ async function lockAwaiting(tx: Tx, subtaskId: string, verb: string): Promise<Ga
     FROM subtasks s JOIN goals g ON g.id = s.goal_id WHERE s.id = ${subtaskId}::uuid FOR UPDATE OF s`;
   const task = rows[0];
   if (!task) throw notFound("task", subtaskId, "id");
-  if (task.status !== "awaiting_approval") throw conflict(`task ${task.key} is ${task.status}: only a task awaiting approval can be ${verb}`);
+  if (task.status !== "awaiting_approval")
+    throw conflict(`task ${task.key} is ${task.status}: only a task awaiting approval can be ${verb}`);
   return task;
 }
 

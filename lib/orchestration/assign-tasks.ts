@@ -60,7 +60,10 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
   for (const goalId of new Set(rows.filter((r) => r.goal_started).map((r) => r.goal_id))) {
     emit({ type: "goal.started", actor, goalId, data: { status: "running" } });
   }
-  const inputs = await dependencyInputs(tx, rows.filter((r) => r.has_deps).map((r) => r.id));
+  const inputs = await dependencyInputs(
+    tx,
+    rows.filter((r) => r.has_deps).map((r) => r.id),
+  );
   const previous = await previousAttempts(tx, rows); // a query only when some task runs again
   if (given) {
     // In the order the caller chose them.
@@ -68,7 +71,14 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
     rows.sort((x, y) => rank.get(x.id)! - rank.get(y.id)!);
   }
   return rows.map((r) => {
-    emit({ type: "task.assigned", actor, goalId: r.goal_id, subtaskId: r.id, agentId: r.agent_id, data: { attempt: r.attempt, status: "running" } });
+    emit({
+      type: "task.assigned",
+      actor,
+      goalId: r.goal_id,
+      subtaskId: r.id,
+      agentId: r.agent_id,
+      data: { attempt: r.attempt, status: "running" },
+    });
     return toAssignment(r, inputs, previous);
   });
 }
@@ -80,7 +90,9 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
   const assignments = await withEvents(async (tx, emit) => {
     // Lock the agent and record the heartbeat in one statement; it also says whether the
     // operator left work for this agent (lib/orchestration/deliver-reassigned.ts).
-    const agents = await tx.$queryRaw<Array<Columns<"agents", "skills" | "capacity" | "running" | "offline" | "drained"> & { has_undelivered: boolean }>>`
+    const agents = await tx.$queryRaw<
+      Array<Columns<"agents", "skills" | "capacity" | "running" | "offline" | "drained"> & { has_undelivered: boolean }>
+    >`
       UPDATE agents a SET last_heartbeat_at = ${now}, offline = false
       FROM (SELECT id, offline FROM agents WHERE id = ${options.agentId}::uuid AND NOT removed FOR UPDATE) old
       WHERE a.id = old.id

@@ -36,7 +36,10 @@ export interface PreviousAttempt {
 }
 
 /** A running task joined with its goal, as the queries that hand out work select it. */
-export type AssignmentRow = Columns<"subtasks", "id" | "goal_id" | "attempt" | "key" | "name" | "description" | "required_skills" | "priority" | "timeout_s"> &
+export type AssignmentRow = Columns<
+  "subtasks",
+  "id" | "goal_id" | "attempt" | "key" | "name" | "description" | "required_skills" | "priority" | "timeout_s"
+> &
   Columns<"goals", "goal" | "context"> & {
     // A running task's: set when the attempt starts.
     agent_id: string;
@@ -81,7 +84,11 @@ export async function previousAttempts(tx: Tx, rows: Array<{ id: string; attempt
   return byTask;
 }
 
-export function toAssignment(r: AssignmentRow, inputs: Map<string, Assignment["inputs"]>, previous?: Map<string, PreviousAttempt>): Assignment {
+export function toAssignment(
+  r: AssignmentRow,
+  inputs: Map<string, Assignment["inputs"]>,
+  previous?: Map<string, PreviousAttempt>,
+): Assignment {
   return {
     subtaskId: r.id,
     goalId: r.goal_id,

@@ -53,7 +53,11 @@ export async function pauseForBudget(goalId: string, actor: string, now = new Da
 }
 
 /** Sets the goal's limits (a field left out stays as it is; null removes that limit). */
-export async function setBudget(tx: Tx, goalId: string, budget: { max_cost_usd?: number | null; max_tokens?: number | null }): Promise<void> {
+export async function setBudget(
+  tx: Tx,
+  goalId: string,
+  budget: { max_cost_usd?: number | null; max_tokens?: number | null },
+): Promise<void> {
   await tx.$executeRaw`
     UPDATE goals SET
       budget_max_cost_usd = CASE WHEN ${budget.max_cost_usd !== undefined} THEN ${budget.max_cost_usd ?? null}::float8 ELSE budget_max_cost_usd END,
@@ -92,9 +96,17 @@ export async function updateGoalBudget(options: {
       }>
     >`SELECT status, pause_reason, input_tokens, output_tokens, cost_usd, budget_max_cost_usd, budget_max_tokens FROM goals WHERE id = ${goalId}::uuid`;
     const goal = rows[0]!;
-    const budget: Budget = { maxCostUsd: goal.budget_max_cost_usd, maxTokens: goal.budget_max_tokens === null ? null : Number(goal.budget_max_tokens) };
+    const budget: Budget = {
+      maxCostUsd: goal.budget_max_cost_usd,
+      maxTokens: goal.budget_max_tokens === null ? null : Number(goal.budget_max_tokens),
+    };
     const used: UsedAgainstBudget = { tokens: Number(goal.input_tokens) + Number(goal.output_tokens), costUsd: goal.cost_usd };
-    emit({ type: "goal.budget_changed", actor, goalId, data: { max_cost_usd: budget.maxCostUsd, max_tokens: budget.maxTokens, at: now.toISOString() } });
+    emit({
+      type: "goal.budget_changed",
+      actor,
+      goalId,
+      data: { max_cost_usd: budget.maxCostUsd, max_tokens: budget.maxTokens, at: now.toISOString() },
+    });
     if (goal.status === "paused" && goal.pause_reason === "budget_exceeded" && budgetPassed(used, budget) === null) {
       await resumeGoal(tx, { goalId, actor, now, emit });
       return { resumed: true, paused: false };

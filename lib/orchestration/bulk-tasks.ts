@@ -93,7 +93,15 @@ class Reasons {
   }
 }
 
-async function applyOne(tx: Tx, emit: Emit, action: BulkAction, task: Matched, agentId: string | undefined, actor: string, now: Date): Promise<string | null> {
+async function applyOne(
+  tx: Tx,
+  emit: Emit,
+  action: BulkAction,
+  task: Matched,
+  agentId: string | undefined,
+  actor: string,
+  now: Date,
+): Promise<string | null> {
   switch (action) {
     case "retry":
       await retryTaskIn(tx, emit, { subtaskId: task.id, actor, now });
@@ -122,7 +130,9 @@ export async function bulkTasks(options: {
   const batchSize = options.batchSize ?? BULK_LIMITS.batchSize;
   const matched = await matchTasks(filter);
   if (matched.length > BULK_LIMITS.maxMatched) {
-    throw new SwitchyardError("validation_failed", `the filter matches more than ${BULK_LIMITS.maxMatched} tasks: narrow it`, { field: "filter" });
+    throw new SwitchyardError("validation_failed", `the filter matches more than ${BULK_LIMITS.maxMatched} tasks: narrow it`, {
+      field: "filter",
+    });
   }
   const reasons = new Reasons();
   const eligible: Matched[] = [];
@@ -135,7 +145,9 @@ export async function bulkTasks(options: {
       action,
       dry_run: true,
       matched: matched.length,
-      sample: eligible.slice(0, BULK_LIMITS.sample).map((t) => ({ uuid: t.id, goal_id: t.goal_id, key: t.key, name: t.name, status: t.status })),
+      sample: eligible
+        .slice(0, BULK_LIMITS.sample)
+        .map((t) => ({ uuid: t.id, goal_id: t.goal_id, key: t.key, name: t.name, status: t.status })),
       changed: eligible.length,
       skipped: matched.length - eligible.length,
       skipped_reasons: reasons.list(),
@@ -174,7 +186,13 @@ async function runBatch(batch: Matched[], index: number, options: Parameters<typ
   return await withEvents(async (tx, emit) => {
     const now = options.now ?? new Date();
     // Agents before tasks (lib/orchestration/locks.ts): every agent this batch may touch, in id order.
-    await lockAgents(tx, [...(await currentAgentOf(tx, batch.map((t) => t.id))), options.agentId]);
+    await lockAgents(tx, [
+      ...(await currentAgentOf(
+        tx,
+        batch.map((t) => t.id),
+      )),
+      options.agentId,
+    ]);
     const changed: string[] = [];
     const skipped: Array<{ id: string; reason: string }> = [];
     const finalize = new Set<string>();
@@ -198,7 +216,14 @@ async function runBatch(batch: Matched[], index: number, options: Parameters<typ
       actor,
       goalId: filter.goal_id ?? null,
       agentId: options.agentId ?? null,
-      data: { action, filter: filter as Record<string, unknown>, batch: index, changed: changed.length, skipped: skipped.length, agent_id: options.agentId ?? null },
+      data: {
+        action,
+        filter: filter as Record<string, unknown>,
+        batch: index,
+        changed: changed.length,
+        skipped: skipped.length,
+        agent_id: options.agentId ?? null,
+      },
     });
     return { changed, skipped, finalize: [...finalize] };
   });

@@ -20,20 +20,32 @@ describe("completeTasks", () => {
     const goal = await createGoal({
       goal: "diamond",
       actor: "test",
-      plan: { tasks: [{ key: "a", name: "A" }, { key: "b", name: "B" }, { key: "c", name: "C", depends_on: ["a", "b"] }] },
+      plan: {
+        tasks: [
+          { key: "a", name: "A" },
+          { key: "b", name: "B" },
+          { key: "c", name: "C", depends_on: ["a", "b"] },
+        ],
+      },
     });
     const agent = await registerAgent({ skills: [], capacity: 5 });
     const pulled = await pullTasks({ agentId: agent.id });
     expect(pulled.map((p) => p.key).sort()).toEqual(["a", "b"]);
 
-    const outcomes = await completeTasks(pulled.map((p) => ({ subtaskId: p.subtaskId, agentId: agent.id, attempt: p.attempt, result: `done ${p.key}` })));
+    const outcomes = await completeTasks(
+      pulled.map((p) => ({ subtaskId: p.subtaskId, agentId: agent.id, attempt: p.attempt, result: `done ${p.key}` })),
+    );
     expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
     const c = goal.subtasks.find((s) => s.key === "c")!;
     const released = outcomes.flatMap((o) => (o.ok ? o.released : []));
     expect(released).toEqual([c.id]);
     expect(await statusOf(goal.goalId!)).toEqual({ a: "completed", b: "completed", c: "pending" });
 
-    const events = await db().event.findMany({ where: { goalId: goal.goalId! }, orderBy: { seq: "asc" }, select: { type: true, subtaskId: true } });
+    const events = await db().event.findMany({
+      where: { goalId: goal.goalId! },
+      orderBy: { seq: "asc" },
+      select: { type: true, subtaskId: true },
+    });
     expect(events.filter((e) => e.type === "task.completed")).toHaveLength(2);
     expect(events.filter((e) => e.type === "task.ready")).toEqual([{ type: "task.ready", subtaskId: c.id }]);
     const row = await db().agent.findUniqueOrThrow({ where: { id: agent.id } });
@@ -52,7 +64,14 @@ describe("completeTasks", () => {
     const goal = await createGoal({
       goal: "fencing",
       actor: "test",
-      plan: { tasks: [{ key: "x", name: "X", priority: 0 }, { key: "y", name: "Y", priority: 0 }, { key: "z", name: "Z", priority: 1 }, { key: "w", name: "W", depends_on: ["y"] }] },
+      plan: {
+        tasks: [
+          { key: "x", name: "X", priority: 0 },
+          { key: "y", name: "Y", priority: 0 },
+          { key: "z", name: "Z", priority: 1 },
+          { key: "w", name: "W", depends_on: ["y"] },
+        ],
+      },
     });
     const ids = Object.fromEntries(goal.subtasks.map((s) => [s.key, s.id]));
     const me = await registerAgent({ skills: [], capacity: 2 });
@@ -74,11 +93,24 @@ describe("completeTasks", () => {
       { subtaskId: randomUUID(), agentId: me.id, result: "nothing" },
       { subtaskId: ids.y!, agentId: me.id, attempt: 1, result: "good" },
     ]);
-    expect(outcomes.map((o) => (o.ok ? (o.repeated ? "repeated" : "ok") : o.error.code))).toEqual(["stale_attempt", "ok", "forbidden", "not_found", "repeated"]);
+    expect(outcomes.map((o) => (o.ok ? (o.repeated ? "repeated" : "ok") : o.error.code))).toEqual([
+      "stale_attempt",
+      "ok",
+      "forbidden",
+      "not_found",
+      "repeated",
+    ]);
     expect(outcomes[1]!.ok && outcomes[1]!.released).toEqual([ids.w]);
     expect(await statusOf(goal.goalId!)).toEqual({ x: "running", y: "completed", z: "running", w: "pending" });
-    const attempts = await db().attempt.findMany({ where: { subtaskId: ids.x! }, orderBy: { number: "asc" }, select: { number: true, outcome: true } });
-    expect(attempts).toEqual([{ number: 1, outcome: "failed" }, { number: 2, outcome: "running" }]);
+    const attempts = await db().attempt.findMany({
+      where: { subtaskId: ids.x! },
+      orderBy: { number: "asc" },
+      select: { number: true, outcome: true },
+    });
+    expect(attempts).toEqual([
+      { number: 1, outcome: "failed" },
+      { number: 2, outcome: "running" },
+    ]);
 
     // A batch of only refused items changes nothing; a repeat of the good one stays idempotent.
     const again = await completeTasks([{ subtaskId: ids.y!, agentId: me.id, attempt: 1, result: "good" }]);
@@ -95,28 +127,59 @@ describe("POST /api/orchestration/complete-batch", () => {
     const reg = await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills: [], capacity: 2 } });
     const agent = reg.body as { agent_id: string; token: string };
     const created = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
-      body: { goal: "batch over http", plan: { tasks: [{ key: "p", name: "P", priority: 0 }, { key: "q", name: "Q", priority: 0 }, { key: "r", name: "R", depends_on: ["p", "q"] }] } },
+      body: {
+        goal: "batch over http",
+        plan: {
+          tasks: [
+            { key: "p", name: "P", priority: 0 },
+            { key: "q", name: "Q", priority: 0 },
+            { key: "r", name: "R", depends_on: ["p", "q"] },
+          ],
+        },
+      },
     });
     expect(created.status).toBe(201);
-    const pulled = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id } });
+    const pulled = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+      token: agent.token,
+      body: { agent_id: agent.agent_id },
+    });
     const assignments = pulled.body.assignments as Array<{ subtask_uuid: string; attempt: number; key: string }>;
     // Critical first: the two tasks of this goal, not what earlier tests left ready.
     expect(assignments.map((a) => a.key).sort()).toEqual(["p", "q"]);
     const unknown = randomUUID();
     const res = await call(routes.completeBatch.POST, "POST", "/api/orchestration/complete-batch", {
       token: agent.token,
-      body: { completions: [...assignments.map((a) => ({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result: { key: a.key } })), { subtask_uuid: unknown, result: "?" }] },
+      body: {
+        completions: [
+          ...assignments.map((a) => ({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result: { key: a.key } })),
+          { subtask_uuid: unknown, result: "?" },
+        ],
+      },
     });
     expect(res.status).toBe(200);
-    const results = res.body.results as Array<{ subtask_uuid: string; ok: boolean; status: string | number; released?: string[]; error?: { code: string } }>;
+    const results = res.body.results as Array<{
+      subtask_uuid: string;
+      ok: boolean;
+      status: string | number;
+      released?: string[];
+      error?: { code: string };
+    }>;
     expect(results.map((r) => r.subtask_uuid)).toEqual([...assignments.map((a) => a.subtask_uuid), unknown]);
-    expect(results.slice(0, 2).map((r) => [r.ok, r.status])).toEqual([[true, "completed"], [true, "completed"]]);
+    expect(results.slice(0, 2).map((r) => [r.ok, r.status])).toEqual([
+      [true, "completed"],
+      [true, "completed"],
+    ]);
     expect(results.flatMap((r) => r.released ?? [])).toHaveLength(1);
     expect(results[2]).toMatchObject({ ok: false, status: 404, error: { code: "not_found" } });
 
-    const bad = await call(routes.completeBatch.POST, "POST", "/api/orchestration/complete-batch", { token: agent.token, body: { completions: [] } });
+    const bad = await call(routes.completeBatch.POST, "POST", "/api/orchestration/complete-batch", {
+      token: agent.token,
+      body: { completions: [] },
+    });
     expect(bad.status).toBe(400);
-    const anonymous = await call(routes.completeBatch.POST, "POST", "/api/orchestration/complete-batch", { body: { completions: [{ subtask_uuid: unknown, result: "x" }] } });
+    const anonymous = await call(routes.completeBatch.POST, "POST", "/api/orchestration/complete-batch", {
+      body: { completions: [{ subtask_uuid: unknown, result: "x" }] },
+    });
     expect(anonymous.status).toBe(401);
   });
 });

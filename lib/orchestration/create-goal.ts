@@ -7,7 +7,15 @@ import { DEFAULT_ESTIMATE_S, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_S, type PlanT
 import { setBudget } from "@/lib/orchestration/budget";
 import { withEvents } from "@/lib/events/record";
 import { SwitchyardError } from "@/lib/errors";
-import { AGGREGATE_TASK_KEY, AGGREGATION_SKILL, PLANNING_SKILL, PLANNING_TASK_KEY, type AggregationStrategy, type Planner, type SubtaskKind } from "@/lib/domain";
+import {
+  AGGREGATE_TASK_KEY,
+  AGGREGATION_SKILL,
+  PLANNING_SKILL,
+  PLANNING_TASK_KEY,
+  type AggregationStrategy,
+  type Planner,
+  type SubtaskKind,
+} from "@/lib/domain";
 import { db } from "@/lib/db";
 
 export interface PlanInput {
@@ -80,7 +88,7 @@ export function planningTask(goal: string): PlanTask {
     description: [
       `Decompose this goal into a plan of subtasks: ${goal}`,
       "",
-      "Complete this task with a spawn: {\"tasks\": [{\"key\", \"name\", \"description\", \"required_skills\", \"depends_on\": [keys]}]}.",
+      'Complete this task with a spawn: {"tasks": [{"key", "name", "description", "required_skills", "depends_on": [keys]}]}.',
       "With switchyard-agent, write that JSON to the file named in $SWITCHYARD_SPAWN_FILE; stdout becomes this task's result.",
     ].join("\n"),
     requiredSkills: [PLANNING_SKILL],
@@ -110,7 +118,9 @@ function aggregateTask(sinks: string[]): PlanTask {
 export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoal> {
   const byAgent = options.planner === "agent";
   if (byAgent && (options.plan || options.parsed)) {
-    throw new SwitchyardError("validation_failed", 'planner "agent" plans the goal itself: send no plan or plan_markdown with it', { field: "planner" });
+    throw new SwitchyardError("validation_failed", 'planner "agent" plans the goal itself: send no plan or plan_markdown with it', {
+      field: "planner",
+    });
   }
   const decomposition = byAgent
     ? { template: "agent" as const, tasks: [planningTask(options.goal)] }
@@ -124,7 +134,9 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
   let planned = decomposition.tasks;
   if (options.aggregation === "agent") {
     if (planned.some((t) => t.key === AGGREGATE_TASK_KEY)) {
-      throw new SwitchyardError("validation_failed", `aggregation "agent" adds a task "${AGGREGATE_TASK_KEY}": the plan already has one`, { field: "aggregation" });
+      throw new SwitchyardError("validation_failed", `aggregation "agent" adds a task "${AGGREGATE_TASK_KEY}": the plan already has one`, {
+        field: "aggregation",
+      });
     }
     const hasDependents = new Set(planned.flatMap((t) => t.dependsOn));
     planned = [...planned, aggregateTask(planned.filter((t) => !hasDependents.has(t.key)).map((t) => t.key))];
@@ -172,7 +184,17 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
         INSERT INTO subtask_dependencies (subtask_id, depends_on_id)
         SELECT * FROM unnest(${edges.map((e) => e[0])}::uuid[], ${edges.map((e) => e[1])}::uuid[])`;
     }
-    emit({ type: "goal.created", actor: options.actor, goalId, data: { template: decomposition.template, tasks: subtasks.length, goal: options.goal.slice(0, 200), aggregation: options.aggregation ?? "concat" } });
+    emit({
+      type: "goal.created",
+      actor: options.actor,
+      goalId,
+      data: {
+        template: decomposition.template,
+        tasks: subtasks.length,
+        goal: options.goal.slice(0, 200),
+        aggregation: options.aggregation ?? "concat",
+      },
+    });
   });
   // A big plan into a small table (a fresh one, or one of a few hundred rows) changes its
   // make-up at once: refresh the planner's statistics now rather than at autovacuum's
@@ -180,7 +202,9 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
   // rows and sorts them all instead of reading its index in order. Rare: only while the
   // table the planner knows of is smaller than this plan.
   if (subtasks.length >= ANALYZE_AFTER_TASKS) {
-    const known = await db().$queryRaw<Array<{ rows: number }>>`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'subtasks'::regclass`;
+    const known = await db().$queryRaw<
+      Array<{ rows: number }>
+    >`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'subtasks'::regclass`;
     if ((known[0]?.rows ?? 0) < subtasks.length) await db().$executeRaw`ANALYZE subtasks`;
   }
   return { goalId, template: decomposition.template, subtasks };

@@ -19,20 +19,28 @@ export interface ValidatedPlan {
  */
 export function checkPlanLimits(tasks: PlanTask[], fieldPrefix: string): void {
   const refuse = (message: string, field: string) => new SwitchyardError("validation_failed", message, { field });
-  if (tasks.length > LIMITS.planTasks) throw refuse(`a plan has at most ${LIMITS.planTasks} tasks, this one has ${tasks.length}`, fieldPrefix);
+  if (tasks.length > LIMITS.planTasks)
+    throw refuse(`a plan has at most ${LIMITS.planTasks} tasks, this one has ${tasks.length}`, fieldPrefix);
   let edges = 0;
   const whole = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
   tasks.forEach((t, i) => {
     const field = (name: string) => `${fieldPrefix}[${i}].${name}`;
-    if (t.name.length > LIMITS.nameChars) throw refuse(`task "${t.key}": the name is longer than ${LIMITS.nameChars} characters`, field("name"));
-    if (t.description.length > LIMITS.descriptionChars) throw refuse(`task "${t.key}": the description is longer than ${LIMITS.descriptionChars} characters`, field("description"));
+    if (t.name.length > LIMITS.nameChars)
+      throw refuse(`task "${t.key}": the name is longer than ${LIMITS.nameChars} characters`, field("name"));
+    if (t.description.length > LIMITS.descriptionChars)
+      throw refuse(`task "${t.key}": the description is longer than ${LIMITS.descriptionChars} characters`, field("description"));
     if (t.requiredSkills.length > LIMITS.skills) throw refuse(`task "${t.key}": at most ${LIMITS.skills} skills`, field("required_skills"));
     const longSkill = t.requiredSkills.findIndex((s) => s.length > LIMITS.skillChars);
-    if (longSkill >= 0) throw refuse(`task "${t.key}": a skill is at most ${LIMITS.skillChars} characters`, field(`required_skills[${longSkill}]`));
-    if (t.dependsOn.length > LIMITS.dependencies) throw refuse(`task "${t.key}": at most ${LIMITS.dependencies} dependencies`, field("depends_on"));
-    if (!whole(t.estimatedDurationS, 0, LIMITS.estimatedDurationS)) throw refuse(`task "${t.key}": the estimate must be 0..${LIMITS.estimatedDurationS} seconds`, field("estimated_duration_s"));
-    if (!whole(t.timeoutS, 1, LIMITS.timeoutS)) throw refuse(`task "${t.key}": the timeout must be 1..${LIMITS.timeoutS} seconds`, field("timeout_s"));
-    if (!whole(t.maxAttempts, 1, LIMITS.maxAttempts)) throw refuse(`task "${t.key}": max attempts must be 1..${LIMITS.maxAttempts}`, field("max_attempts"));
+    if (longSkill >= 0)
+      throw refuse(`task "${t.key}": a skill is at most ${LIMITS.skillChars} characters`, field(`required_skills[${longSkill}]`));
+    if (t.dependsOn.length > LIMITS.dependencies)
+      throw refuse(`task "${t.key}": at most ${LIMITS.dependencies} dependencies`, field("depends_on"));
+    if (!whole(t.estimatedDurationS, 0, LIMITS.estimatedDurationS))
+      throw refuse(`task "${t.key}": the estimate must be 0..${LIMITS.estimatedDurationS} seconds`, field("estimated_duration_s"));
+    if (!whole(t.timeoutS, 1, LIMITS.timeoutS))
+      throw refuse(`task "${t.key}": the timeout must be 1..${LIMITS.timeoutS} seconds`, field("timeout_s"));
+    if (!whole(t.maxAttempts, 1, LIMITS.maxAttempts))
+      throw refuse(`task "${t.key}": max attempts must be 1..${LIMITS.maxAttempts}`, field("max_attempts"));
     edges += t.dependsOn.length;
   });
   if (edges > LIMITS.planEdges) throw refuse(`a plan has at most ${LIMITS.planEdges} dependencies in all`, fieldPrefix);

@@ -26,9 +26,24 @@ export async function decomposeGoal(body: DecomposeRequest, actor: string) {
   if (body.plan_markdown !== undefined) parsed = { template: "explicit", tasks: parseMarkdownPlan(body.plan_markdown).tasks };
   else if (!body.plan && body.planner !== "agent" && env().LLM_BASE_URL) {
     const { LLM_BASE_URL, LLM_API_KEY, LLM_MODEL } = env();
-    const decomposition = await decomposeWithLlm(body.goal, body.context, { baseUrl: LLM_BASE_URL!, apiKey: LLM_API_KEY, model: LLM_MODEL });
-    if (decomposition.fallbackReason) console.warn(`[switchyard] LLM decomposition failed (${decomposition.fallbackReason}); using the templates`);
+    const decomposition = await decomposeWithLlm(body.goal, body.context, {
+      baseUrl: LLM_BASE_URL!,
+      apiKey: LLM_API_KEY,
+      model: LLM_MODEL,
+    });
+    if (decomposition.fallbackReason)
+      console.warn(`[switchyard] LLM decomposition failed (${decomposition.fallbackReason}); using the templates`);
     parsed = decomposition;
   }
-  return createGoal({ goal: body.goal, context: body.context, plan: body.plan, parsed, dryRun: body.dry_run, actor, planner: body.planner, aggregation: body.aggregation, budget: body.budget });
+  return createGoal({
+    goal: body.goal,
+    context: body.context,
+    plan: body.plan,
+    parsed,
+    dryRun: body.dry_run,
+    actor,
+    planner: body.planner,
+    aggregation: body.aggregation,
+    budget: body.budget,
+  });
 }

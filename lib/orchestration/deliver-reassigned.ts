@@ -20,7 +20,10 @@ export async function takeUndeliveredAttempts(tx: Tx, agentId: string, now: Date
     WHERE t.outcome = 'running'
     ORDER BY s.priority, s.critical_path_s DESC, s.id`;
   if (rows.length === 0) return [];
-  const inputs = await dependencyInputs(tx, rows.map((r) => r.id));
+  const inputs = await dependencyInputs(
+    tx,
+    rows.map((r) => r.id),
+  );
   const previous = await previousAttempts(tx, rows);
   return rows.map((r) => toAssignment(r, inputs, previous));
 }

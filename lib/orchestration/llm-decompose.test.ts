@@ -50,7 +50,14 @@ describe("LLM decomposition (LLM_BASE_URL set)", () => {
             { key: "T-01", name: "Fetch survey", description: "download", required_skills: ["data_collection"], priority: "HIGH" },
             { key: "T-02", name: "Score", description: "score answers", required_skills: ["data_analysis"], depends_on: ["T-01"] },
             { key: "T-03", name: "Cluster", description: "cluster themes", required_skills: ["data_analysis"], depends_on: ["T-01"] },
-            { key: "T-04", name: "Write up", description: "report", required_skills: ["reporting"], depends_on: ["T-02", "T-03"], priority: "LOW" },
+            {
+              key: "T-04",
+              name: "Write up",
+              description: "report",
+              required_skills: ["reporting"],
+              depends_on: ["T-02", "T-03"],
+              priority: "LOW",
+            },
           ],
         }) +
         "\n```",
@@ -73,7 +80,18 @@ describe("LLM decomposition (LLM_BASE_URL set)", () => {
   it.each([
     ["a server error", { status: 500, content: "" }],
     ["prose instead of JSON", { status: 200, content: "I cannot help with that." }],
-    ["a plan with a cycle", { status: 200, content: JSON.stringify({ tasks: [{ key: "A", name: "a", depends_on: ["B"] }, { key: "B", name: "b", depends_on: ["A"] }] }) }],
+    [
+      "a plan with a cycle",
+      {
+        status: 200,
+        content: JSON.stringify({
+          tasks: [
+            { key: "A", name: "a", depends_on: ["B"] },
+            { key: "B", name: "b", depends_on: ["A"] },
+          ],
+        }),
+      },
+    ],
     ["a task without a name", { status: 200, content: JSON.stringify({ tasks: [{ key: "A" }] }) }],
   ])("falls back to the templates on %s", async (_what, answer) => {
     nextAnswer = answer;
@@ -85,7 +103,9 @@ describe("LLM decomposition (LLM_BASE_URL set)", () => {
 
   it("leaves explicit plans alone", async () => {
     const before = requests.length;
-    const res = await call(decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "x", plan: { tasks: [{ key: "A", name: "a" }] } } });
+    const res = await call(decompose.POST, "POST", "/api/orchestration/decompose", {
+      body: { goal: "x", plan: { tasks: [{ key: "A", name: "a" }] } },
+    });
     expect(res.body.template).toBe("explicit");
     expect(requests.length).toBe(before);
   });

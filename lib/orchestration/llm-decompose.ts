@@ -62,7 +62,8 @@ export async function decomposeWithLlm(goal: string, context: string | undefined
     const content = body.choices?.[0]?.message?.content;
     if (typeof content !== "string") throw new Error("the answer has no choices[0].message.content");
     const parsed = llmPlan.safeParse(extractJson(content));
-    if (!parsed.success) throw new Error(`the plan is invalid: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`);
+    if (!parsed.success)
+      throw new Error(`the plan is invalid: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`);
     const tasks = planFromInput(parsed.data.tasks);
     validatePlan(tasks); // cycles, dangling or duplicate keys
     return { template: "llm", tasks };

@@ -83,7 +83,9 @@ describe("agent rows are locked before task rows", () => {
 
   it("the operator cancelling a task racing the requeue of its agent: the task ends cancelled", async () => {
     const { agent, assignment } = await oneRunningTask("cancel");
-    const { released, contended } = await requeueAgainst(agent.id, () => cancelTask({ subtaskId: assignment.subtaskId, actor: "operator" }));
+    const { released, contended } = await requeueAgainst(agent.id, () =>
+      cancelTask({ subtaskId: assignment.subtaskId, actor: "operator" }),
+    );
     expect(released).toEqual([assignment.subtaskId]);
     expect(contended).toMatchObject({ value: { subtaskId: assignment.subtaskId } });
     const task = await db().subtask.findUniqueOrThrow({ where: { id: assignment.subtaskId } });
@@ -102,7 +104,9 @@ describe("agent rows are locked before task rows", () => {
   it("the operator reassigning a task racing the requeue of its agent: the new agent gets it", async () => {
     const { agent, assignment } = await oneRunningTask("reassign");
     const other = await registerAgent({ skills: [], capacity: 1 });
-    const { contended } = await requeueAgainst(agent.id, () => reassignTask({ subtaskId: assignment.subtaskId, agentId: other.id, actor: "operator" }));
+    const { contended } = await requeueAgainst(agent.id, () =>
+      reassignTask({ subtaskId: assignment.subtaskId, agentId: other.id, actor: "operator" }),
+    );
     expect(contended).toMatchObject({ value: { assignment: { agentId: other.id } } });
     const task = await db().subtask.findUniqueOrThrow({ where: { id: assignment.subtaskId } });
     expect(task).toMatchObject({ status: "running", agentId: other.id });
@@ -124,7 +128,9 @@ describe("agent rows are locked before task rows", () => {
     await agentLocked;
     let report: Awaited<ReturnType<typeof sweep>> | undefined;
     const sweeping = sweep({ now: past, heartbeatTimeoutS }).then((r) => (report = r));
-    const first = await waitFor(async () => report ?? ((await sessionsWaitingOnLocks()) >= 1 ? "blocked" : undefined), { what: "the sweep to end or block" });
+    const first = await waitFor(async () => report ?? ((await sessionsWaitingOnLocks()) >= 1 ? "blocked" : undefined), {
+      what: "the sweep to end or block",
+    });
     release();
     await holder;
     await sweeping;

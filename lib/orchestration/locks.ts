@@ -29,7 +29,11 @@ export async function currentAgentOf(tx: Tx, subtaskIds: string[]): Promise<stri
  * rolled back) and it tries again with them added, so no agent is ever waited for while
  * holding a task, and each retry locks a strictly larger set of agents.
  */
-export async function lockInOrder<T>(tx: Tx, take: (extraAgents: string[]) => Promise<{ value: T } | { moved: string[] }>, tries = 50): Promise<T> {
+export async function lockInOrder<T>(
+  tx: Tx,
+  take: (extraAgents: string[]) => Promise<{ value: T } | { moved: string[] }>,
+  tries = 50,
+): Promise<T> {
   const extra = new Set<string>();
   for (let i = 0; i < tries; i++) {
     await tx.$executeRawUnsafe("SAVEPOINT lock_in_order");

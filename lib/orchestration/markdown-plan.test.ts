@@ -88,8 +88,21 @@ describe("renderMasterPlan", () => {
       finishedAt: null,
       nextAttemptAt: null,
     }));
-    const md = renderMasterPlan({ id: "g", goal: "Ship it", context: null, status: "running", template: "explicit", createdAt: new Date(), finishedAt: null, finalOutput: null }, tasks);
-    for (const icon of ["🟡 Pending", "🔵 Running", "✅ Completed", "❌ Failed", "⏸️ Waiting", "🔄 Retrying", "🚫 Cancelled", "⏭️ Skipped"]) expect(md).toContain(icon);
+    const md = renderMasterPlan(
+      {
+        id: "g",
+        goal: "Ship it",
+        context: null,
+        status: "running",
+        template: "explicit",
+        createdAt: new Date(),
+        finishedAt: null,
+        finalOutput: null,
+      },
+      tasks,
+    );
+    for (const icon of ["🟡 Pending", "🔵 Running", "✅ Completed", "❌ Failed", "⏸️ Waiting", "🔄 Retrying", "🚫 Cancelled", "⏭️ Skipped"])
+      expect(md).toContain(icon);
     expect(md).toContain("| T-02 | worker-a | 🔵 Running | 1/2 | 2026-01-01T00:00:00Z | - |");
     const back = parseMarkdownPlan(md);
     expect(back.request).toBe("Ship it");

@@ -4,7 +4,14 @@
 // - renderMasterPlan: a goal and its tasks → the master plan with the Agent Assignment
 //   table and status icons. What one renders, the other reads back into the same DAG.
 import { SwitchyardError } from "@/lib/errors";
-import { DEFAULT_ESTIMATE_S, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_S, PRIORITY_NAMES, type PlanTask, type PriorityLevel } from "@/lib/orchestration/types";
+import {
+  DEFAULT_ESTIMATE_S,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_TIMEOUT_S,
+  PRIORITY_NAMES,
+  type PlanTask,
+  type PriorityLevel,
+} from "@/lib/orchestration/types";
 
 export const STATUS_ICONS: Record<string, string> = {
   pending: "🟡 Pending",
@@ -89,7 +96,10 @@ function parsePriority(cell: string, line: number): PriorityLevel {
 function parseList(cell: string): string[] {
   const text = cell.trim();
   if (/^(none|-|—|n\/a)?$/i.test(text)) return [];
-  return text.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function parseSeconds(cell: string | undefined, fallback: number, what: string, line: number): number {
@@ -130,7 +140,8 @@ export function parseMarkdownPlan(markdown: string): ParsedMarkdownPlan {
     }
   }
   if (headerAt < 0) throw planError('no task table found: it needs a header row with "Task ID" and "Dependencies" columns');
-  if (!columns.includes("name") && !columns.includes("description")) throw planError('the task table needs a "Task Name" or a "Description" column', headerAt + 1);
+  if (!columns.includes("name") && !columns.includes("description"))
+    throw planError('the task table needs a "Task Name" or a "Description" column', headerAt + 1);
 
   const tasks: PlanTask[] = [];
   for (let i = headerAt + 2; i < lines.length; i++) {
@@ -152,7 +163,8 @@ export function parseMarkdownPlan(markdown: string): ParsedMarkdownPlan {
     if (badSkill) throw planError(`task "${key}": skill "${badSkill}" is letters, digits and _ . : + # / - only`, lineNo);
     const maxAttemptsCell = (get("maxAttempts") ?? "").trim();
     const maxAttempts = maxAttemptsCell === "" || maxAttemptsCell === "-" ? DEFAULT_MAX_ATTEMPTS : Number(maxAttemptsCell);
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) throw planError(`task "${key}": max attempts "${maxAttemptsCell}" is not a whole number 1..100`, lineNo);
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100)
+      throw planError(`task "${key}": max attempts "${maxAttemptsCell}" is not a whole number 1..100`, lineNo);
     tasks.push({
       key,
       name,
@@ -201,7 +213,11 @@ export interface MasterPlanGoal {
 const time = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : "-");
 
 export function renderMasterPlan(goal: MasterPlanGoal, tasks: MasterPlanTask[]): string {
-  const quote = (text: string) => text.split(/\r?\n/).map((l) => `> ${l}`).join("\n");
+  const quote = (text: string) =>
+    text
+      .split(/\r?\n/)
+      .map((l) => `> ${l}`)
+      .join("\n");
   const done = tasks.filter((t) => t.status === "completed").length;
   const out: string[] = [
     "# 🎯 Distributed Task Plan",
@@ -227,11 +243,18 @@ export function renderMasterPlan(goal: MasterPlanGoal, tasks: MasterPlanTask[]):
       `| ${[t.key, t.name, t.description, t.dependsOn.length ? t.dependsOn.join(",") : "None", priority, t.requiredSkills.join(",") || "-", `${t.estimatedDurationS}s`, `${t.timeoutS}s`, String(t.maxAttempts)].map(escapeCell).join(" | ")} |`,
     );
   }
-  out.push("", "## Agent Assignment", "| Task ID | Agent | Status | Attempt | Start Time | End Time |", "|---------|-------|--------|---------|------------|----------|");
+  out.push(
+    "",
+    "## Agent Assignment",
+    "| Task ID | Agent | Status | Attempt | Start Time | End Time |",
+    "|---------|-------|--------|---------|------------|----------|",
+  );
   for (const t of tasks) {
     let status = STATUS_ICONS[t.status] ?? t.status;
     if (t.status === "retrying" && t.nextAttemptAt) status += ` (next try ${time(t.nextAttemptAt)})`;
-    out.push(`| ${[t.key, t.agentName ?? "-", status, `${t.attempt}/${t.maxAttempts}`, time(t.startedAt), time(t.finishedAt)].map(escapeCell).join(" | ")} |`);
+    out.push(
+      `| ${[t.key, t.agentName ?? "-", status, `${t.attempt}/${t.maxAttempts}`, time(t.startedAt), time(t.finishedAt)].map(escapeCell).join(" | ")} |`,
+    );
   }
   if (goal.finalOutput) out.push("", "## Final Output", goal.finalOutput);
   out.push("");

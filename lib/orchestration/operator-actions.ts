@@ -13,13 +13,19 @@ import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { currentAgentOf, lockAgents, lockInOrder } from "@/lib/orchestration/locks";
 import { skipDownstream } from "@/lib/orchestration/report-result";
 import { TERMINAL_GOAL_SQL } from "@/lib/db/status-sql";
-import { OPEN_SUBTASK_STATUSES, canTransition, describeAllowed, isOpenSubtaskStatus, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
+import {
+  OPEN_SUBTASK_STATUSES,
+  canTransition,
+  describeAllowed,
+  isOpenSubtaskStatus,
+  type GoalStatus,
+  type SubtaskStatus,
+} from "@/lib/domain";
 import { isLive } from "@/lib/orchestration/liveness";
 import { lockDownstream } from "@/lib/orchestration/downstream";
 import type { Columns } from "@/lib/db/rows";
 
 type TaskRow = Columns<"subtasks", "id" | "goal_id" | "key" | "status" | "attempt" | "agent_id" | "required_skills">;
-
 
 async function lockTask(tx: Tx, subtaskId: string): Promise<TaskRow> {
   const rows = await tx.$queryRaw<TaskRow[]>`
@@ -38,7 +44,13 @@ function lockTaskAfterAgents(tx: Tx, subtaskId: string, alsoAgent?: string): Pro
 }
 
 /** Ends the task's running attempt (superseded or cancelled) and frees its agent's slot. */
-async function endRunningAttempt(tx: Tx, task: TaskRow, outcome: "superseded" | "cancelled", reason: string, now: Date): Promise<number | null> {
+async function endRunningAttempt(
+  tx: Tx,
+  task: TaskRow,
+  outcome: "superseded" | "cancelled",
+  reason: string,
+  now: Date,
+): Promise<number | null> {
   if (task.status !== "running" || !task.agent_id) return null;
   await tx.$executeRaw`
     UPDATE attempts SET outcome = ${outcome}, error = ${reason}, ended_at = ${now}
@@ -94,7 +106,9 @@ export async function retryTaskIn(tx: Tx, emit: Emit, options: { subtaskId: stri
       WHERE d.subtask_id = ${task.id}::uuid ORDER BY p.position`;
     const dead = deps.filter((d) => !(d.status === "completed" || isOpenSubtaskStatus(d.status)));
     if (dead.length > 0) {
-      throw conflict(`task ${task.key} cannot run: its dependency ${dead.map((d) => `${d.key} is ${d.status}`).join(", ")}; retry that first`);
+      throw conflict(
+        `task ${task.key} cannot run: its dependency ${dead.map((d) => `${d.key} is ${d.status}`).join(", ")}; retry that first`,
+      );
     }
     const openDeps = deps.filter((d) => d.status !== "completed").length;
     const status = openDeps === 0 ? "pending" : "waiting";
@@ -166,29 +180,47 @@ export function reassignTask(options: { subtaskId: string; agentId: string; acto
 }
 
 /** reassignTask inside the caller's transaction (bulk actions compose it). */
-export async function reassignTaskIn(tx: Tx, emit: Emit, options: { subtaskId: string; agentId: string; actor: string; now?: Date }): Promise<ReassignResult> {
+export async function reassignTaskIn(
+  tx: Tx,
+  emit: Emit,
+  options: { subtaskId: string; agentId: string; actor: string; now?: Date },
+): Promise<ReassignResult> {
   const now = options.now ?? new Date();
   const { actor } = options;
   {
     const task = await lockTaskAfterAgents(tx, options.subtaskId, options.agentId);
     if (!canTransition("subtask", "reassign", task.status)) {
-      const why = task.status === "waiting" ? "its dependencies are not all completed" : `only ${describeAllowed("subtask", "reassign")} can be reassigned`;
+      const why =
+        task.status === "waiting"
+          ? "its dependencies are not all completed"
+          : `only ${describeAllowed("subtask", "reassign")} can be reassigned`;
       throw conflict(`task ${task.key} is ${task.status}: ${why}`);
     }
-    const agents = await tx.$queryRaw<Array<{ id: string; name: string; skills: string[]; offline: boolean; removed: boolean; drained: boolean; last_heartbeat_at: Date }>>`
+    const agents = await tx.$queryRaw<
+      Array<{ id: string; name: string; skills: string[]; offline: boolean; removed: boolean; drained: boolean; last_heartbeat_at: Date }>
+    >`
       SELECT id, name, skills, offline, removed, drained, last_heartbeat_at FROM agents WHERE id = ${options.agentId}::uuid FOR UPDATE`;
     const agent = agents[0];
     if (!agent || agent.removed) throw notFound("agent", options.agentId, "agent_id");
     if (agent.drained) throw conflict(`agent ${agent.name} is drained: it takes no new work until undrained`, "agent_id");
     if (!isLive(agent, now)) throw conflict(`agent ${agent.name} is offline`, "agent_id");
     const missing = task.required_skills.filter((s) => !agent.skills.includes(s));
-    if (missing.length > 0) throw conflict(`agent ${agent.name} lacks the skills ${missing.join(", ")} that task ${task.key} needs`, "agent_id");
-    if (task.status === "running" && task.agent_id === agent.id) throw conflict(`task ${task.key} is already running on agent ${agent.name}`, "agent_id");
+    if (missing.length > 0)
+      throw conflict(`agent ${agent.name} lacks the skills ${missing.join(", ")} that task ${task.key} needs`, "agent_id");
+    if (task.status === "running" && task.agent_id === agent.id)
+      throw conflict(`task ${task.key} is already running on agent ${agent.name}`, "agent_id");
 
     const previousAgent = task.agent_id;
     const supersededAttempt = await endRunningAttempt(tx, task, "superseded", `reassigned by ${actor}`, now);
     if (supersededAttempt !== null) {
-      emit({ type: "task.superseded", actor, goalId: task.goal_id, subtaskId: task.id, agentId: previousAgent, data: { attempt: supersededAttempt, to_agent: agent.id } });
+      emit({
+        type: "task.superseded",
+        actor,
+        goalId: task.goal_id,
+        subtaskId: task.id,
+        agentId: previousAgent,
+        data: { attempt: supersededAttempt, to_agent: agent.id },
+      });
     }
     const [assignment] = await startAttempts(tx, emit, [{ taskId: task.id, agentId: agent.id }], now, actor);
     // The agent learns of it on its next assign call (lib/orchestration/deliver-reassigned.ts).
@@ -199,7 +231,14 @@ export async function reassignTaskIn(tx: Tx, emit: Emit, options: { subtaskId: s
       goalId: task.goal_id,
       subtaskId: task.id,
       agentId: agent.id,
-      data: { status: "running", from_agent: previousAgent, to_agent: agent.id, previous_status: task.status, attempt: assignment!.attempt, superseded_attempt: supersededAttempt },
+      data: {
+        status: "running",
+        from_agent: previousAgent,
+        to_agent: agent.id,
+        previous_status: task.status,
+        attempt: assignment!.attempt,
+        superseded_attempt: supersededAttempt,
+      },
     });
     return { assignment: assignment!, supersededAttempt };
   }
@@ -219,12 +258,17 @@ export async function cancelTask(options: { subtaskId: string; actor: string; no
 }
 
 /** cancelTask inside the caller's transaction (bulk actions compose it); the caller finalizes the goal after the commit. */
-export async function cancelTaskIn(tx: Tx, emit: Emit, options: { subtaskId: string; actor: string; now?: Date }): Promise<CancelTaskResult & { goalId: string }> {
+export async function cancelTaskIn(
+  tx: Tx,
+  emit: Emit,
+  options: { subtaskId: string; actor: string; now?: Date },
+): Promise<CancelTaskResult & { goalId: string }> {
   const now = options.now ?? new Date();
   const { actor } = options;
   {
     const task = await lockTaskAfterAgents(tx, options.subtaskId);
-    if (!canTransition("subtask", "cancel", task.status)) throw conflict(`task ${task.key} is ${task.status}: only ${describeAllowed("subtask", "cancel")} can be cancelled`);
+    if (!canTransition("subtask", "cancel", task.status))
+      throw conflict(`task ${task.key} is ${task.status}: only ${describeAllowed("subtask", "cancel")} can be cancelled`);
     const endedAttempt = await endRunningAttempt(tx, task, "cancelled", `cancelled by ${actor}`, now);
     await tx.$executeRaw`
       UPDATE subtasks SET status = 'cancelled', agent_id = NULL, finished_at = ${now}, deadline_at = NULL, next_attempt_at = NULL
@@ -281,12 +325,24 @@ export async function cancelGoal(options: { goalId: string; actor: string; now?:
       UPDATE subtasks SET status = 'cancelled', agent_id = NULL, finished_at = ${now}, deadline_at = NULL, next_attempt_at = NULL
       WHERE id = ANY(${open.map((t) => t.id)}::uuid[])`;
     for (const t of open) {
-      emit({ type: "task.cancelled", actor, goalId, subtaskId: t.id, agentId: t.agent_id, data: { status: "cancelled", previous_status: t.status, because: "goal cancelled" } });
+      emit({
+        type: "task.cancelled",
+        actor,
+        goalId,
+        subtaskId: t.id,
+        agentId: t.agent_id,
+        data: { status: "cancelled", previous_status: t.status, because: "goal cancelled" },
+      });
     }
     await tx.$executeRaw`UPDATE goals SET status = 'cancelled', pause_reason = NULL, finished_at = ${now}, result = NULL WHERE id = ${goalId}::uuid`;
     // A paused goal's hold ends with it (a task retried later must be claimable).
     await tx.$executeRaw`UPDATE subtasks SET held = false WHERE goal_id = ${goalId}::uuid AND held`;
-    emit({ type: "goal.cancelled", actor, goalId, data: { status: "cancelled", previous_status: goal.status, tasks_cancelled: open.length } });
+    emit({
+      type: "goal.cancelled",
+      actor,
+      goalId,
+      data: { status: "cancelled", previous_status: goal.status, tasks_cancelled: open.length },
+    });
     return { goalId, cancelled: open.map((t) => t.id) };
   });
   // Aggregates what the goal produced before it was cancelled (goal.finished event).

@@ -19,7 +19,8 @@ function ajvFor(schema: Record<string, unknown>): Ajv | Ajv2020 {
 function formatErrors(errors: ErrorObject[] | null | undefined, limit = 10): string {
   const list = (errors ?? []).slice(0, limit).map((e) => {
     const path = e.instancePath === "" ? "/" : e.instancePath;
-    const extra = e.keyword === "additionalProperties" ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : "";
+    const extra =
+      e.keyword === "additionalProperties" ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : "";
     return `${path}: ${e.message ?? e.keyword}${extra}`;
   });
   const more = (errors?.length ?? 0) > limit ? `; and ${errors!.length - limit} more` : "";

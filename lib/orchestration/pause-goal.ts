@@ -71,7 +71,14 @@ export async function pauseGoal(
     type: "goal.paused",
     actor,
     goalId,
-    data: { status: "paused", previous_status: goal.status, reason, tasks_held: held, tasks_running: running, at: options.now.toISOString() },
+    data: {
+      status: "paused",
+      previous_status: goal.status,
+      reason,
+      tasks_held: held,
+      tasks_running: running,
+      at: options.now.toISOString(),
+    },
   });
   return { goalId, status: "paused", pauseReason: reason, previousStatus: goal.status, held, running };
 }
@@ -101,7 +108,9 @@ export async function resumeGoal(tx: Tx, options: { goalId: string; actor: strin
 /** POST /api/goals/:id/pause: its own transaction. */
 export function pauseGoalNow(options: { goalId: string; reason?: PauseReason; actor: string; now?: Date }): Promise<PauseResult> {
   const now = options.now ?? new Date();
-  return withEvents((tx, emit) => pauseGoal(tx, { goalId: options.goalId, reason: options.reason ?? "operator", actor: options.actor, now, emit }));
+  return withEvents((tx, emit) =>
+    pauseGoal(tx, { goalId: options.goalId, reason: options.reason ?? "operator", actor: options.actor, now, emit }),
+  );
 }
 
 /** POST /api/goals/:id/resume: its own transaction; a goal whose work all ended while paused is closed now. */

@@ -56,7 +56,12 @@ export const text = (max: number) =>
   z.string().max(max).refine(noControlChars, "must not contain control characters").refine(storable, STORABLE);
 
 export const planTaskSchema = z.strictObject({
-  key: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "a key is letters, digits and _ . - only"),
+  key: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.-]+$/, "a key is letters, digits and _ . - only"),
   name: text(LIMITS.nameChars).trim().min(1, "a task needs a name"),
   description: text(LIMITS.descriptionChars).optional(),
   required_skills: skillsSchema.optional(),
@@ -71,7 +76,10 @@ export const planTaskSchema = z.strictObject({
   output_schema: z
     .record(z.string(), z.unknown())
     .superRefine((schema, ctx) => {
-      const problem = JSON.stringify(schema).length > LIMITS.outputSchemaChars ? `is longer than ${LIMITS.outputSchemaChars} characters as JSON` : schemaProblem(schema);
+      const problem =
+        JSON.stringify(schema).length > LIMITS.outputSchemaChars
+          ? `is longer than ${LIMITS.outputSchemaChars} characters as JSON`
+          : schemaProblem(schema);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
     .optional(),
@@ -82,5 +90,8 @@ export const planSchema = z.strictObject({
     .array(planTaskSchema)
     .min(1, "a plan needs at least one task")
     .max(LIMITS.planTasks)
-    .refine((tasks) => tasks.reduce((n, t) => n + (t.depends_on?.length ?? 0), 0) <= LIMITS.planEdges, `a plan has at most ${LIMITS.planEdges} dependencies in all`),
+    .refine(
+      (tasks) => tasks.reduce((n, t) => n + (t.depends_on?.length ?? 0), 0) <= LIMITS.planEdges,
+      `a plan has at most ${LIMITS.planEdges} dependencies in all`,
+    ),
 });

@@ -11,7 +11,10 @@ describe("retry backoff", () => {
     expect(retryDelayMs(3, { ...opts, random: () => 0 })).toBe(200);
     expect(retryDelayMs(10, { ...opts, random: () => 0.999999 })).toBe(1000);
     // With any jitter, a later retry never waits less than an earlier one.
-    for (let n = 1; n < 4; n++) expect(retryDelayMs(n + 1, { ...opts, random: () => 0 })).toBeGreaterThanOrEqual(retryDelayMs(n, { ...opts, random: () => 0.999999 }));
+    for (let n = 1; n < 4; n++)
+      expect(retryDelayMs(n + 1, { ...opts, random: () => 0 })).toBeGreaterThanOrEqual(
+        retryDelayMs(n, { ...opts, random: () => 0.999999 }),
+      );
   });
 });
 

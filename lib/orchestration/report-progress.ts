@@ -31,53 +31,69 @@ export async function reportProgress(report: ProgressReport): Promise<ProgressPu
   if (report.output !== undefined) {
     const bytes = Buffer.byteLength(report.output, "utf8");
     if (bytes > OUTPUT_CHUNK_MAX_BYTES) {
-      throw new SwitchyardError("payload_too_large", `output: ${bytes} bytes in one report; send at most ${OUTPUT_CHUNK_MAX_BYTES} bytes per report`, { field: "output" });
+      throw new SwitchyardError(
+        "payload_too_large",
+        `output: ${bytes} bytes in one report; send at most ${OUTPUT_CHUNK_MAX_BYTES} bytes per report`,
+        { field: "output" },
+      );
     }
   }
   const actor = `agent:${report.agentId}`;
   // The common report (no usage) is one statement; a refusal, or usage, takes the full path.
   const fast = hasUsage(report.usage) ? null : await reportInOneStatement(report, now);
-  const push = fast ?? await withEvents(async (tx, emit) => {
-    const { task, attempt } = await lockReport(tx, report);
-    if (attempt.outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
-    const rows = await tx.$queryRaw<Array<{ progress: number | null; message: string | null }>>`
+  const push =
+    fast ??
+    (await withEvents(async (tx, emit) => {
+      const { task, attempt } = await lockReport(tx, report);
+      if (attempt.outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
+      const rows = await tx.$queryRaw<Array<{ progress: number | null; message: string | null }>>`
       UPDATE attempts SET progress = COALESCE(${report.progress ?? null}::float8, progress), message = COALESCE(${report.message ?? null}, message), progress_at = ${now}
       WHERE subtask_id = ${task.id}::uuid AND number = ${attempt.number}
       RETURNING progress, message`;
-    let stored = { totalBytes: 0, droppedBytes: 0 };
-    if (report.output) {
-      stored = await appendOutput(tx, { subtaskId: task.id, attempt: attempt.number, chunk: report.output, now });
-    } else {
-      const out = await tx.$queryRaw<Array<{ total_bytes: bigint; dropped_bytes: bigint }>>`
+      let stored = { totalBytes: 0, droppedBytes: 0 };
+      if (report.output) {
+        stored = await appendOutput(tx, { subtaskId: task.id, attempt: attempt.number, chunk: report.output, now });
+      } else {
+        const out = await tx.$queryRaw<Array<{ total_bytes: bigint; dropped_bytes: bigint }>>`
         SELECT total_bytes, dropped_bytes FROM task_outputs WHERE subtask_id = ${task.id}::uuid AND attempt = ${attempt.number}`;
-      if (out[0]) stored = { totalBytes: Number(out[0].total_bytes), droppedBytes: Number(out[0].dropped_bytes) };
-    }
-    const passed = hasUsage(report.usage)
-      ? (await recordUsage(tx, emit, { goalId: task.goal_id, subtaskId: task.id, attempt: attempt.number, agentId: report.agentId, usage: report.usage, actor, now })).passed
-      : false;
-    const usage = await tx.$queryRaw<Array<{ input_tokens: bigint; output_tokens: bigint; cost_usd: number; model: string | null }>>`
+        if (out[0]) stored = { totalBytes: Number(out[0].total_bytes), droppedBytes: Number(out[0].dropped_bytes) };
+      }
+      const passed = hasUsage(report.usage)
+        ? (
+            await recordUsage(tx, emit, {
+              goalId: task.goal_id,
+              subtaskId: task.id,
+              attempt: attempt.number,
+              agentId: report.agentId,
+              usage: report.usage,
+              actor,
+              now,
+            })
+          ).passed
+        : false;
+      const usage = await tx.$queryRaw<Array<{ input_tokens: bigint; output_tokens: bigint; cost_usd: number; model: string | null }>>`
       SELECT input_tokens, output_tokens, cost_usd, model FROM attempts WHERE subtask_id = ${task.id}::uuid AND number = ${attempt.number}`;
-    const output = report.output ?? "";
-    return {
-      goal_id: task.goal_id,
-      subtask_id: task.id,
-      attempt: attempt.number,
-      progress: rows[0]?.progress ?? null,
-      message: rows[0]?.message ?? null,
-      output: output.length > PROGRESS_PUSH_OUTPUT_CHARS ? output.slice(-PROGRESS_PUSH_OUTPUT_CHARS) : output,
-      output_truncated: output.length > PROGRESS_PUSH_OUTPUT_CHARS,
-      output_bytes: stored.totalBytes,
-      dropped_bytes: stored.droppedBytes,
-      usage: {
-        input_tokens: Number(usage[0]?.input_tokens ?? 0),
-        output_tokens: Number(usage[0]?.output_tokens ?? 0),
-        cost_usd: usage[0]?.cost_usd ?? 0,
-        model: usage[0]?.model ?? null,
-      },
-      at: now.toISOString(),
-      goal_paused: passed,
-    };
-  });
+      const output = report.output ?? "";
+      return {
+        goal_id: task.goal_id,
+        subtask_id: task.id,
+        attempt: attempt.number,
+        progress: rows[0]?.progress ?? null,
+        message: rows[0]?.message ?? null,
+        output: output.length > PROGRESS_PUSH_OUTPUT_CHARS ? output.slice(-PROGRESS_PUSH_OUTPUT_CHARS) : output,
+        output_truncated: output.length > PROGRESS_PUSH_OUTPUT_CHARS,
+        output_bytes: stored.totalBytes,
+        dropped_bytes: stored.droppedBytes,
+        usage: {
+          input_tokens: Number(usage[0]?.input_tokens ?? 0),
+          output_tokens: Number(usage[0]?.output_tokens ?? 0),
+          cost_usd: usage[0]?.cost_usd ?? 0,
+          model: usage[0]?.model ?? null,
+        },
+        at: now.toISOString(),
+        goal_paused: passed,
+      };
+    }));
   // Passed the budget: paused now (by this call, or a concurrent report already did).
   if (push.goal_paused) await pauseForBudget(push.goal_id, actor, now);
   if (!fast && report.usage) recordAgentUsage(report.agentId, report.usage);
@@ -98,7 +114,18 @@ async function reportInOneStatement(report: ProgressReport, now: Date): Promise<
   const chunk = Buffer.from(report.output ?? "", "utf8");
   const keep = OUTPUT_KEEP_BYTES;
   const rows = await db().$queryRaw<
-    Array<{ goal_id: string; number: number; progress: number | null; message: string | null; input_tokens: bigint; output_tokens: bigint; cost_usd: number; model: string | null; total_bytes: bigint | null; dropped_bytes: bigint | null }>
+    Array<{
+      goal_id: string;
+      number: number;
+      progress: number | null;
+      message: string | null;
+      input_tokens: bigint;
+      output_tokens: bigint;
+      cost_usd: number;
+      model: string | null;
+      total_bytes: bigint | null;
+      dropped_bytes: bigint | null;
+    }>
   >`
     WITH a AS (
       SELECT t.subtask_id, t.number, s.goal_id FROM attempts t JOIN subtasks s ON s.id = t.subtask_id

@@ -21,7 +21,22 @@ import type { Columns } from "@/lib/db/rows";
 /** A task as the reports lock and answer it. */
 export type SubtaskRow = Columns<
   "subtasks",
-  "id" | "goal_id" | "key" | "name" | "status" | "attempt" | "failures" | "max_attempts" | "agent_id" | "result" | "error" | "next_attempt_at" | "started_at" | "finished_at" | "approval" | "output_schema"
+  | "id"
+  | "goal_id"
+  | "key"
+  | "name"
+  | "status"
+  | "attempt"
+  | "failures"
+  | "max_attempts"
+  | "agent_id"
+  | "result"
+  | "error"
+  | "next_attempt_at"
+  | "started_at"
+  | "finished_at"
+  | "approval"
+  | "output_schema"
 >;
 
 type AttemptRow = Columns<"attempts", "number" | "agent_id" | "outcome" | "started_at">;
@@ -38,17 +53,27 @@ async function lockSubtask(tx: Tx, subtaskId: string): Promise<SubtaskRow> {
 /** The caller's attempt on the task: 403 if it never held it, the row otherwise. */
 async function findAttempt(tx: Tx, task: SubtaskRow, agentId: string, number: number | undefined): Promise<AttemptRow> {
   const rows = number
-    ? await tx.$queryRaw<AttemptRow[]>`SELECT number, agent_id, outcome, started_at FROM attempts WHERE subtask_id = ${task.id}::uuid AND number = ${number}`
-    : await tx.$queryRaw<AttemptRow[]>`SELECT number, agent_id, outcome, started_at FROM attempts WHERE subtask_id = ${task.id}::uuid AND agent_id = ${agentId}::uuid ORDER BY number DESC LIMIT 1`;
+    ? await tx.$queryRaw<
+        AttemptRow[]
+      >`SELECT number, agent_id, outcome, started_at FROM attempts WHERE subtask_id = ${task.id}::uuid AND number = ${number}`
+    : await tx.$queryRaw<
+        AttemptRow[]
+      >`SELECT number, agent_id, outcome, started_at FROM attempts WHERE subtask_id = ${task.id}::uuid AND agent_id = ${agentId}::uuid ORDER BY number DESC LIMIT 1`;
   const attempt = rows[0];
   if (!attempt || attempt.agent_id !== agentId) {
-    throw forbidden(number ? `attempt ${number} of subtask ${task.id} is not this agent's` : `subtask ${task.id} is not assigned to this agent`, number ? "attempt" : "subtask_uuid");
+    throw forbidden(
+      number ? `attempt ${number} of subtask ${task.id} is not this agent's` : `subtask ${task.id} is not assigned to this agent`,
+      number ? "attempt" : "subtask_uuid",
+    );
   }
   return attempt;
 }
 
 /** A report's locks: the reporting agent, then the task (lib/orchestration/locks.ts); and the caller's attempt on it. */
-export async function lockReport(tx: Tx, report: { subtaskId: string; agentId: string; attempt?: number }): Promise<{ task: SubtaskRow; attempt: AttemptRow }> {
+export async function lockReport(
+  tx: Tx,
+  report: { subtaskId: string; agentId: string; attempt?: number },
+): Promise<{ task: SubtaskRow; attempt: AttemptRow }> {
   await lockAgents(tx, [report.agentId]);
   const task = await lockSubtask(tx, report.subtaskId);
   return { task, attempt: await findAttempt(tx, task, report.agentId, report.attempt) };
@@ -68,9 +93,26 @@ export interface CompleteResult {
 }
 
 /** One report: completeTasks with one item, its refusal thrown. */
-export async function completeTask(options: { subtaskId: string; agentId: string; attempt?: number; result: string; usage?: Usage; spawn?: SpawnInput; now?: Date }): Promise<CompleteResult> {
+export async function completeTask(options: {
+  subtaskId: string;
+  agentId: string;
+  attempt?: number;
+  result: string;
+  usage?: Usage;
+  spawn?: SpawnInput;
+  now?: Date;
+}): Promise<CompleteResult> {
   const [outcome] = await completeTasks(
-    [{ subtaskId: options.subtaskId, agentId: options.agentId, attempt: options.attempt, result: options.result, usage: options.usage, spawn: options.spawn }],
+    [
+      {
+        subtaskId: options.subtaskId,
+        agentId: options.agentId,
+        attempt: options.attempt,
+        result: options.result,
+        usage: options.usage,
+        spawn: options.spawn,
+      },
+    ],
     { now: options.now, spawnField: () => "spawn" },
   );
   if (!outcome!.ok) throw outcome!.error;
@@ -83,7 +125,12 @@ export async function completeTask(options: { subtaskId: string; agentId: string
  * sharing dependents cannot deadlock on one another. Answers the released task ids by
  * the completed task that released them.
  */
-export async function releaseDependents(tx: Tx, emit: Emit, completed: Array<{ id: string; actor: string }>, now: Date): Promise<Map<string, string[]>> {
+export async function releaseDependents(
+  tx: Tx,
+  emit: Emit,
+  completed: Array<{ id: string; actor: string }>,
+  now: Date,
+): Promise<Map<string, string[]>> {
   const releasedBy = new Map<string, string[]>();
   if (completed.length === 0) return releasedBy;
   const rows = await tx.$queryRaw<Array<{ id: string; status: string; goal_id: string; after: string }>>`
@@ -101,7 +148,13 @@ export async function releaseDependents(tx: Tx, emit: Emit, completed: Array<{ i
   const actorOf = new Map(completed.map((c) => [c.id, c.actor]));
   for (const r of rows) {
     if (r.status !== "pending") continue;
-    emit({ type: "task.ready", actor: actorOf.get(r.after) ?? "system", goalId: r.goal_id, subtaskId: r.id, data: { status: "pending", after: r.after } });
+    emit({
+      type: "task.ready",
+      actor: actorOf.get(r.after) ?? "system",
+      goalId: r.goal_id,
+      subtaskId: r.id,
+      data: { status: "pending", after: r.after },
+    });
     const list = releasedBy.get(r.after) ?? [];
     list.push(r.id);
     releasedBy.set(r.after, list);
@@ -109,14 +162,28 @@ export async function releaseDependents(tx: Tx, emit: Emit, completed: Array<{ i
   return releasedBy;
 }
 
-export async function failTask(options: { subtaskId: string; agentId: string; attempt?: number; error: string; now?: Date }): Promise<{ subtask: SubtaskRow }> {
+export async function failTask(options: {
+  subtaskId: string;
+  agentId: string;
+  attempt?: number;
+  error: string;
+  now?: Date;
+}): Promise<{ subtask: SubtaskRow }> {
   const now = options.now ?? new Date();
   const actor = `agent:${options.agentId}`;
   const outcome = await withEvents(async (tx, emit) => {
     const { task, attempt } = await lockReport(tx, options);
     if (attempt.outcome === "failed" && attempt.number === task.attempt) return { subtask: task, repeated: true };
     if (attempt.outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
-    const subtask = await failAttempt(tx, emit, { task, attemptNumber: attempt.number, agentId: options.agentId, error: options.error, outcome: "failed", now, actor });
+    const subtask = await failAttempt(tx, emit, {
+      task,
+      attemptNumber: attempt.number,
+      agentId: options.agentId,
+      error: options.error,
+      outcome: "failed",
+      now,
+      actor,
+    });
     return { subtask, repeated: false };
   });
   if (!outcome.repeated) await finalizeGoalIfDone(outcome.subtask.goal_id);
@@ -130,7 +197,15 @@ export async function failTask(options: { subtaskId: string; agentId: string; at
 export async function failAttempt(
   tx: Tx,
   emit: Emit,
-  options: { task: SubtaskRow; attemptNumber: number; agentId: string; error: string; outcome: "failed" | "timed_out"; now: Date; actor: string },
+  options: {
+    task: SubtaskRow;
+    attemptNumber: number;
+    agentId: string;
+    error: string;
+    outcome: "failed" | "timed_out";
+    now: Date;
+    actor: string;
+  },
 ): Promise<SubtaskRow> {
   const { task, now, actor } = options;
   await tx.$executeRaw`
@@ -154,21 +229,34 @@ export async function failAttempt(
     goalId: task.goal_id,
     subtaskId: task.id,
     agentId: options.agentId,
-    data: { attempt: options.attemptNumber, failures, status: willRetry ? "retrying" : "failed", next_attempt_at: nextAttemptAt?.toISOString() ?? null, error: options.error.slice(0, 500) },
+    data: {
+      attempt: options.attemptNumber,
+      failures,
+      status: willRetry ? "retrying" : "failed",
+      next_attempt_at: nextAttemptAt?.toISOString() ?? null,
+      error: options.error.slice(0, 500),
+    },
   });
   if (!willRetry) await skipDownstream(tx, emit, task, now, actor);
   return updated[0]!;
 }
 
 /** Every open task downstream of `task` can never run: skip it. */
-export async function skipDownstream(tx: Tx, emit: Emit, task: { id: string; goal_id: string }, now: Date, actor: string): Promise<string[]> {
+export async function skipDownstream(
+  tx: Tx,
+  emit: Emit,
+  task: { id: string; goal_id: string },
+  now: Date,
+  actor: string,
+): Promise<string[]> {
   const cone = await lockDownstream(tx, task.id, QUEUED_SUBTASK_SQL);
   if (cone.length === 0) return [];
   const skipped = await tx.$queryRaw<Array<{ id: string }>>`
     UPDATE subtasks SET status = 'skipped', finished_at = ${now}
     WHERE id = ANY(${cone}::uuid[]) AND status IN ${QUEUED_SUBTASK_SQL}
     RETURNING id`;
-  for (const s of skipped) emit({ type: "task.skipped", actor, goalId: task.goal_id, subtaskId: s.id, data: { status: "skipped", because: task.id } });
+  for (const s of skipped)
+    emit({ type: "task.skipped", actor, goalId: task.goal_id, subtaskId: s.id, data: { status: "skipped", because: task.id } });
   return skipped.map((s) => s.id);
 }
 
@@ -193,11 +281,16 @@ export type CompletionOutcome =
   | { subtaskId: string; ok: true; repeated: boolean; subtask: SubtaskRow; released: string[] }
   | { subtaskId: string; ok: false; error: SwitchyardError };
 
-export async function completeTasks(items: CompletionInput[], options: { now?: Date; spawnField?: (index: number) => string } = {}): Promise<CompletionOutcome[]> {
+export async function completeTasks(
+  items: CompletionInput[],
+  options: { now?: Date; spawnField?: (index: number) => string } = {},
+): Promise<CompletionOutcome[]> {
   if (items.length === 0) return [];
   const now = options.now ?? new Date();
   // A bad spawn refuses the whole call (400 naming completions[i].spawn…), before anything is locked.
-  const spawns = items.map((item, i) => (item.spawn ? prepareSpawn(item.spawn, options.spawnField?.(i) ?? `completions[${i}].spawn`) : undefined));
+  const spawns = items.map((item, i) =>
+    item.spawn ? prepareSpawn(item.spawn, options.spawnField?.(i) ?? `completions[${i}].spawn`) : undefined,
+  );
   const overBudget = new Set<string>();
   const { outcomes, goals } = await withEvents(async (tx, emit) => {
     // The agents, then the tasks, each in id order (lib/orchestration/locks.ts), and each
@@ -205,7 +298,17 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     // statement: the tasks' scan tests the locked agents' count, so it cannot lock a task
     // before the agents are held.
     // One row per item: its task (null columns when unknown) and its attempt (a_*, null when none).
-    const rows = await tx.$queryRaw<Array<SubtaskRow & { ord: number; a_number: AttemptRow["number"] | null; a_agent_id: AttemptRow["agent_id"] | null; a_outcome: AttemptRow["outcome"] | null; a_started_at: AttemptRow["started_at"] | null }>>`
+    const rows = await tx.$queryRaw<
+      Array<
+        SubtaskRow & {
+          ord: number;
+          a_number: AttemptRow["number"] | null;
+          a_agent_id: AttemptRow["agent_id"] | null;
+          a_outcome: AttemptRow["outcome"] | null;
+          a_started_at: AttemptRow["started_at"] | null;
+        }
+      >
+    >`
       WITH agents_locked AS MATERIALIZED (
         SELECT id FROM agents WHERE id = ANY(${[...new Set(items.map((i) => i.agentId))].sort()}::uuid[]) ORDER BY id FOR UPDATE
       ), locked AS MATERIALIZED (
@@ -226,7 +329,8 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     const attempts = new Map<number, AttemptRow>();
     for (const { ord, a_number, a_agent_id, a_outcome, a_started_at, ...task } of rows) {
       if (task.id !== null) tasks.set(task.id, task);
-      if (a_number !== null) attempts.set(ord - 1, { number: a_number, agent_id: a_agent_id!, outcome: a_outcome!, started_at: a_started_at! });
+      if (a_number !== null)
+        attempts.set(ord - 1, { number: a_number, agent_id: a_agent_id!, outcome: a_outcome!, started_at: a_started_at! });
     }
 
     const outcomes: Array<CompletionOutcome | undefined> = [];
@@ -240,7 +344,12 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
         if (!task) throw notFound("subtask", item.subtaskId, "subtask_uuid");
         const attempt = attempts.get(index);
         if (!attempt || attempt.agent_id !== item.agentId) {
-          throw forbidden(item.attempt ? `attempt ${item.attempt} of subtask ${task.id} is not this agent's` : `subtask ${task.id} is not assigned to this agent`, item.attempt ? "attempt" : "subtask_uuid");
+          throw forbidden(
+            item.attempt
+              ? `attempt ${item.attempt} of subtask ${task.id} is not this agent's`
+              : `subtask ${task.id} is not assigned to this agent`,
+            item.attempt ? "attempt" : "subtask_uuid",
+          );
         }
         // The same report twice in one batch: the second is a repeat of the first.
         const outcome = completedNow.has(`${task.id}:${attempt.number}`) ? "completed" : attempt.outcome;
@@ -250,7 +359,10 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
         }
         if (outcome !== "running" || attempt.number !== task.attempt || task.status !== "running") throw staleAttempt(task, attempt);
         // A result held for approval has no completion yet to spawn from: refuse rather than drop the spawn.
-        if (task.approval && spawns[index]) throw new SwitchyardError("validation_failed", "a task with an approval gate cannot spawn tasks", { field: spawns[index]!.field });
+        if (task.approval && spawns[index])
+          throw new SwitchyardError("validation_failed", "a task with an approval gate cannot spawn tasks", {
+            field: spawns[index]!.field,
+          });
         completedNow.add(`${task.id}:${attempt.number}`);
         const entry = { index, item, task, attempt, durationMs: Math.max(0, now.getTime() - attempt.started_at.getTime()) };
         if (hasGate(task)) gatedItems.push(entry);
@@ -262,7 +374,14 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     });
     for (const g of gatedItems) {
       const gated = await gateCompletion(tx, emit, {
-        task: g.task, attemptNumber: g.attempt.number, agentId: g.item.agentId, result: g.item.result, now, actor: `agent:${g.item.agentId}`, failAttempt, durationMs: g.durationMs,
+        task: g.task,
+        attemptNumber: g.attempt.number,
+        agentId: g.item.agentId,
+        result: g.item.result,
+        now,
+        actor: `agent:${g.item.agentId}`,
+        failAttempt,
+        durationMs: g.durationMs,
       });
       if (gated) outcomes[g.index] = { subtaskId: g.task.id, ok: true, repeated: false, subtask: gated.subtask, released: [] };
       else accepted.push(g); // it passed its gate (a result matching its output_schema, no approval): it completes as usual
@@ -271,9 +390,19 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     const gatedGoals = [...new Set(held.map((g) => g.task.goal_id))];
     // Usage last: it locks goal rows (after agents and tasks), in goal id order.
     const recordUsages = async (items: Array<{ item: CompletionInput; task: SubtaskRow; attempt: AttemptRow }>) => {
-      const withUsage = items.filter((a) => hasUsage(a.item.usage)).sort((x, y) => (x.task.goal_id < y.task.goal_id ? -1 : x.task.goal_id > y.task.goal_id ? 1 : 0));
+      const withUsage = items
+        .filter((a) => hasUsage(a.item.usage))
+        .sort((x, y) => (x.task.goal_id < y.task.goal_id ? -1 : x.task.goal_id > y.task.goal_id ? 1 : 0));
       for (const a of withUsage) {
-        const { passed } = await recordUsage(tx, emit, { goalId: a.task.goal_id, subtaskId: a.task.id, attempt: a.attempt.number, agentId: a.item.agentId, usage: a.item.usage!, actor: `agent:${a.item.agentId}`, now });
+        const { passed } = await recordUsage(tx, emit, {
+          goalId: a.task.goal_id,
+          subtaskId: a.task.id,
+          attempt: a.attempt.number,
+          agentId: a.item.agentId,
+          usage: a.item.usage!,
+          actor: `agent:${a.item.agentId}`,
+          now,
+        });
         if (passed) overBudget.add(a.task.goal_id);
         recordAgentUsage(a.item.agentId, a.item.usage!);
       }
@@ -308,7 +437,10 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
       UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
       FROM c WHERE s.id = c.subtask_id`;
     const updatedById = new Map(
-      accepted.map((a) => [a.task.id, { ...a.task, status: "completed", result: a.item.result, error: null, finished_at: now } satisfies SubtaskRow]),
+      accepted.map((a) => [
+        a.task.id,
+        { ...a.task, status: "completed", result: a.item.result, error: null, finished_at: now } satisfies SubtaskRow,
+      ]),
     );
 
     for (const a of accepted) {
@@ -323,15 +455,36 @@ export async function completeTasks(items: CompletionInput[], options: { now?: D
     }
 
     // Spawned tasks join before the release: their roots wait on their parent and are released with its dependents.
-    await applySpawns(tx, emit, accepted.flatMap((a) => (spawns[a.index] ? [{ parent: a.task, spawn: spawns[a.index]!, actor: `agent:${a.item.agentId}`, agentId: a.item.agentId }] : [])), now);
-    const releasedBy = await releaseDependents(tx, emit, accepted.map((a) => ({ id: a.task.id, actor: `agent:${a.item.agentId}` })), now);
+    await applySpawns(
+      tx,
+      emit,
+      accepted.flatMap((a) =>
+        spawns[a.index] ? [{ parent: a.task, spawn: spawns[a.index]!, actor: `agent:${a.item.agentId}`, agentId: a.item.agentId }] : [],
+      ),
+      now,
+    );
+    const releasedBy = await releaseDependents(
+      tx,
+      emit,
+      accepted.map((a) => ({ id: a.task.id, actor: `agent:${a.item.agentId}` })),
+      now,
+    );
     for (const a of accepted) {
-      outcomes[a.index] = { subtaskId: a.task.id, ok: true, repeated: false, subtask: updatedById.get(a.task.id)!, released: releasedBy.get(a.task.id) ?? [] };
+      outcomes[a.index] = {
+        subtaskId: a.task.id,
+        ok: true,
+        repeated: false,
+        subtask: updatedById.get(a.task.id)!,
+        released: releasedBy.get(a.task.id) ?? [],
+      };
     }
     await recordUsages([...accepted, ...held]);
     // A goal that just had a task released is not done: that task's own finisher checks it.
     const releasedIn = new Set(accepted.filter((a) => releasedBy.has(a.task.id)).map((a) => a.task.goal_id));
-    return { outcomes: outcomes as CompletionOutcome[], goals: [...new Set([...accepted.map((a) => a.task.goal_id), ...gatedGoals])].filter((g) => !releasedIn.has(g)) };
+    return {
+      outcomes: outcomes as CompletionOutcome[],
+      goals: [...new Set([...accepted.map((a) => a.task.goal_id), ...gatedGoals])].filter((g) => !releasedIn.has(g)),
+    };
   });
   recordCompletions("accepted", outcomes.filter((o) => o.ok && !o.repeated).length);
   recordCompletions("repeated", outcomes.filter((o) => o.ok && o.repeated).length);

@@ -23,10 +23,26 @@ export async function requeueAgentTasks(tx: Tx, emit: Emit, agentId: string, rea
     UPDATE attempts SET outcome = 'lost', ended_at = ${now}, error = ${`agent ${reason}`}
     WHERE agent_id = ${agentId}::uuid AND outcome = 'running'`;
   await tx.$executeRaw`UPDATE agents SET running = 0 WHERE id = ${agentId}::uuid`;
-  const poisoned = reason === "offline" ? await failPoisonTasks(tx, emit, tasks.map((t) => t.id), actor, now) : new Set<string>();
+  const poisoned =
+    reason === "offline"
+      ? await failPoisonTasks(
+          tx,
+          emit,
+          tasks.map((t) => t.id),
+          actor,
+          now,
+        )
+      : new Set<string>();
   const requeued = tasks.filter((t) => !poisoned.has(t.id));
   for (const t of requeued) {
-    emit({ type: "task.requeued", actor, goalId: t.goal_id, subtaskId: t.id, agentId, data: { reason, attempt: t.attempt, status: "pending" } });
+    emit({
+      type: "task.requeued",
+      actor,
+      goalId: t.goal_id,
+      subtaskId: t.id,
+      agentId,
+      data: { reason, attempt: t.attempt, status: "pending" },
+    });
   }
   return requeued.map((t) => t.id);
 }

@@ -77,8 +77,13 @@ export async function rerunTaskIn(
   if (!(SUBTASK_TRANSITIONS.rerun as readonly SubtaskStatus[]).includes(root.status)) {
     throw conflict(`task ${root.key} is ${root.status}: only ${describeAllowed("subtask", "rerun")} can be re-run`);
   }
-  const dead = root.deps.map((d, i) => ({ id: d, status: root.dep_statuses[i]! })).filter((d) => d.status !== "completed" && !isOpenSubtaskStatus(d.status));
-  if (dead.length > 0) throw conflict(`task ${root.key} cannot run: a dependency of it is ${dead.map((d) => d.status).join(", ")}; re-run or retry that first`);
+  const dead = root.deps
+    .map((d, i) => ({ id: d, status: root.dep_statuses[i]! }))
+    .filter((d) => d.status !== "completed" && !isOpenSubtaskStatus(d.status));
+  if (dead.length > 0)
+    throw conflict(
+      `task ${root.key} cannot run: a dependency of it is ${dead.map((d) => d.status).join(", ")}; re-run or retry that first`,
+    );
   const goals = await tx.$queryRaw<Array<{ status: string }>>`SELECT status FROM goals WHERE id = ${root.goal_id}::uuid FOR UPDATE`;
   const held = goals[0]?.status === "paused";
 
@@ -115,7 +120,12 @@ export async function rerunTaskIn(
       actor,
       goalId: root.goal_id,
       subtaskId: n.row.id,
-      data: { status: n.status, previous_status: n.row.status, from: root.id, description_changed: descriptionChanged && n.row.id === root.id },
+      data: {
+        status: n.status,
+        previous_status: n.row.status,
+        from: root.id,
+        description_changed: descriptionChanged && n.row.id === root.id,
+      },
     });
   }
   await reopenGoal(tx, emit, root.goal_id, actor);

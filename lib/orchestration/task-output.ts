@@ -16,7 +16,10 @@ export interface StoredOutput {
 }
 
 /** Appends a chunk to the attempt's output, trimming the front past OUTPUT_KEEP_BYTES. */
-export async function appendOutput(tx: Tx, options: { subtaskId: string; attempt: number; chunk: string; now: Date; keepBytes?: number }): Promise<{ totalBytes: number; droppedBytes: number }> {
+export async function appendOutput(
+  tx: Tx,
+  options: { subtaskId: string; attempt: number; chunk: string; now: Date; keepBytes?: number },
+): Promise<{ totalBytes: number; droppedBytes: number }> {
   const bytes = Buffer.from(options.chunk, "utf8");
   const keep = options.keepBytes ?? OUTPUT_KEEP_BYTES;
   const rows = await tx.$queryRaw<Array<{ total_bytes: bigint; dropped_bytes: bigint }>>`

@@ -55,7 +55,9 @@ describe("decomposition templates", () => {
   });
 
   it("names fan-out tasks by their item, not by the whole goal repeated (issue 9)", () => {
-    const d = decomposeWithTemplates("Translate these 5 documents to Chinese: intro.md, getting-started.md, api-reference.md, tutorials.md, faq.md");
+    const d = decomposeWithTemplates(
+      "Translate these 5 documents to Chinese: intro.md, getting-started.md, api-reference.md, tutorials.md, faq.md",
+    );
     expect(d.tasks.map((t) => t.name)).toEqual([
       "Translate intro.md to Chinese",
       "Translate getting-started.md to Chinese",
@@ -64,7 +66,9 @@ describe("decomposition templates", () => {
       "Translate faq.md to Chinese",
       "Aggregate results",
     ]);
-    expect(decomposeWithTemplates("Translate the 3 documents in docs/ to Chinese").tasks[0]!.name).toBe("Translate document 1 in docs/ to Chinese");
+    expect(decomposeWithTemplates("Translate the 3 documents in docs/ to Chinese").tasks[0]!.name).toBe(
+      "Translate document 1 in docs/ to Chinese",
+    );
     const long = "Carefully proofread, fact-check and rewrite for a general audience, keeping every number exact".repeat(1);
     expect(fanOutTaskName(long, "chapter-01.md")).toBe("chapter-01.md");
     for (const t of d.tasks) expect(t.name.length).toBeLessThanOrEqual(80);

@@ -12,7 +12,15 @@ export interface Decomposition {
 
 const MAX_FAN_OUT = 200;
 
-function task(n: number, name: string, description: string, skills: string[], priority: PriorityLevel, estimate: number, dependsOn: string[] = []): PlanTask {
+function task(
+  n: number,
+  name: string,
+  description: string,
+  skills: string[],
+  priority: PriorityLevel,
+  estimate: number,
+  dependsOn: string[] = [],
+): PlanTask {
   return {
     key: taskKey(n),
     name,
@@ -76,7 +84,8 @@ export function detectFanOut(goal: string): FanOut | null {
   const paren = /^(.*?)\(([^()]*,[^()]*)\)(.*)$/.exec(text);
   if (paren) {
     const items = splitList(paren[2]!);
-    if (items.length >= 2) return { action: `${paren[1]!.trim()} ${paren[3]!.trim()}`.trim(), items: items.slice(0, MAX_FAN_OUT), summarize };
+    if (items.length >= 2)
+      return { action: `${paren[1]!.trim()} ${paren[3]!.trim()}`.trim(), items: items.slice(0, MAX_FAN_OUT), summarize };
   }
   const colon = /^([^:]{3,}):\s*(.+)$/.exec(text);
   if (colon) {
@@ -124,7 +133,14 @@ export function decomposeWithTemplates(goal: string, context = ""): Decompositio
   if (fanOut) {
     const skills = skillFor(fanOut.action);
     const items = fanOut.items.map((item, i) =>
-      task(i + 1, fanOutTaskName(fanOut.action, item), `${fanOut.action} — item "${item}".${context ? `\nContext: ${context}` : ""}`, skills, 1, 120),
+      task(
+        i + 1,
+        fanOutTaskName(fanOut.action, item),
+        `${fanOut.action} — item "${item}".${context ? `\nContext: ${context}` : ""}`,
+        skills,
+        1,
+        120,
+      ),
     );
     const aggregate = task(
       items.length + 1,

@@ -1,6 +1,13 @@
 // The binary tensor's fast path (straight into a Float32Array) equals the sparse tensor.
 import { describe, expect, it } from "vitest";
-import { buildDenseTensor, buildTensor, float32LittleEndian, toFloat32, type TensorAgent, type TensorTask } from "@/lib/orchestration/tensor";
+import {
+  buildDenseTensor,
+  buildTensor,
+  float32LittleEndian,
+  toFloat32,
+  type TensorAgent,
+  type TensorTask,
+} from "@/lib/orchestration/tensor";
 
 const statuses = ["waiting", "pending", "running", "completed", "failed", "retrying", "skipped"];
 const skills = ["a", "b", "c"];

@@ -38,7 +38,11 @@ export function canDo(agentSkills: ReadonlySet<string>, required: readonly strin
 }
 
 /** Calls `sink(i, j, level, value)` for every non-zero entry, tasks in order. */
-export function forEachTensorEntry(tasks: TensorTask[], agents: TensorAgent[], sink: (i: number, j: number, level: number, value: number) => void): void {
+export function forEachTensorEntry(
+  tasks: TensorTask[],
+  agents: TensorAgent[],
+  sink: (i: number, j: number, level: number, value: number) => void,
+): void {
   const agentIndex = new Map(agents.map((a, j) => [a.id, j]));
   const skillSets = agents.map((a) => new Set(a.skills));
   const weight = agents.map((a) => (a.live ? 1 / (1 + a.running / Math.max(1, a.capacity)) : 0));

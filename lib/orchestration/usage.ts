@@ -49,7 +49,16 @@ export async function recordUsage(
   await tx.$executeRaw`
     UPDATE agents SET input_tokens = input_tokens + ${input}, output_tokens = output_tokens + ${output}, cost_usd = cost_usd + ${cost}
     WHERE id = ${options.agentId}::uuid`;
-  const goals = await tx.$queryRaw<Array<{ status: string; input_tokens: bigint; output_tokens: bigint; cost_usd: number; budget_max_cost_usd: number | null; budget_max_tokens: bigint | null }>>`
+  const goals = await tx.$queryRaw<
+    Array<{
+      status: string;
+      input_tokens: bigint;
+      output_tokens: bigint;
+      cost_usd: number;
+      budget_max_cost_usd: number | null;
+      budget_max_tokens: bigint | null;
+    }>
+  >`
     UPDATE goals SET input_tokens = input_tokens + ${input}, output_tokens = output_tokens + ${output}, cost_usd = cost_usd + ${cost}
     WHERE id = ${options.goalId}::uuid
     RETURNING status, input_tokens, output_tokens, cost_usd, budget_max_cost_usd, budget_max_tokens`;

@@ -8,7 +8,10 @@ import { SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, type SubtaskStatus } from 
 import { goalUsage, type GoalUsageRow } from "@/lib/presenters/goal-usage";
 import { listUnroutable, unroutableSummary } from "@/lib/presenters/routing";
 
-type GoalRow = Columns<"goals", "id" | "goal" | "context" | "status" | "pause_reason" | "template" | "aggregation_strategy" | "created_at" | "started_at" | "finished_at"> & {
+type GoalRow = Columns<
+  "goals",
+  "id" | "goal" | "context" | "status" | "pause_reason" | "template" | "aggregation_strategy" | "created_at" | "started_at" | "finished_at"
+> & {
   counts: Record<string, number> | null;
 };
 

@@ -4,12 +4,39 @@ import { notFound } from "@/lib/errors";
 import { renderMasterPlan } from "@/lib/orchestration/markdown-plan";
 
 export async function getMasterPlanMarkdown(goalId: string): Promise<string> {
-  const goals = await db().$queryRaw<Array<{ id: string; goal: string; context: string | null; status: string; template: string; created_at: Date; finished_at: Date | null; final_output: string | null }>>`
+  const goals = await db().$queryRaw<
+    Array<{
+      id: string;
+      goal: string;
+      context: string | null;
+      status: string;
+      template: string;
+      created_at: Date;
+      finished_at: Date | null;
+      final_output: string | null;
+    }>
+  >`
     SELECT id, goal, context, status, template, created_at, finished_at, result->>'final_output' AS final_output FROM goals WHERE id = ${goalId}::uuid`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
   const tasks = await db().$queryRaw<
-    Array<{ key: string; name: string; description: string; required_skills: string[]; priority: number; estimated_duration_s: number; timeout_s: number; max_attempts: number; depends_on: string[]; status: string; agent_name: string | null; attempt: number; started_at: Date | null; finished_at: Date | null; next_attempt_at: Date | null }>
+    Array<{
+      key: string;
+      name: string;
+      description: string;
+      required_skills: string[];
+      priority: number;
+      estimated_duration_s: number;
+      timeout_s: number;
+      max_attempts: number;
+      depends_on: string[];
+      status: string;
+      agent_name: string | null;
+      attempt: number;
+      started_at: Date | null;
+      finished_at: Date | null;
+      next_attempt_at: Date | null;
+    }>
   >`
     SELECT s.key, s.name, s.description, s.required_skills, s.priority, s.estimated_duration_s, s.timeout_s, s.max_attempts, s.status,
       s.attempt, s.started_at, s.finished_at, s.next_attempt_at,
@@ -18,7 +45,16 @@ export async function getMasterPlanMarkdown(goalId: string): Promise<string> {
     FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id
     WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
   return renderMasterPlan(
-    { id: goal.id, goal: goal.goal, context: goal.context, status: goal.status, template: goal.template, createdAt: goal.created_at, finishedAt: goal.finished_at, finalOutput: goal.final_output },
+    {
+      id: goal.id,
+      goal: goal.goal,
+      context: goal.context,
+      status: goal.status,
+      template: goal.template,
+      createdAt: goal.created_at,
+      finishedAt: goal.finished_at,
+      finalOutput: goal.final_output,
+    },
     tasks.map((t) => ({
       key: t.key,
       name: t.name,

@@ -21,7 +21,9 @@ export interface UnroutableTask {
 /** Open tasks (of one goal, or all) whose required skills no single live agent covers. */
 export async function listUnroutable(options: { goalId?: string; now?: Date } = {}): Promise<UnroutableTask[]> {
   const live = liveAgentSql(options.now ?? new Date());
-  const rows = await db().$queryRaw<Array<{ id: string; goal_id: string; key: string; required_skills: string[]; missing_skills: string[] }>>`
+  const rows = await db().$queryRaw<
+    Array<{ id: string; goal_id: string; key: string; required_skills: string[]; missing_skills: string[] }>
+  >`
     WITH live AS (SELECT skills FROM agents WHERE ${live}),
     offered AS (SELECT DISTINCT unnest(skills) AS skill FROM live)
     SELECT s.id, s.goal_id, s.key, s.required_skills,
@@ -74,7 +76,10 @@ export function unroutableSummary(tasks: UnroutableTask[]): string[] {
   const groups = new Map<string, number>();
   for (const t of tasks) {
     const missing = t.missing_skills.length > 0 ? t.missing_skills : t.required_skills;
-    const label = missing.length === 0 ? "any live agent" : `an agent with skill${missing.length > 1 ? "s" : ""} ${missing.map((s) => `\`${s}\``).join(", ")}`;
+    const label =
+      missing.length === 0
+        ? "any live agent"
+        : `an agent with skill${missing.length > 1 ? "s" : ""} ${missing.map((s) => `\`${s}\``).join(", ")}`;
     groups.set(label, (groups.get(label) ?? 0) + 1);
   }
   return [...groups].map(([label, n]) => `${n} task${n === 1 ? "" : "s"} wait${n === 1 ? "s" : ""} for ${label}`);

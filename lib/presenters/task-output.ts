@@ -17,7 +17,9 @@ export async function taskOutput(subtaskId: string, attempt?: number): Promise<T
   const number = attempt ?? (rows[0].attempt > 0 ? rows[0].attempt : null);
   if (number === null) return { attempt: null, text: "", totalBytes: 0, droppedBytes: 0 };
   if (attempt !== undefined) {
-    const found = await db().$queryRaw<Array<{ n: number }>>`SELECT 1 AS n FROM attempts WHERE subtask_id = ${subtaskId}::uuid AND number = ${attempt}`;
+    const found = await db().$queryRaw<
+      Array<{ n: number }>
+    >`SELECT 1 AS n FROM attempts WHERE subtask_id = ${subtaskId}::uuid AND number = ${attempt}`;
     if (!found[0]) throw notFound(`attempt ${attempt} of subtask`, subtaskId, "attempt");
   }
   const stored = await readOutput(subtaskId, number);

@@ -13,7 +13,12 @@ export async function loadTensorLabels(options: { goalId?: string }) {
   const agentById = new Map(agents.map((a) => [a.id, a]));
   return {
     shape: tensor.shape,
-    tasks: tensor.taskIds.map((id) => ({ id, key: taskById.get(id)?.key ?? "?", name: taskById.get(id)?.name ?? "", goal_id: taskById.get(id)?.goalId ?? null })),
+    tasks: tensor.taskIds.map((id) => ({
+      id,
+      key: taskById.get(id)?.key ?? "?",
+      name: taskById.get(id)?.name ?? "",
+      goal_id: taskById.get(id)?.goalId ?? null,
+    })),
     agents: tensor.agentIds.map((id) => ({ id, name: agentById.get(id)?.name ?? id.slice(0, 8) })),
   };
 }

@@ -1,7 +1,14 @@
 // Loads what the task tensor needs: one goal's tasks (or every open goal's), and the
 // agents (registered ones plus any that still hold one of the tasks).
 import { db } from "@/lib/db";
-import { buildDenseTensor, buildTensor, type DenseTensor, type SparseTensor, type TensorAgent, type TensorTask } from "@/lib/orchestration/tensor";
+import {
+  buildDenseTensor,
+  buildTensor,
+  type DenseTensor,
+  type SparseTensor,
+  type TensorAgent,
+  type TensorTask,
+} from "@/lib/orchestration/tensor";
 import { notFound } from "@/lib/errors";
 import { isLive } from "@/lib/orchestration/liveness";
 
@@ -22,12 +29,16 @@ async function loadTensorInputs(options: { goalId?: string; now?: Date }): Promi
     const goal = await db().goal.findUnique({ where: { id: options.goalId }, select: { id: true } });
     if (!goal) throw notFound("goal", options.goalId, "goal_id");
   }
-  const tasks = await db().$queryRaw<Array<{ id: string; status: string; priority: number; agent_id: string | null; required_skills: string[] }>>`
+  const tasks = await db().$queryRaw<
+    Array<{ id: string; status: string; priority: number; agent_id: string | null; required_skills: string[] }>
+  >`
     SELECT s.id, s.status, s.priority, s.agent_id, s.required_skills FROM subtasks s JOIN goals g ON g.id = s.goal_id
     WHERE (${options.goalId ?? null}::uuid IS NULL AND g.status IN ('pending', 'running')) OR s.goal_id = ${options.goalId ?? null}::uuid
     ORDER BY g.created_at, s.position`;
   const holders = [...new Set(tasks.flatMap((t) => (t.agent_id ? [t.agent_id] : [])))];
-  const agents = await db().$queryRaw<Array<{ id: string; skills: string[]; capacity: number; running: number; offline: boolean; removed: boolean; last_heartbeat_at: Date }>>`
+  const agents = await db().$queryRaw<
+    Array<{ id: string; skills: string[]; capacity: number; running: number; offline: boolean; removed: boolean; last_heartbeat_at: Date }>
+  >`
     SELECT id, skills, capacity, running, offline, removed, last_heartbeat_at FROM agents
     WHERE NOT removed OR id = ANY(${holders}::uuid[]) ORDER BY registered_at, id`;
   return {

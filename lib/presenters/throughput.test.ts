@@ -9,7 +9,9 @@ const minutesAgo = (m: number, s = 10) => new Date(Date.UTC(2026, 0, 1, 12, 30 -
 
 async function seed() {
   const goal = await db().goal.create({ data: { goal: "g", template: "single", status: "running" } });
-  const task = await db().subtask.create({ data: { goalId: goal.id, key: "T-01", position: 0, name: "t", requiredSkills: [], status: "running" } });
+  const task = await db().subtask.create({
+    data: { goalId: goal.id, key: "T-01", position: 0, name: "t", requiredSkills: [], status: "running" },
+  });
   const [a, b] = await Promise.all(
     ["a", "b"].map((name) => db().agent.create({ data: { name, skills: [], tokenHash: `hash-${name}-${Math.random()}` } })),
   );
@@ -32,7 +34,13 @@ describe("throughput read model", () => {
     const { a, b } = await seed();
     const t = await getThroughput({ minutes: 5, now });
     expect(t.buckets.map((x) => x.minute)).toEqual(["12:26", "12:27", "12:28", "12:29", "12:30"].map((m) => `2026-01-01T${m}:00.000Z`));
-    expect(t.buckets.map((x) => [x.completed, x.failed])).toEqual([[0, 0], [0, 0], [1, 2], [0, 0], [2, 0]]);
+    expect(t.buckets.map((x) => [x.completed, x.failed])).toEqual([
+      [0, 0],
+      [0, 0],
+      [1, 2],
+      [0, 0],
+      [2, 0],
+    ]);
     expect(t.totals).toEqual({ completed: 3, failed: 2 });
 
     const onlyA = await getThroughput({ minutes: 5, agentId: a.id, now });
@@ -41,7 +49,13 @@ describe("throughput read model", () => {
     const perAgent = await getAgentThroughput({ minutes: 5, now });
     const byId = new Map(perAgent.agents.map((s) => [s.agent_id, s.buckets]));
     expect(byId.get(a.id)!.map((x) => x.completed)).toEqual([0, 0, 0, 0, 2]);
-    expect(byId.get(b.id)!.map((x) => [x.completed, x.failed])).toEqual([[0, 0], [0, 0], [1, 1], [0, 0], [0, 0]]);
+    expect(byId.get(b.id)!.map((x) => [x.completed, x.failed])).toEqual([
+      [0, 0],
+      [0, 0],
+      [1, 1],
+      [0, 0],
+      [0, 0],
+    ]);
   });
 
   it("GET /api/metrics/throughput validates minutes and returns one bucket per minute", async () => {

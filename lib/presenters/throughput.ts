@@ -28,7 +28,11 @@ function windowStart(now: Date, minutes: number): Date {
 }
 
 function emptyBuckets(start: Date, minutes: number): ThroughputBucket[] {
-  return Array.from({ length: minutes }, (_, i) => ({ minute: new Date(start.getTime() + i * 60_000).toISOString(), completed: 0, failed: 0 }));
+  return Array.from({ length: minutes }, (_, i) => ({
+    minute: new Date(start.getTime() + i * 60_000).toISOString(),
+    completed: 0,
+    failed: 0,
+  }));
 }
 
 async function loadBuckets(start: Date, end: Date, agentId: string | null): Promise<BucketRow[]> {

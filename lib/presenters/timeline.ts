@@ -28,9 +28,21 @@ const ms = (d: Date | null) => (d ? d.getTime() : null);
 export async function getTimeline(goalId: string, now = new Date()): Promise<Timeline> {
   const goal = await db().$queryRaw<Array<{ id: string }>>`SELECT id FROM goals WHERE id = ${goalId}::uuid`;
   if (!goal[0]) throw notFound("goal", goalId, "id");
-  const tasks = await db().$queryRaw<Array<{ id: string; key: string; name: string; status: string; ready_at: Date | null; created_at: Date }>>`
+  const tasks = await db().$queryRaw<
+    Array<{ id: string; key: string; name: string; status: string; ready_at: Date | null; created_at: Date }>
+  >`
     SELECT id, key, name, status, ready_at, created_at FROM subtasks WHERE goal_id = ${goalId}::uuid ORDER BY position`;
-  const attempts = await db().$queryRaw<Array<{ subtask_id: string; number: number; agent_id: string; agent_name: string; outcome: string; started_at: Date; ended_at: Date | null }>>`
+  const attempts = await db().$queryRaw<
+    Array<{
+      subtask_id: string;
+      number: number;
+      agent_id: string;
+      agent_name: string;
+      outcome: string;
+      started_at: Date;
+      ended_at: Date | null;
+    }>
+  >`
     SELECT t.subtask_id, t.number, t.agent_id, a.name AS agent_name, t.outcome, t.started_at, t.ended_at
     FROM attempts t JOIN subtasks s ON s.id = t.subtask_id JOIN agents a ON a.id = t.agent_id
     WHERE s.goal_id = ${goalId}::uuid ORDER BY t.subtask_id, t.number`;
@@ -47,9 +59,11 @@ export async function getTimeline(goalId: string, now = new Date()): Promise<Tim
     }
     const started = a.started_at.getTime();
     // Ready since: the end of the attempt before (a retry, a requeue) or the task's ready time.
-    const candidates = [previousEnd?.task === a.subtask_id ? previousEnd.ended : null, ms(task.ready_at), a.number === 1 ? task.created_at.getTime() : null].filter(
-      (t): t is number => t !== null && t <= started,
-    );
+    const candidates = [
+      previousEnd?.task === a.subtask_id ? previousEnd.ended : null,
+      ms(task.ready_at),
+      a.number === 1 ? task.created_at.getTime() : null,
+    ].filter((t): t is number => t !== null && t <= started);
     out.push({
       task: taskIndex.get(a.subtask_id)!,
       number: a.number,

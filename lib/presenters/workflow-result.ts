@@ -8,11 +8,36 @@ import { aggregateResults, type AggregatedResult } from "@/lib/orchestration/agg
 import type { AggregationStrategy } from "@/lib/domain";
 
 export async function getWorkflowResult(goalId: string, now = new Date()) {
-  const goals = await db().$queryRaw<Array<{ id: string; goal: string; status: GoalStatus; aggregation_strategy: AggregationStrategy; result: AggregatedResult | null; created_at: Date; started_at: Date | null; finished_at: Date | null }>>`
+  const goals = await db().$queryRaw<
+    Array<{
+      id: string;
+      goal: string;
+      status: GoalStatus;
+      aggregation_strategy: AggregationStrategy;
+      result: AggregatedResult | null;
+      created_at: Date;
+      started_at: Date | null;
+      finished_at: Date | null;
+    }>
+  >`
     SELECT id, goal, status, aggregation_strategy, result, created_at, started_at, finished_at FROM goals WHERE id = ${goalId}::uuid`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
-  const tasks = await db().$queryRaw<Array<{ id: string; key: string; name: string; status: SubtaskStatus; result: string | null; error: string | null; failures: number; agent_name: string | null; is_sink: boolean; kind: string; depends_on: string[] }>>`
+  const tasks = await db().$queryRaw<
+    Array<{
+      id: string;
+      key: string;
+      name: string;
+      status: SubtaskStatus;
+      result: string | null;
+      error: string | null;
+      failures: number;
+      agent_name: string | null;
+      is_sink: boolean;
+      kind: string;
+      depends_on: string[];
+    }>
+  >`
     SELECT s.id, s.key, s.name, s.status, s.result, s.error, s.failures, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
       NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink, s.kind,
       ARRAY(SELECT d.depends_on_id::text FROM subtask_dependencies d WHERE d.subtask_id = s.id) AS depends_on
@@ -25,7 +50,18 @@ export async function getWorkflowResult(goalId: string, now = new Date()) {
   const aggregated =
     goal.result ??
     aggregateResults(
-      tasks.map((t) => ({ id: t.id, key: t.key, name: t.name, status: t.status, result: t.result, error: t.error, agentName: t.agent_name, isSink: t.is_sink, kind: t.kind, dependsOn: t.depends_on })),
+      tasks.map((t) => ({
+        id: t.id,
+        key: t.key,
+        name: t.name,
+        status: t.status,
+        result: t.result,
+        error: t.error,
+        agentName: t.agent_name,
+        isSink: t.is_sink,
+        kind: t.kind,
+        dependsOn: t.depends_on,
+      })),
       false,
       goal.aggregation_strategy,
     );

@@ -4,14 +4,14 @@ import type { LiveEvent } from "@/lib/realtime/protocol";
 
 const ev = (seq: number, type = "task.completed"): LiveEvent =>
   ({
-  seq,
-  type,
-  goal_id: "g",
-  subtask_id: null,
-  agent_id: null,
-  actor: "system",
-  data: {},
-  created_at: new Date(0).toISOString(),
+    seq,
+    type,
+    goal_id: "g",
+    subtask_id: null,
+    agent_id: null,
+    actor: "system",
+    data: {},
+    created_at: new Date(0).toISOString(),
   }) as LiveEvent;
 const seqs = (events: LiveEvent[]) => events.map((e) => e.seq);
 

@@ -44,7 +44,11 @@ async function listen(server: RunningServer): Promise<LiveEvent[]> {
 async function createGoal(server: RunningServer, label: string): Promise<string> {
   return waitFor(
     async () => {
-      const res = await fetch(`${server.url}/api/goals`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ goal: label, plan: { tasks: [{ key: "a", name: "A", required_skills: ["x"] }] } }) });
+      const res = await fetch(`${server.url}/api/goals`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ goal: label, plan: { tasks: [{ key: "a", name: "A", required_skills: ["x"] }] } }),
+      });
       return res.status === 201 ? ((await res.json()) as { goal_id: string }).goal_id : undefined;
     },
     { timeoutMs: 30_000, what: `goal ${label} to be created` },
@@ -57,7 +61,9 @@ async function terminateSessions(): Promise<number> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
-    const res = await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    const res = await client.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
     return res.rowCount ?? 0;
   } finally {
     await client.end();
@@ -68,7 +74,9 @@ async function listeningSessions(): Promise<string[]> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
-    const res = await client.query("SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name IN ('switchyard-socket.io', 'switchyard-relay') ORDER BY 1");
+    const res = await client.query(
+      "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name IN ('switchyard-socket.io', 'switchyard-relay') ORDER BY 1",
+    );
     return res.rows.map((r) => r.application_name as string);
   } finally {
     await client.end();
@@ -111,7 +119,9 @@ describe("after pg_terminate_backend on every session of the database", () => {
     const last = await createGoal(b, "fresh");
     await waitFor(() => hasGoal(freshA, last) && hasGoal(freshB, last), { what: "a new socket on each instance to hear a new goal" });
     // Both instances LISTEN again (adapter on each, the relay leader's own).
-    await waitFor(async () => (await listeningSessions()).filter((n) => n === "switchyard-socket.io").length >= 2, { what: "the adapters' sessions to be back" });
+    await waitFor(async () => (await listeningSessions()).filter((n) => n === "switchyard-socket.io").length >= 2, {
+      what: "the adapters' sessions to be back",
+    });
     expect(await listeningSessions()).toContain("switchyard-relay");
 
     for (const server of [a, b]) {

@@ -34,7 +34,13 @@ afterAll(async () => {
   await a?.stop();
 });
 
-async function api<T = any>(server: RunningServer, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+async function api<T = any>(
+  server: RunningServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -53,7 +59,10 @@ async function createGoal(server: RunningServer, keys: string[], skill: string):
   const tasks = keys.map((key) => ({ key, name: key, required_skills: [skill] }));
   const res = await api(server, "POST", "/api/orchestration/decompose", { goal: `live ${skill}`, plan: { tasks } });
   expect(res.status).toBe(201);
-  return { goalId: res.body.goal_id, ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) };
+  return {
+    goalId: res.body.goal_id,
+    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])),
+  };
 }
 
 async function pull(server: RunningServer, agent: Agent) {
@@ -84,7 +93,8 @@ class Listener {
   async waitFor(predicate: (events: AnyEvent[]) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.received)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${this.received.map((e) => `${e.seq}:${e.type}`).join(", ")}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; got ${this.received.map((e) => `${e.seq}:${e.type}`).join(", ")}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 200);
         this.waiters.push(() => {
@@ -147,7 +157,10 @@ describe("live events over socket.io", () => {
       const sent = performance.now();
       await complete(a, agent, assignment.subtask_uuid);
       const answered = performance.now();
-      await listener.waitFor((es) => es.some((e) => e.type === "task.completed" && e.subtask_id === assignment.subtask_uuid), `completion of ${assignment.key}`);
+      await listener.waitFor(
+        (es) => es.some((e) => e.type === "task.completed" && e.subtask_id === assignment.subtask_uuid),
+        `completion of ${assignment.key}`,
+      );
       const event = listener.received.find((e) => e.type === "task.completed" && e.subtask_id === assignment.subtask_uuid)!;
       latencies.push(listener.arrivedAt.get(event.seq)! - sent);
       afterResponse.push(listener.arrivedAt.get(event.seq)! - answered);
@@ -160,9 +173,19 @@ describe("live events over socket.io", () => {
     const mine = listener.received.filter((e) => e.goal_id === goalId);
     expect(mine.length).toBe(listener.received.length); // only the goal's room
     expect(isIncreasing(mine.map((e) => e.seq))).toBe(true);
-    expect(mine.filter((e) => e.type === "task.assigned").map((e) => e.subtask_id).sort()).toEqual(assignments.map((x) => x.subtask_uuid).sort());
+    expect(
+      mine
+        .filter((e) => e.type === "task.assigned")
+        .map((e) => e.subtask_id)
+        .sort(),
+    ).toEqual(assignments.map((x) => x.subtask_uuid).sort());
     expect(mine.filter((e) => e.type === "task.completed")).toHaveLength(8);
-    expect(mine[0]).toMatchObject({ seq: expect.any(Number), actor: `agent:${agent.agent_id}`, data: expect.any(Object), created_at: expect.any(String) });
+    expect(mine[0]).toMatchObject({
+      seq: expect.any(Number),
+      actor: `agent:${agent.agent_id}`,
+      data: expect.any(Object),
+      created_at: expect.any(String),
+    });
     // Exactly what the log holds for the goal since the subscription.
     const logged = await eventsOf(a, goalId, mine[0]!.seq - 1);
     expect(mine.map((e) => e.seq)).toEqual(logged.map((e) => e.seq));
@@ -209,7 +232,10 @@ describe("live events over socket.io", () => {
 
     // Live again: the next change arrives once, after the resumed ones.
     await complete(a, agent, second[1]!.subtask_uuid);
-    await listener.waitFor((es) => es.some((e) => e.type === "task.completed" && e.subtask_id === second[1]!.subtask_uuid), "a live completion after resume");
+    await listener.waitFor(
+      (es) => es.some((e) => e.type === "task.completed" && e.subtask_id === second[1]!.subtask_uuid),
+      "a live completion after resume",
+    );
     const all = delivered.map((e) => e.seq);
     expect(new Set(all).size).toBe(all.length);
     expect(isIncreasing(all)).toBe(true);
@@ -310,7 +336,12 @@ describe("socket authentication", () => {
       await expect(connect(guarded, { token: "wrong-token-wrong-token-wrong" })).rejects.toThrow(/unauthorized/);
       const withToken = await connect(guarded, { token });
       await subscribe(withToken);
-      const viaCookie: Client = io(guarded.url, { transports: ["websocket"], reconnection: false, forceNew: true, extraHeaders: { cookie: `sy_operator=${operatorSessionValue(token)}` } });
+      const viaCookie: Client = io(guarded.url, {
+        transports: ["websocket"],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { cookie: `sy_operator=${operatorSessionValue(token)}` },
+      });
       sockets.push(viaCookie);
       await new Promise<void>((resolve, reject) => {
         viaCookie.once("connect", () => resolve());

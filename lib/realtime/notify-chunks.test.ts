@@ -4,14 +4,14 @@ import type { LogEvent } from "@/lib/events/read";
 
 const ev = (seq: number, data: Record<string, unknown> = {}): LogEvent =>
   ({
-  seq,
-  type: "task.completed",
-  goal_id: null,
-  subtask_id: null,
-  agent_id: null,
-  actor: "system",
-  data,
-  created_at: new Date(0).toISOString(),
+    seq,
+    type: "task.completed",
+    goal_id: null,
+    subtask_id: null,
+    agent_id: null,
+    actor: "system",
+    data,
+    created_at: new Date(0).toISOString(),
   }) as LogEvent;
 
 describe("relay batches between instances", () => {

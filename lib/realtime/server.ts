@@ -78,7 +78,9 @@ export function fitForNotify(event: LogEvent): LogEvent {
 export class ResilientPool extends pg.Pool {
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
-  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+  override connect(
+    callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): Promise<pg.PoolClient> | void {
     if (callback) return super.connect(callback);
     return super.connect().then((client) => guardClient(client));
   }
@@ -150,7 +152,8 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
     if (isAllowed(socket)) return next();
     const { headers, auth } = socket.handshake;
     const cookie = Array.isArray(headers.cookie) ? headers.cookie.join("; ") : headers.cookie;
-    if (headers.authorization || readCookie(cookie, OPERATOR_COOKIE) !== undefined || (auth && typeof auth === "object" && "token" in auth)) recordAuthFailureFrom(address);
+    if (headers.authorization || readCookie(cookie, OPERATOR_COOKIE) !== undefined || (auth && typeof auth === "object" && "token" in auth))
+      recordAuthFailureFrom(address);
     next(new Error("unauthorized: operator token required"));
   });
 
@@ -176,7 +179,12 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
         // the bound of this read; whatever comes after it arrives live.
         await socket.join(roomOf(parsed.data));
         const missed = await readAllEvents({ after: parsed.data.after, goalId: parsed.data.goal_id, max: RESUME_MAX_EVENTS });
-        const result: ResumeReply = { ok: true, events: missed.events, last_seq: missed.last_seq, truncated: missed.events.length >= RESUME_MAX_EVENTS };
+        const result: ResumeReply = {
+          ok: true,
+          events: missed.events,
+          last_seq: missed.last_seq,
+          truncated: missed.events.length >= RESUME_MAX_EVENTS,
+        };
         reply(result);
       } catch (error) {
         logger().warn(errorFields(error), "resume failed");

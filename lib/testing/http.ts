@@ -24,7 +24,8 @@ export async function call<T = any>(handler: Handler, method: string, path: stri
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined = options.rawBody;
   // A raw body is raw JSON text unless the caller says otherwise.
-  if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+  if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === "content-type"))
+    headers["content-type"] = "application/json";
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers["content-type"] = "application/json";

@@ -18,7 +18,9 @@ export interface RunningServer {
   kill: () => Promise<void>;
 }
 
-export async function startServer(options: { databaseUrl?: string; port?: number; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { databaseUrl?: string; port?: number; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   const root = path.resolve(import.meta.dirname, "../..");
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server.ts")], {

@@ -1,7 +1,15 @@
 // What one live event means for the dashboard's cache (pure): which query keys it makes
 // stale, and how it patches a cached goal at once (before the refetch confirms it).
 // Every event type of lib/domain/events.ts is handled here: the switches are exhaustive.
-import { TERMINAL_SUBTASK_STATUSES, isGoalStatus, isSubtaskStatus, isTerminalSubtaskStatus, type EventType, type GoalStatus, type SubtaskStatus } from "@/lib/domain";
+import {
+  TERMINAL_SUBTASK_STATUSES,
+  isGoalStatus,
+  isSubtaskStatus,
+  isTerminalSubtaskStatus,
+  type EventType,
+  type GoalStatus,
+  type SubtaskStatus,
+} from "@/lib/domain";
 import { queryKeys, type QueryKey } from "@/lib/ui/query-keys";
 import type { GoalWithTasks, LiveEvent } from "@/lib/ui/types";
 
@@ -136,7 +144,11 @@ export function patchGoal(goal: GoalWithTasks, event: LiveEvent, agentName?: (ag
   if (index < 0) return goal;
   const before = goal.subtasks[index]!;
   const assigned = event.type === "task.assigned" || event.type === "task.reassigned";
-  const agentId = assigned ? event.agent_id : status === "running" || status === "completed" || status === "awaiting_approval" ? before.agent_id : null;
+  const agentId = assigned
+    ? event.agent_id
+    : status === "running" || status === "completed" || status === "awaiting_approval"
+      ? before.agent_id
+      : null;
   if (before.status === status && before.agent_id === agentId) return goal;
   const after = {
     ...before,

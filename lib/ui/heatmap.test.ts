@@ -10,7 +10,13 @@ function binary(rows: number, cols: number, entries: Array<[number, number, numb
 
 describe("heatmap", () => {
   it("parses the binary tensor and reads a cell's four levels", () => {
-    const t = parseTensor(binary(2, 3, [[1, 2, 3, 0.25], [0, 0, 0, 1]]), "2,3,4");
+    const t = parseTensor(
+      binary(2, 3, [
+        [1, 2, 3, 0.25],
+        [0, 0, 0, 1],
+      ]),
+      "2,3,4",
+    );
     expect([t.rows, t.cols]).toEqual([2, 3]);
     expect(valueAt(t, 1, 2)).toEqual([0, 0, 0, 0.25]);
     expect(valueAt(t, 0, 0)).toEqual([1, 0, 0, 0]);
@@ -22,7 +28,14 @@ describe("heatmap", () => {
   });
 
   it("slices one level or sums all four", () => {
-    const t = parseTensor(binary(1, 2, [[0, 0, 1, 0.5], [0, 0, 2, 0.25], [0, 1, 3, 1]]), "1,2,4");
+    const t = parseTensor(
+      binary(1, 2, [
+        [0, 0, 1, 0.5],
+        [0, 0, 2, 0.25],
+        [0, 1, 3, 1],
+      ]),
+      "1,2,4",
+    );
     expect(Array.from(sliceLevel(t, 1).cells)).toEqual([0.5, 0]);
     const all = sliceLevel(t, "all");
     expect(Array.from(all.cells)).toEqual([0.75, 1]);

@@ -70,7 +70,13 @@ export function cellSize(rows: number, cols: number, availableWidth: number, tar
 }
 
 /** The cell under a point of the canvas, or null outside it. */
-export function cellAt(x: number, y: number, rows: number, cols: number, size: { width: number; height: number }): { row: number; col: number } | null {
+export function cellAt(
+  x: number,
+  y: number,
+  rows: number,
+  cols: number,
+  size: { width: number; height: number },
+): { row: number; col: number } | null {
   const col = Math.floor(x / size.width);
   const row = Math.floor(y / size.height);
   if (x < 0 || y < 0 || row >= rows || col >= cols) return null;

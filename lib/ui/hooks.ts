@@ -6,7 +6,18 @@ import { getBinary, getJson, postJson } from "@/lib/ui/api";
 import { parseTensor } from "@/lib/ui/heatmap";
 import { fallbackInterval } from "@/lib/ui/live-connection";
 import { queryKeys } from "@/lib/ui/query-keys";
-import type { Agent, AgentThroughput, DecomposePreview, Goal, GoalWithTasks, SystemStatus, Task, TaskDetail, TensorLabels, Throughput } from "@/lib/ui/types";
+import type {
+  Agent,
+  AgentThroughput,
+  DecomposePreview,
+  Goal,
+  GoalWithTasks,
+  SystemStatus,
+  Task,
+  TaskDetail,
+  TensorLabels,
+  Throughput,
+} from "@/lib/ui/types";
 
 const live = { refetchInterval: fallbackInterval } as const;
 
@@ -16,7 +27,11 @@ export function useGoals() {
 }
 
 export function useGoal(goalId: string) {
-  const q = useQuery({ queryKey: queryKeys.goal(goalId), queryFn: () => getJson<GoalWithTasks>(`/api/goals/${encodeURIComponent(goalId)}`), ...live });
+  const q = useQuery({
+    queryKey: queryKeys.goal(goalId),
+    queryFn: () => getJson<GoalWithTasks>(`/api/goals/${encodeURIComponent(goalId)}`),
+    ...live,
+  });
   return { goal: q.data, isLoading: q.isPending, error: q.error };
 }
 
@@ -41,12 +56,20 @@ export function useSystemStatus() {
 }
 
 export function useThroughput(minutes = 60) {
-  const q = useQuery({ queryKey: queryKeys.throughput(minutes), queryFn: () => getJson<Throughput>(`/api/metrics/throughput?minutes=${minutes}`), ...live });
+  const q = useQuery({
+    queryKey: queryKeys.throughput(minutes),
+    queryFn: () => getJson<Throughput>(`/api/metrics/throughput?minutes=${minutes}`),
+    ...live,
+  });
   return { throughput: q.data, isLoading: q.isPending, error: q.error };
 }
 
 export function useAgentThroughput(minutes = 60) {
-  const q = useQuery({ queryKey: queryKeys.agentThroughput(minutes), queryFn: () => getJson<AgentThroughput>(`/api/metrics/agents?minutes=${minutes}`), ...live });
+  const q = useQuery({
+    queryKey: queryKeys.agentThroughput(minutes),
+    queryFn: () => getJson<AgentThroughput>(`/api/metrics/agents?minutes=${minutes}`),
+    ...live,
+  });
   return { series: q.data?.agents ?? [], isLoading: q.isPending, error: q.error };
 }
 
@@ -109,7 +132,10 @@ export function useTaskActions(task: Pick<Task, "uuid" | "goal_id"> | undefined)
   };
   const path = (action: string) => `/api/tasks/${encodeURIComponent(task!.uuid)}/${action}`;
   const retry = useMutation({ mutationFn: () => postJson<{ subtask: Task }>(path("retry")), onSettled: refresh });
-  const reassign = useMutation({ mutationFn: (agentId: string) => postJson<{ subtask: Task }>(path("reassign"), { agent_id: agentId }), onSettled: refresh });
+  const reassign = useMutation({
+    mutationFn: (agentId: string) => postJson<{ subtask: Task }>(path("reassign"), { agent_id: agentId }),
+    onSettled: refresh,
+  });
   const cancel = useMutation({ mutationFn: () => postJson<{ subtask: Task; skipped: string[] }>(path("cancel")), onSettled: refresh });
   return { retry, reassign, cancel };
 }

@@ -49,7 +49,8 @@ describe("layoutDag", () => {
     const xs = new Set(["a", "b", "c"].map((id) => positions.get(id)!.x));
     expect(xs.size).toBe(1);
     const ids = ["a", "b", "c", "agg"];
-    for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) expect(overlaps(positions.get(ids[i]!)!, positions.get(ids[j]!)!)).toBe(false);
+    for (let i = 0; i < ids.length; i++)
+      for (let j = i + 1; j < ids.length; j++) expect(overlaps(positions.get(ids[i]!)!, positions.get(ids[j]!)!)).toBe(false);
   });
 
   it("returns top-left corners starting at the origin and the bounding size", () => {
@@ -117,7 +118,10 @@ describe("structureKey", () => {
 describe("parseStructureKey", () => {
   it("gives back the nodes and edges the key was made of", () => {
     const nodes = [{ id: "a" }, { id: "b" }, { id: "c" }];
-    const edges = [{ from: "a", to: "b" }, { from: "b", to: "c" }];
+    const edges = [
+      { from: "a", to: "b" },
+      { from: "b", to: "c" },
+    ];
     expect(parseStructureKey(structureKey(nodes, edges))).toEqual({ nodes, edges });
     expect(parseStructureKey(structureKey([], []))).toEqual({ nodes: [], edges: [] });
   });

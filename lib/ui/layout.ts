@@ -45,7 +45,13 @@ function dagreDag(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], op
   const width = options.nodeWidth ?? NODE_WIDTH;
   const height = options.nodeHeight ?? NODE_HEIGHT;
   const graph = new Graph({ directed: true, multigraph: false, compound: false });
-  graph.setGraph({ rankdir: options.direction ?? "LR", ranksep: options.rankSep ?? 60, nodesep: options.nodeSep ?? 20, marginx: 0, marginy: 0 });
+  graph.setGraph({
+    rankdir: options.direction ?? "LR",
+    ranksep: options.rankSep ?? 60,
+    nodesep: options.nodeSep ?? 20,
+    marginx: 0,
+    marginy: 0,
+  });
   graph.setDefaultEdgeLabel(() => ({}));
   const known = new Set<string>();
   for (const node of nodes) {

@@ -40,7 +40,11 @@ class Invalidator {
   add(key: QueryKey) {
     this.pending.set(keyId(key), key);
     const delay = delayFor(key);
-    if (!this.timers.has(delay)) this.timers.set(delay, setTimeout(() => this.flush(delay), delay));
+    if (!this.timers.has(delay))
+      this.timers.set(
+        delay,
+        setTimeout(() => this.flush(delay), delay),
+      );
   }
 
   private flush(delay: number) {
@@ -67,7 +71,8 @@ function refreshReadsBefore(queryClient: QueryClient, since: number) {
   const waiting = new Set<string>();
   for (const query of cache.findAll({ queryKey: queryKeys.all })) {
     if (query.state.fetchStatus === "fetching") waiting.add(query.queryHash);
-    else if (query.state.dataUpdatedAt > 0 && query.state.dataUpdatedAt < since) void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
+    else if (query.state.dataUpdatedAt > 0 && query.state.dataUpdatedAt < since)
+      void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
   }
   if (waiting.size === 0) return;
   const stop = cache.subscribe((e) => {
@@ -90,7 +95,8 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     const invalidator = new Invalidator(queryClient);
     let everConnected = false;
 
-    const agentName = (agentId: string) => queryClient.getQueryData<{ agents: Agent[] }>(queryKeys.agentList())?.agents.find((a) => a.id === agentId)?.name;
+    const agentName = (agentId: string) =>
+      queryClient.getQueryData<{ agents: Agent[] }>(queryKeys.agentList())?.agents.find((a) => a.id === agentId)?.name;
 
     const apply = (event: LiveEvent) => {
       // Read by bench/goal-page.ts (socket → screen latency).
@@ -112,7 +118,11 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       const store = progressStore();
       for (const push of pushes) {
         const before = store.get(push.subtask_id)?.usage;
-        const usageMoved = !before || before.cost_usd !== push.usage.cost_usd || before.input_tokens !== push.usage.input_tokens || before.output_tokens !== push.usage.output_tokens;
+        const usageMoved =
+          !before ||
+          before.cost_usd !== push.usage.cost_usd ||
+          before.input_tokens !== push.usage.input_tokens ||
+          before.output_tokens !== push.usage.output_tokens;
         if (usageMoved && (push.usage.cost_usd > 0 || push.usage.input_tokens > 0 || push.usage.output_tokens > 0)) {
           invalidator.add(queryKeys.goal(push.goal_id));
           invalidator.add(queryKeys.task(push.subtask_id));

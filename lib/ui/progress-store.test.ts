@@ -5,7 +5,18 @@ import type { ProgressPush } from "@/lib/realtime/protocol";
 
 const usage = { input_tokens: 0, output_tokens: 0, cost_usd: 0, model: null };
 const push = (p: Partial<ProgressPush>): ProgressPush => ({
-  goal_id: "g", subtask_id: "t", attempt: 1, progress: null, message: null, output: "", output_truncated: false, output_bytes: 0, dropped_bytes: 0, usage, at: "", ...p,
+  goal_id: "g",
+  subtask_id: "t",
+  attempt: 1,
+  progress: null,
+  message: null,
+  output: "",
+  output_truncated: false,
+  output_bytes: 0,
+  dropped_bytes: 0,
+  usage,
+  at: "",
+  ...p,
 });
 
 describe("progress store", () => {

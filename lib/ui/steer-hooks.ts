@@ -22,7 +22,10 @@ export function useGoalPage(query: GoalListQuery) {
   if (query.status) params.set("status", query.status);
   if (query.cursor) params.set("cursor", query.cursor);
   const q = useQuery({
-    queryKey: [...queryKeys.goalList(), { q: query.q?.trim() ?? "", status: query.status ?? null, cursor: query.cursor ?? null, limit: query.limit ?? 20 }],
+    queryKey: [
+      ...queryKeys.goalList(),
+      { q: query.q?.trim() ?? "", status: query.status ?? null, cursor: query.cursor ?? null, limit: query.limit ?? 20 },
+    ],
     queryFn: () => getJson<{ goals: Goal[]; next_cursor: string | null }>(`/api/goals?${params}`),
     placeholderData: keepPreviousData,
     refetchInterval: fallbackInterval,
@@ -40,9 +43,15 @@ export function useGateActions(task: Pick<Task, "uuid" | "goal_id"> | undefined)
     void queryClient.invalidateQueries({ queryKey: queryKeys.goalList() });
   };
   const path = (action: string) => `/api/tasks/${encodeURIComponent(task!.uuid)}/${action}`;
-  const approve = useMutation({ mutationFn: (result?: string) => postJson(path("approve"), result === undefined ? {} : { result }), onSettled: refresh });
+  const approve = useMutation({
+    mutationFn: (result?: string) => postJson(path("approve"), result === undefined ? {} : { result }),
+    onSettled: refresh,
+  });
   const reject = useMutation({ mutationFn: (feedback: string) => postJson(path("reject"), { feedback }), onSettled: refresh });
-  const rerun = useMutation({ mutationFn: (description?: string) => postJson(path("rerun"), description === undefined ? {} : { description }), onSettled: refresh });
+  const rerun = useMutation({
+    mutationFn: (description?: string) => postJson(path("rerun"), description === undefined ? {} : { description }),
+    onSettled: refresh,
+  });
   return { approve, reject, rerun };
 }
 
@@ -57,7 +66,8 @@ export function usePauseGoal(goalId: string) {
 export function useDrainAgent() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ agent, drained }: { agent: Pick<Agent, "id">; drained: boolean }) => postJson(`/api/agents/${encodeURIComponent(agent.id)}/${drained ? "drain" : "undrain"}`),
+    mutationFn: ({ agent, drained }: { agent: Pick<Agent, "id">; drained: boolean }) =>
+      postJson(`/api/agents/${encodeURIComponent(agent.id)}/${drained ? "drain" : "undrain"}`),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.agents() }),
   });
 }
@@ -84,7 +94,8 @@ export interface BulkAnswer {
 export function useBulkTasks(goalId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { action: BulkAction; filter: BulkFilter; agent_id?: string; dry_run?: boolean }) => postJson<BulkAnswer>("/api/tasks/bulk", body),
+    mutationFn: (body: { action: BulkAction; filter: BulkFilter; agent_id?: string; dry_run?: boolean }) =>
+      postJson<BulkAnswer>("/api/tasks/bulk", body),
     onSettled: (_data, _error, body) => {
       if (body.dry_run) return;
       void queryClient.invalidateQueries({ queryKey: queryKeys.goal(goalId) });

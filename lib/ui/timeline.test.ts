@@ -9,7 +9,10 @@ const timeline: Timeline = {
     { id: "b", key: "T-02", name: "second", status: "running", ready: 1000 },
     { id: "c", key: "T-03", name: "third", status: "pending", ready: 4000 },
   ],
-  agents: [{ id: "x", name: "agent-x" }, { id: "y", name: "agent-y" }],
+  agents: [
+    { id: "x", name: "agent-x" },
+    { id: "y", name: "agent-y" },
+  ],
   attempts: [
     { task: 0, number: 1, agent: 0, outcome: "failed", queued: 0, started: 500, ended: 2000 },
     { task: 0, number: 2, agent: 1, outcome: "completed", queued: 2000, started: 2500, ended: 4000 },
@@ -47,7 +50,15 @@ describe("layoutTimeline", () => {
       now: 1e6,
       tasks: Array.from({ length: 1000 }, (_, i) => ({ id: String(i), key: `T-${i}`, name: "n", status: "completed", ready: i })),
       agents: [{ id: "x", name: "x" }],
-      attempts: Array.from({ length: 2000 }, (_, i) => ({ task: i >> 1, number: (i & 1) + 1, agent: 0, outcome: "completed", queued: i, started: i + 10, ended: i + 100 })),
+      attempts: Array.from({ length: 2000 }, (_, i) => ({
+        task: i >> 1,
+        number: (i & 1) + 1,
+        agent: 0,
+        outcome: "completed",
+        queued: i,
+        started: i + 10,
+        ended: i + 100,
+      })),
     };
     const l = layoutTimeline(big, "task");
     expect(l.bars).toHaveLength(2000);

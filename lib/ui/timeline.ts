@@ -58,7 +58,17 @@ export function layoutTimeline(timeline: Timeline, mode: TimelineMode, now = tim
     const startedTasks = new Set(timeline.attempts.filter((a) => a.ended === null).map((a) => a.task));
     timeline.tasks.forEach((t, i) => {
       if ((t.status === "pending" || t.status === "retrying") && t.ready !== null && !startedTasks.has(i)) {
-        bars.push({ row: i, task: i, number: 0, outcome: "queued", agent: -1, queued: t.ready, started: Math.max(now, t.ready), ended: Math.max(now, t.ready), running: false });
+        bars.push({
+          row: i,
+          task: i,
+          number: 0,
+          outcome: "queued",
+          agent: -1,
+          queued: t.ready,
+          started: Math.max(now, t.ready),
+          ended: Math.max(now, t.ready),
+          running: false,
+        });
       }
     });
   }

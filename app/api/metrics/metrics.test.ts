@@ -18,12 +18,20 @@ describe("GET /api/metrics", () => {
       agents.push(reg.body as { agent_id: string; token: string });
     }
     const created = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
-      body: { goal: "metrics", plan: { tasks: ["a", "b", "c", "d"].map((key) => ({ key, name: key })).concat([{ key: "e", name: "e", depends_on: ["a"] } as never]) } },
+      body: {
+        goal: "metrics",
+        plan: {
+          tasks: ["a", "b", "c", "d"].map((key) => ({ key, name: key })).concat([{ key: "e", name: "e", depends_on: ["a"] } as never]),
+        },
+      },
     });
     expect(created.status).toBe(201);
     const pulled: Array<{ subtask_uuid: string; attempt: number; token: string }> = [];
     for (const agent of agents) {
-      const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", { token: agent.token, body: { agent_id: agent.agent_id } });
+      const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
+        token: agent.token,
+        body: { agent_id: agent.agent_id },
+      });
       for (const a of res.body.assignments) pulled.push({ ...a, token: agent.token });
     }
     expect(pulled).toHaveLength(4);
@@ -34,7 +42,10 @@ describe("GET /api/metrics", () => {
       body: { completions: [a1, a2, b2].map((p) => ({ subtask_uuid: p!.subtask_uuid, attempt: p!.attempt, result: "ok" })) },
     });
     expect(batch.body.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, true, false]);
-    const single = await call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: b1!.token, body: { subtask_uuid: b1!.subtask_uuid, result: "ok" } });
+    const single = await call(routes.complete.POST, "POST", "/api/orchestration/complete", {
+      token: b1!.token,
+      body: { subtask_uuid: b1!.subtask_uuid, result: "ok" },
+    });
     expect(single.status).toBe(200);
     recordEventFanout(7);
 

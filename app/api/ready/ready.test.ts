@@ -23,7 +23,12 @@ describe("GET /api/ready", () => {
     const names = await migrationNames();
     const res = await call(ready, "GET", "/api/ready");
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: "ready", version: packageJson.version, database: "ok", migrations: { expected: names.length, applied: names.length, pending: [], latest: names.at(-1) } });
+    expect(res.body).toEqual({
+      status: "ready",
+      version: packageJson.version,
+      database: "ok",
+      migrations: { expected: names.length, applied: names.length, pending: [], latest: names.at(-1) },
+    });
   });
 
   it("is 503 naming the pending migration when one is not applied, while /api/health stays 200", async () => {
@@ -41,7 +46,10 @@ describe("GET /api/ready", () => {
       expect((await call(health, "GET", "/api/health")).status).toBe(200);
     } finally {
       const row = removed.rows[0];
-      await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, $4, $5, $6)`, [row.id, row.checksum, row.finished_at, row.migration_name, row.started_at, row.applied_steps_count]);
+      await client.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [row.id, row.checksum, row.finished_at, row.migration_name, row.started_at, row.applied_steps_count],
+      );
       await client.end();
     }
     expect((await call(ready, "GET", "/api/ready")).status).toBe(200);

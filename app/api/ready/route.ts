@@ -5,6 +5,19 @@ import { readiness } from "@/lib/db/readiness";
 export const GET = handler({ auth: "public" }, async () => {
   const r = await readiness();
   if (r.ready) return { status: "ready", version: r.version, database: r.database, migrations: r.migrations };
-  const why = r.database === "unreachable" ? "the database is unreachable" : `${r.migrations.pending.length} migration(s) not applied: ${r.migrations.pending.join(", ")}`;
-  return json({ error: { code: "unavailable", message: `not ready: ${why}` }, status: "not_ready", version: r.version, database: r.database, migrations: r.migrations }, 503, { "retry-after": "5" });
+  const why =
+    r.database === "unreachable"
+      ? "the database is unreachable"
+      : `${r.migrations.pending.length} migration(s) not applied: ${r.migrations.pending.join(", ")}`;
+  return json(
+    {
+      error: { code: "unavailable", message: `not ready: ${why}` },
+      status: "not_ready",
+      version: r.version,
+      database: r.database,
+      migrations: r.migrations,
+    },
+    503,
+    { "retry-after": "5" },
+  );
 });

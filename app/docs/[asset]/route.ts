@@ -7,5 +7,7 @@ import { docsAsset } from "@/lib/docs/swagger-ui";
 export const GET = handler({ auth: "public", params: z.strictObject({ asset: z.string().max(100) }) }, async ({ params }) => {
   const asset = await docsAsset(params.asset);
   if (!asset) throw new SwitchyardError("not_found", `no such docs asset: ${params.asset}`, { field: "asset" });
-  return new Response(new Uint8Array(Buffer.isBuffer(asset.body) ? asset.body : Buffer.from(asset.body)), { headers: { "content-type": asset.type, "cache-control": "public, max-age=3600" } });
+  return new Response(new Uint8Array(Buffer.isBuffer(asset.body) ? asset.body : Buffer.from(asset.body)), {
+    headers: { "content-type": asset.type, "cache-control": "public, max-age=3600" },
+  });
 });

@@ -12,5 +12,10 @@ export const mcpMessageBody = z.strictObject({
 
 /** A JSON-RPC answer of the MCP transport (a result or a JSON-RPC error). */
 export const mcpAnswer = z
-  .object({ jsonrpc: z.literal("2.0"), id: z.union([z.string(), z.number()]).nullable().optional(), result: z.unknown().optional(), error: z.object({ code: z.number(), message: z.string() }).loose().optional() })
+  .object({
+    jsonrpc: z.literal("2.0"),
+    id: z.union([z.string(), z.number()]).nullable().optional(),
+    result: z.unknown().optional(),
+    error: z.object({ code: z.number(), message: z.string() }).loose().optional(),
+  })
   .meta({ id: "McpJsonRpcAnswer" });

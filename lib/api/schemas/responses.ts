@@ -3,7 +3,18 @@
 // response against that document (lib/api/contract.test.ts), and the typed client's
 // response types are inferred from them (z.infer, type-only imports).
 import { z } from "zod";
-import { AGENT_STATUSES, AGGREGATION_STRATEGIES, ATTEMPT_OUTCOMES, BULK_ACTIONS, GOAL_STATUSES, PAUSE_REASONS, SUBTASK_KINDS, SUBTASK_STATUSES, TERMINAL_GOAL_STATUSES, liveEventSchema } from "@/lib/domain";
+import {
+  AGENT_STATUSES,
+  AGGREGATION_STRATEGIES,
+  ATTEMPT_OUTCOMES,
+  BULK_ACTIONS,
+  GOAL_STATUSES,
+  PAUSE_REASONS,
+  SUBTASK_KINDS,
+  SUBTASK_STATUSES,
+  TERMINAL_GOAL_STATUSES,
+  liveEventSchema,
+} from "@/lib/domain";
 import { PRIORITY_NAMES } from "@/lib/orchestration/types";
 
 const uuid = z.string().uuid();
@@ -79,13 +90,28 @@ export const assignment = z
     deadline_at: time,
     goal: z.string(),
     context: z.string().nullable(),
-    inputs: z.array(z.object({ key: z.string(), name: z.string(), result: z.string().nullable() })).meta({ description: "Results of the task's direct dependencies" }),
+    inputs: z
+      .array(z.object({ key: z.string(), name: z.string(), result: z.string().nullable() }))
+      .meta({ description: "Results of the task's direct dependencies" }),
     previous_attempt: z
-      .object({ number: int, outcome: z.enum(ATTEMPT_OUTCOMES), result: z.string().nullable(), error: z.string().nullable(), feedback: z.string().nullable() })
+      .object({
+        number: int,
+        outcome: z.enum(ATTEMPT_OUTCOMES),
+        result: z.string().nullable(),
+        error: z.string().nullable(),
+        feedback: z.string().nullable(),
+      })
       .nullable()
       .optional()
-      .meta({ description: "The previous attempt when it did not stand (rejected with feedback, failed, timed out), so the agent can do better; null on a first attempt (older servers omit it)" }),
-    feedback: z.string().nullable().optional().meta({ description: "The operator's feedback on the rejected previous attempt (older servers omit it)" }),
+      .meta({
+        description:
+          "The previous attempt when it did not stand (rejected with feedback, failed, timed out), so the agent can do better; null on a first attempt (older servers omit it)",
+      }),
+    feedback: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: "The operator's feedback on the rejected previous attempt (older servers omit it)" }),
   })
   .meta({ id: "Assignment" });
 
@@ -119,7 +145,9 @@ export const subtask = z
     finished_at: nullableTime,
     deadline_at: nullableTime,
     next_attempt_at: nullableTime,
-    kind: z.enum(SUBTASK_KINDS).meta({ description: "task, or the goal's planning task (planner agent), or its aggregate task (aggregation agent)" }),
+    kind: z
+      .enum(SUBTASK_KINDS)
+      .meta({ description: "task, or the goal's planning task (planner agent), or its aggregate task (aggregation agent)" }),
     spawned_by: uuid.nullable().meta({ description: "the task whose completion spawned this one" }),
     held: z.boolean().meta({ description: "its goal is paused: no new attempt starts until it resumes" }),
     approval: z.boolean().meta({ description: "approval gate: a completed attempt waits for the operator (awaiting_approval)" }),
@@ -175,7 +203,9 @@ export const progressResponse = z
     output_bytes: count.meta({ description: "bytes of output this attempt streamed so far" }),
     dropped_bytes: count.meta({ description: "bytes cut from the front of the stored output (the store keeps the last 256 KiB)" }),
     usage,
-    goal_paused: z.boolean().meta({ description: "this report's usage passed the goal's budget: the goal is now paused (budget_exceeded)" }),
+    goal_paused: z
+      .boolean()
+      .meta({ description: "this report's usage passed the goal's budget: the goal is now paused (budget_exceeded)" }),
   })
   .meta({ id: "ProgressResponse" });
 
@@ -187,7 +217,12 @@ export const completeBatchResponse = z
     results: z.array(
       z.union([
         z.object({ subtask_uuid: z.string(), ok: z.literal(true), status: subtaskStatus, repeated: z.boolean(), released: z.array(uuid) }),
-        z.object({ subtask_uuid: z.string(), ok: z.literal(false), status: int.meta({ description: "the HTTP status this item would have had alone" }), error: errorResponse.shape.error }),
+        z.object({
+          subtask_uuid: z.string(),
+          ok: z.literal(false),
+          status: int.meta({ description: "the HTTP status this item would have had alone" }),
+          error: errorResponse.shape.error,
+        }),
       ]),
     ),
   })
@@ -227,7 +262,10 @@ export const goalSummary = z
   .meta({ id: "GoalSummary" });
 
 export const goalsResponse = z
-  .object({ goals: z.array(goalSummary), next_cursor: z.string().nullable().meta({ description: "pass as cursor for the next page; null on the last one" }) })
+  .object({
+    goals: z.array(goalSummary),
+    next_cursor: z.string().nullable().meta({ description: "pass as cursor for the next page; null on the last one" }),
+  })
   .meta({ id: "GoalsResponse" });
 
 export const aggregatedResult = z
@@ -238,9 +276,21 @@ export const aggregatedResult = z
     steps_failed: count,
     steps_skipped: count,
     steps_cancelled: count,
-    outputs: z.array(z.object({ key: z.string(), name: z.string(), status: subtaskStatus, result: z.string().nullable(), error: z.string().nullable(), agent: z.string().nullable() })),
+    outputs: z.array(
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        status: subtaskStatus,
+        result: z.string().nullable(),
+        error: z.string().nullable(),
+        agent: z.string().nullable(),
+      }),
+    ),
     final_output: z.string(),
-    value: z.unknown().optional().meta({ description: "the combined JSON value (json_merge, json_array; agent and last when their result is JSON)" }),
+    value: z
+      .unknown()
+      .optional()
+      .meta({ description: "the combined JSON value (json_merge, json_array; agent and last when their result is JSON)" }),
     error: z.string().optional().meta({ description: "why the strategy could not combine every result (e.g. a result that is not JSON)" }),
   })
   .meta({ id: "AggregatedResult" });
@@ -293,7 +343,11 @@ export const workflowResult = z
 
 export const retryResponse = z.object({ subtask: subtaskDetail, unskipped: z.array(uuid) }).meta({ id: "RetryResponse" });
 export const reassignResponse = z
-  .object({ subtask: subtaskDetail, assignment, superseded_attempt: int.nullable().meta({ description: "the attempt number that was superseded (a running task), or null" }) })
+  .object({
+    subtask: subtaskDetail,
+    assignment,
+    superseded_attempt: int.nullable().meta({ description: "the attempt number that was superseded (a running task), or null" }),
+  })
   .meta({ id: "ReassignResponse" });
 export const cancelTaskResponse = z.object({ subtask: subtaskDetail, skipped: z.array(uuid) }).meta({ id: "CancelTaskResponse" });
 
@@ -320,7 +374,13 @@ export const agentView = z
 
 export const skillsResponse = z
   .object({
-    skills: z.array(z.object({ skill: z.string(), demanded: count.meta({ description: "open tasks that require it" }), offered: count.meta({ description: "live agents that have it" }) })),
+    skills: z.array(
+      z.object({
+        skill: z.string(),
+        demanded: count.meta({ description: "open tasks that require it" }),
+        offered: count.meta({ description: "live agents that have it" }),
+      }),
+    ),
     unroutable: count.meta({ description: "open tasks no live agent's skills cover" }),
   })
   .meta({ id: "SkillsResponse" });
@@ -349,7 +409,13 @@ export const agentsResponse = z.object({ agents: z.array(agentView) }).meta({ id
 const tensorShape = z.tuple([count, count, z.literal(4)]);
 export const tensorResponse = z
   .discriminatedUnion("format", [
-    z.object({ format: z.literal("dense"), shape: tensorShape, task_ids: z.array(uuid), agent_ids: z.array(uuid), data: z.array(z.array(z.array(z.number()))) }),
+    z.object({
+      format: z.literal("dense"),
+      shape: tensorShape,
+      task_ids: z.array(uuid),
+      agent_ids: z.array(uuid),
+      data: z.array(z.array(z.array(z.number()))),
+    }),
     z.object({
       format: z.literal("sparse"),
       shape: tensorShape,
@@ -389,12 +455,20 @@ export const openApiResponse = z.object({ openapi: z.string() }).loose().meta({ 
 
 // ── Operators step in (issue 10) ──────────────────────────────────────────────────────
 export const pauseGoalResponse = z
-  .object({ goal: goalDetail, tasks_held: count.meta({ description: "open tasks now held" }), tasks_running: count.meta({ description: "attempts running when the pause took hold: they finish and report" }) })
+  .object({
+    goal: goalDetail,
+    tasks_held: count.meta({ description: "open tasks now held" }),
+    tasks_running: count.meta({ description: "attempts running when the pause took hold: they finish and report" }),
+  })
   .meta({ id: "PauseGoalResponse" });
 export const resumeGoalResponse = z.object({ goal: goalDetail, tasks_released: count }).meta({ id: "ResumeGoalResponse" });
 export const agentEnvelope = z.object({ agent: agentView }).meta({ id: "AgentEnvelope" });
 export const approveTaskResponse = z
-  .object({ subtask: subtaskDetail, edited: z.boolean().meta({ description: "the operator's result replaced the agent's" }), released: z.array(uuid) })
+  .object({
+    subtask: subtaskDetail,
+    edited: z.boolean().meta({ description: "the operator's result replaced the agent's" }),
+    released: z.array(uuid),
+  })
   .meta({ id: "ApproveTaskResponse" });
 export const rejectTaskResponse = z.object({ subtask: subtaskDetail, rejected_attempt: int }).meta({ id: "RejectTaskResponse" });
 export const rerunTaskResponse = z

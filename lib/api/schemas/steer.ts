@@ -49,6 +49,8 @@ export const bulkBody = z
     dry_run: z.boolean().optional(),
   })
   .superRefine((b, ctx) => {
-    if (b.action === "reassign" && !b.agent_id) ctx.addIssue({ code: "custom", path: ["agent_id"], message: "reassign needs the agent_id to reassign to" });
-    if (b.action !== "reassign" && b.agent_id) ctx.addIssue({ code: "custom", path: ["agent_id"], message: `agent_id is for reassign only, not ${b.action}` });
+    if (b.action === "reassign" && !b.agent_id)
+      ctx.addIssue({ code: "custom", path: ["agent_id"], message: "reassign needs the agent_id to reassign to" });
+    if (b.action !== "reassign" && b.agent_id)
+      ctx.addIssue({ code: "custom", path: ["agent_id"], message: `agent_id is for reassign only, not ${b.action}` });
   });

@@ -65,7 +65,10 @@ function wholeNumber(name: string, raw: string | undefined, min: number, fallbac
 function validate(values: Record<string, string | undefined>): CliOptions {
   const server = values.server!;
   if (!URL.canParse(server)) throw new CliError("--server must be a URL like http://localhost:3000");
-  const skills = (values.skills ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+  const skills = (values.skills ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
   const capacity = wholeNumber("capacity", values.capacity, 1, 1, 1000);
   const name = values.name;
   if (name !== undefined && (name.length < 1 || name.length > 200)) throw new CliError("--name must be 1 to 200 characters");
@@ -77,7 +80,8 @@ function validate(values: Record<string, string | undefined>): CliOptions {
   const stdin = values.stdin ?? "json";
   if (stdin !== "json" && stdin !== "markdown") throw new CliError("--stdin must be json or markdown");
   const resultFormat = values["result-format"] ?? "text";
-  if (!(RESULT_FORMATS as readonly string[]).includes(resultFormat)) throw new CliError(`--result-format must be one of ${RESULT_FORMATS.join(", ")}`);
+  if (!(RESULT_FORMATS as readonly string[]).includes(resultFormat))
+    throw new CliError(`--result-format must be one of ${RESULT_FORMATS.join(", ")}`);
   return {
     server,
     skills,
@@ -125,7 +129,13 @@ export function parseCli(argv: string[], environment: Record<string, string | un
   if (values.help) return { help: true };
   const { help: _help, ...strings } = values;
   try {
-    return { help: false, options: validate({ ...(strings as Record<string, string | undefined>), server: (values.server as string | undefined) ?? environment.SWITCHYARD_URL ?? "http://localhost:3000" }) };
+    return {
+      help: false,
+      options: validate({
+        ...(strings as Record<string, string | undefined>),
+        server: (values.server as string | undefined) ?? environment.SWITCHYARD_URL ?? "http://localhost:3000",
+      }),
+    };
   } catch (error) {
     if (error instanceof CliError) return { help: false, error: error.message };
     throw error;

@@ -43,7 +43,9 @@ export function parseClaudeJson(stdout: string): ClaudeOutcome {
   } catch {
     return { ok: false, result: `--result-format claude-json: stdout is not JSON (${stdout.trim().slice(0, 200) || "empty"})`, usage: {} };
   }
-  return claudeOutcome(raw) ?? { ok: false, result: "--result-format claude-json: stdout is JSON but not a claude result object", usage: {} };
+  return (
+    claudeOutcome(raw) ?? { ok: false, result: "--result-format claude-json: stdout is JSON but not a claude result object", usage: {} }
+  );
 }
 
 /** What one stream line means while the command runs. */
@@ -82,7 +84,10 @@ export class ClaudeStreamParser {
     if (!raw || typeof raw !== "object") return { output: `${line}\n` };
     if (raw.type === "system") {
       if (typeof raw.model === "string") this.model = raw.model;
-      return { directive: { kind: "progress", message: `session started${this.model ? ` (${this.model})` : ""}` }, output: `· session started${this.model ? ` with ${this.model}` : ""}\n` };
+      return {
+        directive: { kind: "progress", message: `session started${this.model ? ` (${this.model})` : ""}` },
+        output: `· session started${this.model ? ` with ${this.model}` : ""}\n`,
+      };
     }
     if (raw.type === "result") {
       this.outcome = claudeOutcome(raw, this.model) ?? undefined;
@@ -103,7 +108,10 @@ export class ClaudeStreamParser {
           latest = d;
         }
       }
-      return { ...(lines.length ? { output: `${lines.join("\n")}\n` } : {}), ...(latest ? { directive: { kind: "progress", message: latest } } : {}) };
+      return {
+        ...(lines.length ? { output: `${lines.join("\n")}\n` } : {}),
+        ...(latest ? { directive: { kind: "progress", message: latest } } : {}),
+      };
     }
     if (raw.type === "user") {
       const results = content.filter((b) => b.type === "tool_result");

@@ -117,7 +117,7 @@ export function runCommand(options: RunCommandOptions): Promise<CommandOutcome> 
       if (ending) killGroup("SIGKILL");
       const tail = stderr.length > maxStderr ? stderr.subarray(stderr.length - maxStderr) : stderr;
       resolve({
-        kind: spawnError ? "spawn_error" : ending ?? "exited",
+        kind: spawnError ? "spawn_error" : (ending ?? "exited"),
         exitCode: code,
         signal,
         stdout: Buffer.concat(stdout).toString("utf8"),

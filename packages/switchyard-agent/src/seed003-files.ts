@@ -43,10 +43,16 @@ export function renderAgentTask(goal: GoalDetail, task: Subtask, index: number):
     deadline_at: task.deadline_at ?? "not started",
     goal: goal.goal,
     context: goal.context,
-    inputs: task.dependencies.map((id) => byId.get(id)).filter((d): d is Subtask => !!d).map((d) => ({ key: d.key, name: d.name, result: d.result })),
+    inputs: task.dependencies
+      .map((id) => byId.get(id))
+      .filter((d): d is Subtask => !!d)
+      .map((d) => ({ key: d.key, name: d.name, result: d.result })),
   };
   const md = renderTaskMarkdown(assignment).replace(/^# 🤖 .* Task Assignment$/m, `# 🤖 ${title(agentLabel(index))} Task Assignment`);
-  return md.replace("## Task Information\n", `## Task Information\n- **Agent**: ${title(agentLabel(index))}${task.agent_name ? ` (run by ${task.agent_name})` : ""}\n`);
+  return md.replace(
+    "## Task Information\n",
+    `## Task Information\n- **Agent**: ${title(agentLabel(index))}${task.agent_name ? ` (run by ${task.agent_name})` : ""}\n`,
+  );
 }
 
 function seconds(from: string | null, to: string | null): string {
@@ -82,12 +88,22 @@ export function renderAgentResult(task: Subtask, index: number): string {
 }
 
 export function renderFinalOutput(goal: GoalDetail): string {
-  const lines = [`# 🎯 Final Output`, "", `> ${goal.goal.split(/\r?\n/).join("\n> ")}`, "", `**Status**: ${goal.status} · ${goal.tasks.completed}/${goal.tasks.total} tasks completed · goal ${goal.id}`, ""];
+  const lines = [
+    `# 🎯 Final Output`,
+    "",
+    `> ${goal.goal.split(/\r?\n/).join("\n> ")}`,
+    "",
+    `**Status**: ${goal.status} · ${goal.tasks.completed}/${goal.tasks.total} tasks completed · goal ${goal.id}`,
+    "",
+  ];
   if (goal.result) lines.push(goal.result.final_output, "");
   const failed = goal.subtasks.filter((s) => s.status === "failed" || s.status === "skipped" || s.status === "cancelled");
   if (failed.length) {
     lines.push("## Not completed", "| Task ID | Task Name | Status | Error |", "|---------|-----------|--------|-------|");
-    for (const s of failed) lines.push(`| ${s.key} | ${s.name} | ${RESULT_STATUS[s.status] ?? s.status} | ${(s.error ?? "-").replace(/\|/g, "\\|").replace(/\r?\n/g, " ")} |`);
+    for (const s of failed)
+      lines.push(
+        `| ${s.key} | ${s.name} | ${RESULT_STATUS[s.status] ?? s.status} | ${(s.error ?? "-").replace(/\|/g, "\\|").replace(/\r?\n/g, " ")} |`,
+      );
     lines.push("");
   }
   return lines.join("\n");

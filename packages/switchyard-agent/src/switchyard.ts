@@ -40,7 +40,17 @@ interface Io {
 
 class UsageError extends Error {}
 
-const STATUS_ORDER = ["completed", "running", "awaiting_approval", "pending", "retrying", "waiting", "failed", "skipped", "cancelled"] as const;
+const STATUS_ORDER = [
+  "completed",
+  "running",
+  "awaiting_approval",
+  "pending",
+  "retrying",
+  "waiting",
+  "failed",
+  "skipped",
+  "cancelled",
+] as const;
 
 /** The goal request for a submit argument: a .md file is seed 003's plan, a .json file a plan (or a whole request), anything else the goal text. */
 export function submitRequest(arg: string, context: string | undefined, cwd = process.cwd()): DecomposeRequest {
@@ -58,10 +68,17 @@ export function submitRequest(arg: string, context: string | undefined, cwd = pr
     }
     const obj = (parsed ?? {}) as Record<string, unknown>;
     // Either a whole decompose request ({goal, context?, plan}) or just a plan ({tasks}).
-    const request: DecomposeRequest = "goal" in obj ? (obj as unknown as DecomposeRequest) : { goal: path.basename(arg, path.extname(arg)), plan: obj as unknown as DecomposeRequest["plan"] };
+    const request: DecomposeRequest =
+      "goal" in obj
+        ? (obj as unknown as DecomposeRequest)
+        : { goal: path.basename(arg, path.extname(arg)), plan: obj as unknown as DecomposeRequest["plan"] };
     return context !== undefined ? { ...request, context } : request;
   }
-  return { goal: markdownGoal(text) ?? path.basename(arg, path.extname(arg)), plan_markdown: text, ...(context !== undefined ? { context } : {}) };
+  return {
+    goal: markdownGoal(text) ?? path.basename(arg, path.extname(arg)),
+    plan_markdown: text,
+    ...(context !== undefined ? { context } : {}),
+  };
 }
 
 /** The goal of a markdown plan: the quote under "## Original Request", else the first heading. */
@@ -95,7 +112,12 @@ function eventLine(e: ApiEvent, keys: Map<string, string>): string {
   const key = e.subtask_id ? (keys.get(e.subtask_id) ?? e.subtask_id.slice(0, 8)) : "";
   // Payloads differ by type; a line shows an error or the agent, where the event has one.
   const data = e.data as { error?: unknown; agent_name?: unknown };
-  const detail = typeof data.error === "string" ? ` — ${data.error.split("\n")[0]!.slice(0, 100)}` : typeof data.agent_name === "string" ? ` → ${data.agent_name}` : "";
+  const detail =
+    typeof data.error === "string"
+      ? ` — ${data.error.split("\n")[0]!.slice(0, 100)}`
+      : typeof data.agent_name === "string"
+        ? ` → ${data.agent_name}`
+        : "";
   return `  ${e.created_at.slice(11, 19)} ${e.type}${key ? ` ${key}` : ""}${detail}`;
 }
 
@@ -146,7 +168,14 @@ function writeFiles(dir: string, files: Map<string, string>, written: Map<string
   return changed;
 }
 
-async function exportGoal(client: SwitchyardClient, goalId: string, dir: string, watch: boolean, io: Io, intervalMs: number): Promise<GoalDetail> {
+async function exportGoal(
+  client: SwitchyardClient,
+  goalId: string,
+  dir: string,
+  watch: boolean,
+  io: Io,
+  intervalMs: number,
+): Promise<GoalDetail> {
   const written = new Map<string, string>();
   for (;;) {
     const [goal, plan] = await Promise.all([client.goal(goalId), client.planMarkdown(goalId)]);
@@ -159,11 +188,24 @@ async function exportGoal(client: SwitchyardClient, goalId: string, dir: string,
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }
 
 /** Runs one command line; resolves to the exit code. */
-export async function runSwitchyard(argv: string[], env: Record<string, string | undefined> = process.env, io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), isTTY: !!process.stdout.isTTY }): Promise<number> {
+export async function runSwitchyard(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), isTTY: !!process.stdout.isTTY },
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -224,19 +266,45 @@ export async function runSwitchyard(argv: string[], env: Record<string, string |
       case "status": {
         if (rest.length) throw new UsageError("status takes no arguments");
         const s = await client.status();
-        const line = (name: string, counts: Record<string, number>) => `${name.padEnd(7)} ${Object.entries(counts).filter(([k, v]) => k !== "total" && v > 0).map(([k, v]) => `${k} ${v}`).join(" · ") || "none"} (total ${counts.total ?? 0})`;
-        print(s, `${[line("agents", { idle: s.agents.idle, busy: s.agents.busy, offline: s.agents.offline, total: s.agents.total }), line("tasks", s.tasks), line("goals", s.goals)].join("\n")}\n`);
+        const line = (name: string, counts: Record<string, number>) =>
+          `${name.padEnd(7)} ${
+            Object.entries(counts)
+              .filter(([k, v]) => k !== "total" && v > 0)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(" · ") || "none"
+          } (total ${counts.total ?? 0})`;
+        print(
+          s,
+          `${[line("agents", { idle: s.agents.idle, busy: s.agents.busy, offline: s.agents.offline, total: s.agents.total }), line("tasks", s.tasks), line("goals", s.goals)].join("\n")}\n`,
+        );
         return 0;
       }
       case "goals": {
         if (rest.length) throw new UsageError("goals takes no arguments");
         const goals = await client.goals(o.status ? { status: o.status as never } : {});
-        print(goals, goals.length ? table([["ID", "STATUS", "DONE", "CREATED", "GOAL"], ...goals.map((g) => [g.id, g.status, `${g.tasks.completed}/${g.tasks.total}`, g.created_at.slice(0, 19).replace("T", " "), g.goal.split("\n")[0]!.slice(0, 60)])]) : "no goals\n");
+        print(
+          goals,
+          goals.length
+            ? table([
+                ["ID", "STATUS", "DONE", "CREATED", "GOAL"],
+                ...goals.map((g) => [
+                  g.id,
+                  g.status,
+                  `${g.tasks.completed}/${g.tasks.total}`,
+                  g.created_at.slice(0, 19).replace("T", " "),
+                  g.goal.split("\n")[0]!.slice(0, 60),
+                ]),
+              ])
+            : "no goals\n",
+        );
         return 0;
       }
       case "retry": {
         const r = await client.retryTask(one("task id"));
-        print(r, `task ${r.subtask.key} ${r.subtask.status}${r.unskipped.length ? ` · ${r.unskipped.length} dependent(s) wait again` : ""}\n`);
+        print(
+          r,
+          `task ${r.subtask.key} ${r.subtask.status}${r.unskipped.length ? ` · ${r.unskipped.length} dependent(s) wait again` : ""}\n`,
+        );
         return 0;
       }
       case "cancel": {

@@ -162,7 +162,12 @@ export class Worker {
   constructor(options: WorkerOptions) {
     this.options = options;
     this.name = options.name ?? "worker";
-    this.client = new SwitchyardClient({ baseUrl: options.server, agentToken: options.token, operatorToken: options.operatorToken, registrationToken: options.registrationToken });
+    this.client = new SwitchyardClient({
+      baseUrl: options.server,
+      agentToken: options.token,
+      operatorToken: options.operatorToken,
+      registrationToken: options.registrationToken,
+    });
   }
 
   private log(line: string) {
@@ -192,7 +197,9 @@ export class Worker {
         const agent = await this.client.register({ skills: this.options.skills, capacity: this.options.capacity, name: this.options.name });
         this.name = agent.name;
         this.serverUp();
-        this.log(`registered as agent ${agent.agent_id} with skills [${agent.skills.join(", ")}], capacity ${agent.capacity}, on ${this.options.server}`);
+        this.log(
+          `registered as agent ${agent.agent_id} with skills [${agent.skills.join(", ")}], capacity ${agent.capacity}, on ${this.options.server}`,
+        );
         this.options.onRegistered?.({ agentId: agent.agent_id, token: agent.token, name: agent.name });
         return;
       } catch (error) {
@@ -297,7 +304,13 @@ export class Worker {
     // Issue 9: stdout and stderr stream to the server as output while the command runs;
     // `::progress` / `::usage` lines on stderr are reports, not output.
     const format = this.options.resultFormat ?? "text";
-    const reporter = new ProgressReporter({ client: this.client, subtaskId: a.subtask_uuid, attempt: a.attempt, intervalMs: this.options.progressMs, log: (l) => this.log(`${a.key}: ${l}`) });
+    const reporter = new ProgressReporter({
+      client: this.client,
+      subtaskId: a.subtask_uuid,
+      attempt: a.attempt,
+      intervalMs: this.options.progressMs,
+      log: (l) => this.log(`${a.key}: ${l}`),
+    });
     const apply = (d: Directive) => (d.kind === "usage" ? reporter.addUsage(d.usage) : reporter.report(d));
     const stderrLines = new LineSplitter();
     const onStderrLine = (line: string) => {
@@ -337,7 +350,12 @@ export class Worker {
     // What the command's stdout says, by --result-format.
     let claude: ClaudeOutcome | undefined;
     if (format === "claude-json" && outcome.kind === "exited") claude = parseClaudeJson(outcome.stdout);
-    if (stream) claude = stream.outcome ?? (outcome.kind === "exited" && outcome.exitCode === 0 ? { ok: false, result: "--result-format claude-stream-json: the stream ended without a result line", usage: {} } : undefined);
+    if (stream)
+      claude =
+        stream.outcome ??
+        (outcome.kind === "exited" && outcome.exitCode === 0
+          ? { ok: false, result: "--result-format claude-stream-json: the stream ended without a result line", usage: {} }
+          : undefined);
     const succeeded = outcome.kind === "exited" && outcome.exitCode === 0 && (claude === undefined || claude.ok);
     let usage: Usage = claude?.usage ?? {};
     let message: string;
@@ -350,7 +368,9 @@ export class Worker {
       usage = addUsage(reporter.takeUsage(), usage);
       await reporter.close();
       const withUsage = isEmptyUsage(usage) ? {} : { usage };
-      const reported = await this.report(a, () => this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result, ...withUsage, ...(spawn ? { spawn } : {}) }));
+      const reported = await this.report(a, () =>
+        this.client.complete({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result, ...withUsage, ...(spawn ? { spawn } : {}) }),
+      );
       if (reported === true) {
         const grew = spawn ? `, spawned ${spawn.tasks.length} task(s)` : "";
         this.log(`✔ ${label} completed in ${seconds(outcome.durationMs)}, ${Buffer.byteLength(result)} bytes of output${note}${grew}`);
@@ -360,14 +380,21 @@ export class Worker {
       if (!(reported instanceof ApiError) || (reported.status !== 400 && reported.status !== 413)) return;
       message = `the server refused the result: ${reported.message}`;
     } else {
-      message = spawned.error ?? (claude && !claude.ok ? claude.result : failureMessage({ ...outcome, stderrTail: withoutDirectives(outcome.stderrTail) }, a.timeout_s));
+      message =
+        spawned.error ??
+        (claude && !claude.ok
+          ? claude.result
+          : failureMessage({ ...outcome, stderrTail: withoutDirectives(outcome.stderrTail) }, a.timeout_s));
       // A failure carries no usage: it goes in a last progress report before the failure.
       reporter.addUsage(usage);
       await reporter.close();
     }
-    const reported = await this.report(a, () => this.client.fail({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, error: storable(message) }));
+    const reported = await this.report(a, () =>
+      this.client.fail({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, error: storable(message) }),
+    );
     const icon = outcome.kind === "timed_out" ? "⏱" : "✘";
-    if (reported === true) this.log(`${icon} ${label} failed in ${seconds(outcome.durationMs)}: ${message.split("\n").slice(0, 2).join(" | ").slice(0, 300)}`);
+    if (reported === true)
+      this.log(`${icon} ${label} failed in ${seconds(outcome.durationMs)}: ${message.split("\n").slice(0, 2).join(" | ").slice(0, 300)}`);
   }
 
   /** Sends a report, retrying while the server is away; true once accepted, else the refusal. */
@@ -404,7 +431,9 @@ export class Worker {
           return error;
         }
         const reason = error instanceof ApiError && error.code === "stale_attempt" ? "superseded" : "refused";
-        this.log(`${a.key} attempt ${a.attempt}: report ${reason} by the server (${error instanceof Error ? error.message : String(error)})`);
+        this.log(
+          `${a.key} attempt ${a.attempt}: report ${reason} by the server (${error instanceof Error ? error.message : String(error)})`,
+        );
         return error;
       }
     }

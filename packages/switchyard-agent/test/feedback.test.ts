@@ -36,7 +36,13 @@ describe("feedback for the next attempt", () => {
   });
 
   it("a validation failure's error reaches the markdown prompt; a first attempt has no feedback", () => {
-    const previous = { number: 1, outcome: "failed" as const, result: "{}", error: "result does not match output_schema: /: must have required property 'title'", feedback: null };
+    const previous = {
+      number: 1,
+      outcome: "failed" as const,
+      result: "{}",
+      error: "result does not match output_schema: /: must have required property 'title'",
+      feedback: null,
+    };
     expect(renderTaskMarkdown({ ...base, previous_attempt: previous })).toContain("must have required property 'title'");
     const first = taskEnvironment({ ...base, attempt: 1 }, "http://x");
     expect(first.SWITCHYARD_FEEDBACK).toBe("");

@@ -33,23 +33,44 @@ afterAll(async () => {
 });
 
 function worker(skill: string, exec: string, extra: string[] = []) {
-  const w = startWorker(["--server", server.url, "--name", `${skill}-bot`, "--skills", skill, "--exec", exec, "--poll-ms", "100", "--heartbeat-ms", "500", ...extra]);
+  const w = startWorker([
+    "--server",
+    server.url,
+    "--name",
+    `${skill}-bot`,
+    "--skills",
+    skill,
+    "--exec",
+    exec,
+    "--poll-ms",
+    "100",
+    "--heartbeat-ms",
+    "500",
+    ...extra,
+  ]);
   workers.push(w);
   return w;
 }
 
 async function oneTask(skill: string, maxAttempts = 1): Promise<{ goalId: string; taskId: string }> {
-  const created = await client.decompose({ goal: `live ${skill}`, plan: { tasks: [{ key: "T-01", name: "Work", required_skills: [skill], max_attempts: maxAttempts }] } });
+  const created = await client.decompose({
+    goal: `live ${skill}`,
+    plan: { tasks: [{ key: "T-01", name: "Work", required_skills: [skill], max_attempts: maxAttempts }] },
+  });
   return { goalId: created.goal_id!, taskId: created.subtasks[0]!.uuid };
 }
 
 const task = async (id: string) => (await fetch(`${server.url}/api/tasks/${id}`)).json();
-const output = async (id: string, attempt?: number) => (await fetch(`${server.url}/api/tasks/${id}/output${attempt ? `?attempt=${attempt}` : ""}`)).text();
+const output = async (id: string, attempt?: number) =>
+  (await fetch(`${server.url}/api/tasks/${id}/output${attempt ? `?attempt=${attempt}` : ""}`)).text();
 const finished = (id: string) =>
-  waitFor(async () => {
-    const t = await task(id);
-    return ["completed", "failed"].includes(t.status) ? t : undefined;
-  }, { timeoutMs: 30_000, what: `task ${id} to finish` });
+  waitFor(
+    async () => {
+      const t = await task(id);
+      return ["completed", "failed"].includes(t.status) ? t : undefined;
+    },
+    { timeoutMs: 30_000, what: `task ${id} to finish` },
+  );
 
 describe("switchyard-agent streams what a task does", () => {
   it("streams stdout and stderr while the task runs, reads ::progress and ::usage, and keeps them out of the output", async () => {
@@ -67,10 +88,15 @@ describe("switchyard-agent streams what a task does", () => {
     ].join("; ");
     worker(skill, exec);
     // Before the task ends: the output so far, the progress and the usage, through the API.
-    const live = await waitFor(async () => {
-      const [t, text] = await Promise.all([task(taskId), output(taskId)]);
-      return t.status === "running" && text.includes("warning: slow disk") && t.progress === 0.4 && t.usage.cost_usd > 0 ? { t, text } : undefined;
-    }, { timeoutMs: 20_000, what: "live output and progress while running" });
+    const live = await waitFor(
+      async () => {
+        const [t, text] = await Promise.all([task(taskId), output(taskId)]);
+        return t.status === "running" && text.includes("warning: slow disk") && t.progress === 0.4 && t.usage.cost_usd > 0
+          ? { t, text }
+          : undefined;
+      },
+      { timeoutMs: 20_000, what: "live output and progress while running" },
+    );
     expect(live.t.message).toBe("reading files");
     expect(live.text).toContain("reading intro.md\n");
     expect(live.text).not.toContain("::progress");
@@ -128,11 +154,17 @@ describe("switchyard-agent streams what a task does", () => {
     const { taskId } = await oneTask(skill);
     const stream = path.join(samples, "stream.ndjson");
     // Every line but the result, then wait for the gate, then the result line.
-    worker(skill, `head -n 6 '${stream}'; while [ ! -e '${gate}' ]; do sleep 0.05; done; tail -n 1 '${stream}'`, ["--result-format", "claude-stream-json"]);
-    const live = await waitFor(async () => {
-      const [t, text] = await Promise.all([task(taskId), output(taskId)]);
-      return t.status === "running" && text.includes("▸ Write docs/zh/intro.md") ? { t, text } : undefined;
-    }, { timeoutMs: 20_000, what: "stream-json progress while running" });
+    worker(skill, `head -n 6 '${stream}'; while [ ! -e '${gate}' ]; do sleep 0.05; done; tail -n 1 '${stream}'`, [
+      "--result-format",
+      "claude-stream-json",
+    ]);
+    const live = await waitFor(
+      async () => {
+        const [t, text] = await Promise.all([task(taskId), output(taskId)]);
+        return t.status === "running" && text.includes("▸ Write docs/zh/intro.md") ? { t, text } : undefined;
+      },
+      { timeoutMs: 20_000, what: "stream-json progress while running" },
+    );
     expect(live.t.message).toBe("Translated intro.md to Chinese and wrote docs/zh/intro.md (212 lines).");
     expect(live.text).toContain("▸ Read docs/intro.md");
     expect(live.text).not.toContain('"type":"assistant"');

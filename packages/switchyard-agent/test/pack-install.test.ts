@@ -54,7 +54,10 @@ describe("the published packages", () => {
     // npm pack runs each package's prepack (tsc), so the tarball holds a fresh dist/.
     const packed: Record<string, { files: Array<{ path: string }>; filename: string }> = {};
     for (const name of ["switchyard-client", "switchyard-agent"]) {
-      const out = JSON.parse(npm(["pack", "--json", "--pack-destination", tarballs], path.join(root, "packages", name))) as Array<{ files: Array<{ path: string }>; filename: string }>;
+      const out = JSON.parse(npm(["pack", "--json", "--pack-destination", tarballs], path.join(root, "packages", name))) as Array<{
+        files: Array<{ path: string }>;
+        filename: string;
+      }>;
       packed[name] = out[0]!;
     }
     const clientFiles = packed["switchyard-client"]!.files.map((f) => f.path).sort();
@@ -70,12 +73,24 @@ describe("the published packages", () => {
 
     // The published declarations stand alone: no imports of the app's modules or zod.
     for (const f of ["index.d.ts", "types.d.ts"]) {
-      const dts = execFileSync("tar", ["-xOzf", path.join(tarballs, packed["switchyard-client"]!.filename), `package/dist/${f}`], { encoding: "utf8" });
+      const dts = execFileSync("tar", ["-xOzf", path.join(tarballs, packed["switchyard-client"]!.filename), `package/dist/${f}`], {
+        encoding: "utf8",
+      });
       expect(dts).not.toMatch(/from "(\.\.\/|@\/|zod)/);
     }
 
     writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "worker-machine", private: true, type: "module" }));
-    npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts=false", ...Object.values(packed).map((p) => path.join(tarballs, p.filename))], app);
+    npm(
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts=false",
+        ...Object.values(packed).map((p) => path.join(tarballs, p.filename)),
+      ],
+      app,
+    );
     const installed = readdirSync(path.join(app, "node_modules")).filter((n) => !n.startsWith("."));
     expect(installed.sort()).toEqual(["switchyard-agent", "switchyard-client"]);
     const bytes = treeBytes(path.join(app, "node_modules"));
@@ -84,10 +99,35 @@ describe("the published packages", () => {
 
     const bin = path.join(app, "node_modules", ".bin", "switchyard-agent");
     expect(existsSync(bin)).toBe(true);
-    agent = startProcess(bin, ["--server", server.url, "--name", "installed-agent", "--skills", "writing", "--exec", `printf 'from the installed agent: %s' "$SWITCHYARD_TASK_KEY"`, "--poll-ms", "100", "--heartbeat-ms", "500"], { cwd: app });
+    agent = startProcess(
+      bin,
+      [
+        "--server",
+        server.url,
+        "--name",
+        "installed-agent",
+        "--skills",
+        "writing",
+        "--exec",
+        `printf 'from the installed agent: %s' "$SWITCHYARD_TASK_KEY"`,
+        "--poll-ms",
+        "100",
+        "--heartbeat-ms",
+        "500",
+      ],
+      { cwd: app },
+    );
 
     const client = new SwitchyardClient({ baseUrl: server.url });
-    const goal = await client.createGoal({ goal: "Packaged agent smoke test", plan: { tasks: [{ key: "T-01", name: "Write", required_skills: ["writing"] }, { key: "T-02", name: "Review", required_skills: ["writing"], depends_on: ["T-01"] }] } });
+    const goal = await client.createGoal({
+      goal: "Packaged agent smoke test",
+      plan: {
+        tasks: [
+          { key: "T-01", name: "Write", required_skills: ["writing"] },
+          { key: "T-02", name: "Review", required_skills: ["writing"], depends_on: ["T-01"] },
+        ],
+      },
+    });
     const result = await waitFor(
       async () => {
         const r = await client.result(goal.goal_id!);

@@ -17,12 +17,16 @@ describe("::progress and ::usage lines", () => {
     expect(parseDirective("::progress 75% almost")).toEqual({ kind: "progress", progress: 0.75, message: "almost" });
     expect(parseDirective("::progress 1.7")).toEqual({ kind: "progress", progress: 1 });
     expect(parseDirective("::progress compiling the docs")).toEqual({ kind: "progress", message: "compiling the docs" });
-    expect(parseDirective('::usage {"input_tokens":1200,"output_tokens":300,"cost_usd":0.004}')).toEqual({ kind: "usage", usage: { input_tokens: 1200, output_tokens: 300, cost_usd: 0.004 } });
+    expect(parseDirective('::usage {"input_tokens":1200,"output_tokens":300,"cost_usd":0.004}')).toEqual({
+      kind: "usage",
+      usage: { input_tokens: 1200, output_tokens: 300, cost_usd: 0.004 },
+    });
     expect(parseDirective('::usage {"input_tokens":-3,"cost_usd":"x","model":"m"}')).toEqual({ kind: "usage", usage: { model: "m" } });
   });
   it("leaves ordinary lines (and broken usage JSON) as output", () => {
-    for (const line of ["progress 0.4", " ::progress 0.4", "::progressive", "::usage {broken", "::usage", "hello"]) expect(parseDirective(line)).toBeNull();
-    expect(withoutDirectives("a\n::progress 0.5 half\nb\n::usage {\"cost_usd\":1}\n")).toBe("a\nb\n");
+    for (const line of ["progress 0.4", " ::progress 0.4", "::progressive", "::usage {broken", "::usage", "hello"])
+      expect(parseDirective(line)).toBeNull();
+    expect(withoutDirectives('a\n::progress 0.5 half\nb\n::usage {"cost_usd":1}\n')).toBe("a\nb\n");
   });
   it("splits a byte stream into lines across chunk boundaries and UTF-8 sequences", () => {
     const s = new LineSplitter();
@@ -37,7 +41,11 @@ describe("::progress and ::usage lines", () => {
 describe("--result-format claude-json", () => {
   it("takes result, cost and tokens from the sample", () => {
     const o = parseClaudeJson(sample("result.json"));
-    expect(o).toEqual({ ok: true, result: "Translated intro.md to Chinese and wrote docs/zh/intro.md (212 lines).", usage: { input_tokens: 1834, output_tokens: 2411, cost_usd: 0.04213 } });
+    expect(o).toEqual({
+      ok: true,
+      result: "Translated intro.md to Chinese and wrote docs/zh/intro.md (212 lines).",
+      usage: { input_tokens: 1834, output_tokens: 2411, cost_usd: 0.04213 },
+    });
   });
   it("turns is_error into a failure that still carries the usage", () => {
     const o = parseClaudeJson(sample("result-error.json"));
@@ -52,7 +60,10 @@ describe("--result-format claude-json", () => {
 describe("--result-format claude-stream-json", () => {
   it("turns each assistant text and tool use into a progress message and an output line, and the last line into the outcome", () => {
     const parser = new ClaudeStreamParser();
-    const steps = sample("stream.ndjson").split("\n").filter(Boolean).map((l) => parser.push(l));
+    const steps = sample("stream.ndjson")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => parser.push(l));
     const messages = steps.flatMap((s) => (s.directive?.kind === "progress" && s.directive.message ? [s.directive.message] : []));
     expect(messages).toEqual([
       "session started (claude-sonnet-4-5)",

@@ -8,7 +8,12 @@ const base = { stdin: "", env: {}, timeoutMs: 10_000 };
 
 describe("runCommand", () => {
   it("gives the command its stdin and env, and returns stdout and the exit code", async () => {
-    const out = await runCommand({ ...base, command: 'read line; echo "$line/$GREETING"; exit 0', stdin: "hello\n", env: { GREETING: "hi" } });
+    const out = await runCommand({
+      ...base,
+      command: 'read line; echo "$line/$GREETING"; exit 0',
+      stdin: "hello\n",
+      env: { GREETING: "hi" },
+    });
     expect(out).toMatchObject({ kind: "exited", exitCode: 0, stdout: "hello/hi\n", stdoutTruncated: false });
   });
 
@@ -25,7 +30,12 @@ describe("runCommand", () => {
   });
 
   it("caps stdout and keeps only the tail of stderr", async () => {
-    const out = await runCommand({ ...base, command: "head -c 5000 /dev/zero | tr '\\0' a; seq 1 5000 >&2; exit 4", maxStdoutBytes: 1000, maxStderrBytes: 100 });
+    const out = await runCommand({
+      ...base,
+      command: "head -c 5000 /dev/zero | tr '\\0' a; seq 1 5000 >&2; exit 4",
+      maxStdoutBytes: 1000,
+      maxStderrBytes: 100,
+    });
     expect(out.exitCode).toBe(4);
     expect(out.stdout).toBe("a".repeat(1000));
     expect(out.stdoutTruncated).toBe(true);
@@ -67,7 +77,10 @@ describe("worker helpers", () => {
 
   it("parses the command line with clear errors", () => {
     const ok = parseCli(["--exec", "cat", "--skills", "a, b", "--capacity", "3"], { SWITCHYARD_URL: "http://sy:3000" });
-    expect(ok).toMatchObject({ help: false, options: { server: "http://sy:3000", skills: ["a", "b"], capacity: 3, exec: "cat", "poll-ms": 1000, stdin: "json" } });
+    expect(ok).toMatchObject({
+      help: false,
+      options: { server: "http://sy:3000", skills: ["a", "b"], capacity: 3, exec: "cat", "poll-ms": 1000, stdin: "json" },
+    });
     expect(parseCli(["--exec", "x", "--stdin", "yaml"])).toEqual({ help: false, error: "--stdin must be json or markdown" });
     expect(parseCli(["--capacity", "0", "--exec", "x"])).toEqual({ help: false, error: "--capacity must be at least 1" });
     expect(parseCli(["--skills", "a"])).toEqual({ help: false, error: "--exec 'command' is required" });
@@ -80,8 +93,19 @@ describe("renderTaskMarkdown", () => {
   it("renders seed 003's task assignment with the inputs' results", async () => {
     const { renderTaskMarkdown } = await import("../src/task-markdown");
     const md = renderTaskMarkdown({
-      subtask_uuid: "u", goal_id: "g", agent_id: "a", attempt: 2, key: "T-03", name: "Implementation", description: "Implement the design.",
-      required_skills: ["coding"], priority: "HIGH", timeout_s: 600, deadline_at: "2026-01-01T00:10:00Z", goal: "Build auth", context: "Node",
+      subtask_uuid: "u",
+      goal_id: "g",
+      agent_id: "a",
+      attempt: 2,
+      key: "T-03",
+      name: "Implementation",
+      description: "Implement the design.",
+      required_skills: ["coding"],
+      priority: "HIGH",
+      timeout_s: 600,
+      deadline_at: "2026-01-01T00:10:00Z",
+      goal: "Build auth",
+      context: "Node",
       inputs: [{ key: "T-02", name: "Design Phase", result: "Use JWT | RS256" }],
     });
     expect(md).toContain("# 🤖 T-03 Task Assignment");

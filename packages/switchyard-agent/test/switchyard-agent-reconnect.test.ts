@@ -20,19 +20,38 @@ describe("switchyard-agent when the server goes away", () => {
   it("backs off, reconnects and runs the next task as the same agent", async () => {
     server = await startServer({ port: PORT, env: serverEnv });
     const client = new SwitchyardClient({ baseUrl: server.url });
-    worker = startWorker(["--server", server.url, "--name", "patient", "--skills", "reconnect", "--exec", "echo still here", "--poll-ms", "100", "--heartbeat-ms", "300"]);
+    worker = startWorker([
+      "--server",
+      server.url,
+      "--name",
+      "patient",
+      "--skills",
+      "reconnect",
+      "--exec",
+      "echo still here",
+      "--poll-ms",
+      "100",
+      "--heartbeat-ms",
+      "300",
+    ]);
     await waitFor(() => worker!.output().includes("registered as agent"), { what: "registration" });
     const agentId = /registered as agent ([0-9a-f-]{36})/.exec(worker.output())![1];
 
     // The server shuts down promptly although the worker keeps its keep-alive connection busy.
     // (It used to wait for those connections to go idle: forever, while agents poll.)
-    const exited = await Promise.race([server.stop().then(() => "exited"), new Promise((r) => setTimeout(() => r("still running after 30 s"), 30_000))]);
+    const exited = await Promise.race([
+      server.stop().then(() => "exited"),
+      new Promise((r) => setTimeout(() => r("still running after 30 s"), 30_000)),
+    ]);
     expect(exited).toBe("exited");
     await waitFor(() => worker!.output().includes("server unavailable"), { what: "the worker to notice" });
     expect(worker.process.exitCode).toBeNull();
 
     server = await startServer({ port: PORT, env: serverEnv });
-    const created = await client.decompose({ goal: "after the outage", plan: { tasks: [{ key: "T-01", name: "Ping", required_skills: ["reconnect"] }] } });
+    const created = await client.decompose({
+      goal: "after the outage",
+      plan: { tasks: [{ key: "T-01", name: "Ping", required_skills: ["reconnect"] }] },
+    });
     const result = await waitFor(
       async () => {
         const r = await client.result(created.goal_id!);

@@ -39,7 +39,10 @@ afterAll(async () => {
 });
 
 function worker(name: string, skill: string, exec: string, extra: string[] = [], env: Record<string, string> = {}) {
-  const w = startWorker(["--server", server.url, "--name", name, "--skills", skill, "--exec", exec, "--poll-ms", "100", "--heartbeat-ms", "300", ...extra], env);
+  const w = startWorker(
+    ["--server", server.url, "--name", name, "--skills", skill, "--exec", exec, "--poll-ms", "100", "--heartbeat-ms", "300", ...extra],
+    env,
+  );
   workers.push(w);
   return w;
 }
@@ -86,7 +89,10 @@ describe("switchyard-agent", () => {
   });
 
   it("--stdin markdown hands the command seed 003's task assignment, e.g. as a prompt for an LLM CLI", async () => {
-    const created = await client.decompose({ goal: "prompted", plan: { tasks: [{ key: "T-01", name: "Prompt me", description: "Say hi", required_skills: ["e2e_md"] }] } });
+    const created = await client.decompose({
+      goal: "prompted",
+      plan: { tasks: [{ key: "T-01", name: "Prompt me", description: "Say hi", required_skills: ["e2e_md"] }] },
+    });
     worker("md-bot", "e2e_md", "grep -E '^# |^Say hi$'", ["--stdin", "markdown"]);
     const result = await goalFinished(created.goal_id!);
     expect(result.result!.final_output).toBe("# 🤖 T-01 Task Assignment\nSay hi\n");
@@ -94,7 +100,10 @@ describe("switchyard-agent", () => {
 
   it("re-routes the task of an agent killed with SIGKILL mid-task to another agent, which finishes it", async () => {
     const pidFile = path.join(scratch, "killed.pid");
-    const created = await client.decompose({ goal: "survive a crash", plan: { tasks: [{ key: "T-01", name: "Long job", required_skills: ["e2e_kill"], timeout_s: 120 }] } });
+    const created = await client.decompose({
+      goal: "survive a crash",
+      plan: { tasks: [{ key: "T-01", name: "Long job", required_skills: ["e2e_kill"], timeout_s: 120 }] },
+    });
     const taskId = (await client.goal(created.goal_id!)).subtasks[0]!.uuid;
     const exec = `if [ "$WHO" = A ]; then echo $$ > ${pidFile}; sleep 60; fi; echo "finished by $WHO"`;
     const a = worker("crashy-A", "e2e_kill", exec, [], { WHO: "A" });
@@ -124,7 +133,10 @@ describe("switchyard-agent", () => {
   });
 
   it("refuses the late result of an agent that froze past its heartbeat window (409), keeping the newer agent's result", async () => {
-    const created = await client.decompose({ goal: "fenced", plan: { tasks: [{ key: "T-01", name: "Race", required_skills: ["e2e_fence"], timeout_s: 120 }] } });
+    const created = await client.decompose({
+      goal: "fenced",
+      plan: { tasks: [{ key: "T-01", name: "Race", required_skills: ["e2e_fence"], timeout_s: 120 }] },
+    });
     const taskId = (await client.goal(created.goal_id!)).subtasks[0]!.uuid;
     const exec = `if [ "$WHO" = A ]; then sleep 1; fi; echo "result of $WHO"`;
     const a = worker("frozen-A", "e2e_fence", exec, [], { WHO: "A" });
@@ -134,7 +146,9 @@ describe("switchyard-agent", () => {
     const result = await goalFinished(created.goal_id!);
     expect(result.result!.final_output.trim()).toBe("result of B");
     a.process.kill("SIGCONT"); // A wakes up and reports its (now stale) attempt 1
-    await waitFor(() => /T-01 attempt 1: report superseded by the server \(attempt 1 of subtask T-01 is lost/.test(a.output()), { what: "A's refused report" });
+    await waitFor(() => /T-01 attempt 1: report superseded by the server \(attempt 1 of subtask T-01 is lost/.test(a.output()), {
+      what: "A's refused report",
+    });
     const task = await client.task(taskId);
     expect(task.result!.trim()).toBe("result of B");
     expect(task.attempts.map((t) => [t.agent_name, t.outcome])).toEqual([
@@ -144,9 +158,16 @@ describe("switchyard-agent", () => {
   });
 
   it("retries a command that fails twice, with growing backoff, and completes it on the third attempt", async () => {
-    const created = await client.decompose({ goal: "flaky", plan: { tasks: [{ key: "T-01", name: "Flaky", required_skills: ["e2e_flaky"], max_attempts: 3 }] } });
+    const created = await client.decompose({
+      goal: "flaky",
+      plan: { tasks: [{ key: "T-01", name: "Flaky", required_skills: ["e2e_flaky"], max_attempts: 3 }] },
+    });
     const taskId = (await client.goal(created.goal_id!)).subtasks[0]!.uuid;
-    const w = worker("flaky-bot", "e2e_flaky", `if [ "$SWITCHYARD_ATTEMPT" -lt 3 ]; then echo "boom on attempt $SWITCHYARD_ATTEMPT" >&2; exit 1; fi; echo "ok on attempt $SWITCHYARD_ATTEMPT"`);
+    const w = worker(
+      "flaky-bot",
+      "e2e_flaky",
+      `if [ "$SWITCHYARD_ATTEMPT" -lt 3 ]; then echo "boom on attempt $SWITCHYARD_ATTEMPT" >&2; exit 1; fi; echo "ok on attempt $SWITCHYARD_ATTEMPT"`,
+    );
     const result = await goalFinished(created.goal_id!);
     expect(result.status).toBe("complete");
     expect(result.result!.final_output.trim()).toBe("ok on attempt 3");
@@ -184,7 +205,12 @@ describe("switchyard-agent", () => {
         ],
       },
     });
-    worker("doom-bot", "e2e_doom", `if [ "$SWITCHYARD_TASK_KEY" = T-02 ]; then echo "disk full while doing $SWITCHYARD_TASK_NAME" >&2; exit 3; fi; echo "ok $SWITCHYARD_TASK_KEY"`, ["--capacity", "2"]);
+    worker(
+      "doom-bot",
+      "e2e_doom",
+      `if [ "$SWITCHYARD_TASK_KEY" = T-02 ]; then echo "disk full while doing $SWITCHYARD_TASK_NAME" >&2; exit 3; fi; echo "ok $SWITCHYARD_TASK_KEY"`,
+      ["--capacity", "2"],
+    );
     const result = await goalFinished(created.goal_id!);
     expect(result).toMatchObject({
       workflow_id: created.goal_id,
@@ -212,7 +238,10 @@ describe("switchyard-agent", () => {
 
   it("kills the process group of a task past its timeout and reports the attempt failed", async () => {
     const pidFile = path.join(scratch, "slow.pid");
-    const created = await client.decompose({ goal: "too slow", plan: { tasks: [{ key: "T-01", name: "Slow", required_skills: ["e2e_slow"], timeout_s: 1, max_attempts: 1 }] } });
+    const created = await client.decompose({
+      goal: "too slow",
+      plan: { tasks: [{ key: "T-01", name: "Slow", required_skills: ["e2e_slow"], timeout_s: 1, max_attempts: 1 }] },
+    });
     const taskId = (await client.goal(created.goal_id!)).subtasks[0]!.uuid;
     worker("slow-bot", "e2e_slow", `sleep 30 & echo $! > ${pidFile}; wait`);
     const result = await goalFinished(created.goal_id!);
@@ -240,7 +269,10 @@ describe("switchyard-agent", () => {
     await new SwitchyardClient({ baseUrl: server.url, agentToken: token }).unregister();
     await waitFor(() => second.output().includes("registering again"), { what: "re-registration" });
     await waitFor(() => readFileSync(tokenFile, "utf8").trim() !== token, { what: "the new token to be saved" });
-    const created = await client.decompose({ goal: "still served", plan: { tasks: [{ key: "T-01", name: "One", required_skills: ["e2e_token"] }] } });
+    const created = await client.decompose({
+      goal: "still served",
+      plan: { tasks: [{ key: "T-01", name: "One", required_skills: ["e2e_token"] }] },
+    });
     expect((await goalFinished(created.goal_id!)).status).toBe("complete");
   });
 
@@ -255,15 +287,25 @@ describe("switchyard-agent", () => {
       },
     });
     // T-02 prints 1 MB of \x01: 6 MB as JSON, over the server's body limit (413).
-    worker("odd-bot", "e2e_odd", `if [ "$SWITCHYARD_TASK_KEY" = T-01 ]; then printf 'a\\000b'; else head -c 1000000 /dev/zero | tr '\\000' '\\001'; fi`, ["--capacity", "2"]);
+    worker(
+      "odd-bot",
+      "e2e_odd",
+      `if [ "$SWITCHYARD_TASK_KEY" = T-01 ]; then printf 'a\\000b'; else head -c 1000000 /dev/zero | tr '\\000' '\\001'; fi`,
+      ["--capacity", "2"],
+    );
     const result = await goalFinished(created.goal_id!);
     expect(result.status).toBe("partial");
     expect(result.result!.outputs.find((o) => o.key === "T-01")!.result).toBe("ab");
-    expect(result.failures).toEqual([{ key: "T-02", name: "Huge", attempts: 1, error: expect.stringMatching(/^the server refused the result: request body is over/) }]);
+    expect(result.failures).toEqual([
+      { key: "T-02", name: "Huge", attempts: 1, error: expect.stringMatching(/^the server refused the result: request body is over/) },
+    ]);
   });
 
   it("on SIGTERM stops pulling, releases what it cannot finish within the grace period, unregisters and exits 0", async () => {
-    const created = await client.decompose({ goal: "interrupted", plan: { tasks: [{ key: "T-01", name: "Long", required_skills: ["e2e_term"], timeout_s: 120 }] } });
+    const created = await client.decompose({
+      goal: "interrupted",
+      plan: { tasks: [{ key: "T-01", name: "Long", required_skills: ["e2e_term"], timeout_s: 120 }] },
+    });
     const taskId = (await client.goal(created.goal_id!)).subtasks[0]!.uuid;
     const w = worker("term-bot", "e2e_term", "sleep 60", ["--grace-ms", "300"]);
     await waitFor(async () => (await client.task(taskId)).status === "running", { what: "the task to run" });

@@ -30,7 +30,11 @@ afterAll(async () => {
 
 /** Runs `switchyard …` (from source) to its exit. */
 async function switchyard(args: string[], env: Record<string, string> = {}) {
-  const p = startProcess(process.execPath, ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/switchyard-main.ts"), ...args], { env: { SWITCHYARD_URL: server.url, ...env } });
+  const p = startProcess(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/switchyard-main.ts"), ...args],
+    { env: { SWITCHYARD_URL: server.url, ...env } },
+  );
   const code = await p.exited;
   return { code, output: p.output() };
 }
@@ -55,7 +59,22 @@ describe("switchyard submit / export / status / goals", () => {
     writeFileSync(planFile, PLAN);
     const exec = `sleep 0.2; printf '%s done' "$SWITCHYARD_TASK_KEY"`;
     workers.push(startWorker(["--server", server.url, "--name", "scanner", "--skills", "cli-scan", "--exec", exec, "--poll-ms", "100"]));
-    workers.push(startWorker(["--server", server.url, "--name", "reviewer", "--skills", "cli-review", "--capacity", "2", "--exec", exec, "--poll-ms", "100"]));
+    workers.push(
+      startWorker([
+        "--server",
+        server.url,
+        "--name",
+        "reviewer",
+        "--skills",
+        "cli-review",
+        "--capacity",
+        "2",
+        "--exec",
+        exec,
+        "--poll-ms",
+        "100",
+      ]),
+    );
 
     const submitted = await switchyard(["submit", planFile, "--context", "repo at /src", "--wait", "--interval-ms", "100"]);
     expect(submitted.code, submitted.output).toBe(0);
@@ -78,7 +97,12 @@ describe("switchyard submit / export / status / goals", () => {
     expect(exported.code, exported.output).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(["agent_tasks", "final_output.md", "master_plan.md", "results"]);
     expect(readdirSync(path.join(dir, "agent_tasks")).sort()).toEqual(["agent-01.md", "agent-02.md", "agent-03.md", "agent-04.md"]);
-    expect(readdirSync(path.join(dir, "results")).sort()).toEqual(["agent-01-result.md", "agent-02-result.md", "agent-03-result.md", "agent-04-result.md"]);
+    expect(readdirSync(path.join(dir, "results")).sort()).toEqual([
+      "agent-01-result.md",
+      "agent-02-result.md",
+      "agent-03-result.md",
+      "agent-04-result.md",
+    ]);
 
     const master = readFileSync(path.join(dir, "master_plan.md"), "utf8");
     expect(master).toContain("## Original Request\n> Analyze my TypeScript project for code quality and security");
@@ -112,49 +136,121 @@ describe("switchyard submit / export / status / goals", () => {
     expect((JSON.parse(goals.output) as Array<{ id: string }>).map((g) => g.id)).toContain(goalId);
   });
 
-  it("export --watch keeps the files current until the goal finishes; cancel and retry a task; failure exits non-zero", { timeout: 120_000 }, async () => {
-    const submitted = await switchyard(["submit", "Write the release notes", "--json"]);
-    expect(submitted.code, submitted.output).toBe(0);
-    const created = JSON.parse(submitted.output) as { goal_id: string; subtasks: Array<{ uuid: string; key: string; required_skills: string[] }> };
+  it(
+    "export --watch keeps the files current until the goal finishes; cancel and retry a task; failure exits non-zero",
+    { timeout: 120_000 },
+    async () => {
+      const submitted = await switchyard(["submit", "Write the release notes", "--json"]);
+      expect(submitted.code, submitted.output).toBe(0);
+      const created = JSON.parse(submitted.output) as {
+        goal_id: string;
+        subtasks: Array<{ uuid: string; key: string; required_skills: string[] }>;
+      };
 
-    // No agent has the skills yet: cancel the first task (dependents skipped), then retry it.
-    const first = created.subtasks[0]!;
-    const cancelled = await switchyard(["cancel", first.uuid]);
-    expect(cancelled.code, cancelled.output).toBe(0);
-    expect(cancelled.output).toMatch(new RegExp(`task ${first.key} cancelled · \\d+ dependent\\(s\\) skipped`));
-    const retried = await switchyard(["retry", first.uuid]);
-    expect(retried.code, retried.output).toBe(0);
-    expect(retried.output).toMatch(new RegExp(`task ${first.key} (pending|waiting) · \\d+ dependent\\(s\\) wait again`));
-    const again = await switchyard(["retry", first.uuid]);
-    expect(again.code).toBe(2);
-    expect(again.output).toMatch(/409 /);
+      // No agent has the skills yet: cancel the first task (dependents skipped), then retry it.
+      const first = created.subtasks[0]!;
+      const cancelled = await switchyard(["cancel", first.uuid]);
+      expect(cancelled.code, cancelled.output).toBe(0);
+      expect(cancelled.output).toMatch(new RegExp(`task ${first.key} cancelled · \\d+ dependent\\(s\\) skipped`));
+      const retried = await switchyard(["retry", first.uuid]);
+      expect(retried.code, retried.output).toBe(0);
+      expect(retried.output).toMatch(new RegExp(`task ${first.key} (pending|waiting) · \\d+ dependent\\(s\\) wait again`));
+      const again = await switchyard(["retry", first.uuid]);
+      expect(again.code).toBe(2);
+      expect(again.output).toMatch(/409 /);
 
-    const dir = path.join(scratch, "watched");
-    const watcher = startProcess(process.execPath, ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/switchyard-main.ts"), "export", created.goal_id, "--dir", dir, "--watch", "--interval-ms", "100"], { env: { SWITCHYARD_URL: server.url } });
-    const skills = [...new Set(created.subtasks.flatMap((s) => s.required_skills))].join(",");
-    workers.push(startWorker(["--server", server.url, "--name", "notes", "--skills", skills, "--capacity", "4", "--exec", `sleep 0.3; printf 'notes for %s' "$SWITCHYARD_TASK_KEY"`, "--poll-ms", "100"]));
-    expect(await watcher.exited, watcher.output()).toBe(0);
-    // It wrote more than once (the plan as tasks finished), and ended with the final output.
-    expect(watcher.output().trim().split("\n").length).toBeGreaterThan(1);
-    expect(existsSync(path.join(dir, "final_output.md"))).toBe(true);
-    expect(readdirSync(path.join(dir, "results")).length).toBe(created.subtasks.length);
+      const dir = path.join(scratch, "watched");
+      const watcher = startProcess(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          path.join(root, "packages/switchyard-agent/src/switchyard-main.ts"),
+          "export",
+          created.goal_id,
+          "--dir",
+          dir,
+          "--watch",
+          "--interval-ms",
+          "100",
+        ],
+        { env: { SWITCHYARD_URL: server.url } },
+      );
+      const skills = [...new Set(created.subtasks.flatMap((s) => s.required_skills))].join(",");
+      workers.push(
+        startWorker([
+          "--server",
+          server.url,
+          "--name",
+          "notes",
+          "--skills",
+          skills,
+          "--capacity",
+          "4",
+          "--exec",
+          `sleep 0.3; printf 'notes for %s' "$SWITCHYARD_TASK_KEY"`,
+          "--poll-ms",
+          "100",
+        ]),
+      );
+      expect(await watcher.exited, watcher.output()).toBe(0);
+      // It wrote more than once (the plan as tasks finished), and ended with the final output.
+      expect(watcher.output().trim().split("\n").length).toBeGreaterThan(1);
+      expect(existsSync(path.join(dir, "final_output.md"))).toBe(true);
+      expect(readdirSync(path.join(dir, "results")).length).toBe(created.subtasks.length);
 
-    // A goal that fails: --wait exits 1.
-    const failing = { goal: "Always fails", plan: { tasks: [{ key: "X", name: "Broken", required_skills: ["cli-broken"], max_attempts: 1 }] } };
-    const planFile = path.join(scratch, "failing.json");
-    writeFileSync(planFile, JSON.stringify(failing));
-    workers.push(startWorker(["--server", server.url, "--name", "broken", "--skills", "cli-broken", "--exec", "echo nope >&2; exit 3", "--poll-ms", "100"]));
-    const failed = await switchyard(["submit", planFile, "--wait", "--interval-ms", "100"]);
-    expect(failed.code, failed.output).toBe(1);
-    expect(failed.output).toMatch(/goal [0-9a-f-]{36} failed in/);
-  });
+      // A goal that fails: --wait exits 1.
+      const failing = {
+        goal: "Always fails",
+        plan: { tasks: [{ key: "X", name: "Broken", required_skills: ["cli-broken"], max_attempts: 1 }] },
+      };
+      const planFile = path.join(scratch, "failing.json");
+      writeFileSync(planFile, JSON.stringify(failing));
+      workers.push(
+        startWorker([
+          "--server",
+          server.url,
+          "--name",
+          "broken",
+          "--skills",
+          "cli-broken",
+          "--exec",
+          "echo nope >&2; exit 3",
+          "--poll-ms",
+          "100",
+        ]),
+      );
+      const failed = await switchyard(["submit", planFile, "--wait", "--interval-ms", "100"]);
+      expect(failed.code, failed.output).toBe(1);
+      expect(failed.output).toMatch(/goal [0-9a-f-]{36} failed in/);
+    },
+  );
 
   it("reads its arguments and says what is wrong", async () => {
     expect(markdownGoal(PLAN)).toBe("Analyze my TypeScript project for code quality and security");
     expect(markdownGoal("# Just a title\n\ntext")).toBe("Just a title");
     expect(submitRequest("Plain goal text", "ctx")).toEqual({ goal: "Plain goal text", context: "ctx" });
     expect(() => submitRequest("missing.md", undefined, scratch)).toThrow("no such file: missing.md");
-    expect(progressLine({ status: "running", tasks: { total: 4, completed: 1, failed: 0, skipped: 0, cancelled: 0, running: 2, pending: 1, waiting: 0, retrying: 0, awaiting_approval: 0 } }, 8)).toBe("[██░░░░░░]  25% 1/4 · running · completed 1 · running 2 · pending 1");
+    expect(
+      progressLine(
+        {
+          status: "running",
+          tasks: {
+            total: 4,
+            completed: 1,
+            failed: 0,
+            skipped: 0,
+            cancelled: 0,
+            running: 2,
+            pending: 1,
+            waiting: 0,
+            retrying: 0,
+            awaiting_approval: 0,
+          },
+        },
+        8,
+      ),
+    ).toBe("[██░░░░░░]  25% 1/4 · running · completed 1 · running 2 · pending 1");
     const usage = await switchyard(["frobnicate"]);
     expect(usage.code).toBe(2);
     expect(usage.output).toContain("unknown command: frobnicate");

@@ -41,14 +41,30 @@ describe("switchyard-agent across a server outage", () => {
     const runLog = path.join(dir, "runs.log");
     const port = await freePort();
     server = await startServer({ port, env: serverEnv });
-    worker = startWorker(
-      ["--server", server.url, "--name", "steadfast", "--skills", "outage", "--capacity", "4", "--exec", `sleep 3; echo "$SWITCHYARD_TASK_KEY" >> ${runLog}; echo "result of $SWITCHYARD_TASK_KEY"`, "--poll-ms", "100", "--heartbeat-ms", "500"],
-    );
+    worker = startWorker([
+      "--server",
+      server.url,
+      "--name",
+      "steadfast",
+      "--skills",
+      "outage",
+      "--capacity",
+      "4",
+      "--exec",
+      `sleep 3; echo "$SWITCHYARD_TASK_KEY" >> ${runLog}; echo "result of $SWITCHYARD_TASK_KEY"`,
+      "--poll-ms",
+      "100",
+      "--heartbeat-ms",
+      "500",
+    ]);
     await waitFor(() => worker!.output().includes("registered as agent"), { what: "registration" });
     const created = await fetch(`${server.url}/api/goals`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ goal: "outage", plan: { tasks: ["T-01", "T-02", "T-03", "T-04"].map((key) => ({ key, name: key, required_skills: ["outage"] })) } }),
+      body: JSON.stringify({
+        goal: "outage",
+        plan: { tasks: ["T-01", "T-02", "T-03", "T-04"].map((key) => ({ key, name: key, required_skills: ["outage"] })) },
+      }),
     });
     expect(created.status).toBe(201);
     const goalId = ((await created.json()) as { goal_id: string }).goal_id;
@@ -56,7 +72,10 @@ describe("switchyard-agent across a server outage", () => {
 
     await server.kill();
     const downAt = Date.now();
-    await waitFor(async () => (await runs(runLog)).length === 4, { timeoutMs: 30_000, what: "the four commands to finish while the server is down" });
+    await waitFor(async () => (await runs(runLog)).length === 4, {
+      timeoutMs: 30_000,
+      what: "the four commands to finish while the server is down",
+    });
     // Keep it down about 8 s, long enough for every schedule to have backed off several times.
     await new Promise((r) => setTimeout(r, Math.max(0, 8_000 - (Date.now() - downAt))));
 
@@ -79,7 +98,12 @@ describe("switchyard-agent across a server outage", () => {
       `SELECT s.key, count(a.id)::int AS n, max(s.result::text) AS result FROM subtasks s JOIN attempts a ON a.subtask_id = s.id WHERE s.goal_id = $1 GROUP BY s.key ORDER BY s.key`,
       [goalId],
     );
-    expect(attempts.map((a) => [a.key, a.n])).toEqual([["T-01", 1], ["T-02", 1], ["T-03", 1], ["T-04", 1]]);
+    expect(attempts.map((a) => [a.key, a.n])).toEqual([
+      ["T-01", 1],
+      ["T-02", 1],
+      ["T-03", 1],
+      ["T-04", 1],
+    ]);
     for (const a of attempts) expect(a.result).toContain(`result of ${a.key}`);
     // No schedule grew past its cap (the old shared one logged "retrying in 31.7s").
     for (const m of worker.output().matchAll(/retrying in (\d+\.\d)s/g)) expect(Number(m[1])).toBeLessThanOrEqual(19);

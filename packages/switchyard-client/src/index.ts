@@ -91,11 +91,15 @@ export class SwitchyardClient {
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: "application/json" };
     const token =
-      options.auth === "agent" ? this.agentToken
-      : options.auth === "operator" ? this.operatorToken
-      : options.auth === "registration" ? (this.registrationToken ?? this.operatorToken)
-      : undefined;
-    if (options.auth === "agent" && !token) throw new ApiError(401, "unauthorized", "this client has no agent token: call register() first or pass agentToken");
+      options.auth === "agent"
+        ? this.agentToken
+        : options.auth === "operator"
+          ? this.operatorToken
+          : options.auth === "registration"
+            ? (this.registrationToken ?? this.operatorToken)
+            : undefined;
+    if (options.auth === "agent" && !token)
+      throw new ApiError(401, "unauthorized", "this client has no agent token: call register() first or pass agentToken");
     if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (options.body !== undefined) {
@@ -104,7 +108,12 @@ export class SwitchyardClient {
     }
     let res: Response;
     try {
-      res = await this.fetchImpl(url, { method: options.method ?? (body ? "POST" : "GET"), headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await this.fetchImpl(url, {
+        method: options.method ?? (body ? "POST" : "GET"),
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new ApiError(0, "network_error", `cannot reach ${this.baseUrl}: ${reason}`);
@@ -207,8 +216,16 @@ export class SwitchyardClient {
     return this.json(`/api/webhooks/${encodeURIComponent(id)}/test`, { method: "POST", auth: "operator" });
   }
 
-  async webhookDeliveries(id: string, query: { limit?: number; status?: "pending" | "delivered" | "failed" } = {}): Promise<T.WebhookDelivery[]> {
-    return (await this.json<{ deliveries: T.WebhookDelivery[] }>(`/api/webhooks/${encodeURIComponent(id)}/deliveries`, { query, auth: "operator" })).deliveries;
+  async webhookDeliveries(
+    id: string,
+    query: { limit?: number; status?: "pending" | "delivered" | "failed" } = {},
+  ): Promise<T.WebhookDelivery[]> {
+    return (
+      await this.json<{ deliveries: T.WebhookDelivery[] }>(`/api/webhooks/${encodeURIComponent(id)}/deliveries`, {
+        query,
+        auth: "operator",
+      })
+    ).deliveries;
   }
 
   // ── Tasks (operator) ─────────────────────────────────────────────────────────
@@ -292,7 +309,9 @@ export class SwitchyardClient {
   tensor(options?: { goalId?: string; format?: "dense" }): Promise<T.DenseTensor>;
   tensor(options: { goalId?: string; format: "sparse" }): Promise<T.SparseTensorResponse>;
   tensor(options: { goalId?: string; format: "binary" }): Promise<T.BinaryTensor>;
-  async tensor(options: { goalId?: string; format?: "dense" | "sparse" | "binary" } = {}): Promise<T.DenseTensor | T.SparseTensorResponse | T.BinaryTensor> {
+  async tensor(
+    options: { goalId?: string; format?: "dense" | "sparse" | "binary" } = {},
+  ): Promise<T.DenseTensor | T.SparseTensorResponse | T.BinaryTensor> {
     const query = { goal_id: options.goalId, format: options.format ?? "dense" };
     if (options.format !== "binary") return this.json("/api/orchestration/tensor", { query, auth: "operator" });
     const res = await this.send("/api/orchestration/tensor", { query, auth: "operator" });
@@ -330,5 +349,11 @@ async function toApiError(res: Response): Promise<ApiError> {
   } catch {
     // not JSON
   }
-  return new ApiError(res.status, res.status >= 500 ? "internal" : "http_error", `${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ""}`, undefined, retryAfterMs);
+  return new ApiError(
+    res.status,
+    res.status >= 500 ? "internal" : "http_error",
+    `${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ""}`,
+    undefined,
+    retryAfterMs,
+  );
 }

@@ -6,15 +6,7 @@ import type { components } from "./openapi.gen.js";
 
 export type PriorityName = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
 export type SubtaskStatus =
-  | "waiting"
-  | "pending"
-  | "running"
-  | "completed"
-  | "failed"
-  | "retrying"
-  | "cancelled"
-  | "skipped"
-  | "awaiting_approval";
+  "waiting" | "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled" | "skipped" | "awaiting_approval";
 export type GoalStatus = "pending" | "running" | "paused" | "complete" | "partial" | "failed" | "cancelled";
 export type AgentStatus = "idle" | "busy" | "draining" | "offline";
 export type AttemptOutcome = "running" | "completed" | "failed" | "timed_out" | "lost" | "superseded" | "cancelled" | "rejected";
@@ -92,7 +84,6 @@ export interface ProgressRequest {
   usage?: UsageReport;
 }
 
-
 export interface AssignRequest {
   agent_id?: string;
   max?: number;
@@ -111,7 +102,8 @@ export interface CompleteRequest {
   usage?: UsageReport;
 }
 
-export type WebhookEventType = "goal.finished" | "task.failed" | "task.awaiting_approval" | "goal.budget_exceeded" | "task.spawned" | "goal.cancelled";
+export type WebhookEventType =
+  "goal.finished" | "task.failed" | "task.awaiting_approval" | "goal.budget_exceeded" | "task.spawned" | "goal.cancelled";
 
 export interface CreateWebhookRequest {
   url: string;
@@ -130,7 +122,12 @@ export interface AgentIdRequest {
   agent_id: string;
 }
 
-export type GoalsQuery = { status?: GoalStatus; limit?: number; /** text search over goal and context */ q?: string; /** from the previous page's next_cursor */ cursor?: string };
+export type GoalsQuery = {
+  status?: GoalStatus;
+  limit?: number;
+  /** text search over goal and context */ q?: string;
+  /** from the previous page's next_cursor */ cursor?: string;
+};
 
 // Responses: generated from the server's OpenAPI document, whose response schemas are the
 // zod schemas the contract test checks every real answer against (openapi.gen.ts).

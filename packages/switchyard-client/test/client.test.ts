@@ -9,7 +9,10 @@ let server: RunningServer;
 let operator: SwitchyardClient;
 
 beforeAll(async () => {
-  server = await startServer({ port: 4340, env: { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next", SWITCHYARD_OPERATOR_TOKEN: OPERATOR_TOKEN } });
+  server = await startServer({
+    port: 4340,
+    env: { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next", SWITCHYARD_OPERATOR_TOKEN: OPERATOR_TOKEN },
+  });
   operator = new SwitchyardClient({ baseUrl: server.url, operatorToken: OPERATOR_TOKEN });
 });
 
@@ -38,7 +41,15 @@ describe("SwitchyardClient", () => {
 
   it("turns a 400 into an ApiError naming the field", async () => {
     const error = await apiError(
-      operator.decompose({ goal: "bad", plan: { tasks: [{ key: "T-01", name: "a" }, { key: "T-02", name: "b", depends_on: ["T-09"] }] } }),
+      operator.decompose({
+        goal: "bad",
+        plan: {
+          tasks: [
+            { key: "T-01", name: "a" },
+            { key: "T-02", name: "b", depends_on: ["T-09"] },
+          ],
+        },
+      }),
     );
     expect(error).toMatchObject({ status: 400, code: "validation_failed", field: "plan.tasks[1].depends_on[0]" });
     expect(error.message).toMatch(/unknown task "T-09"/);
@@ -120,9 +131,19 @@ describe("ApiError from a rate limit", () => {
     const limited = new SwitchyardClient({
       baseUrl: "http://switchyard.invalid",
       agentToken: "00000000-0000-4000-8000-000000000000.secret",
-      fetch: async () => new Response(JSON.stringify({ error: { code: "rate_limited", message: "slow down" } }), { status: 429, headers: { "retry-after": "2", "content-type": "application/json" } }),
+      fetch: async () =>
+        new Response(JSON.stringify({ error: { code: "rate_limited", message: "slow down" } }), {
+          status: 429,
+          headers: { "retry-after": "2", "content-type": "application/json" },
+        }),
     });
     const error = await apiError(limited.heartbeat());
-    expect([error.status, error.code, error.retryAfterMs, error.isTransient, error.message]).toEqual([429, "rate_limited", 2000, true, "slow down"]);
+    expect([error.status, error.code, error.retryAfterMs, error.isTransient, error.message]).toEqual([
+      429,
+      "rate_limited",
+      2000,
+      true,
+      "slow down",
+    ]);
   });
 });

@@ -7,6 +7,13 @@ import { getSubtask } from "@/lib/presenters/subtask-detail";
 export const POST = handler({ auth: "agent", body: completeBody }, async ({ body, requireAgent }) => {
   const agent = await requireAgent();
   const result = typeof body.result === "string" ? body.result : JSON.stringify(body.result);
-  const done = await completeTask({ subtaskId: body.subtask_uuid, agentId: agent.id, attempt: body.attempt, result, usage: body.usage, spawn: body.spawn });
+  const done = await completeTask({
+    subtaskId: body.subtask_uuid,
+    agentId: agent.id,
+    attempt: body.attempt,
+    result,
+    usage: body.usage,
+    spawn: body.spawn,
+  });
   return { subtask: await getSubtask(done.subtask.id), released: done.released };
 });

@@ -9,7 +9,9 @@ import { presentsCredentials, recordAuthFailure } from "@/lib/auth/auth-throttle
 export const POST = handler({ auth: "custom", body: registerBody }, async ({ req, body }) => {
   if (!isRegistrationAllowed(req)) {
     if (presentsCredentials(req)) recordAuthFailure(req);
-    throw new SwitchyardError("unauthorized", "registration token required (Authorization: Bearer <SWITCHYARD_REGISTRATION_TOKEN>)", { field: "authorization" });
+    throw new SwitchyardError("unauthorized", "registration token required (Authorization: Bearer <SWITCHYARD_REGISTRATION_TOKEN>)", {
+      field: "authorization",
+    });
   }
   const agent = await registerAgent({ skills: body.skills, name: body.name, capacity: body.capacity, contextId: body.context_id });
   return json({ agent_id: agent.id, name: agent.name, token: agent.token, skills: agent.skills, capacity: agent.capacity }, 201);
