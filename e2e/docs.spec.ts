@@ -33,7 +33,10 @@ test("/docs renders the OpenAPI document and finds the operations", async ({ pag
     await expect(op.first()).toBeVisible();
   }
   const count = await page.locator(".opblock").count();
-  expect(count).toBe(Object.values(doc.paths as Record<string, object>).reduce((n, ops) => n + Object.keys(ops).length, 0));
+  // Every operation, and every outgoing webhook the document describes, is one block.
+  const operations = (group: Record<string, object> | undefined) =>
+    Object.values(group ?? {}).reduce((n, ops) => n + Object.keys(ops).length, 0);
+  expect(count).toBe(operations(doc.paths as Record<string, object>) + operations(doc.webhooks as Record<string, object> | undefined));
 
   // Open one: its parameters and responses render from the document.
   await page

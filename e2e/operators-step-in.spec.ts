@@ -160,8 +160,10 @@ test("bulk retry of the failed tasks from the task table, behind a dry-run count
 
 test("goal search on the overview", async ({ page, request }) => {
   const word = `zebra${Math.random().toString(36).slice(2, 7)}`;
-  await createGoal(request, `Find the ${word} herd`, [{ key: "z", name: "Z" }]);
-  await createGoal(request, "Count the penguins", [{ key: "p", name: "P" }]);
+  // A skill no agent has: other specs' agents must not pull these.
+  const nobody = uniqueSkill("search-nobody");
+  await createGoal(request, `Find the ${word} herd`, [{ key: "z", name: "Z", required_skills: [nobody] }]);
+  await createGoal(request, "Count the penguins", [{ key: "p", name: "P", required_skills: [nobody] }]);
   await page.goto("/");
   const search = page.getByLabel("Search goals");
   await search.fill(word.slice(0, 8));

@@ -14,6 +14,10 @@ export function GateActions({ task }: { task: Pick<Task, "uuid" | "goal_id" | "s
   const { approve, reject, rerun } = useGateActions(task);
   const [mode, setMode] = useState<"none" | "edit" | "reject" | "rerun">("none");
   const [draft, setDraft] = useState("");
+  // The editor starts from the agent's result, also when that result reaches the panel
+  // after "Edit result" was clicked; once the operator types, their text is kept.
+  const [typed, setTyped] = useState(false);
+  const editorText = typed ? draft : (task.result ?? "");
   const busy = approve.isPending || reject.isPending || rerun.isPending;
   const error = approve.error ?? reject.error ?? rerun.error;
   const done = () => setMode("none");
@@ -44,7 +48,7 @@ export function GateActions({ task }: { task: Pick<Task, "uuid" | "goal_id" | "s
                 type="button"
                 disabled={busy}
                 onClick={() => {
-                  setDraft(task.result ?? "");
+                  setTyped(false);
                   setMode("edit");
                 }}
                 className={`${button} border border-violet-300 hover:bg-violet-100`}
@@ -69,7 +73,7 @@ export function GateActions({ task }: { task: Pick<Task, "uuid" | "goal_id" | "s
               className="space-y-2"
               onSubmit={(e) => {
                 e.preventDefault();
-                approve.mutate(draft, { onSuccess: done });
+                approve.mutate(editorText, { onSuccess: done });
               }}
             >
               <label htmlFor="edited-result" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">
@@ -77,8 +81,11 @@ export function GateActions({ task }: { task: Pick<Task, "uuid" | "goal_id" | "s
               </label>
               <textarea
                 id="edited-result"
-                value={draft}
-                onChange={(e) => setDraft(e.target.value)}
+                value={editorText}
+                onChange={(e) => {
+                  setTyped(true);
+                  setDraft(e.target.value);
+                }}
                 rows={6}
                 className="w-full rounded-md border border-slate-300 p-2 font-mono text-xs"
               />
