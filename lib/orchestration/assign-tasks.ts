@@ -35,7 +35,8 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
     upd AS (
       UPDATE subtasks s SET status = 'running', agent_id = p.agent_id, attempt = s.attempt + 1, started_at = ${now},
         deadline_at = ${now}::timestamptz + s.timeout_s * interval '1 second', next_attempt_at = NULL
-      FROM pairs p WHERE s.id = p.task_id
+      -- The id list lets the planner probe the primary key instead of hashing the whole table.
+      FROM pairs p WHERE s.id = p.task_id AND s.id = ANY(ARRAY(SELECT task_id FROM pairs))
       RETURNING s.id, s.goal_id, s.agent_id, s.attempt, s.key, s.name, s.description, s.required_skills, s.priority, s.timeout_s, s.deadline_at,
         s.critical_path_s, s.ready_at, s.position
     ), ins AS (
