@@ -1,9 +1,14 @@
 // Starts a real Switchyard server process (server.ts, production build) for tests that
 // need the whole stack: HTTP, socket.io, the sweeper. Needs `next build` to have run
-// (`npm test` does it first; NEXT_DIST_DIR picks the build folder).
+// (`npm test` does it first; NEXT_DIST_DIR picks the build folder). The server runs as
+// `npm start` runs it: server.ts compiled into dist/server.mjs (built afresh once per
+// process, so it is never older than the code under test), with the same node flags.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { buildServer, SERVER_NODE_FLAGS } from "../../bin/build-server";
 import { freePort } from "../db/embedded";
+
+let bundle: Promise<string> | undefined;
 
 export { freePort };
 
@@ -23,7 +28,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   const root = path.resolve(import.meta.dirname, "../..");
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server.ts")], {
+  bundle ??= buildServer(root);
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, await bundle], {
     cwd: root,
     env: {
       ...process.env,
