@@ -28,7 +28,9 @@ export async function registerAgent(options: {
   const name = options.name ?? `agent-${id.slice(0, 8)}`;
   const capacity = options.capacity ?? 1;
   await withEvents(async (tx, emit) => {
-    await tx.agent.create({ data: { id, name, skills, capacity, contextId: options.contextId ?? null, tokenHash: hash } });
+    await tx.$executeRaw`
+      INSERT INTO agents (id, name, skills, capacity, context_id, token_hash)
+      VALUES (${id}::uuid, ${name}, ${skills}::text[], ${capacity}, ${options.contextId ?? null}, ${hash})`;
     emit({ type: "agent.registered", actor: options.actor ?? `agent:${id}`, agentId: id, data: { name, skills, capacity } });
   });
   return { id, name, token: formatAgentToken(id, secret), skills, capacity };
