@@ -7,6 +7,7 @@ import pg from "pg";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "@/lib/testing/server";
+import { signIn as signInAs } from "@/lib/testing/sign-in";
 
 const TOKEN = "request-guard-operator-token-0123456789abcdef";
 const GOAL = JSON.stringify({ goal: "exfiltrate", plan: { tasks: [{ key: "a", name: "A", required_skills: ["shell"] }] } });
@@ -189,15 +190,7 @@ describe("an open instance (no operator token, the default npm start)", () => {
 });
 
 describe("an instance with an operator token", () => {
-  async function signIn(): Promise<string> {
-    const res = await fetch(`${guarded.url}/api/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token: TOKEN }),
-    });
-    expect(res.status).toBe(200);
-    return /^(sy_operator=[^;]+)/.exec(res.headers.get("set-cookie") ?? "")![1]!;
-  }
+  const signIn = () => signInAs(guarded, TOKEN);
 
   it("a cookie write from https://127.0.0.1:PORT to the http server is refused; from its own origin it is accepted", async () => {
     const cookie = await signIn();

@@ -6,6 +6,7 @@ import { request } from "node:http";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "@/lib/testing/server";
+import { signIn as signInAs } from "@/lib/testing/sign-in";
 
 const TOKEN = "server-security-operator-token-1";
 
@@ -21,15 +22,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(): Promise<string> {
-  const res = await fetch(`${server.url}/api/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ token: TOKEN }),
-  });
-  expect(res.status).toBe(200);
-  return /^(sy_operator=[^;]+)/.exec(res.headers.get("set-cookie") ?? "")![1]!;
-}
+const signIn = () => signInAs(server, TOKEN);
 
 function expectSecurityHeaders(headers: Headers) {
   const csp = headers.get("content-security-policy") ?? "";
