@@ -22,7 +22,7 @@ import {
   type SubtaskStatus,
 } from "@/lib/domain";
 import { isLive } from "@/lib/orchestration/liveness";
-import { lockDownstream } from "@/lib/orchestration/downstream";
+import { lockDownstream, readCone } from "@/lib/orchestration/downstream";
 import type { Columns } from "@/lib/db/rows";
 
 type TaskRow = Columns<"subtasks", "id" | "goal_id" | "key" | "status" | "attempt" | "agent_id" | "required_skills">;
@@ -149,16 +149,7 @@ export async function retryTaskIn(tx: Tx, emit: Emit, options: { subtaskId: stri
 async function readConeLocked(tx: Tx, taskId: string) {
   const ids = await lockDownstream(tx, taskId);
   if (ids.length === 0) return [];
-  return tx.$queryRaw<Array<{ id: string; status: SubtaskStatus; deps: string[]; dep_statuses: SubtaskStatus[] }>>`
-    SELECT s.id, s.status,
-      COALESCE(array_agg(p.id ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS deps,
-      COALESCE(array_agg(p.status ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS dep_statuses
-    FROM subtasks s
-    LEFT JOIN subtask_dependencies d ON d.subtask_id = s.id
-    LEFT JOIN subtasks p ON p.id = d.depends_on_id
-    WHERE s.id = ANY(${ids}::uuid[])
-    GROUP BY s.id, s.status, s.position
-    ORDER BY s.position`;
+  return readCone(tx, ids);
 }
 
 export interface ReassignResult {

@@ -11,19 +11,8 @@ import { withEvents, type Emit } from "@/lib/events/record";
 import { conflict, notFound } from "@/lib/errors";
 import { SUBTASK_TRANSITIONS, describeAllowed, isOpenSubtaskStatus, type SubtaskStatus } from "@/lib/domain";
 import { currentAgentOf, lockAgents, lockInOrder } from "@/lib/orchestration/locks";
+import { downstreamOf, readCone, type ConeTask } from "@/lib/orchestration/downstream";
 import { reopenGoal } from "@/lib/orchestration/operator-actions";
-
-interface ConeRow {
-  id: string;
-  goal_id: string;
-  key: string;
-  status: SubtaskStatus;
-  attempt: number;
-  agent_id: string | null;
-  deps: string[];
-  dep_statuses: SubtaskStatus[];
-  position: number;
-}
 
 export interface RerunResult {
   subtaskId: string;
@@ -31,33 +20,11 @@ export interface RerunResult {
   reset: string[];
 }
 
-/** The task's downstream cone (not the task), read without locks: the edges do not change. */
-export async function downstreamOf(tx: Tx, taskIds: string[]): Promise<string[]> {
-  if (taskIds.length === 0) return [];
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    WITH RECURSIVE down AS (
-      SELECT subtask_id AS id FROM subtask_dependencies WHERE depends_on_id = ANY(${taskIds}::uuid[])
-      UNION
-      SELECT d.subtask_id FROM subtask_dependencies d JOIN down ON d.depends_on_id = down.id
-    )
-    SELECT id FROM down`;
-  return rows.map((r) => r.id);
-}
-
-async function lockCone(tx: Tx, ids: string[]): Promise<ConeRow[]> {
-  return lockInOrder<ConeRow[]>(tx, async (extraAgents) => {
+async function lockCone(tx: Tx, ids: string[]): Promise<ConeTask[]> {
+  return lockInOrder<ConeTask[]>(tx, async (extraAgents) => {
     const agents = await lockAgents(tx, [...(await currentAgentOf(tx, ids)), ...extraAgents]);
     await tx.$queryRaw`SELECT id FROM subtasks WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
-    const rows = await tx.$queryRaw<ConeRow[]>`
-      SELECT s.id, s.goal_id, s.key, s.status, s.attempt, s.agent_id, s.position,
-        COALESCE(array_agg(p.id ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS deps,
-        COALESCE(array_agg(p.status ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS dep_statuses
-      FROM subtasks s
-      LEFT JOIN subtask_dependencies d ON d.subtask_id = s.id
-      LEFT JOIN subtasks p ON p.id = d.depends_on_id
-      WHERE s.id = ANY(${ids}::uuid[])
-      GROUP BY s.id
-      ORDER BY s.position`;
+    const rows = await readCone(tx, ids);
     const moved = rows.filter((r) => r.status === "running" && r.agent_id && !agents.includes(r.agent_id)).map((r) => r.agent_id!);
     return moved.length > 0 ? { moved } : { value: rows };
   });
