@@ -4,10 +4,10 @@
 // cookie's origin check compares the scheme. Needs a production build (`next build`).
 import { request } from "node:http";
 import pg from "pg";
-import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { signIn as signInAs } from "@/lib/testing/sign-in";
+import { tryHandshake } from "@/lib/testing/socket";
 
 const TOKEN = "request-guard-operator-token-0123456789abcdef";
 const GOAL = JSON.stringify({ goal: "exfiltrate", plan: { tasks: [{ key: "a", name: "A", required_skills: ["shell"] }] } });
@@ -65,17 +65,7 @@ function connect(
   server: RunningServer,
   options: { transports: ("websocket" | "polling")[]; extraHeaders?: Record<string, string>; auth?: Record<string, unknown> },
 ) {
-  return new Promise<string>((resolve) => {
-    const socket = io(server.url, { reconnection: false, timeout: 10_000, ...options });
-    socket.on("connect", () => {
-      socket.disconnect();
-      resolve("connected");
-    });
-    socket.on("connect_error", (error) => {
-      socket.disconnect();
-      resolve(`refused: ${error.message}`);
-    });
-  });
+  return tryHandshake(server.url, options);
 }
 
 describe("an open instance (no operator token, the default npm start)", () => {
