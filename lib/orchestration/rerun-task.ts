@@ -12,7 +12,7 @@ import { conflict, notFound } from "@/lib/errors";
 import { SUBTASK_TRANSITIONS, describeAllowed, isOpenSubtaskStatus, type SubtaskStatus } from "@/lib/domain";
 import { currentAgentOf, lockAgents, lockInOrder } from "@/lib/orchestration/locks";
 import { downstreamOf, readCone, type ConeTask } from "@/lib/orchestration/downstream";
-import { reopenGoal } from "@/lib/orchestration/operator-actions";
+import { endRunningAttempts, reopenGoal } from "@/lib/orchestration/operator-actions";
 
 export interface RerunResult {
   subtaskId: string;
@@ -55,17 +55,7 @@ export async function rerunTaskIn(
   const held = goals[0]?.status === "paused";
 
   // Attempts still running in the cone end now (their late reports get 409); their agents free a slot.
-  const running = rows.filter((r) => r.status === "running" && r.agent_id);
-  if (running.length > 0) {
-    await tx.$executeRaw`
-      UPDATE attempts a SET outcome = 'superseded', error = ${`re-run from ${root.key} by ${actor}`}, ended_at = ${now}
-      FROM unnest(${running.map((r) => r.id)}::uuid[], ${running.map((r) => r.attempt)}::int[]) AS r(id, number)
-      WHERE a.subtask_id = r.id AND a.number = r.number AND a.outcome = 'running'`;
-    await tx.$executeRaw`
-      UPDATE agents g SET running = GREATEST(g.running - c.n, 0)
-      FROM (SELECT agent_id, count(*)::int AS n FROM unnest(${running.map((r) => r.agent_id!)}::uuid[]) AS agent_id GROUP BY agent_id) c
-      WHERE g.id = c.agent_id`;
-  }
+  await endRunningAttempts(tx, rows, "superseded", `re-run from ${root.key} by ${actor}`, now);
 
   // Every task in the cone is not completed any more: its dependencies count again.
   const resetIds = new Set(rows.map((r) => r.id));
