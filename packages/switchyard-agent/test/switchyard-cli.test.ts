@@ -25,13 +25,16 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Runs `switchyard …` (from source) to its exit. */
+/** Starts `switchyard …` (from source) against the test server. */
+function startSwitchyard(args: string[], env: Record<string, string> = {}) {
+  return startProcess(process.execPath, ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/switchyard-main.ts"), ...args], {
+    env: { SWITCHYARD_URL: server.url, ...env },
+  });
+}
+
+/** Runs `switchyard …` to its exit. */
 async function switchyard(args: string[], env: Record<string, string> = {}) {
-  const p = startProcess(
-    process.execPath,
-    ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/switchyard-main.ts"), ...args],
-    { env: { SWITCHYARD_URL: server.url, ...env } },
-  );
+  const p = startSwitchyard(args, env);
   const code = await p.exited;
   return { code, output: p.output() };
 }
@@ -142,22 +145,7 @@ describe("switchyard submit / export / status / goals", () => {
       expect(again.output).toMatch(/409 /);
 
       const dir = path.join(scratch, "watched");
-      const watcher = startProcess(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          path.join(root, "packages/switchyard-agent/src/switchyard-main.ts"),
-          "export",
-          created.goal_id,
-          "--dir",
-          dir,
-          "--watch",
-          "--interval-ms",
-          "100",
-        ],
-        { env: { SWITCHYARD_URL: server.url } },
-      );
+      const watcher = startSwitchyard(["export", created.goal_id, "--dir", dir, "--watch", "--interval-ms", "100"]);
       const skills = [...new Set(created.subtasks.flatMap((s) => s.required_skills))].join(",");
       workers.start(
         workerArgs(server.url, { name: "notes", skills, capacity: 4, exec: `sleep 0.3; printf 'notes for %s' "$SWITCHYARD_TASK_KEY"` }),
