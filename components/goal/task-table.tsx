@@ -101,6 +101,11 @@ export function TaskTable({ goal, onSelect }: { goal: GoalWithTasks; onSelect: (
     setAllSelected(false);
     setPending(null);
   };
+  // A new filter changes what "all matching" means: the selection starts over.
+  const refilter = (set: (value: string) => void) => (value: string) => {
+    set(value);
+    resetSelection();
+  };
 
   const ask = (action: BulkAction) => {
     setOutcome(null);
@@ -130,30 +135,21 @@ export function TaskTable({ goal, onSelect }: { goal: GoalWithTasks; onSelect: (
           value={status}
           anyLabel="all"
           options={SUBTASK_STATUSES.map((s) => ({ value: s, label: s }))}
-          onChange={(value) => {
-            setStatus(value as SubtaskStatus | "");
-            resetSelection();
-          }}
+          onChange={refilter((value) => setStatus(value as SubtaskStatus | ""))}
         />
         <FilterSelect
           label="Skill"
           value={skill}
           anyLabel="any"
           options={skills.map((s) => ({ value: s, label: s }))}
-          onChange={(value) => {
-            setSkill(value);
-            resetSelection();
-          }}
+          onChange={refilter(setSkill)}
         />
         <FilterSelect
           label="Agent"
           value={agentId}
           anyLabel="any"
           options={agents.map((a) => ({ value: a.id, label: a.name }))}
-          onChange={(value) => {
-            setAgentId(value);
-            resetSelection();
-          }}
+          onChange={refilter(setAgentId)}
         />
         <label className="ml-auto flex items-center gap-1 text-xs">
           <input
