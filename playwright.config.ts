@@ -2,8 +2,13 @@
 // real PostgreSQL: e2e/global-setup.ts creates a fresh database and starts server.ts in
 // production mode (run `next build` first; NEXT_DIST_DIR picks the build folder).
 import { defineConfig } from "@playwright/test";
+import { freePort } from "./lib/testing/server";
 
-const port = Number(process.env.E2E_PORT ?? 4210);
+// A free port unless E2E_PORT names one, so that two runs never collide. It goes into the
+// environment: global-setup.ts starts the server on it, and the workers, which load this
+// file again, inherit it and point baseURL at the same server.
+process.env.E2E_PORT ??= String(await freePort());
+const port = Number(process.env.E2E_PORT);
 
 export default defineConfig({
   testDir: "e2e",

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "@/lib/testing/server";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "sy-demo-test-"));
 
@@ -15,9 +16,10 @@ describe("npm run demo", () => {
     const root = path.resolve(import.meta.dirname, "..");
     const env: NodeJS.ProcessEnv = { ...process.env, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next" };
     delete env.DATABASE_URL;
+    const port = await freePort();
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(root, "bin/demo.ts"), "--port", "4360", "--data-dir", dataDir, "--exit-when-done"],
+      ["--import", "tsx", path.join(root, "bin/demo.ts"), "--port", String(port), "--data-dir", dataDir, "--exit-when-done"],
       { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
     );
     let output = "";
@@ -25,7 +27,7 @@ describe("npm run demo", () => {
     child.stderr.on("data", (d) => (output += d));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code, output.slice(-3000)).toBe(0);
-    expect(output).toContain("open http://127.0.0.1:4360/ in your browser");
+    expect(output).toContain(`open http://127.0.0.1:${port}/ in your browser`);
     for (const goal of [
       "Analyze customer satisfaction trends",
       "Develop a user authentication system",

@@ -7,6 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SwitchyardClient } from "switchyard-client";
+import { callTool as call, SEED_TOOLS } from "@/lib/testing/mcp";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 
 let server: RunningServer;
@@ -20,7 +21,7 @@ async function connectMcp(env: Record<string, string> = {}): Promise<Client> {
     new StdioClientTransport({
       command: process.execPath,
       args: [path.resolve(import.meta.dirname, "switchyard-mcp.mjs")],
-      cwd: tmpdir(),
+      cwd: tmpdir(), // works from anywhere, not only the repository
       env: { PATH: process.env.PATH ?? "", SWITCHYARD_URL: server.url, SWITCHYARD_HEARTBEAT_MS: "1000", ...env },
       stderr: "pipe",
     }),
@@ -28,38 +29,9 @@ async function connectMcp(env: Record<string, string> = {}): Promise<Client> {
   return client;
 }
 
-async function call<T = any>(
-  client: Client,
-  name: string,
-  args: Record<string, unknown> = {},
-): Promise<{ isError: boolean; text: string; json: T; structured: T }> {
-  const res = (await client.callTool({ name, arguments: args })) as {
-    isError?: boolean;
-    content: Array<{ type: string; text: string }>;
-    structuredContent?: T;
-  };
-  const text = res.content.map((c) => c.text).join("");
-  let json: T = undefined as T;
-  try {
-    json = JSON.parse(text) as T;
-  } catch {
-    // plain text
-  }
-  return { isError: Boolean(res.isError), text, json, structured: res.structuredContent as T };
-}
-
 beforeAll(async () => {
-  server = await startServer({ port: 4320, env: { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next" } });
-  mcp = new Client({ name: "switchyard-test", version: "1.0.0" });
-  await mcp.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [path.resolve(import.meta.dirname, "switchyard-mcp.mjs")],
-      cwd: tmpdir(), // works from anywhere, not only the repository
-      env: { PATH: process.env.PATH ?? "", SWITCHYARD_URL: server.url, SWITCHYARD_HEARTBEAT_MS: "1000" },
-      stderr: "pipe",
-    }),
-  );
+  server = await startServer({ env: { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next" } });
+  mcp = await connectMcp();
 });
 
 afterAll(async () => {
@@ -74,17 +46,7 @@ describe("switchyard-mcp", () => {
   it("exposes seed 000's seven tools", async () => {
     const { tools } = await mcp.listTools();
     const names = tools.map((t) => t.name);
-    expect(names).toEqual(
-      expect.arrayContaining([
-        "register_agent",
-        "decompose_goal",
-        "assign_tasks",
-        "get_status",
-        "get_task_tensor",
-        "mark_completed",
-        "update_heartbeat",
-      ]),
-    );
+    expect(names).toEqual(expect.arrayContaining(SEED_TOOLS));
     const register = tools.find((t) => t.name === "register_agent")!;
     expect(register.inputSchema.required).toEqual(["skills"]);
   });

@@ -6,7 +6,8 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { createDatabase, databaseUrl, dropDatabase, randomDatabaseName } from "@/lib/testing/database";
 import { startServer } from "@/lib/testing/server";
 
-const E2E_PORT = Number(process.env.E2E_PORT ?? 4210);
+// Chosen by playwright.config.ts (a free port unless E2E_PORT was given).
+const E2E_PORT = Number(process.env.E2E_PORT);
 
 export default async function globalSetup() {
   const name = randomDatabaseName("sy_e2e");

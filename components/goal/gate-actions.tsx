@@ -10,6 +10,58 @@ import type { Task } from "@/lib/ui/types";
 
 const button = "rounded-md px-3 py-1.5 text-xs font-medium disabled:cursor-not-allowed disabled:opacity-40";
 
+/** A labelled text the operator writes (edited result, feedback, new description), with its submit and Back. */
+function TextForm({
+  id,
+  label,
+  value,
+  onChange,
+  rows = 4,
+  mono = false,
+  submit,
+  onSubmit,
+  onBack,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (text: string) => void;
+  rows?: number;
+  mono?: boolean;
+  submit: { label: string; className: string; disabled: boolean };
+  onSubmit: () => void;
+  onBack: () => void;
+}) {
+  return (
+    <form
+      className="space-y-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      <label htmlFor={id} className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        rows={rows}
+        className={`w-full rounded-md border border-slate-300 p-2 ${mono ? "font-mono " : ""}text-xs`}
+      />
+      <div className="flex gap-2">
+        <button type="submit" disabled={submit.disabled} className={`${button} ${submit.className}`}>
+          {submit.label}
+        </button>
+        <button type="button" onClick={onBack} className={`${button} border border-slate-300`}>
+          Back
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function GateActions({ task }: { task: Pick<Task, "uuid" | "goal_id" | "status" | "result" | "description" | "key"> }) {
   const { approve, reject, rerun } = useGateActions(task);
   const [mode, setMode] = useState<"none" | "edit" | "reject" | "rerun">("none");
@@ -69,94 +121,51 @@ export function GateActions({ task }: { task: Pick<Task, "uuid" | "goal_id" | "s
             </div>
           )}
           {mode === "edit" && (
-            <form
-              className="space-y-2"
-              onSubmit={(e) => {
-                e.preventDefault();
-                approve.mutate(editorText, { onSuccess: done });
+            <TextForm
+              id="edited-result"
+              label="Edited result"
+              value={editorText}
+              onChange={(text) => {
+                setTyped(true);
+                setDraft(text);
               }}
-            >
-              <label htmlFor="edited-result" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">
-                Edited result
-              </label>
-              <textarea
-                id="edited-result"
-                value={editorText}
-                onChange={(e) => {
-                  setTyped(true);
-                  setDraft(e.target.value);
-                }}
-                rows={6}
-                className="w-full rounded-md border border-slate-300 p-2 font-mono text-xs"
-              />
-              <div className="flex gap-2">
-                <button type="submit" disabled={busy} className={`${button} bg-violet-700 text-white hover:bg-violet-600`}>
-                  Approve edited result
-                </button>
-                <button type="button" onClick={done} className={`${button} border border-slate-300`}>
-                  Back
-                </button>
-              </div>
-            </form>
+              rows={6}
+              mono
+              submit={{ label: "Approve edited result", className: "bg-violet-700 text-white hover:bg-violet-600", disabled: busy }}
+              onSubmit={() => approve.mutate(editorText, { onSuccess: done })}
+              onBack={done}
+            />
           )}
           {mode === "reject" && (
-            <form
-              className="space-y-2"
-              onSubmit={(e) => {
-                e.preventDefault();
+            <TextForm
+              id="reject-feedback"
+              label="Feedback for the next attempt"
+              value={draft}
+              onChange={setDraft}
+              submit={{
+                label: "Reject with feedback",
+                className: "bg-red-600 text-white hover:bg-red-500",
+                disabled: busy || !draft.trim(),
+              }}
+              onSubmit={() => {
                 if (draft.trim()) reject.mutate(draft, { onSuccess: done });
               }}
-            >
-              <label htmlFor="reject-feedback" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">
-                Feedback for the next attempt
-              </label>
-              <textarea
-                id="reject-feedback"
-                value={draft}
-                onChange={(e) => setDraft(e.target.value)}
-                rows={4}
-                className="w-full rounded-md border border-slate-300 p-2 text-xs"
-              />
-              <div className="flex gap-2">
-                <button type="submit" disabled={busy || !draft.trim()} className={`${button} bg-red-600 text-white hover:bg-red-500`}>
-                  Reject with feedback
-                </button>
-                <button type="button" onClick={done} className={`${button} border border-slate-300`}>
-                  Back
-                </button>
-              </div>
-            </form>
+              onBack={done}
+            />
           )}
         </>
       )}
       {rerunnable &&
         (mode === "rerun" ? (
-          <form
-            className="space-y-2"
-            onSubmit={(e) => {
-              e.preventDefault();
-              rerun.mutate(draft === task.description ? undefined : draft, { onSuccess: done });
-            }}
-          >
-            <label htmlFor="rerun-description" className="block text-[11px] font-medium uppercase tracking-wide text-slate-500">
-              Description for the re-run
-            </label>
-            <textarea
-              id="rerun-description"
-              value={draft}
-              onChange={(e) => setDraft(e.target.value)}
-              rows={4}
-              className="w-full rounded-md border border-slate-300 p-2 text-xs"
-            />
-            <div className="flex gap-2">
-              <button type="submit" disabled={busy} className={`${button} bg-slate-900 text-white hover:bg-slate-700`}>
-                Confirm re-run
-              </button>
-              <button type="button" onClick={done} className={`${button} border border-slate-300`}>
-                Back
-              </button>
-            </div>
-          </form>
+          <TextForm
+            id="rerun-description"
+            label="Description for the re-run"
+            value={draft}
+            onChange={setDraft}
+            submit={{ label: "Confirm re-run", className: "bg-slate-900 text-white hover:bg-slate-700", disabled: busy }}
+            onSubmit={() => rerun.mutate(draft === task.description ? undefined : draft, { onSuccess: done })}
+            onBack={done}
+          />
         ) : (
           <div className="flex items-center gap-2">
             <button

@@ -19,6 +19,41 @@ const COLUMNS: Array<{ key: SortKey; label: string }> = [
   { key: "attempt", label: "Attempts" },
 ];
 const ACTION_LABELS: Record<BulkAction, string> = { retry: "Retry", cancel: "Cancel", reassign: "Reassign", rerun: "Re-run" };
+const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs";
+
+/** One of the table's filters: a labelled select whose empty value ("all", "any") matches every task. */
+function FilterSelect({
+  label,
+  value,
+  anyLabel,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  anyLabel: string;
+  options: Array<{ value: string; label: string }>;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label className="text-[11px] font-medium uppercase tracking-wide text-slate-500">
+      {label}
+      <select
+        aria-label={`Filter by ${label.toLowerCase()}`}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className={`ml-1 ${select}`}
+      >
+        <option value="">{anyLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /** The rows the filter shows, sorted (pure, so the table and its tests agree). */
 export function visibleTasks(
@@ -66,6 +101,11 @@ export function TaskTable({ goal, onSelect }: { goal: GoalWithTasks; onSelect: (
     setAllSelected(false);
     setPending(null);
   };
+  // A new filter changes what "all matching" means: the selection starts over.
+  const refilter = (set: (value: string) => void) => (value: string) => {
+    set(value);
+    resetSelection();
+  };
 
   const ask = (action: BulkAction) => {
     setOutcome(null);
@@ -87,67 +127,30 @@ export function TaskTable({ goal, onSelect }: { goal: GoalWithTasks; onSelect: (
     );
   };
 
-  const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs";
   return (
     <div className="flex h-full flex-col" data-testid="task-table-view">
       <div className="flex flex-wrap items-end gap-2 border-b border-slate-200 p-3" role="group" aria-label="Filter tasks">
-        <label className="text-[11px] font-medium uppercase tracking-wide text-slate-500">
-          Status
-          <select
-            aria-label="Filter by status"
-            value={status}
-            onChange={(e) => {
-              setStatus(e.target.value as SubtaskStatus | "");
-              resetSelection();
-            }}
-            className={`ml-1 ${select}`}
-          >
-            <option value="">all</option>
-            {SUBTASK_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-[11px] font-medium uppercase tracking-wide text-slate-500">
-          Skill
-          <select
-            aria-label="Filter by skill"
-            value={skill}
-            onChange={(e) => {
-              setSkill(e.target.value);
-              resetSelection();
-            }}
-            className={`ml-1 ${select}`}
-          >
-            <option value="">any</option>
-            {skills.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-[11px] font-medium uppercase tracking-wide text-slate-500">
-          Agent
-          <select
-            aria-label="Filter by agent"
-            value={agentId}
-            onChange={(e) => {
-              setAgentId(e.target.value);
-              resetSelection();
-            }}
-            className={`ml-1 ${select}`}
-          >
-            <option value="">any</option>
-            {agents.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Status"
+          value={status}
+          anyLabel="all"
+          options={SUBTASK_STATUSES.map((s) => ({ value: s, label: s }))}
+          onChange={refilter((value) => setStatus(value as SubtaskStatus | ""))}
+        />
+        <FilterSelect
+          label="Skill"
+          value={skill}
+          anyLabel="any"
+          options={skills.map((s) => ({ value: s, label: s }))}
+          onChange={refilter(setSkill)}
+        />
+        <FilterSelect
+          label="Agent"
+          value={agentId}
+          anyLabel="any"
+          options={agents.map((a) => ({ value: a.id, label: a.name }))}
+          onChange={refilter(setAgentId)}
+        />
         <label className="ml-auto flex items-center gap-1 text-xs">
           <input
             type="checkbox"

@@ -5,39 +5,17 @@ import { resetEnv } from "@/lib/env";
 import * as routes from "@/lib/api/routes";
 import { call } from "@/lib/testing/http";
 import { truncateAll } from "@/lib/testing/database";
+import { assign as pull, createPlanGoal } from "@/lib/testing/agent-calls";
 
 resetEnv();
 beforeEach(truncateAll);
 
 type Agent = { agent_id: string; token: string };
-type Assignment = {
-  subtask_uuid: string;
-  key: string;
-  attempt: number;
-  inputs: Array<{ key: string; result: string | null }>;
-  previous_attempt: { number: number; outcome: string; result: string | null; error: string | null; feedback: string | null } | null;
-  feedback: string | null;
-};
 
 async function registerAgent(skills: string[] = [], capacity = 4): Promise<Agent> {
   return (await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity } })).body;
 }
-async function pull(agent: Agent): Promise<Assignment[]> {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
-    token: agent.token,
-    body: { agent_id: agent.agent_id },
-  });
-  expect(res.status).toBe(200);
-  return res.body.assignments;
-}
-async function createGoal(tasks: Array<Record<string, unknown>>) {
-  const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "gates", plan: { tasks } } });
-  expect(res.status).toBe(201);
-  return {
-    goalId: res.body.goal_id as string,
-    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) as Record<string, string>,
-  };
-}
+const createGoal = (tasks: Array<Record<string, unknown>>) => createPlanGoal("gates", tasks);
 const complete = (agent: Agent, id: string, result: unknown) =>
   call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: id, result } });
 const approve = (id: string, body: unknown = {}) =>

@@ -3,12 +3,12 @@
 // every row) must be exactly the same afterwards: nothing is written when a request is refused.
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnv } from "@/lib/env";
 import { resetAgentBuckets } from "@/lib/auth/rate-limit";
 import { LIMITS } from "@/lib/api/schemas";
 import { call } from "@/lib/testing/http";
+import { snapshotTables } from "@/lib/testing/database";
 
 const OPERATOR_TOKEN = "corpus-operator-token-0123456789";
 process.env.SWITCHYARD_OPERATOR_TOKEN = OPERATOR_TOKEN;
@@ -49,24 +49,7 @@ const PUBLIC = new Set([
   "POST /api/mcp",
 ]);
 
-async function snapshot(): Promise<Record<string, string[]>> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    const tables = await client.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
-    );
-    const out: Record<string, string[]> = {};
-    for (const { table_name } of tables.rows) {
-      const rows = await client.query<{ r: string }>(`SELECT row_to_json(t)::text AS r FROM "${table_name}" t ORDER BY 1`);
-      out[table_name] = rows.rows.map((x) => x.r);
-    }
-    // Sequences move even when a transaction rolls back; that is not a write anyone can see, so they are left out.
-    return out;
-  } finally {
-    await client.end();
-  }
-}
+const snapshot = () => snapshotTables();
 
 interface Case {
   name: string;

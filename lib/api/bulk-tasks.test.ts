@@ -6,6 +6,7 @@ import * as routes from "@/lib/api/routes";
 import { call } from "@/lib/testing/http";
 import { db } from "@/lib/db";
 import { truncateAll } from "@/lib/testing/database";
+import { assign as pull, createPlanGoal } from "@/lib/testing/agent-calls";
 
 resetEnv();
 beforeEach(truncateAll);
@@ -14,22 +15,7 @@ type Agent = { agent_id: string; token: string };
 async function registerAgent(skills: string[] = [], capacity = 1000, name?: string): Promise<Agent> {
   return (await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity, name } })).body;
 }
-async function pull(agent: Agent, max?: number) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
-    token: agent.token,
-    body: { agent_id: agent.agent_id, max },
-  });
-  expect(res.status).toBe(200);
-  return res.body.assignments as Array<{ subtask_uuid: string; goal_id: string; key: string }>;
-}
-async function createGoal(tasks: Array<Record<string, unknown>>, goal = "bulk") {
-  const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal, plan: { tasks } } });
-  expect(res.status).toBe(201);
-  return {
-    goalId: res.body.goal_id as string,
-    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) as Record<string, string>,
-  };
-}
+const createGoal = (tasks: Array<Record<string, unknown>>, goal = "bulk") => createPlanGoal(goal, tasks);
 const bulk = (body: unknown) => call(routes.tasksBulk.POST, "POST", "/api/tasks/bulk", { body });
 const statuses = async (goalId: string) =>
   Object.fromEntries(

@@ -3,6 +3,7 @@ import * as routes from "@/lib/api/routes";
 import { call } from "@/lib/testing/http";
 import { db } from "@/lib/db";
 import { truncateAll } from "@/lib/testing/database";
+import { assign as pull, createPlanGoal, registerAgent as registerTestAgent } from "@/lib/testing/agent-calls";
 
 beforeEach(truncateAll);
 
@@ -18,20 +19,8 @@ type Task = {
   result: string | null;
 };
 
-async function registerAgent(skills: string[], capacity = 1, name?: string): Promise<Agent> {
-  const res = await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity, name } });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-async function pull(agent: Agent) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
-    token: agent.token,
-    body: { agent_id: agent.agent_id },
-  });
-  expect(res.status).toBe(200);
-  return res.body.assignments as Array<{ subtask_uuid: string; key: string; attempt: number }>;
-}
+// This file's agents take one task at a time unless a test says otherwise.
+const registerAgent = (skills: string[], capacity = 1, name?: string) => registerTestAgent(skills, capacity, name);
 
 async function complete(agent: Agent, subtask: string, result: string, attempt?: number) {
   return call(routes.complete.POST, "POST", "/api/orchestration/complete", {
@@ -44,17 +33,7 @@ async function fail(agent: Agent, subtask: string, error: string) {
   return call(routes.fail.POST, "POST", "/api/orchestration/fail", { token: agent.token, body: { subtask_uuid: subtask, error } });
 }
 
-/** A goal from an explicit plan; returns its task uuids by key. */
-async function createGoal(tasks: Array<Record<string, unknown>>): Promise<{ goalId: string; ids: Record<string, string> }> {
-  const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", {
-    body: { goal: "operator test", plan: { tasks } },
-  });
-  expect(res.status).toBe(201);
-  return {
-    goalId: res.body.goal_id,
-    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])),
-  };
-}
+const createGoal = (tasks: Array<Record<string, unknown>>) => createPlanGoal("operator test", tasks);
 
 async function getTask(id: string): Promise<Task & { attempts: Array<{ number: number; agent_id: string; outcome: string }> }> {
   const res = await call(routes.task.GET, "GET", `/api/tasks/${id}`, { params: { id } });

@@ -4,25 +4,12 @@ import { call } from "@/lib/testing/http";
 import { sweep } from "@/lib/orchestration/sweep";
 import { db } from "@/lib/db";
 import { truncateAll } from "@/lib/testing/database";
+import { assign as pull, registerAgent as registerTestAgent, type TestAgent as Agent } from "@/lib/testing/agent-calls";
 
 beforeEach(truncateAll);
 
-type Agent = { agent_id: string; token: string };
-
-async function registerAgent(skills: string[], capacity = 1, name?: string): Promise<Agent> {
-  const res = await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity, name } });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-async function pull(agent: Agent, max?: number) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
-    token: agent.token,
-    body: { agent_id: agent.agent_id, max },
-  });
-  expect(res.status).toBe(200);
-  return res.body.assignments as Array<{ subtask_uuid: string; key: string; attempt: number; priority: string; goal_id: string }>;
-}
+// This file's agents take one task at a time unless a test says otherwise.
+const registerAgent = (skills: string[], capacity = 1, name?: string) => registerTestAgent(skills, capacity, name);
 
 async function decompose(body: unknown) {
   return call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body });

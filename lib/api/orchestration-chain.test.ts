@@ -1,26 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as routes from "@/lib/api/routes";
 import { call } from "@/lib/testing/http";
+import { assign as pull, registerAgent as registerTestAgent } from "@/lib/testing/agent-calls";
 
-async function registerAgent(skills: string[], capacity = 1, name?: string) {
-  const res = await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity, name } });
-  expect(res.status).toBe(201);
-  return res.body as { agent_id: string; token: string };
-}
-
-async function pull(agent: { agent_id: string; token: string }, max?: number) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
-    token: agent.token,
-    body: { agent_id: agent.agent_id, max },
-  });
-  expect(res.status).toBe(200);
-  return res.body.assignments as Array<{
-    subtask_uuid: string;
-    key: string;
-    attempt: number;
-    inputs: Array<{ key: string; result: string }>;
-  }>;
-}
+// This file's agents take one task at a time unless a test says otherwise.
+const registerAgent = (skills: string[], capacity = 1, name?: string) => registerTestAgent(skills, capacity, name);
 
 async function complete(agent: { token: string }, subtask: string, result: string) {
   return call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: subtask, result } });

@@ -6,35 +6,18 @@ import * as routes from "@/lib/api/routes";
 import { call } from "@/lib/testing/http";
 import { db } from "@/lib/db";
 import { truncateAll } from "@/lib/testing/database";
+import {
+  assign as pull,
+  createPlanGoal as createGoal,
+  registerAgent as registerTestAgent,
+  type TestAgent as Agent,
+} from "@/lib/testing/agent-calls";
 
 resetEnv();
 beforeEach(truncateAll);
 
-type Agent = { agent_id: string; token: string };
-
-async function registerAgent(skills: string[], capacity = 1, name?: string): Promise<Agent> {
-  const res = await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills, capacity, name } });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-async function pull(agent: Agent, max?: number) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
-    token: agent.token,
-    body: { agent_id: agent.agent_id, max },
-  });
-  expect(res.status).toBe(200);
-  return res.body.assignments as Array<{ subtask_uuid: string; goal_id: string; key: string; attempt: number }>;
-}
-
-async function createGoal(goal: string, tasks: Array<Record<string, unknown>>): Promise<{ goalId: string; ids: Record<string, string> }> {
-  const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal, plan: { tasks } } });
-  expect(res.status).toBe(201);
-  return {
-    goalId: res.body.goal_id,
-    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])),
-  };
-}
+// This file's agents take one task at a time unless a test says otherwise.
+const registerAgent = (skills: string[], capacity = 1, name?: string) => registerTestAgent(skills, capacity, name);
 
 const pause = (id: string, body?: unknown) => call(routes.goalPause.POST, "POST", `/api/goals/${id}/pause`, { params: { id }, body });
 const resume = (id: string) => call(routes.goalResume.POST, "POST", `/api/goals/${id}/resume`, { params: { id } });

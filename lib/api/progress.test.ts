@@ -4,6 +4,7 @@ import * as routes from "@/lib/api/routes";
 import { call } from "@/lib/testing/http";
 import { db } from "@/lib/db";
 import { truncateAll } from "@/lib/testing/database";
+import { assign as pull } from "@/lib/testing/agent-calls";
 import { eventBus, PROGRESS_REPORTED } from "@/lib/events/bus";
 import { OUTPUT_CHUNK_MAX_BYTES, OUTPUT_KEEP_BYTES } from "@/lib/orchestration/task-output";
 import type { ProgressPush } from "@/lib/realtime/protocol";
@@ -24,15 +25,6 @@ async function oneTaskGoal(extra: Record<string, unknown> = {}) {
   });
   expect(res.status).toBe(201);
   return res.body as { goal_id: string; subtasks: Array<{ uuid: string }> };
-}
-
-async function pull(agent: Agent) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
-    token: agent.token,
-    body: { agent_id: agent.agent_id },
-  });
-  expect(res.status).toBe(200);
-  return res.body.assignments as Array<{ subtask_uuid: string; attempt: number }>;
 }
 
 const progress = (agent: Agent, body: Record<string, unknown>) =>

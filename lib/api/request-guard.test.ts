@@ -4,9 +4,10 @@
 // cookie's origin check compares the scheme. Needs a production build (`next build`).
 import { request } from "node:http";
 import pg from "pg";
-import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "@/lib/testing/server";
+import { signIn as signInAs } from "@/lib/testing/sign-in";
+import { tryHandshake } from "@/lib/testing/socket";
 
 const TOKEN = "request-guard-operator-token-0123456789abcdef";
 const GOAL = JSON.stringify({ goal: "exfiltrate", plan: { tasks: [{ key: "a", name: "A", required_skills: ["shell"] }] } });
@@ -64,17 +65,7 @@ function connect(
   server: RunningServer,
   options: { transports: ("websocket" | "polling")[]; extraHeaders?: Record<string, string>; auth?: Record<string, unknown> },
 ) {
-  return new Promise<string>((resolve) => {
-    const socket = io(server.url, { reconnection: false, timeout: 10_000, ...options });
-    socket.on("connect", () => {
-      socket.disconnect();
-      resolve("connected");
-    });
-    socket.on("connect_error", (error) => {
-      socket.disconnect();
-      resolve(`refused: ${error.message}`);
-    });
-  });
+  return tryHandshake(server.url, options);
 }
 
 describe("an open instance (no operator token, the default npm start)", () => {
@@ -189,15 +180,7 @@ describe("an open instance (no operator token, the default npm start)", () => {
 });
 
 describe("an instance with an operator token", () => {
-  async function signIn(): Promise<string> {
-    const res = await fetch(`${guarded.url}/api/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token: TOKEN }),
-    });
-    expect(res.status).toBe(200);
-    return /^(sy_operator=[^;]+)/.exec(res.headers.get("set-cookie") ?? "")![1]!;
-  }
+  const signIn = () => signInAs(guarded, TOKEN);
 
   it("a cookie write from https://127.0.0.1:PORT to the http server is refused; from its own origin it is accepted", async () => {
     const cookie = await signIn();

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as routes from "@/lib/api/routes";
 import { call } from "@/lib/testing/http";
 import { truncateAll } from "@/lib/testing/database";
+import { assign as pull, createPlanGoal } from "@/lib/testing/agent-calls";
 
 beforeEach(truncateAll);
 
@@ -10,28 +11,7 @@ type Agent = { agent_id: string; token: string };
 async function registerAgent(capacity = 8): Promise<Agent> {
   return (await call(routes.register.POST, "POST", "/api/orchestration/register", { body: { skills: [], capacity } })).body;
 }
-async function pull(agent: Agent) {
-  const res = await call(routes.assign.POST, "POST", "/api/orchestration/assign", {
-    token: agent.token,
-    body: { agent_id: agent.agent_id },
-  });
-  expect(res.status).toBe(200);
-  return res.body.assignments as Array<{
-    subtask_uuid: string;
-    key: string;
-    attempt: number;
-    description: string;
-    inputs: Array<{ key: string; result: string }>;
-  }>;
-}
-async function createGoal(tasks: Array<Record<string, unknown>>) {
-  const res = await call(routes.decompose.POST, "POST", "/api/orchestration/decompose", { body: { goal: "rerun", plan: { tasks } } });
-  expect(res.status).toBe(201);
-  return {
-    goalId: res.body.goal_id as string,
-    ids: Object.fromEntries(res.body.subtasks.map((s: { key: string; uuid: string }) => [s.key, s.uuid])) as Record<string, string>,
-  };
-}
+const createGoal = (tasks: Array<Record<string, unknown>>) => createPlanGoal("rerun", tasks);
 const complete = (agent: Agent, id: string, result: string, attempt?: number) =>
   call(routes.complete.POST, "POST", "/api/orchestration/complete", { token: agent.token, body: { subtask_uuid: id, result, attempt } });
 const rerun = (id: string, body: unknown = {}) => call(routes.taskRerun.POST, "POST", `/api/tasks/${id}/rerun`, { params: { id }, body });

@@ -101,24 +101,17 @@ export const goalsQuery = z.strictObject({
 
 export const idParams = z.strictObject({ id: uuidSchema });
 
-export const throughputQuery = z.strictObject({
-  minutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .default(60),
-  agent_id: uuidSchema.optional(),
-});
+/** The window of a throughput chart: the last N minutes, at most a day. */
+const throughputMinutes = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 60)
+  .default(60);
 
-export const agentThroughputQuery = z.strictObject({
-  minutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .default(60),
-});
+export const throughputQuery = z.strictObject({ minutes: throughputMinutes, agent_id: uuidSchema.optional() });
+
+export const agentThroughputQuery = z.strictObject({ minutes: throughputMinutes });
 
 export const tensorLabelsQuery = z.strictObject({ goal_id: uuidSchema.optional() });
 

@@ -3,9 +3,10 @@
 // the handshake, and every response carries the security headers. Without a token the
 // server binds to loopback only. Needs a production build in NEXT_DIST_DIR (`next build`).
 import { request } from "node:http";
-import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "@/lib/testing/server";
+import { signIn as signInAs } from "@/lib/testing/sign-in";
+import { tryHandshake } from "@/lib/testing/socket";
 
 const TOKEN = "server-security-operator-token-1";
 
@@ -21,15 +22,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(): Promise<string> {
-  const res = await fetch(`${server.url}/api/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ token: TOKEN }),
-  });
-  expect(res.status).toBe(200);
-  return /^(sy_operator=[^;]+)/.exec(res.headers.get("set-cookie") ?? "")![1]!;
-}
+const signIn = () => signInAs(server, TOKEN);
 
 function expectSecurityHeaders(headers: Headers) {
   const csp = headers.get("content-security-policy") ?? "";
@@ -93,17 +86,7 @@ describe("with SWITCHYARD_OPERATOR_TOKEN set", () => {
 
   it("socket.io refuses a handshake without the operator's credentials", async () => {
     const connect = (options: { auth?: Record<string, unknown>; extraHeaders?: Record<string, string> }) =>
-      new Promise<string>((resolve) => {
-        const socket = io(server.url, { transports: ["websocket"], reconnection: false, timeout: 10_000, ...options });
-        socket.on("connect", () => {
-          socket.disconnect();
-          resolve("connected");
-        });
-        socket.on("connect_error", (error) => {
-          socket.disconnect();
-          resolve(`refused: ${error.message}`);
-        });
-      });
+      tryHandshake(server.url, { transports: ["websocket"], ...options });
     expect(await connect({})).toMatch(/^refused: unauthorized/);
     expect(await connect({ auth: { token: "wrong" } })).toMatch(/^refused/);
     expect(await connect({ extraHeaders: { cookie: `sy_operator=${TOKEN}` } })).toMatch(/^refused/);

@@ -1,11 +1,11 @@
 // Tasks that add tasks (dynamic fan-out) and planning by an agent, through the real route
 // handlers and PostgreSQL (lib/orchestration/spawn.ts).
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 import * as routes from "@/lib/api/routes";
 import * as goalResult from "@/app/api/goals/[id]/result/route";
 import * as planMd from "@/app/api/goals/[id]/plan.md/route";
 import { call } from "@/lib/testing/http";
+import { snapshotTables } from "@/lib/testing/database";
 import { complete, decompose, drain, pull, registerAgent } from "@/lib/testing/agent-calls";
 
 const createGoal = decompose;
@@ -20,26 +20,8 @@ async function getGoal(id: string) {
   };
 }
 
-/** Every row of every table, to prove a refused request wrote nothing. */
-async function snapshot(): Promise<Record<string, string[]>> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    const tables = await client.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
-    );
-    const out: Record<string, string[]> = {};
-    for (const { table_name } of tables.rows) {
-      if (table_name === "agent_rate_budget") continue; // the agents' request pace, taken by every call (not what the request changed)
-      out[table_name] = (await client.query<{ r: string }>(`SELECT row_to_json(t)::text AS r FROM "${table_name}" t ORDER BY 1`)).rows.map(
-        (x) => x.r,
-      );
-    }
-    return out;
-  } finally {
-    await client.end();
-  }
-}
+// Every row of every table but the agents' request pace, taken by every call (not what the request changed).
+const snapshot = () => snapshotTables({ except: ["agent_rate_budget"] });
 
 describe("a completion that spawns tasks", () => {
   it("a task that spawns three tasks whose results feed the original dependent", async () => {

@@ -3,6 +3,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callTool } from "@/lib/testing/mcp";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 
 let server: RunningServer;
@@ -19,21 +20,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function tool(name: string, args: Record<string, unknown>) {
-  const res = (await mcp.callTool({ name, arguments: args })) as { isError?: boolean; content: Array<{ text: string }> };
-  const text = res.content.map((c) => c.text).join("");
-  return {
-    isError: Boolean(res.isError),
-    text,
-    json: (() => {
-      try {
-        return JSON.parse(text);
-      } catch {
-        return undefined;
-      }
-    })(),
-  };
-}
+const tool = (name: string, args: Record<string, unknown>) => callTool(mcp, name, args);
 
 async function post(path: string, body: unknown, token?: string) {
   const res = await fetch(`${server.url}${path}`, {

@@ -4,6 +4,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callTool as call, SEED_TOOLS } from "@/lib/testing/mcp";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 
 let server: RunningServer;
@@ -29,37 +30,11 @@ async function connect(token?: string): Promise<Client> {
   return client;
 }
 
-async function call<T = any>(
-  client: Client,
-  name: string,
-  args: Record<string, unknown> = {},
-): Promise<{ isError: boolean; text: string; json: T }> {
-  const res = (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: Array<{ type: string; text: string }> };
-  const text = res.content.map((c) => c.text).join("");
-  let json: T = undefined as T;
-  try {
-    json = JSON.parse(text) as T;
-  } catch {
-    // plain text
-  }
-  return { isError: Boolean(res.isError), text, json };
-}
-
 describe("MCP over Streamable HTTP at /api/mcp", () => {
   it("registers without a token, then drives a goal to completion with the agent's Bearer token", { timeout: 60_000 }, async () => {
     const anonymous = await connect();
     const { tools } = await anonymous.listTools();
-    expect(tools.map((t) => t.name)).toEqual(
-      expect.arrayContaining([
-        "register_agent",
-        "decompose_goal",
-        "assign_tasks",
-        "get_status",
-        "get_task_tensor",
-        "mark_completed",
-        "update_heartbeat",
-      ]),
-    );
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(SEED_TOOLS));
     expect((await call(anonymous, "assign_tasks")).text).toMatch(/call register_agent first/);
 
     const registered = await call(anonymous, "register_agent", { skills: ["http-skill"], name: "remote-llm" });

@@ -52,6 +52,12 @@ const defineTool = <I extends z.ZodRawShape, O extends z.ZodRawShape>(tool: Tool
 // Ids are checked by the server; a plain string keeps the schema short (no uuid regex).
 const uuid = (what: string) => z.string().min(1).max(64).describe(`${what} (a UUID)`);
 const skill = z.string().min(1).max(64).describe("One skill, e.g. coding");
+const attemptInput = z
+  .number()
+  .int()
+  .min(1)
+  .optional()
+  .describe("The attempt from assign_tasks (remembered by this server when you took the task here)");
 const READ = { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false } as const;
 const WRITE = { readOnlyHint: false, idempotentHint: false, destructiveHint: false, openWorldHint: false } as const;
 
@@ -308,12 +314,7 @@ export const TOOLS = [
     inputSchema: {
       subtask_uuid: uuid("The subtask's subtask_uuid from assign_tasks"),
       result: z.string().max(1_048_576).describe("The result of the work (text, markdown or JSON as text)"),
-      attempt: z
-        .number()
-        .int()
-        .min(1)
-        .optional()
-        .describe("The attempt from assign_tasks (remembered by this server when you took the task here)"),
+      attempt: attemptInput,
       spawn: planInput
         .optional()
         .describe("New tasks after this one (keys local to the spawn, depends_on among them); for a planning task, the goal's plan"),
@@ -346,12 +347,7 @@ export const TOOLS = [
     inputSchema: {
       subtask_uuid: uuid("The subtask's subtask_uuid from assign_tasks"),
       error: z.string().min(1).max(65_536).describe("What went wrong, for the operator and the next attempt"),
-      attempt: z
-        .number()
-        .int()
-        .min(1)
-        .optional()
-        .describe("The attempt from assign_tasks (remembered by this server when you took the task here)"),
+      attempt: attemptInput,
     },
     outputSchema: { subtask_uuid: z.string(), key: z.string(), status: z.string(), next_attempt_at: z.string().nullable() },
     annotations: WRITE,

@@ -6,6 +6,10 @@
 //   json_array  every result as one JSON array (a result that is not JSON stays text)
 //   last        the sinks' results only
 //   agent       the result of the aggregate task an agent with skill `aggregation` ran
+// The one query that reads a goal's tasks as their inputs is here too (loadAggregationInputs):
+// closing a goal and presenting its result aggregate the same rows.
+import type { DbOrTx } from "@/lib/db";
+import type { Columns } from "@/lib/db/rows";
 import type { SubtaskStatus, TerminalGoalStatus } from "@/lib/domain";
 import type { AggregationStrategy } from "@/lib/domain";
 
@@ -21,6 +25,40 @@ export interface FinishedTask {
   /** Ids of the tasks it depends on (spawned tasks sit after their dependents in stored order). */
   dependsOn?: string[];
   kind?: string;
+}
+
+/** A task as loadAggregationInputs reads it: what aggregation needs, and its failure count. */
+export type AggregationInput = FinishedTask & { kind: string; dependsOn: string[]; failures: number };
+
+/** The goal's tasks in stored (plan) order, with who ran each (the last attempt's agent once released). */
+export async function loadAggregationInputs(client: DbOrTx, goalId: string): Promise<AggregationInput[]> {
+  const tasks = await client.$queryRaw<
+    Array<
+      Columns<"subtasks", "id" | "key" | "name" | "status" | "result" | "error" | "kind" | "failures"> & {
+        agent_name: string | null;
+        is_sink: boolean;
+        depends_on: string[];
+      }
+    >
+  >`
+    SELECT s.id, s.key, s.name, s.status, s.result, s.error, s.failures, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
+      NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink, s.kind,
+      ARRAY(SELECT d.depends_on_id::text FROM subtask_dependencies d WHERE d.subtask_id = s.id) AS depends_on
+    FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id
+    WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
+  return tasks.map((t) => ({
+    id: t.id,
+    key: t.key,
+    name: t.name,
+    status: t.status,
+    result: t.result,
+    error: t.error,
+    agentName: t.agent_name,
+    isSink: t.is_sink,
+    kind: t.kind,
+    dependsOn: t.depends_on,
+    failures: t.failures,
+  }));
 }
 
 export interface AggregatedResult {

@@ -5,7 +5,7 @@ import { db, type DbOrTx } from "@/lib/db";
 import { OPEN_SUBTASK_SQL } from "@/lib/db/status-sql";
 import { OPEN_GOAL_STATUSES, type GoalStatus } from "@/lib/domain";
 import { withEvents } from "@/lib/events/record";
-import { aggregateResults } from "@/lib/orchestration/aggregate";
+import { aggregateResults, loadAggregationInputs } from "@/lib/orchestration/aggregate";
 import type { Columns } from "@/lib/db/rows";
 
 /**
@@ -35,36 +35,7 @@ export async function finalizeGoalIfDone(goalId: string, now = new Date()): Prom
       Array<{ has: boolean }>
     >`SELECT result IS NOT NULL AS has FROM goals WHERE id = ${goalId}::uuid`;
     if (cancelled && alreadyAggregated[0]?.has) return false;
-    const tasks = await tx.$queryRaw<
-      Array<
-        Columns<"subtasks", "id" | "key" | "name" | "status" | "result" | "error" | "kind"> & {
-          agent_name: string | null;
-          is_sink: boolean;
-          depends_on: string[];
-        }
-      >
-    >`
-      SELECT s.id, s.key, s.name, s.status, s.result, s.error, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
-        NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink, s.kind,
-        ARRAY(SELECT d.depends_on_id::text FROM subtask_dependencies d WHERE d.subtask_id = s.id) AS depends_on
-      FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id
-      WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
-    const aggregated = aggregateResults(
-      tasks.map((t) => ({
-        id: t.id,
-        key: t.key,
-        name: t.name,
-        status: t.status,
-        result: t.result,
-        error: t.error,
-        agentName: t.agent_name,
-        isSink: t.is_sink,
-        kind: t.kind,
-        dependsOn: t.depends_on,
-      })),
-      cancelled,
-      goal.aggregation_strategy,
-    );
+    const aggregated = aggregateResults(await loadAggregationInputs(tx, goalId), cancelled, goal.aggregation_strategy);
     await tx.$executeRaw`
       UPDATE goals SET status = ${aggregated.status}, pause_reason = NULL, result = ${JSON.stringify(aggregated)}::jsonb, finished_at = COALESCE(finished_at, ${now})
       WHERE id = ${goalId}::uuid`;

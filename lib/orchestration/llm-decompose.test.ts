@@ -1,6 +1,7 @@
 // The LLM decomposer against a tiny OpenAI-compatible server this test starts (never the
 // internet), through the real decompose route and database.
 import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as decompose from "@/app/api/orchestration/decompose/route";
 import { resetEnv } from "@/lib/env";
@@ -24,8 +25,8 @@ beforeAll(async () => {
       res.end(JSON.stringify({ choices: [{ message: { role: "assistant", content: nextAnswer.content } }] }));
     });
   });
-  await new Promise<void>((resolve) => llm.listen(4330, "127.0.0.1", resolve));
-  process.env.LLM_BASE_URL = "http://127.0.0.1:4330/v1";
+  await new Promise<void>((resolve) => llm.listen(0, "127.0.0.1", resolve));
+  process.env.LLM_BASE_URL = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
   process.env.LLM_API_KEY = "test-key";
   process.env.LLM_MODEL = "tiny-model";
   resetEnv();

@@ -22,7 +22,7 @@ import {
   type SubtaskStatus,
 } from "@/lib/domain";
 import { isLive } from "@/lib/orchestration/liveness";
-import { lockDownstream } from "@/lib/orchestration/downstream";
+import { lockDownstream, readCone } from "@/lib/orchestration/downstream";
 import type { Columns } from "@/lib/db/rows";
 
 type TaskRow = Columns<"subtasks", "id" | "goal_id" | "key" | "status" | "attempt" | "agent_id" | "required_skills">;
@@ -57,6 +57,29 @@ async function endRunningAttempt(
     WHERE subtask_id = ${task.id}::uuid AND number = ${task.attempt} AND outcome = 'running'`;
   await tx.$executeRaw`UPDATE agents SET running = GREATEST(running - 1, 0) WHERE id = ${task.agent_id}::uuid`;
   return task.attempt;
+}
+
+/**
+ * The same for many tasks at once (a goal's cancel, a re-run's cone): of `tasks`, those running
+ * on an agent end their current attempt, and each agent frees a slot per task.
+ */
+export async function endRunningAttempts(
+  tx: Tx,
+  tasks: Array<{ id: string; status: SubtaskStatus; attempt: number; agent_id: string | null }>,
+  outcome: "superseded" | "cancelled",
+  reason: string,
+  now: Date,
+): Promise<void> {
+  const running = tasks.filter((t) => t.status === "running" && t.agent_id);
+  if (running.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE attempts a SET outcome = ${outcome}, error = ${reason}, ended_at = ${now}
+    FROM unnest(${running.map((t) => t.id)}::uuid[], ${running.map((t) => t.attempt)}::int[]) AS r(id, number)
+    WHERE a.subtask_id = r.id AND a.number = r.number AND a.outcome = 'running'`;
+  await tx.$executeRaw`
+    UPDATE agents g SET running = GREATEST(g.running - c.n, 0)
+    FROM (SELECT agent_id, count(*)::int AS n FROM unnest(${running.map((t) => t.agent_id!)}::uuid[]) AS agent_id GROUP BY agent_id) c
+    WHERE g.id = c.agent_id`;
 }
 
 /** A finished goal is running again once one of its tasks can run again. */
@@ -149,16 +172,7 @@ export async function retryTaskIn(tx: Tx, emit: Emit, options: { subtaskId: stri
 async function readConeLocked(tx: Tx, taskId: string) {
   const ids = await lockDownstream(tx, taskId);
   if (ids.length === 0) return [];
-  return tx.$queryRaw<Array<{ id: string; status: SubtaskStatus; deps: string[]; dep_statuses: SubtaskStatus[] }>>`
-    SELECT s.id, s.status,
-      COALESCE(array_agg(p.id ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS deps,
-      COALESCE(array_agg(p.status ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS dep_statuses
-    FROM subtasks s
-    LEFT JOIN subtask_dependencies d ON d.subtask_id = s.id
-    LEFT JOIN subtasks p ON p.id = d.depends_on_id
-    WHERE s.id = ANY(${ids}::uuid[])
-    GROUP BY s.id, s.status, s.position
-    ORDER BY s.position`;
+  return readCone(tx, ids);
 }
 
 export interface ReassignResult {
@@ -310,17 +324,7 @@ export async function cancelGoal(options: { goalId: string; actor: string; now?:
     const goals = await tx.$queryRaw<Array<{ status: GoalStatus }>>`SELECT status FROM goals WHERE id = ${goalId}::uuid FOR UPDATE`;
     const goal = goals[0]!;
     if (!canTransition("goal", "cancel", goal.status)) throw conflict(`goal is already ${goal.status}`);
-    const running = open.filter((t) => t.status === "running" && t.agent_id);
-    if (running.length > 0) {
-      await tx.$executeRaw`
-        UPDATE attempts a SET outcome = 'cancelled', error = ${`goal cancelled by ${actor}`}, ended_at = ${now}
-        FROM unnest(${running.map((t) => t.id)}::uuid[], ${running.map((t) => t.attempt)}::int[]) AS r(id, number)
-        WHERE a.subtask_id = r.id AND a.number = r.number AND a.outcome = 'running'`;
-      await tx.$executeRaw`
-        UPDATE agents g SET running = GREATEST(g.running - c.n, 0)
-        FROM (SELECT agent_id, count(*)::int AS n FROM unnest(${running.map((t) => t.agent_id!)}::uuid[]) AS agent_id GROUP BY agent_id) c
-        WHERE g.id = c.agent_id`;
-    }
+    await endRunningAttempts(tx, open, "cancelled", `goal cancelled by ${actor}`, now);
     await tx.$executeRaw`
       UPDATE subtasks SET status = 'cancelled', agent_id = NULL, finished_at = ${now}, deadline_at = NULL, next_attempt_at = NULL
       WHERE id = ANY(${open.map((t) => t.id)}::uuid[])`;

@@ -9,7 +9,7 @@ import { withEvents } from "@/lib/events/record";
 import { eventBus, PROGRESS_REPORTED } from "@/lib/events/bus";
 import { recordAgentUsage } from "@/lib/metrics";
 import { lockReport, staleAttempt } from "@/lib/orchestration/report-result";
-import { appendOutput, OUTPUT_CHUNK_MAX_BYTES, OUTPUT_KEEP_BYTES } from "@/lib/orchestration/task-output";
+import { appendKeepingTail, appendOutput, OUTPUT_CHUNK_MAX_BYTES, OUTPUT_KEEP_BYTES } from "@/lib/orchestration/task-output";
 import { db } from "@/lib/db";
 import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
 import { pauseForBudget } from "@/lib/orchestration/budget";
@@ -139,13 +139,7 @@ async function reportInOneStatement(report: ProgressReport, now: Date): Promise<
     ), out AS (
       INSERT INTO task_outputs AS o (subtask_id, attempt, content, total_bytes, dropped_bytes, updated_at)
       SELECT a.subtask_id, a.number, ${chunk}, ${chunk.length}, 0, ${now} FROM a WHERE ${chunk.length} > 0
-      ON CONFLICT (subtask_id, attempt) DO UPDATE SET
-        content = CASE WHEN octet_length(o.content) + octet_length(EXCLUDED.content) > ${keep}
-          THEN substring(o.content || EXCLUDED.content FROM octet_length(o.content) + octet_length(EXCLUDED.content) - ${keep} + 1)
-          ELSE o.content || EXCLUDED.content END,
-        dropped_bytes = o.dropped_bytes + GREATEST(octet_length(o.content) + octet_length(EXCLUDED.content) - ${keep}, 0),
-        total_bytes = o.total_bytes + octet_length(EXCLUDED.content),
-        updated_at = EXCLUDED.updated_at
+      ${appendKeepingTail(keep)}
       RETURNING total_bytes, dropped_bytes
     )
     SELECT a.goal_id, upd.number, upd.progress, upd.message, upd.input_tokens, upd.output_tokens, upd.cost_usd, upd.model,

@@ -11,19 +11,8 @@ import { withEvents, type Emit } from "@/lib/events/record";
 import { conflict, notFound } from "@/lib/errors";
 import { SUBTASK_TRANSITIONS, describeAllowed, isOpenSubtaskStatus, type SubtaskStatus } from "@/lib/domain";
 import { currentAgentOf, lockAgents, lockInOrder } from "@/lib/orchestration/locks";
-import { reopenGoal } from "@/lib/orchestration/operator-actions";
-
-interface ConeRow {
-  id: string;
-  goal_id: string;
-  key: string;
-  status: SubtaskStatus;
-  attempt: number;
-  agent_id: string | null;
-  deps: string[];
-  dep_statuses: SubtaskStatus[];
-  position: number;
-}
+import { downstreamOf, readCone, type ConeTask } from "@/lib/orchestration/downstream";
+import { endRunningAttempts, reopenGoal } from "@/lib/orchestration/operator-actions";
 
 export interface RerunResult {
   subtaskId: string;
@@ -31,33 +20,11 @@ export interface RerunResult {
   reset: string[];
 }
 
-/** The task's downstream cone (not the task), read without locks: the edges do not change. */
-export async function downstreamOf(tx: Tx, taskIds: string[]): Promise<string[]> {
-  if (taskIds.length === 0) return [];
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    WITH RECURSIVE down AS (
-      SELECT subtask_id AS id FROM subtask_dependencies WHERE depends_on_id = ANY(${taskIds}::uuid[])
-      UNION
-      SELECT d.subtask_id FROM subtask_dependencies d JOIN down ON d.depends_on_id = down.id
-    )
-    SELECT id FROM down`;
-  return rows.map((r) => r.id);
-}
-
-async function lockCone(tx: Tx, ids: string[]): Promise<ConeRow[]> {
-  return lockInOrder<ConeRow[]>(tx, async (extraAgents) => {
+async function lockCone(tx: Tx, ids: string[]): Promise<ConeTask[]> {
+  return lockInOrder<ConeTask[]>(tx, async (extraAgents) => {
     const agents = await lockAgents(tx, [...(await currentAgentOf(tx, ids)), ...extraAgents]);
     await tx.$queryRaw`SELECT id FROM subtasks WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
-    const rows = await tx.$queryRaw<ConeRow[]>`
-      SELECT s.id, s.goal_id, s.key, s.status, s.attempt, s.agent_id, s.position,
-        COALESCE(array_agg(p.id ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS deps,
-        COALESCE(array_agg(p.status ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}') AS dep_statuses
-      FROM subtasks s
-      LEFT JOIN subtask_dependencies d ON d.subtask_id = s.id
-      LEFT JOIN subtasks p ON p.id = d.depends_on_id
-      WHERE s.id = ANY(${ids}::uuid[])
-      GROUP BY s.id
-      ORDER BY s.position`;
+    const rows = await readCone(tx, ids);
     const moved = rows.filter((r) => r.status === "running" && r.agent_id && !agents.includes(r.agent_id)).map((r) => r.agent_id!);
     return moved.length > 0 ? { moved } : { value: rows };
   });
@@ -88,17 +55,7 @@ export async function rerunTaskIn(
   const held = goals[0]?.status === "paused";
 
   // Attempts still running in the cone end now (their late reports get 409); their agents free a slot.
-  const running = rows.filter((r) => r.status === "running" && r.agent_id);
-  if (running.length > 0) {
-    await tx.$executeRaw`
-      UPDATE attempts a SET outcome = 'superseded', error = ${`re-run from ${root.key} by ${actor}`}, ended_at = ${now}
-      FROM unnest(${running.map((r) => r.id)}::uuid[], ${running.map((r) => r.attempt)}::int[]) AS r(id, number)
-      WHERE a.subtask_id = r.id AND a.number = r.number AND a.outcome = 'running'`;
-    await tx.$executeRaw`
-      UPDATE agents g SET running = GREATEST(g.running - c.n, 0)
-      FROM (SELECT agent_id, count(*)::int AS n FROM unnest(${running.map((r) => r.agent_id!)}::uuid[]) AS agent_id GROUP BY agent_id) c
-      WHERE g.id = c.agent_id`;
-  }
+  await endRunningAttempts(tx, rows, "superseded", `re-run from ${root.key} by ${actor}`, now);
 
   // Every task in the cone is not completed any more: its dependencies count again.
   const resetIds = new Set(rows.map((r) => r.id));

@@ -2,7 +2,7 @@
 // a count of what was cut from the front, so a reload or a later look shows the tail and
 // says how much is missing. Bytes (bytea), not characters: the bound is exact.
 import type { Tx } from "@/lib/db";
-import { db } from "@/lib/db";
+import { db, Prisma } from "@/lib/db";
 
 export const OUTPUT_KEEP_BYTES = 256 * 1024;
 /** One progress report carries at most this much output (413 above). */
@@ -15,6 +15,21 @@ export interface StoredOutput {
   droppedBytes: number;
 }
 
+/**
+ * The conflict clause of an insert into `task_outputs AS o` (subtask_id, attempt, content, …):
+ * the new content goes after the stored one and only the last `keep` bytes stay, the cut
+ * counted in dropped_bytes. appendOutput and the one-statement progress report both use it.
+ */
+export function appendKeepingTail(keep: number): Prisma.Sql {
+  return Prisma.sql`ON CONFLICT (subtask_id, attempt) DO UPDATE SET
+      content = CASE WHEN octet_length(o.content) + octet_length(EXCLUDED.content) > ${keep}
+        THEN substring(o.content || EXCLUDED.content FROM octet_length(o.content) + octet_length(EXCLUDED.content) - ${keep} + 1)
+        ELSE o.content || EXCLUDED.content END,
+      dropped_bytes = o.dropped_bytes + GREATEST(octet_length(o.content) + octet_length(EXCLUDED.content) - ${keep}, 0),
+      total_bytes = o.total_bytes + octet_length(EXCLUDED.content),
+      updated_at = EXCLUDED.updated_at`;
+}
+
 /** Appends a chunk to the attempt's output, trimming the front past OUTPUT_KEEP_BYTES. */
 export async function appendOutput(
   tx: Tx,
@@ -25,13 +40,7 @@ export async function appendOutput(
   const rows = await tx.$queryRaw<Array<{ total_bytes: bigint; dropped_bytes: bigint }>>`
     INSERT INTO task_outputs AS o (subtask_id, attempt, content, total_bytes, dropped_bytes, updated_at)
     VALUES (${options.subtaskId}::uuid, ${options.attempt}, ${bytes}, ${bytes.length}, 0, ${options.now})
-    ON CONFLICT (subtask_id, attempt) DO UPDATE SET
-      content = CASE WHEN octet_length(o.content) + octet_length(EXCLUDED.content) > ${keep}
-        THEN substring(o.content || EXCLUDED.content FROM octet_length(o.content) + octet_length(EXCLUDED.content) - ${keep} + 1)
-        ELSE o.content || EXCLUDED.content END,
-      dropped_bytes = o.dropped_bytes + GREATEST(octet_length(o.content) + octet_length(EXCLUDED.content) - ${keep}, 0),
-      total_bytes = o.total_bytes + octet_length(EXCLUDED.content),
-      updated_at = EXCLUDED.updated_at
+    ${appendKeepingTail(keep)}
     RETURNING total_bytes, dropped_bytes`;
   return { totalBytes: Number(rows[0]!.total_bytes), droppedBytes: Number(rows[0]!.dropped_bytes) };
 }

@@ -1,6 +1,6 @@
 // One subtask with its attempt history.
 import { db } from "@/lib/db";
-import type { AttemptOutcome } from "@/lib/domain";
+import type { Columns } from "@/lib/db/rows";
 import { notFound } from "@/lib/errors";
 import { presentSubtask, SUBTASK_SELECT, type SubtaskRecord } from "@/lib/presenters/subtask";
 
@@ -30,26 +30,23 @@ export async function getSubtask(subtaskId: string) {
   return { ...presentSubtask(rows[0]), progress: current?.progress ?? null, message: current?.message ?? null, usage, attempts };
 }
 
-interface AttemptRecord {
-  number: number;
-  agent_id: string;
-  agent_name: string;
-  outcome: AttemptOutcome;
-  result: string | null;
-  error: string | null;
-  /** The operator's feedback on a rejected attempt (issue 10). */
-  feedback: string | null;
-  started_at: Date;
-  ended_at: Date | null;
-  progress: number | null;
-  message: string | null;
-  input_tokens: bigint;
-  output_tokens: bigint;
-  cost_usd: number;
-  model: string | null;
-  output_bytes: bigint;
-  dropped_bytes: bigint;
-}
+type AttemptRecord = Columns<
+  "attempts",
+  | "number"
+  | "agent_id"
+  | "outcome"
+  | "result"
+  | "error"
+  | "feedback"
+  | "started_at"
+  | "ended_at"
+  | "progress"
+  | "message"
+  | "input_tokens"
+  | "output_tokens"
+  | "cost_usd"
+  | "model"
+> & { agent_name: string; output_bytes: bigint; dropped_bytes: bigint };
 
 function presentAttempt(t: AttemptRecord) {
   return {

@@ -4,7 +4,7 @@
 import { db } from "@/lib/db";
 import type { GoalStatus, SubtaskStatus } from "@/lib/domain";
 import { notFound } from "@/lib/errors";
-import { aggregateResults, type AggregatedResult } from "@/lib/orchestration/aggregate";
+import { aggregateResults, loadAggregationInputs, type AggregatedResult } from "@/lib/orchestration/aggregate";
 import type { AggregationStrategy } from "@/lib/domain";
 
 export async function getWorkflowResult(goalId: string, now = new Date()) {
@@ -23,48 +23,12 @@ export async function getWorkflowResult(goalId: string, now = new Date()) {
     SELECT id, goal, status, aggregation_strategy, result, created_at, started_at, finished_at FROM goals WHERE id = ${goalId}::uuid`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
-  const tasks = await db().$queryRaw<
-    Array<{
-      id: string;
-      key: string;
-      name: string;
-      status: SubtaskStatus;
-      result: string | null;
-      error: string | null;
-      failures: number;
-      agent_name: string | null;
-      is_sink: boolean;
-      kind: string;
-      depends_on: string[];
-    }>
-  >`
-    SELECT s.id, s.key, s.name, s.status, s.result, s.error, s.failures, COALESCE(a.name, (SELECT la.name FROM attempts t JOIN agents la ON la.id = t.agent_id WHERE t.subtask_id = s.id ORDER BY t.number DESC LIMIT 1)) AS agent_name,
-      NOT EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.depends_on_id = s.id) AS is_sink, s.kind,
-      ARRAY(SELECT d.depends_on_id::text FROM subtask_dependencies d WHERE d.subtask_id = s.id) AS depends_on
-    FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id
-    WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
+  const tasks = await loadAggregationInputs(db(), goalId);
   // Every agent that ran an attempt, in the order they first started one.
   const agents = await db().$queryRaw<Array<{ name: string }>>`
     SELECT a.name FROM attempts t JOIN subtasks s ON s.id = t.subtask_id JOIN agents a ON a.id = t.agent_id
     WHERE s.goal_id = ${goalId}::uuid GROUP BY a.id, a.name ORDER BY min(t.started_at), a.name`;
-  const aggregated =
-    goal.result ??
-    aggregateResults(
-      tasks.map((t) => ({
-        id: t.id,
-        key: t.key,
-        name: t.name,
-        status: t.status,
-        result: t.result,
-        error: t.error,
-        agentName: t.agent_name,
-        isSink: t.is_sink,
-        kind: t.kind,
-        dependsOn: t.depends_on,
-      })),
-      false,
-      goal.aggregation_strategy,
-    );
+  const aggregated = goal.result ?? aggregateResults(tasks, false, goal.aggregation_strategy);
   const count = (s: SubtaskStatus) => tasks.filter((t) => t.status === s).length;
   const names = agents.map((a) => a.name);
   const start = goal.started_at;

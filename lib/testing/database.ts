@@ -51,3 +51,27 @@ export async function truncateAll(): Promise<void> {
     SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
   await db().$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
 }
+
+/**
+ * Every row of every table of the current test database, as JSON text in a stable order,
+ * to prove that a refused request wrote nothing. Sequences are left out: they move even
+ * when a transaction rolls back, which is not a write anyone can see.
+ */
+export async function snapshotTables(options: { except?: string[] } = {}): Promise<Record<string, string[]>> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+    );
+    const out: Record<string, string[]> = {};
+    for (const { table_name } of tables.rows) {
+      if (options.except?.includes(table_name)) continue;
+      const rows = await client.query<{ r: string }>(`SELECT row_to_json(t)::text AS r FROM "${table_name}" t ORDER BY 1`);
+      out[table_name] = rows.rows.map((x) => x.r);
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}

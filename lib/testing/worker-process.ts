@@ -41,3 +41,46 @@ export function startProcess(command: string, args: string[], options: { cwd?: s
     },
   };
 }
+
+/**
+ * A test worker's flags: this server, its name, skills and command, a pull every 100 ms and,
+ * when given, its capacity and heartbeat; `more` after them.
+ */
+export function workerArgs(
+  server: string,
+  worker: { name: string; skills: string; exec: string; capacity?: number; heartbeatMs?: number },
+  more: string[] = [],
+): string[] {
+  return [
+    "--server",
+    server,
+    "--name",
+    worker.name,
+    "--skills",
+    worker.skills,
+    ...(worker.capacity === undefined ? [] : ["--capacity", String(worker.capacity)]),
+    "--exec",
+    worker.exec,
+    "--poll-ms",
+    "100",
+    ...(worker.heartbeatMs === undefined ? [] : ["--heartbeat-ms", String(worker.heartbeatMs)]),
+    ...more,
+  ];
+}
+
+/** The workers a test file starts, so that a hook can kill them all (SIGKILL) after each test or at the end. */
+export function workerPool() {
+  let started: WorkerProcess[] = [];
+  return {
+    start(args: string[], env: Record<string, string> = {}): WorkerProcess {
+      const worker = startWorker(args, env);
+      started.push(worker);
+      return worker;
+    },
+    async killAll(): Promise<void> {
+      const running = started;
+      started = [];
+      await Promise.all(running.map((w) => w.signal("SIGKILL")));
+    },
+  };
+}

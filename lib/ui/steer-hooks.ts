@@ -2,11 +2,12 @@
 // The dashboard's hooks for the operator's controls (issue 10): approval decisions,
 // re-run, pause/resume, drain, bulk actions, and the goal list's search and pages.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { BulkAction, GoalStatus, SubtaskStatus } from "@/lib/domain";
+import type { BulkAction, GoalStatus } from "@/lib/domain";
 import { getJson, postJson } from "@/lib/ui/api";
 import { fallbackInterval } from "@/lib/ui/live-connection";
 import { queryKeys } from "@/lib/ui/query-keys";
 import type { Agent, Goal, Task } from "@/lib/ui/types";
+import type { BulkFilter, BulkResult } from "@/lib/orchestration/bulk-tasks";
 
 export interface GoalListQuery {
   q?: string;
@@ -72,30 +73,14 @@ export function useDrainAgent() {
   });
 }
 
-export interface BulkFilter {
-  goal_id?: string;
-  status?: SubtaskStatus[];
-  skill?: string;
-  agent_id?: string;
-  key?: string;
-}
-
-export interface BulkAnswer {
-  action: BulkAction;
-  dry_run: boolean;
-  matched: number;
-  changed: number;
-  skipped: number;
-  batches: number;
-  sample?: Array<{ uuid: string; key: string; name: string; status: SubtaskStatus }>;
-  skipped_reasons: Array<{ reason: string; count: number; tasks: string[] }>;
-}
+// The bulk route's filter and answer are the domain's own types (nothing in them changes in JSON).
+export type { BulkFilter, BulkResult as BulkAnswer } from "@/lib/orchestration/bulk-tasks";
 
 export function useBulkTasks(goalId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: { action: BulkAction; filter: BulkFilter; agent_id?: string; dry_run?: boolean }) =>
-      postJson<BulkAnswer>("/api/tasks/bulk", body),
+      postJson<BulkResult>("/api/tasks/bulk", body),
     onSettled: (_data, _error, body) => {
       if (body.dry_run) return;
       void queryClient.invalidateQueries({ queryKey: queryKeys.goal(goalId) });

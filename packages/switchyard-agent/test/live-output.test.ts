@@ -9,11 +9,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SwitchyardClient } from "switchyard-client";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { waitFor } from "@/lib/testing/wait";
-import { startWorker, type WorkerProcess } from "@/lib/testing/worker-process";
+import { workerArgs, workerPool } from "@/lib/testing/worker-process";
 
 let server: RunningServer;
 let client: SwitchyardClient;
-let workers: WorkerProcess[] = [];
+const workers = workerPool();
 const scratch = mkdtempSync(path.join(tmpdir(), "sy-live-output-"));
 const samples = path.join(import.meta.dirname, "fixtures", "claude-cli");
 
@@ -22,10 +22,7 @@ beforeAll(async () => {
   client = new SwitchyardClient({ baseUrl: server.url });
 });
 
-afterEach(async () => {
-  await Promise.all(workers.map((w) => w.signal("SIGKILL")));
-  workers = [];
-});
+afterEach(workers.killAll);
 
 afterAll(async () => {
   await server?.stop();
@@ -33,23 +30,7 @@ afterAll(async () => {
 });
 
 function worker(skill: string, exec: string, extra: string[] = []) {
-  const w = startWorker([
-    "--server",
-    server.url,
-    "--name",
-    `${skill}-bot`,
-    "--skills",
-    skill,
-    "--exec",
-    exec,
-    "--poll-ms",
-    "100",
-    "--heartbeat-ms",
-    "500",
-    ...extra,
-  ]);
-  workers.push(w);
-  return w;
+  return workers.start(workerArgs(server.url, { name: `${skill}-bot`, skills: skill, exec, heartbeatMs: 500 }, extra));
 }
 
 async function oneTask(skill: string, maxAttempts = 1): Promise<{ goalId: string; taskId: string }> {

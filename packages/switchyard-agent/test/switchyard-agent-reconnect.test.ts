@@ -2,11 +2,12 @@
 // (same agent, same token) when it is back.
 import { afterAll, describe, expect, it } from "vitest";
 import { SwitchyardClient } from "switchyard-client";
-import { startServer, type RunningServer } from "@/lib/testing/server";
+import { freePort, startServer, type RunningServer } from "@/lib/testing/server";
 import { waitFor } from "@/lib/testing/wait";
 import { startWorker, type WorkerProcess } from "@/lib/testing/worker-process";
 
-const PORT = 4350;
+// The server comes back on the port it left, so the worker finds it again.
+const PORT = await freePort();
 const serverEnv = { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next", SWEEP_INTERVAL_MS: "200" };
 let server: RunningServer | undefined;
 let worker: WorkerProcess | undefined;

@@ -6,11 +6,11 @@ import { SwitchyardClient } from "switchyard-client";
 import { parseSpawnFile } from "../src/worker";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { waitFor } from "@/lib/testing/wait";
-import { startWorker, type WorkerProcess } from "@/lib/testing/worker-process";
+import { workerArgs, workerPool } from "@/lib/testing/worker-process";
 
 let server: RunningServer;
 let client: SwitchyardClient;
-const workers: WorkerProcess[] = [];
+const workers = workerPool();
 
 beforeAll(async () => {
   server = await startServer({ env: { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next", SWITCHYARD_DISABLE_WEBHOOKS: "1" } });
@@ -18,27 +18,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.signal("SIGKILL")));
+  await workers.killAll();
   await server?.stop();
 });
 
 function worker(name: string, skill: string, exec: string) {
-  const w = startWorker([
-    "--server",
-    server.url,
-    "--name",
-    name,
-    "--skills",
-    skill,
-    "--exec",
-    exec,
-    "--poll-ms",
-    "100",
-    "--heartbeat-ms",
-    "300",
-  ]);
-  workers.push(w);
-  return w;
+  return workers.start(workerArgs(server.url, { name, skills: skill, exec, heartbeatMs: 300 }));
 }
 
 describe("parseSpawnFile", () => {

@@ -7,16 +7,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SwitchyardClient, type ApiEvent } from "switchyard-client";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { waitFor } from "@/lib/testing/wait";
-import { startWorker, type WorkerProcess } from "@/lib/testing/worker-process";
+import { workerArgs, workerPool } from "@/lib/testing/worker-process";
 
 let server: RunningServer;
 let client: SwitchyardClient;
-let workers: WorkerProcess[] = [];
+const workers = workerPool();
 const scratch = mkdtempSync(path.join(tmpdir(), "sy-agent-test-"));
 
 beforeAll(async () => {
   server = await startServer({
-    port: 4310,
     env: {
       NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next",
       HEARTBEAT_TIMEOUT_S: "2",
@@ -28,10 +27,7 @@ beforeAll(async () => {
   client = new SwitchyardClient({ baseUrl: server.url });
 });
 
-afterEach(async () => {
-  await Promise.all(workers.map((w) => w.signal("SIGKILL")));
-  workers = [];
-});
+afterEach(workers.killAll);
 
 afterAll(async () => {
   await server?.stop();
@@ -39,12 +35,7 @@ afterAll(async () => {
 });
 
 function worker(name: string, skill: string, exec: string, extra: string[] = [], env: Record<string, string> = {}) {
-  const w = startWorker(
-    ["--server", server.url, "--name", name, "--skills", skill, "--exec", exec, "--poll-ms", "100", "--heartbeat-ms", "300", ...extra],
-    env,
-  );
-  workers.push(w);
-  return w;
+  return workers.start(workerArgs(server.url, { name, skills: skill, exec, heartbeatMs: 300 }, extra), env);
 }
 
 async function goalFinished(goalId: string) {

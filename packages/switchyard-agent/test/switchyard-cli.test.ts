@@ -6,35 +6,35 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SwitchyardClient } from "switchyard-client";
 import { startServer, type RunningServer } from "@/lib/testing/server";
-import { startProcess, startWorker, type WorkerProcess } from "@/lib/testing/worker-process";
+import { startProcess, workerArgs, workerPool } from "@/lib/testing/worker-process";
 import { markdownGoal, progressLine, submitRequest } from "../src/switchyard";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 const scratch = mkdtempSync(path.join(tmpdir(), "sy-cli-"));
 let server: RunningServer;
-let workers: WorkerProcess[] = [];
+const workers = workerPool();
 
 beforeAll(async () => {
   server = await startServer({ env: { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next" } });
 });
 
-afterEach(async () => {
-  await Promise.all(workers.map((w) => w.signal("SIGKILL")));
-  workers = [];
-});
+afterEach(workers.killAll);
 
 afterAll(async () => {
   await server?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Runs `switchyard …` (from source) to its exit. */
+/** Starts `switchyard …` (from source) against the test server. */
+function startSwitchyard(args: string[], env: Record<string, string> = {}) {
+  return startProcess(process.execPath, ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/switchyard-main.ts"), ...args], {
+    env: { SWITCHYARD_URL: server.url, ...env },
+  });
+}
+
+/** Runs `switchyard …` to its exit. */
 async function switchyard(args: string[], env: Record<string, string> = {}) {
-  const p = startProcess(
-    process.execPath,
-    ["--import", "tsx", path.join(root, "packages/switchyard-agent/src/switchyard-main.ts"), ...args],
-    { env: { SWITCHYARD_URL: server.url, ...env } },
-  );
+  const p = startSwitchyard(args, env);
   const code = await p.exited;
   return { code, output: p.output() };
 }
@@ -58,23 +58,8 @@ describe("switchyard submit / export / status / goals", () => {
     const planFile = path.join(scratch, "plan.md");
     writeFileSync(planFile, PLAN);
     const exec = `sleep 0.2; printf '%s done' "$SWITCHYARD_TASK_KEY"`;
-    workers.push(startWorker(["--server", server.url, "--name", "scanner", "--skills", "cli-scan", "--exec", exec, "--poll-ms", "100"]));
-    workers.push(
-      startWorker([
-        "--server",
-        server.url,
-        "--name",
-        "reviewer",
-        "--skills",
-        "cli-review",
-        "--capacity",
-        "2",
-        "--exec",
-        exec,
-        "--poll-ms",
-        "100",
-      ]),
-    );
+    workers.start(workerArgs(server.url, { name: "scanner", skills: "cli-scan", exec }));
+    workers.start(workerArgs(server.url, { name: "reviewer", skills: "cli-review", capacity: 2, exec }));
 
     const submitted = await switchyard(["submit", planFile, "--context", "repo at /src", "--wait", "--interval-ms", "100"]);
     expect(submitted.code, submitted.output).toBe(0);
@@ -160,38 +145,10 @@ describe("switchyard submit / export / status / goals", () => {
       expect(again.output).toMatch(/409 /);
 
       const dir = path.join(scratch, "watched");
-      const watcher = startProcess(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          path.join(root, "packages/switchyard-agent/src/switchyard-main.ts"),
-          "export",
-          created.goal_id,
-          "--dir",
-          dir,
-          "--watch",
-          "--interval-ms",
-          "100",
-        ],
-        { env: { SWITCHYARD_URL: server.url } },
-      );
+      const watcher = startSwitchyard(["export", created.goal_id, "--dir", dir, "--watch", "--interval-ms", "100"]);
       const skills = [...new Set(created.subtasks.flatMap((s) => s.required_skills))].join(",");
-      workers.push(
-        startWorker([
-          "--server",
-          server.url,
-          "--name",
-          "notes",
-          "--skills",
-          skills,
-          "--capacity",
-          "4",
-          "--exec",
-          `sleep 0.3; printf 'notes for %s' "$SWITCHYARD_TASK_KEY"`,
-          "--poll-ms",
-          "100",
-        ]),
+      workers.start(
+        workerArgs(server.url, { name: "notes", skills, capacity: 4, exec: `sleep 0.3; printf 'notes for %s' "$SWITCHYARD_TASK_KEY"` }),
       );
       expect(await watcher.exited, watcher.output()).toBe(0);
       // It wrote more than once (the plan as tasks finished), and ended with the final output.
@@ -206,20 +163,7 @@ describe("switchyard submit / export / status / goals", () => {
       };
       const planFile = path.join(scratch, "failing.json");
       writeFileSync(planFile, JSON.stringify(failing));
-      workers.push(
-        startWorker([
-          "--server",
-          server.url,
-          "--name",
-          "broken",
-          "--skills",
-          "cli-broken",
-          "--exec",
-          "echo nope >&2; exit 3",
-          "--poll-ms",
-          "100",
-        ]),
-      );
+      workers.start(workerArgs(server.url, { name: "broken", skills: "cli-broken", exec: "echo nope >&2; exit 3" }));
       const failed = await switchyard(["submit", planFile, "--wait", "--interval-ms", "100"]);
       expect(failed.code, failed.output).toBe(1);
       expect(failed.output).toMatch(/goal [0-9a-f-]{36} failed in/);

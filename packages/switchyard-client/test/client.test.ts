@@ -10,7 +10,6 @@ let operator: SwitchyardClient;
 
 beforeAll(async () => {
   server = await startServer({
-    port: 4340,
     env: { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next", SWITCHYARD_OPERATOR_TOKEN: OPERATOR_TOKEN },
   });
   operator = new SwitchyardClient({ baseUrl: server.url, operatorToken: OPERATOR_TOKEN });
