@@ -8,7 +8,7 @@ import { planAssignments } from "@/lib/orchestration/plan-assignments";
 import { takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
 import { dependencyInputs, previousAttempts, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
 import { recordAssignments } from "@/lib/metrics";
-import { claimReady, READY_ORDER_OF_UPD } from "@/lib/orchestration/ready";
+import { claimReady, inClaimTurn, READY_ORDER_OF_UPD } from "@/lib/orchestration/ready";
 import { liveAgentSql } from "@/lib/orchestration/liveness";
 import type { Columns } from "@/lib/db/rows";
 
@@ -30,7 +30,7 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
     : Prisma.sql`SELECT id AS task_id, ${source.agentId}::uuid AS agent_id FROM (${claimReady(source.skills, source.limit, now)}) ready`;
   // One statement: the tasks, their attempts, the agents' running counts, the goals that
   // start now, and whether the agent needs dependency results.
-  const rows = await tx.$queryRaw<Array<AssignmentRow & { goal_started: boolean; has_deps: boolean }>>`
+  const statement = () => tx.$queryRaw<Array<AssignmentRow & { goal_started: boolean; has_deps: boolean }>>`
     WITH pairs AS (${pairs}),
     upd AS (
       UPDATE subtasks s SET status = 'running', agent_id = p.agent_id, attempt = s.attempt + 1, started_at = ${now},
@@ -58,6 +58,7 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
       EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.subtask_id = upd.id) AS has_deps
     FROM upd JOIN goals g ON g.id = upd.goal_id
     ORDER BY ${READY_ORDER_OF_UPD}`;
+  const rows = given ? await statement() : await inClaimTurn(statement);
   for (const goalId of new Set(rows.filter((r) => r.goal_started).map((r) => r.goal_id))) {
     emit({ type: "goal.started", actor, goalId, data: { status: "running" } });
   }
@@ -128,8 +129,10 @@ export async function assignAcrossAgents(options: { now?: Date; actor: string; l
       FOR UPDATE SKIP LOCKED`;
     if (agents.length === 0) return [];
     const free = agents.reduce((n, a) => n + a.capacity - a.running, 0);
-    const tasks = await tx.$queryRaw<Array<Columns<"subtasks", "id" | "required_skills">>>`
-      ${claimReady(null, Math.min(options.limit ?? 10_000, Math.max(free * 4, 100)), now)}`;
+    const tasks = await inClaimTurn(
+      () => tx.$queryRaw<Array<Columns<"subtasks", "id" | "required_skills">>>`
+      ${claimReady(null, Math.min(options.limit ?? 10_000, Math.max(free * 4, 100)), now)}`,
+    );
     const plan = planAssignments(
       tasks.map((t) => ({ id: t.id, requiredSkills: t.required_skills })),
       agents.map((a) => ({ id: a.id, skills: a.skills, capacity: a.capacity, running: a.running })),

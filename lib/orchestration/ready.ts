@@ -8,6 +8,23 @@
 // condition here, where the claim's FOR UPDATE re-check sees it.
 import { Prisma } from "@/lib/db";
 
+let lastClaim: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `claim` (one statement reading the queue) after this process's earlier claims have
+ * run. Concurrent claimers all read the queue from its head and walk past every row the
+ * others hold: with 32 agents pulling 500 at once, each visited 14 rows per row it took.
+ * In turn, a claim passes only the rows of claims not yet committed. Only the statement
+ * waits its turn, not the transaction, and the statement waits on no other transaction's
+ * lock (SKIP LOCKED; it updates only rows its transaction holds), so a turn always ends.
+ * Claims of other instances still run beside this process's.
+ */
+export function inClaimTurn<T>(claim: () => Promise<T>): Promise<T> {
+  const turn = lastClaim.then(claim, claim);
+  lastClaim = turn.catch(() => undefined);
+  return turn;
+}
+
 /**
  * Ready tasks in assignment order — priority, then the longest remaining critical path,
  * then the oldest ready time, then the earlier plan position — locked for the caller
