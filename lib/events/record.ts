@@ -34,14 +34,21 @@ export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void>
   if (events.length === 0) return;
   if (env().NODE_ENV !== "production") checkPayloads(events);
   // One round trip: the rows, the webhook deliveries they make, and the NOTIFY that Postgres delivers at commit to every
-  // instance listening (none if we roll back).
+  // instance listening (none if we roll back). The rows go as one JSON document (cheaper for the driver than six array
+  // parameters, the payloads quoted twice over).
+  const rows = events.map((e) => ({
+    type: e.type,
+    actor: e.actor,
+    goal_id: e.goalId ?? null,
+    subtask_id: e.subtaskId ?? null,
+    agent_id: e.agentId ?? null,
+    data: e.data ?? {},
+  }));
   await tx.$executeRaw`
     WITH ins AS (
       INSERT INTO events (type, actor, goal_id, subtask_id, agent_id, data)
-      SELECT * FROM unnest(
-        ${events.map((e) => e.type)}::text[], ${events.map((e) => e.actor)}::text[],
-        ${events.map((e) => e.goalId ?? null)}::uuid[], ${events.map((e) => e.subtaskId ?? null)}::uuid[],
-        ${events.map((e) => e.agentId ?? null)}::uuid[], ${events.map((e) => JSON.stringify(e.data ?? {}, jsonbSafe))}::jsonb[])
+      SELECT * FROM json_to_recordset(${JSON.stringify(rows, jsonbSafe)}::json)
+        AS e(type text, actor text, goal_id uuid, subtask_id uuid, agent_id uuid, data jsonb)
       RETURNING seq, type, actor, goal_id, subtask_id, agent_id, data, created_at
     ), ${OUTBOX_CTE}
     SELECT pg_notify(${NOTIFY_CHANNEL}, '') FROM (SELECT count(*) FROM ins) c`;
