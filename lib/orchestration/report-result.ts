@@ -424,8 +424,8 @@ export async function completeTasks(
     // lists let the planner probe the indexes instead of hashing whole tables.
     await tx.$executeRaw`
       WITH c AS (
-        SELECT * FROM unnest(${accepted.map((a) => a.task.id)}::uuid[], ${accepted.map((a) => a.attempt.number)}::int[], ${accepted.map((a) => a.item.result)}::text[])
-          AS c(subtask_id, number, result)
+        SELECT * FROM json_to_recordset(${JSON.stringify(accepted.map((a) => ({ subtask_id: a.task.id, number: a.attempt.number, result: a.item.result })))}::json)
+          AS c(subtask_id uuid, number int, result text)
       ), att AS (
         UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
         FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number AND a.subtask_id = ANY(${accepted.map((a) => a.task.id)}::uuid[])
