@@ -1,7 +1,7 @@
 // Assignment. An agent pulls ready work matching its skills up to its free capacity, or
 // the operator assigns across all live agents at once. Ready tasks are taken with
 // FOR UPDATE SKIP LOCKED, so concurrent callers (on any instance) never share one.
-import { Prisma, type Tx } from "@/lib/db";
+import { Prisma, useGenericPlans, type Tx } from "@/lib/db";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
@@ -90,6 +90,7 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
   const now = options.now ?? new Date();
   const started = performance.now();
   const assignments = await withEvents(async (tx, emit) => {
+    await useGenericPlans(tx);
     // Lock the agent and record the heartbeat in one statement; it also says whether the
     // operator left work for this agent (lib/orchestration/deliver-reassigned.ts).
     const agents = await tx.$queryRaw<

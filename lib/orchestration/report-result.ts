@@ -2,7 +2,7 @@
 // dependencies are now all completed) or failure (retry with backoff, or fail for good
 // and skip everything downstream). Fenced by attempt: only the task's current attempt,
 // still running, may report; a repeat of the same report is answered idempotently.
-import { Prisma, type Tx } from "@/lib/db";
+import { Prisma, useGenericPlans, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { SwitchyardError, forbidden, notFound } from "@/lib/errors";
@@ -293,6 +293,7 @@ export async function completeTasks(
   );
   const overBudget = new Set<string>();
   const { outcomes, goals } = await withEvents(async (tx, emit) => {
+    await useGenericPlans(tx);
     // The agents, then the tasks, each in id order (lib/orchestration/locks.ts), and each
     // item's attempt (the numbered one, or the caller's latest on the task), in one
     // statement: the tasks' scan tests the locked agents' count, so it cannot lock a task
