@@ -8,7 +8,7 @@ import { io as connect } from "socket.io-client";
 import type { RunningServer } from "@/lib/testing/server";
 import { createGoal } from "@/lib/orchestration/create-goal";
 import { independentPlan } from "./engine";
-import { now, sleep, withPg } from "./util";
+import { call, now, registerAgents, sleep, withPg } from "./util";
 
 export interface StreamFigures {
   reports: number;
@@ -25,22 +25,6 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) / 100) * 1000;
 }
 
-async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
-  for (;;) {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (res.status === 429) {
-      await sleep(Number(res.headers.get("retry-after") ?? "1") * 1000);
-      continue;
-    }
-    if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-}
-
 export async function streamingOutput(
   server: RunningServer,
   databaseUrl: string,
@@ -48,14 +32,10 @@ export async function streamingOutput(
 ): Promise<StreamFigures> {
   const created = await createGoal({ goal: "streaming output", plan: independentPlan(options.agents), actor: "bench" });
   const goalId = created.goalId!;
-  const agents = await Promise.all(
-    Array.from({ length: options.agents }, (_, i) =>
-      post<{ agent_id: string; token: string }>(`${server.url}/api/orchestration/register`, { skills: [], capacity: 1, name: `s${i}` }),
-    ),
-  );
+  const agents = await registerAgents(server.url, options.agents, { prefix: "s", skills: [], capacity: 1 });
   const tasks = await Promise.all(
     agents.map(async (a) => {
-      const r = await post<{ assignments: Array<{ subtask_uuid: string; attempt: number }> }>(
+      const r = await call<{ assignments: Array<{ subtask_uuid: string; attempt: number }> }>(
         `${server.url}/api/orchestration/assign`,
         { agent_id: a.agent_id, max: 1 },
         a.token,
@@ -93,7 +73,7 @@ export async function streamingOutput(
       while (now() < end) {
         const tick = now();
         const output = `@${now()}\n${line.repeat(perReport)}`;
-        await post(
+        await call(
           `${server.url}/api/orchestration/progress`,
           { subtask_uuid: t.subtask_uuid, attempt: t.attempt, progress: Math.min(1, n / 1000), message: `line ${n}`, output },
           a.token,
