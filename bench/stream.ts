@@ -8,12 +8,14 @@ import { io as connect } from "socket.io-client";
 import type { RunningServer } from "@/lib/testing/server";
 import { createGoal } from "@/lib/orchestration/create-goal";
 import { independentPlan } from "./engine";
-import { call, now, registerAgents, sleep, withPg } from "./util";
+import { call, fmt, log, now, percentile, registerAgents, sleep, withPg } from "./util";
 
 export interface StreamFigures {
   reports: number;
   cpuShare: number;
   push: number[];
+  /** Report sent → its HTTP answer (the part of the push latency that is the report itself). */
+  ack: number[];
   storedBytes: number;
   streamedBytes: number;
   attempts: number;
@@ -46,11 +48,15 @@ export async function streamingOutput(
 
   const socket = connect(server.url, { transports: ["websocket"], reconnection: false });
   const push: number[] = [];
-  socket.on("progress", (pushes: Array<{ output: string }>) => {
+  // From the report's start in the server (its `at`; same machine, same clock) to here.
+  const fromServer: number[] = [];
+  socket.on("progress", (pushes: Array<{ output: string; at: string }>) => {
     const at = now();
+    const wall = Date.now();
     for (const p of pushes) {
       const m = /^@(\d+(?:\.\d+)?)\n/.exec(p.output);
       if (m) push.push(at - Number(m[1]));
+      fromServer.push(wall - Date.parse(p.at));
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -65,6 +71,7 @@ export async function streamingOutput(
   const cpuBefore = cpuMs(pid);
   const started = now();
   let reports = 0;
+  const ack: number[] = [];
   const end = started + options.seconds * 1000;
   await Promise.all(
     agents.map(async (a, i) => {
@@ -73,11 +80,13 @@ export async function streamingOutput(
       while (now() < end) {
         const tick = now();
         const output = `@${now()}\n${line.repeat(perReport)}`;
+        const sent = now();
         await call(
           `${server.url}/api/orchestration/progress`,
           { subtask_uuid: t.subtask_uuid, attempt: t.attempt, progress: Math.min(1, n / 1000), message: `line ${n}`, output },
           a.token,
         );
+        ack.push(now() - sent);
         reports++;
         n += perReport;
         await sleep(Math.max(0, 250 - (now() - tick)));
@@ -94,5 +103,17 @@ export async function streamingOutput(
     );
     return r.rows[0]!;
   });
-  return { reports, cpuShare, push, storedBytes: Number(store.stored), streamedBytes: Number(store.streamed), attempts: Number(store.n) };
+  log(
+    `stream: report answered p50 ${fmt.ms(percentile(ack, 50))} p95 ${fmt.ms(percentile(ack, 95))}; ` +
+      `report started in the server → pushed here p50 ${fmt.ms(percentile(fromServer, 50))} p95 ${fmt.ms(percentile(fromServer, 95))}`,
+  );
+  return {
+    reports,
+    cpuShare,
+    push,
+    ack,
+    storedBytes: Number(store.stored),
+    streamedBytes: Number(store.streamed),
+    attempts: Number(store.n),
+  };
 }
