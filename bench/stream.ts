@@ -66,6 +66,17 @@ export async function streamingOutput(
   await new Promise<void>((resolve) => socket.emit("subscribe", { goal_id: goalId }, () => resolve()));
 
   const line = "lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor\n";
+  // Untimed: each attempt's tail filled past its bound first, so the timed part runs in the
+  // steady state of a long task (every report trims the front of a full 256 KiB tail) and
+  // the store's size shows the bound holding.
+  const fill = line.repeat(Math.floor((60 * 1024) / line.length));
+  await Promise.all(
+    agents.map(async (a, i) => {
+      const t = tasks[i]!;
+      for (let k = 0; k * fill.length < 300 * 1024; k++)
+        await call(`${server.url}/api/orchestration/progress`, { subtask_uuid: t.subtask_uuid, attempt: t.attempt, output: fill }, a.token);
+    }),
+  );
   const perReport = Math.max(1, Math.round(options.linesPerS / 4));
   const pid = server.process.pid!;
   const cpuBefore = cpuMs(pid);
