@@ -241,6 +241,7 @@ async function measureOpen(page: Page, cdp: CDPSession, url: string, goalId: str
       firstNodePaintMs: bench.firstNodePaint,
       firstNodeDomMs: bench.firstNode,
       domContentLoadedMs: nav?.domContentLoadedEventEnd ?? NaN,
+      // The page carries the goal from the server; this is its refetch once mounted.
       goalFetchStartMs: goal?.startTime ?? NaN,
       goalFetchMs: goal ? goal.responseEnd - goal.startTime : NaN,
       goalBytes: goal?.encodedBodySize ?? NaN,
