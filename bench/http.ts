@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from "@/lib/testing/server";
 import { createGoal } from "@/lib/orchestration/create-goal";
 import { registerAgent } from "@/lib/orchestration/agents";
 import { independentPlan, layeredPlan } from "./engine";
-import { now, sleep, percentile } from "./util";
+import { call, now, registerAgents, sleep, percentile } from "./util";
 
 export async function benchServer(databaseUrl: string, port: number): Promise<RunningServer> {
   return startServer({
@@ -17,36 +17,16 @@ export async function benchServer(databaseUrl: string, port: number): Promise<Ru
   });
 }
 
-async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
-  for (;;) {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (res.status === 429) {
-      await sleep(Number(res.headers.get("retry-after") ?? "1") * 1000);
-      continue;
-    }
-    if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-}
-
 /** N independent tasks (created in-process, beyond the 10,000-task limit of one request) drained by `workers` HTTP agents. */
 export async function httpThroughput(server: RunningServer, options: { tasks: number; workers: number; max: number }): Promise<number> {
   await createGoal({ goal: "http throughput", plan: independentPlan(options.tasks), actor: "bench" });
-  const agents = await Promise.all(
-    Array.from({ length: options.workers }, (_, i) =>
-      post<{ agent_id: string; token: string }>(`${server.url}/api/orchestration/register`, { skills: [], capacity: 1000, name: `h${i}` }),
-    ),
-  );
+  const agents = await registerAgents(server.url, options.workers, { prefix: "h", skills: [], capacity: 1000 });
   let done = 0;
   const start = now();
   await Promise.all(
     agents.map(async (agent) => {
       while (done < options.tasks) {
-        const { assignments } = await post<{ assignments: Array<{ subtask_uuid: string; attempt: number }> }>(
+        const { assignments } = await call<{ assignments: Array<{ subtask_uuid: string; attempt: number }> }>(
           `${server.url}/api/orchestration/assign`,
           { agent_id: agent.agent_id, max: options.max },
           agent.token,
@@ -55,7 +35,7 @@ export async function httpThroughput(server: RunningServer, options: { tasks: nu
           await sleep(5);
           continue;
         }
-        const { results } = await post<{ results: Array<{ ok: boolean }> }>(
+        const { results } = await call<{ results: Array<{ ok: boolean }> }>(
           `${server.url}/api/orchestration/complete-batch`,
           { completions: assignments.map((a) => ({ subtask_uuid: a.subtask_uuid, attempt: a.attempt, result: "" })) },
           agent.token,
@@ -143,12 +123,12 @@ export async function serverMemory(server: RunningServer): Promise<{ peakBytes: 
   for (let i = 0; i < 500; i += 50) {
     await Promise.all(
       Array.from({ length: 50 }, (_, j) =>
-        post(`${server.url}/api/orchestration/register`, { skills: ["x"], capacity: 2, name: `m${i + j}` }),
+        call(`${server.url}/api/orchestration/register`, { skills: ["x"], capacity: 2, name: `m${i + j}` }),
       ),
     );
   }
   const t = now();
-  await post(`${server.url}/api/orchestration/decompose`, { goal: "memory", plan: layeredPlan(100, 100) });
+  await call(`${server.url}/api/orchestration/decompose`, { goal: "memory", plan: layeredPlan(100, 100) });
   const decomposeMs = now() - t;
   // What a dashboard reads (the tensor of the whole plan is measured on its own above).
   for (const path of ["/api/orchestration/status", "/api/goals", "/api/agents", "/api/metrics"]) {

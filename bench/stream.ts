@@ -8,12 +8,14 @@ import { io as connect } from "socket.io-client";
 import type { RunningServer } from "@/lib/testing/server";
 import { createGoal } from "@/lib/orchestration/create-goal";
 import { independentPlan } from "./engine";
-import { now, sleep, withPg } from "./util";
+import { call, fmt, log, now, percentile, registerAgents, sleep, withPg } from "./util";
 
 export interface StreamFigures {
   reports: number;
   cpuShare: number;
   push: number[];
+  /** Report sent → its HTTP answer (the part of the push latency that is the report itself). */
+  ack: number[];
   storedBytes: number;
   streamedBytes: number;
   attempts: number;
@@ -25,22 +27,6 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) / 100) * 1000;
 }
 
-async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
-  for (;;) {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (res.status === 429) {
-      await sleep(Number(res.headers.get("retry-after") ?? "1") * 1000);
-      continue;
-    }
-    if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-}
-
 export async function streamingOutput(
   server: RunningServer,
   databaseUrl: string,
@@ -48,14 +34,10 @@ export async function streamingOutput(
 ): Promise<StreamFigures> {
   const created = await createGoal({ goal: "streaming output", plan: independentPlan(options.agents), actor: "bench" });
   const goalId = created.goalId!;
-  const agents = await Promise.all(
-    Array.from({ length: options.agents }, (_, i) =>
-      post<{ agent_id: string; token: string }>(`${server.url}/api/orchestration/register`, { skills: [], capacity: 1, name: `s${i}` }),
-    ),
-  );
+  const agents = await registerAgents(server.url, options.agents, { prefix: "s", skills: [], capacity: 1 });
   const tasks = await Promise.all(
     agents.map(async (a) => {
-      const r = await post<{ assignments: Array<{ subtask_uuid: string; attempt: number }> }>(
+      const r = await call<{ assignments: Array<{ subtask_uuid: string; attempt: number }> }>(
         `${server.url}/api/orchestration/assign`,
         { agent_id: a.agent_id, max: 1 },
         a.token,
@@ -66,11 +48,15 @@ export async function streamingOutput(
 
   const socket = connect(server.url, { transports: ["websocket"], reconnection: false });
   const push: number[] = [];
-  socket.on("progress", (pushes: Array<{ output: string }>) => {
+  // From the report's start in the server (its `at`; same machine, same clock) to here.
+  const fromServer: number[] = [];
+  socket.on("progress", (pushes: Array<{ output: string; at: string }>) => {
     const at = now();
+    const wall = Date.now();
     for (const p of pushes) {
       const m = /^@(\d+(?:\.\d+)?)\n/.exec(p.output);
       if (m) push.push(at - Number(m[1]));
+      fromServer.push(wall - Date.parse(p.at));
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -80,11 +66,23 @@ export async function streamingOutput(
   await new Promise<void>((resolve) => socket.emit("subscribe", { goal_id: goalId }, () => resolve()));
 
   const line = "lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor\n";
+  // Untimed: each attempt's tail filled past its bound first, so the timed part runs in the
+  // steady state of a long task (every report trims the front of a full 256 KiB tail) and
+  // the store's size shows the bound holding.
+  const fill = line.repeat(Math.floor((60 * 1024) / line.length));
+  await Promise.all(
+    agents.map(async (a, i) => {
+      const t = tasks[i]!;
+      for (let k = 0; k * fill.length < 300 * 1024; k++)
+        await call(`${server.url}/api/orchestration/progress`, { subtask_uuid: t.subtask_uuid, attempt: t.attempt, output: fill }, a.token);
+    }),
+  );
   const perReport = Math.max(1, Math.round(options.linesPerS / 4));
   const pid = server.process.pid!;
   const cpuBefore = cpuMs(pid);
   const started = now();
   let reports = 0;
+  const ack: number[] = [];
   const end = started + options.seconds * 1000;
   await Promise.all(
     agents.map(async (a, i) => {
@@ -93,11 +91,13 @@ export async function streamingOutput(
       while (now() < end) {
         const tick = now();
         const output = `@${now()}\n${line.repeat(perReport)}`;
-        await post(
+        const sent = now();
+        await call(
           `${server.url}/api/orchestration/progress`,
           { subtask_uuid: t.subtask_uuid, attempt: t.attempt, progress: Math.min(1, n / 1000), message: `line ${n}`, output },
           a.token,
         );
+        ack.push(now() - sent);
         reports++;
         n += perReport;
         await sleep(Math.max(0, 250 - (now() - tick)));
@@ -114,5 +114,17 @@ export async function streamingOutput(
     );
     return r.rows[0]!;
   });
-  return { reports, cpuShare, push, storedBytes: Number(store.stored), streamedBytes: Number(store.streamed), attempts: Number(store.n) };
+  log(
+    `stream: report answered p50 ${fmt.ms(percentile(ack, 50))} p95 ${fmt.ms(percentile(ack, 95))}; ` +
+      `report started in the server → pushed here p50 ${fmt.ms(percentile(fromServer, 50))} p95 ${fmt.ms(percentile(fromServer, 95))}`,
+  );
+  return {
+    reports,
+    cpuShare,
+    push,
+    ack,
+    storedBytes: Number(store.stored),
+    streamedBytes: Number(store.streamed),
+    attempts: Number(store.n),
+  };
 }

@@ -1,35 +1,18 @@
 // What the tensor heatmap costs at 5,000 tasks × 200 agents: the binary fetch, the
 // slice + paint of one million cells on the canvas, and a level switch.
 //   node --import tsx bench/tensor-page.ts [tasks=5000] [agents=200]
-import { chromium } from "@playwright/test";
-import { migrateDatabase } from "@/lib/db/migrate";
-import { createDatabase, databaseUrl, dropDatabase, randomDatabaseName } from "@/lib/testing/database";
-import { startServer } from "@/lib/testing/server";
+import { call, withServerAndBrowser } from "./util";
 
 const TASKS = Number(process.argv[2] ?? 5000);
 const AGENTS = Number(process.argv[3] ?? 200);
 const PORT = Number(process.env.BENCH_PORT ?? 4221);
 
-async function post(base: string, path: string, body: unknown) {
-  const res = await fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 async function main() {
-  const name = randomDatabaseName("sy_bench_tensor");
-  await createDatabase(name);
-  await migrateDatabase(databaseUrl(name));
-  const server = await startServer({
-    databaseUrl: databaseUrl(name),
-    port: PORT,
-    env: { HEARTBEAT_TIMEOUT_S: "600", SWITCHYARD_DISABLE_SWEEP: "1" },
-  });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
-  try {
+  const env = { HEARTBEAT_TIMEOUT_S: "600", SWITCHYARD_DISABLE_SWEEP: "1" };
+  await withServerAndBrowser({ databasePrefix: "sy_bench_tensor", port: PORT, env }, async ({ server, browser }) => {
     const skills = ["a", "b", "c", "d"];
     for (let j = 0; j < AGENTS; j++)
-      await post(server.url, "/api/orchestration/register", {
+      await call(`${server.url}/api/orchestration/register`, {
         name: `agent-${j}`,
         skills: skills.filter((_, k) => (j >> k) & 1 || k === j % 4),
         capacity: 4,
@@ -40,7 +23,7 @@ async function main() {
       required_skills: [skills[i % 4]!],
       priority: i % 4,
     }));
-    const goal = (await post(server.url, "/api/goals", { goal: `tensor bench ${TASKS}`, plan: { tasks } })) as { goal_id: string };
+    const goal = await call<{ goal_id: string }>(`${server.url}/api/goals`, { goal: `tensor bench ${TASKS}`, plan: { tasks } });
 
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const apiStarted = Date.now();
@@ -86,11 +69,7 @@ async function main() {
         2,
       ),
     );
-  } finally {
-    await browser.close();
-    await server.stop();
-    await dropDatabase(name);
-  }
+  });
 }
 
 main().catch((error) => {

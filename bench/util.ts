@@ -5,6 +5,8 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { createDatabase, databaseUrl, dropDatabase, randomDatabaseName } from "@/lib/testing/database";
 import { disconnectDb } from "@/lib/db";
 import { resetEnv } from "@/lib/env";
+import type { RunningServer } from "@/lib/testing/server";
+import type { Browser } from "@playwright/test";
 
 export const now = () => performance.now();
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -121,3 +123,75 @@ export async function backendCpuMs(url: string): Promise<number> {
 
 /** Filled by the pieces that measure it: the database's backends' CPU over the timed part. */
 export const cpuOfLastRun: { dbMs: number; processMs: number } = { dbMs: NaN, processMs: NaN };
+
+/**
+ * A JSON call to a Switchyard server: POST with a body, GET without one. A 429 is retried
+ * after its Retry-After (the agents of a bench share one address); any other failure throws.
+ */
+export async function call<T>(url: string, body?: unknown, token?: string): Promise<T> {
+  for (;;) {
+    const res = await fetch(url, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status === 429) {
+      await sleep(Number(res.headers.get("retry-after") ?? "1") * 1000);
+      continue;
+    }
+    if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+}
+
+export interface BenchAgent {
+  agent_id: string;
+  token: string;
+}
+
+/** Registers `count` agents over HTTP at once, named `${prefix}0`, `${prefix}1`, …. */
+export function registerAgents(
+  baseUrl: string,
+  count: number,
+  options: { prefix: string; skills: string[]; capacity: number },
+): Promise<BenchAgent[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      call<BenchAgent>(`${baseUrl}/api/orchestration/register`, {
+        name: count === 1 ? options.prefix : `${options.prefix}${i}`,
+        skills: options.skills,
+        capacity: options.capacity,
+      }),
+    ),
+  );
+}
+
+/**
+ * The browser benches' frame: a fresh migrated database, a production server on it
+ * (`NEXT_DIST_DIR` picks the build) and Chromium; all three are gone afterwards.
+ */
+export async function withServerAndBrowser<T>(
+  options: { databasePrefix: string; port: number; env?: Record<string, string> },
+  run: (setup: { server: RunningServer; browser: Browser; databaseUrl: string }) => Promise<T>,
+): Promise<T> {
+  const { chromium } = await import("@playwright/test");
+  const { startServer } = await import("@/lib/testing/server");
+  const name = randomDatabaseName(options.databasePrefix);
+  await createDatabase(name);
+  try {
+    await migrateDatabase(databaseUrl(name));
+    const server = await startServer({ databaseUrl: databaseUrl(name), port: options.port, env: options.env });
+    try {
+      const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
+      try {
+        return await run({ server, browser, databaseUrl: databaseUrl(name) });
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await dropDatabase(name);
+  }
+}

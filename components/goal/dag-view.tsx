@@ -1,18 +1,21 @@
 "use client";
 // The goal's DAG in React Flow: layout from the pure layoutDag (recomputed only when the
-// structure changes), light memoised nodes, only what is visible rendered.
+// structure changes), light memoised nodes that keep their identity while their task does
+// (lib/ui/dag-elements.ts: a live event redraws one node), only what is visible rendered.
 import { Background, Controls, MiniMap, ReactFlow, type Edge } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useMemo, useState } from "react";
-import { SelectTaskContext, TaskNode, type TaskNodeType } from "@/components/goal/task-node";
+import { SelectTaskContext, TaskNode } from "@/components/goal/task-node";
 import { TASK_STATUS_STYLES } from "@/components/ui/status";
 import { growLayout } from "@/lib/ui/grow-layout";
+import { dependencyEdge, taskNode, type TaskNodeType } from "@/lib/ui/dag-elements";
 import { NODE_HEIGHT, NODE_WIDTH, parseStructureKey, structureKey, type LayoutResult } from "@/lib/ui/layout";
 import type { GoalWithTasks, Task } from "@/lib/ui/types";
 
 // At module scope, so React Flow never sees a new object.
 const nodeTypes = { task: TaskNode };
 const proOptions = { hideAttribution: true };
+const ORIGIN = { x: 0, y: 0 };
 /** Above this many tasks, open zoomed on the start of the graph rather than all of it. */
 const FIT_ALL_LIMIT = 150;
 
@@ -53,38 +56,14 @@ export function DagView({
   }
 
   const nodes = useMemo<TaskNodeType[]>(
-    () =>
-      subtasks.map((task: Task) => ({
-        id: task.uuid,
-        type: "task",
-        position: layout.positions.get(task.uuid) ?? { x: 0, y: 0 },
-        data: { task },
-        // Known sizes: the minimap and fitView need no measuring pass.
-        width: NODE_WIDTH,
-        height: NODE_HEIGHT,
-        selected: task.uuid === selectedId,
-        draggable: false,
-        connectable: false,
-      })),
+    () => subtasks.map((task) => taskNode(task, layout.positions.get(task.uuid) ?? ORIGIN, task.uuid === selectedId)),
     [subtasks, layout, selectedId],
   );
 
-  const statusById = useMemo(() => new Map(subtasks.map((s) => [s.uuid, s.status])), [subtasks]);
-  const edges = useMemo<Edge[]>(
-    () =>
-      edgesIn.map((e) => {
-        const target = statusById.get(e.to);
-        const source = statusById.get(e.from);
-        return {
-          id: `${e.from}>${e.to}`,
-          source: e.from,
-          target: e.to,
-          animated: target === "running",
-          style: { stroke: source === "completed" ? "#10b981" : "#94a3b8", strokeWidth: 1.5 },
-        };
-      }),
-    [edgesIn, statusById],
-  );
+  const edges = useMemo<Edge[]>(() => {
+    const statusById = new Map(subtasks.map((s) => [s.uuid, s.status]));
+    return edgesIn.map((e) => dependencyEdge(e, statusById.get(e.from), statusById.get(e.to)));
+  }, [edgesIn, subtasks]);
 
   const fitViewOptions = useMemo(() => {
     if (subtasks.length <= FIT_ALL_LIMIT) return { padding: 0.15, maxZoom: 1.2 };

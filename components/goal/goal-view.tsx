@@ -16,8 +16,9 @@ import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { TASK_STATUS_STYLES } from "@/components/ui/status";
 import { OPEN_SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, canTransition } from "@/lib/domain";
 import { errorMessage } from "@/lib/ui/api";
-import { useCancelGoal, useGoal } from "@/lib/ui/hooks";
+import { useCancelGoal, useGoal, useHydrated } from "@/lib/ui/hooks";
 import { useGoalLive } from "@/lib/ui/live-events";
+import type { GoalWithTasks } from "@/lib/ui/types";
 
 /** The legend's order: open states first, the way work flows, then the terminal ones. */
 const STATUS_ORDER = [...OPEN_SUBTASK_STATUSES, ...TERMINAL_SUBTASK_STATUSES] as const;
@@ -36,15 +37,17 @@ function AggregationNote({ result }: { result: unknown }) {
   );
 }
 
-export function GoalView({ goalId }: { goalId: string }) {
+export function GoalView({ goalId, initialGoal }: { goalId: string; initialGoal?: GoalWithTasks }) {
   useGoalLive(goalId);
-  const { goal, isLoading, error } = useGoal(goalId);
+  const { goal, isLoading, error } = useGoal(goalId, initialGoal);
+  const hydrated = useHydrated();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [view, setView] = useState<"graph" | "timeline" | "both" | "table">("graph");
   const cancelGoal = useCancelGoal(goalId);
 
-  if (isLoading) return <Loading label="Loading the goal…" />;
+  // Rendered in the browser only: its times are in the browser's zone and locale.
+  if (!hydrated || isLoading) return <Loading label="Loading the goal…" />;
   if (error || !goal) return <ErrorState error={error} title="Could not load this goal" />;
   const cancellable = canTransition("goal", "cancel", goal.status);
 

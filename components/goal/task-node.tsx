@@ -1,17 +1,15 @@
 "use client";
 // The light custom node of the DAG: key, name, status and agent; nothing else renders.
-import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { createContext, memo, useContext } from "react";
 import { TASK_STATUS_STYLES } from "@/components/ui/status";
 import { useLiveProgress } from "@/lib/ui/progress-hooks";
+import type { TaskNodeType } from "@/lib/ui/dag-elements";
 import { NODE_HEIGHT, NODE_WIDTH } from "@/lib/ui/layout";
 import type { Task } from "@/lib/ui/types";
 
-export type TaskNodeData = { task: Task };
-
 /** Selects a task from the keyboard (a stable setter, so nodes do not re-render for it). */
 export const SelectTaskContext = createContext<(taskId: string) => void>(() => undefined);
-export type TaskNodeType = Node<TaskNodeData, "task">;
 
 function TaskNodeView({ data, selected }: NodeProps<TaskNodeType>) {
   const t = data.task;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { startServer, type RunningServer } from "@/lib/testing/server";
 import { beginResume, initialCatchUp, receiveLive, receiveResumed, type CatchUpState } from "@/lib/realtime/catch-up";
-import type { ClientToServerEvents, LiveEvent, ResumeReply, ServerToClientEvents } from "@/lib/realtime/protocol";
+import type { ClientToServerEvents, LiveEvent, ProgressPush, ResumeReply, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { emitAny, type AnyEvent } from "@/lib/testing/events";
 import { withEvents } from "@/lib/events/record";
 import { operatorSessionValue } from "@/lib/auth/operator";
@@ -307,6 +307,51 @@ describe("two instances on one database", () => {
     console.log(
       `[live] push latency, commit → socket on the other instance (n=${latencies.length}): p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
     );
+  });
+
+  it("a progress report to either instance reaches the goal's room on both, output in order, and no socket outside it", async () => {
+    expect(b).toBeDefined();
+    const agent = await registerAgent(a, ["progress-two"], 1);
+    const { goalId, ids } = await createGoal(a, ["P"], "progress-two");
+    const [p] = await pull(a, agent);
+    expect(p!.subtask_uuid).toBe(ids.P);
+    const received = new Map<string, ProgressPush[]>();
+    const listen = async (name: string, server: RunningServer, goal?: string) => {
+      const socket = await connect(server);
+      received.set(name, []);
+      socket.on("progress", (pushes) => received.get(name)!.push(...pushes));
+      await subscribe(socket, goal);
+    };
+    await listen("roomOnA", a, goalId);
+    await listen("roomOnB", b!, goalId);
+    await listen("allOnB", b!);
+
+    const report = async (server: RunningServer, output: string, progress: number) => {
+      const res = await api(
+        server,
+        "POST",
+        "/api/orchestration/progress",
+        { subtask_uuid: p!.subtask_uuid, output, progress },
+        agent.token,
+      );
+      expect(res.status).toBe(200);
+    };
+    await report(a, "one from A\n", 0.25);
+    await report(b!, "two from B\n", 0.5);
+    await report(a, "three from A\n", 0.75);
+    const outputs = (name: string) => received.get(name)!.map((push) => push.output);
+    const deadline = Date.now() + 15_000;
+    while ((outputs("roomOnA").length < 3 || outputs("roomOnB").length < 3) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    for (const name of ["roomOnA", "roomOnB"]) {
+      expect(outputs(name)).toEqual(["one from A\n", "two from B\n", "three from A\n"]);
+      expect(received.get(name)!.map((push) => [push.subtask_id, push.progress])).toEqual([
+        [p!.subtask_uuid, 0.25],
+        [p!.subtask_uuid, 0.5],
+        [p!.subtask_uuid, 0.75],
+      ]);
+    }
+    expect(outputs("allOnB")).toEqual([]);
   });
 
   it("when the relay leader dies, the other instance takes over and its clients keep receiving", async () => {

@@ -31,15 +31,18 @@ import {
 
 /** Between instances: a batch of events the relay leader read, for each instance's own sockets. */
 const RELAY_BATCH = "switchyard:events";
+/** Between instances: one goal's progress pushes of a tick, for each instance's own sockets in its room. */
+const PROGRESS_BATCH = "switchyard:progress";
 interface ServerSideEvents {
   [RELAY_BATCH]: (events: LogEvent[]) => void;
+  [PROGRESS_BATCH]: (pushes: ProgressPush[]) => void;
 }
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents>;
 
-/** Consecutive chunks of events, each at most about `maxBytes` of JSON (at least one event). */
-export function chunkBySize(events: LogEvent[], maxBytes: number): LogEvent[][] {
-  const chunks: LogEvent[][] = [];
-  let current: LogEvent[] = [];
+/** Consecutive chunks of items (events, pushes), each at most about `maxBytes` of JSON (at least one item). */
+export function chunkBySize<T>(events: T[], maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
   let size = 0;
   for (const event of events) {
     const bytes = Buffer.byteLength(JSON.stringify(event)) + 1;
@@ -240,7 +243,7 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
     if (adapterPool) for (const chunk of chunkBySize(events.map(fitForNotify), 6000)) io.serverSideEmit(RELAY_BATCH, chunk);
   };
   const relay = startRelay({ databaseUrl: options.embedded ? null : databaseUrl, broadcast });
-  const stopProgress = relayProgress(io);
+  const stopProgress = relayProgress(io, adapterPool !== undefined);
 
   return {
     io,
@@ -257,10 +260,15 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
 /**
  * Progress reports (issue 9) go to the goal's room on their own `progress` channel, not
  * through the event log: the reports of one tick are coalesced into one message per goal
- * (the latest progress per attempt wins; output chunks are kept in order). Through the
- * adapter, `io.to(room)` reaches the sockets of every instance.
+ * (the latest progress per attempt wins; output chunks are kept in order). This
+ * instance's sockets get them at once; the other instances get them as server-side
+ * batches through the adapter, each chunk small enough for one NOTIFY, and hand them to
+ * their own sockets. (`io.to(room).emit` through the adapter would deliver locally only
+ * after its NOTIFY — or, past 8 kB, an INSERT and a NOTIFY — came back from PostgreSQL,
+ * queued behind every other publish on the adapter's one connection: under a steady
+ * stream of reports that queue, not the report, set the push latency.)
  */
-function relayProgress(io: IoServer): () => void {
+function relayProgress(io: IoServer, acrossInstances: boolean): () => void {
   let queued: ProgressPush[] = [];
   let scheduled = false;
   const flush = () => {
@@ -272,7 +280,10 @@ function relayProgress(io: IoServer): () => void {
       byGoal.set(push.goal_id, list);
     }
     queued = [];
-    for (const [goalId, pushes] of byGoal) io.to(goalRoom(goalId)).emit("progress", pushes);
+    for (const [goalId, pushes] of byGoal) {
+      io.local.to(goalRoom(goalId)).emit("progress", pushes);
+      if (acrossInstances) for (const chunk of chunkBySize(pushes, 6000)) io.serverSideEmit(PROGRESS_BATCH, chunk);
+    }
   };
   const onReport = (push: ProgressPush) => {
     queued.push(push);
@@ -281,6 +292,14 @@ function relayProgress(io: IoServer): () => void {
       setImmediate(flush);
     }
   };
+  const fromOthers = (pushes: ProgressPush[]) => {
+    const goalId = pushes[0]?.goal_id;
+    if (goalId) io.local.to(goalRoom(goalId)).emit("progress", pushes);
+  };
   eventBus().on(PROGRESS_REPORTED, onReport);
-  return () => eventBus().off(PROGRESS_REPORTED, onReport);
+  io.on(PROGRESS_BATCH, fromOthers);
+  return () => {
+    eventBus().off(PROGRESS_REPORTED, onReport);
+    io.off(PROGRESS_BATCH, fromOthers);
+  };
 }

@@ -2,6 +2,7 @@
 // Feature hooks of the dashboard: each wraps one query (keys from the one factory) or one
 // operator action, and returns flat data.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSyncExternalStore } from "react";
 import { getBinary, getJson, postJson } from "@/lib/ui/api";
 import { parseTensor } from "@/lib/ui/heatmap";
 import { fallbackInterval } from "@/lib/ui/live-connection";
@@ -26,10 +27,17 @@ export function useGoals() {
   return { goals: q.data?.goals ?? [], isLoading: q.isPending, error: q.error };
 }
 
-export function useGoal(goalId: string) {
+/**
+ * One goal with its tasks. `initialGoal` (read by the page on the server) is shown at once
+ * but counts as stale: it is fetched again on mount, so whatever changed between that read
+ * and this query joining the live events is not missed.
+ */
+export function useGoal(goalId: string, initialGoal?: GoalWithTasks) {
   const q = useQuery({
     queryKey: queryKeys.goal(goalId),
     queryFn: () => getJson<GoalWithTasks>(`/api/goals/${encodeURIComponent(goalId)}`),
+    initialData: initialGoal,
+    initialDataUpdatedAt: 0,
     ...live,
   });
   return { goal: q.data, isLoading: q.isPending, error: q.error };
@@ -146,4 +154,15 @@ export function useCancelGoal(goalId: string) {
     mutationFn: () => postJson<{ goal: unknown }>(`/api/goals/${encodeURIComponent(goalId)}/cancel`),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.goals() }),
   });
+}
+
+const subscribeToNothing = () => () => undefined;
+
+/** False while the server renders and the browser hydrates, true from the first render after: for what must not be rendered on the server (times in the browser's zone and locale). */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  );
 }
