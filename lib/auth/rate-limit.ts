@@ -36,14 +36,19 @@ export function leaseSize(rate: number, burst: number): number {
 /** Takes up to `want` tokens from the agent's shared bucket: what it got and what is left. */
 async function leaseTokens(agentId: string, want: number, rate: number, burst: number): Promise<{ granted: number; left: number }> {
   holder.__switchyardLeaseRoundTrips = (holder.__switchyardLeaseRoundTrips ?? 0) + 1;
-  const refilled = `LEAST($2::float8, b.tokens + EXTRACT(EPOCH FROM (clock_timestamp() - b.updated_at))::float8 * $3::float8)`;
+  // One clock for the whole statement (statement_timestamp(), not clock_timestamp(): the
+  // expression is evaluated three times, and a clock that moved between them could take a
+  // whole token from a bucket a hair below it: tokens < 0, a CHECK violation, a 500). The
+  // clock never runs back for a bucket: a statement that waited on the row lock behind a
+  // later one refills nothing rather than a negative amount.
+  const refilled = `LEAST($2::float8, b.tokens + GREATEST(EXTRACT(EPOCH FROM (statement_timestamp() - b.updated_at))::float8, 0) * $3::float8)`;
   const rows = await db().$queryRawUnsafe<Array<{ granted: number; left: number }>>(
     `INSERT INTO agent_rate_budget AS b (agent_id, tokens, last_grant, updated_at)
-     VALUES ($1::uuid, $2::float8 - LEAST($4::int, floor($2::float8)::int), LEAST($4::int, floor($2::float8)::int), clock_timestamp())
+     VALUES ($1::uuid, $2::float8 - LEAST($4::int, floor($2::float8)::int), LEAST($4::int, floor($2::float8)::int), statement_timestamp())
      ON CONFLICT (agent_id) DO UPDATE SET
        last_grant = LEAST($4::int, floor(${refilled})::int),
        tokens = ${refilled} - LEAST($4::int, floor(${refilled})::int),
-       updated_at = clock_timestamp()
+       updated_at = GREATEST(b.updated_at, statement_timestamp())
      RETURNING last_grant AS granted, tokens AS left`,
     agentId,
     burst,
