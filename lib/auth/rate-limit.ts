@@ -8,7 +8,7 @@
 // batch) and spends it locally; only when its lease is spent or older than LEASE_TTL_MS
 // does it ask again. Tokens an instance leased but did not use within the TTL are
 // dropped, never handed back: the shared bucket only ever errs on the strict side.
-import { db } from "@/lib/db";
+import { db, Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { SwitchyardError } from "@/lib/errors";
 
@@ -41,20 +41,15 @@ async function leaseTokens(agentId: string, want: number, rate: number, burst: n
   // whole token from a bucket a hair below it: tokens < 0, a CHECK violation, a 500). The
   // clock never runs back for a bucket: a statement that waited on the row lock behind a
   // later one refills nothing rather than a negative amount.
-  const refilled = `LEAST($2::float8, b.tokens + GREATEST(EXTRACT(EPOCH FROM (statement_timestamp() - b.updated_at))::float8, 0) * $3::float8)`;
-  const rows = await db().$queryRawUnsafe<Array<{ granted: number; left: number }>>(
-    `INSERT INTO agent_rate_budget AS b (agent_id, tokens, last_grant, updated_at)
-     VALUES ($1::uuid, $2::float8 - LEAST($4::int, floor($2::float8)::int), LEAST($4::int, floor($2::float8)::int), statement_timestamp())
-     ON CONFLICT (agent_id) DO UPDATE SET
-       last_grant = LEAST($4::int, floor(${refilled})::int),
-       tokens = ${refilled} - LEAST($4::int, floor(${refilled})::int),
-       updated_at = GREATEST(b.updated_at, statement_timestamp())
-     RETURNING last_grant AS granted, tokens AS left`,
-    agentId,
-    burst,
-    rate,
-    want,
-  );
+  const refilled = Prisma.sql`LEAST(${burst}::float8, b.tokens + GREATEST(EXTRACT(EPOCH FROM (statement_timestamp() - b.updated_at))::float8, 0) * ${rate}::float8)`;
+  const rows = await db().$queryRaw<Array<{ granted: number; left: number }>>`
+    INSERT INTO agent_rate_budget AS b (agent_id, tokens, last_grant, updated_at)
+    VALUES (${agentId}::uuid, ${burst}::float8 - LEAST(${want}::int, floor(${burst}::float8)::int), LEAST(${want}::int, floor(${burst}::float8)::int), statement_timestamp())
+    ON CONFLICT (agent_id) DO UPDATE SET
+      last_grant = LEAST(${want}::int, floor(${refilled})::int),
+      tokens = ${refilled} - LEAST(${want}::int, floor(${refilled})::int),
+      updated_at = GREATEST(b.updated_at, statement_timestamp())
+    RETURNING last_grant AS granted, tokens AS left`;
   const row = rows[0]!;
   return { granted: Number(row.granted), left: Number(row.left) };
 }
