@@ -280,10 +280,20 @@ function relayProgress(io: IoServer, acrossInstances: boolean): () => void {
       byGoal.set(push.goal_id, list);
     }
     queued = [];
-    for (const [goalId, pushes] of byGoal) {
-      io.local.to(goalRoom(goalId)).emit("progress", pushes);
-      if (acrossInstances) for (const chunk of chunkBySize(pushes, 6000)) io.serverSideEmit(PROGRESS_BATCH, chunk);
-    }
+    for (const [goalId, pushes] of byGoal) io.local.to(goalRoom(goalId)).emit("progress", pushes);
+    if (!acrossInstances) return;
+    // Only when another instance is there to hear it (the adapter counts the instances it
+    // has heard from; a new one announces itself at start and is answered at once). Alone,
+    // every NOTIFY was work for nothing: most of the server's socket writes under 32 agents
+    // streaming output.
+    const groups = [...byGoal.values()];
+    void io
+      .of("/")
+      .adapter.serverCount()
+      .then((servers) => {
+        if (servers > 1)
+          for (const pushes of groups) for (const chunk of chunkBySize(pushes, 6000)) io.serverSideEmit(PROGRESS_BATCH, chunk);
+      });
   };
   const onReport = (push: ProgressPush) => {
     queued.push(push);
