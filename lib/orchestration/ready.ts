@@ -8,7 +8,8 @@
 // condition here, where the claim's FOR UPDATE re-check sees it.
 import { Prisma } from "@/lib/db";
 
-let lastClaim: Promise<unknown> = Promise.resolve();
+// On globalThis: Next bundles route handlers apart from server.ts, and the turn is the process's.
+const turns = globalThis as unknown as { __switchyardLastClaim?: Promise<unknown> };
 
 /**
  * Runs `claim` (one statement reading the queue) after this process's earlier claims have
@@ -20,8 +21,8 @@ let lastClaim: Promise<unknown> = Promise.resolve();
  * Claims of other instances still run beside this process's.
  */
 export function inClaimTurn<T>(claim: () => Promise<T>): Promise<T> {
-  const turn = lastClaim.then(claim, claim);
-  lastClaim = turn.catch(() => undefined);
+  const turn = (turns.__switchyardLastClaim ?? Promise.resolve()).then(claim, claim);
+  turns.__switchyardLastClaim = turn.catch(() => undefined);
   return turn;
 }
 
