@@ -93,28 +93,9 @@ export interface CompleteResult {
 }
 
 /** One report: completeTasks with one item, its refusal thrown. */
-export async function completeTask(options: {
-  subtaskId: string;
-  agentId: string;
-  attempt?: number;
-  result: string;
-  usage?: Usage;
-  spawn?: SpawnInput;
-  now?: Date;
-}): Promise<CompleteResult> {
-  const [outcome] = await completeTasks(
-    [
-      {
-        subtaskId: options.subtaskId,
-        agentId: options.agentId,
-        attempt: options.attempt,
-        result: options.result,
-        usage: options.usage,
-        spawn: options.spawn,
-      },
-    ],
-    { now: options.now, spawnField: () => "spawn" },
-  );
+export async function completeTask(options: CompletionInput & { now?: Date }): Promise<CompleteResult> {
+  const { now, ...item } = options;
+  const [outcome] = await completeTasks([item], { now, spawnField: () => "spawn" });
   if (!outcome!.ok) throw outcome!.error;
   return { subtask: outcome!.subtask, released: outcome!.released };
 }
@@ -421,6 +402,7 @@ export async function completeTasks(
       perAgent.set(a.item.agentId, s);
     }
     const agentIds = [...perAgent.keys()].sort();
+    const acceptedIds = accepted.map((a) => a.task.id);
     // The attempts, the tasks (locked above) and the agents' counters in one statement. The id
     // lists let the planner probe the indexes instead of hashing whole tables.
     await tx.$executeRaw`
@@ -429,7 +411,7 @@ export async function completeTasks(
           AS c(subtask_id uuid, number int, result text)
       ), att AS (
         UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
-        FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number AND a.subtask_id = ANY(${accepted.map((a) => a.task.id)}::uuid[])
+        FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number AND a.subtask_id = ANY(${acceptedIds}::uuid[])
       ), counted AS (
         UPDATE agents a SET running = GREATEST(a.running - n.n, 0), tasks_done = a.tasks_done + n.n,
           total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
@@ -437,7 +419,7 @@ export async function completeTasks(
         WHERE a.id = n.id
       )
       UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
-      FROM c WHERE s.id = c.subtask_id AND s.id = ANY(${accepted.map((a) => a.task.id)}::uuid[])`;
+      FROM c WHERE s.id = c.subtask_id AND s.id = ANY(${acceptedIds}::uuid[])`;
     const updatedById = new Map(
       accepted.map((a) => [
         a.task.id,
