@@ -5,6 +5,7 @@ import { checkPlanLimits, validatePlan } from "@/lib/orchestration/dag";
 import { decomposeWithTemplates, type TemplateName } from "@/lib/orchestration/templates";
 import { DEFAULT_ESTIMATE_S, DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_S, type PlanTask, type PriorityLevel } from "@/lib/orchestration/types";
 import { setBudget } from "@/lib/orchestration/budget";
+import { insertDependencies, insertSubtasks } from "@/lib/orchestration/insert-plan";
 import { withEvents } from "@/lib/events/record";
 import { SwitchyardError } from "@/lib/errors";
 import {
@@ -159,40 +160,25 @@ export async function createGoal(options: CreateGoalOptions): Promise<CreatedGoa
       INSERT INTO goals (id, goal, context, status, template, aggregation_strategy, created_at)
       VALUES (${goalId}::uuid, ${options.goal}, ${options.context ?? null}, 'pending', ${decomposition.template}, ${options.aggregation ?? "concat"}, ${now})`;
     if (options.budget) await setBudget(tx, goalId, options.budget);
-    // The rows as one JSON document: a 10,000-task plan as 16 array parameters cost about
-    // 80 MiB of short-lived strings in the driver (array literals built element by element).
-    const rows = subtasks.map((s, position) => ({
-      id: s.id,
-      key: s.key,
-      position,
-      name: s.name,
-      description: s.description,
-      skills: s.requiredSkills,
-      priority: s.priority,
-      estimate: s.estimatedDurationS,
-      critical: s.criticalPathS,
-      status: s.status,
-      deps: s.dependencyIds.length,
-      max_attempts: s.maxAttempts,
-      timeout_s: s.timeoutS,
-      approval: s.approval ?? false,
-      output_schema: s.outputSchema ?? null,
-      kind: s.kind,
-    }));
-    await tx.$executeRaw`
-      INSERT INTO subtasks (id, goal_id, key, position, name, description, required_skills, priority,
-        estimated_duration_s, critical_path_s, status, pending_deps, max_attempts, timeout_s, approval, output_schema, created_at, ready_at, kind)
-      SELECT t.id, ${goalId}::uuid, t.key, t.position, t.name, t.description, t.skills, t.priority, t.estimate, t.critical, t.status, t.deps,
-        t.max_attempts, t.timeout_s, t.approval, t.output_schema, ${now}, CASE WHEN t.status = 'pending' THEN ${now}::timestamptz END, t.kind
-      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t(id uuid, key text, position int, name text, description text,
-        skills text[], priority smallint, estimate int, critical int, status text, deps int, max_attempts int, timeout_s int,
-        approval boolean, output_schema jsonb, kind text)`;
-    const edges = subtasks.flatMap((s) => s.dependencyIds.map((d) => [s.id, d] as const));
-    if (edges.length > 0) {
-      await tx.$executeRaw`
-        INSERT INTO subtask_dependencies (subtask_id, depends_on_id)
-        SELECT (e->>0)::uuid, (e->>1)::uuid FROM json_array_elements(${JSON.stringify(edges)}::json) e`;
-    }
+    await insertSubtasks(
+      tx,
+      goalId,
+      subtasks.map((s, position) => ({
+        id: s.id,
+        key: s.key,
+        position,
+        task: s,
+        status: s.status,
+        pendingDeps: s.dependencyIds.length,
+        criticalPathS: s.criticalPathS,
+        kind: s.kind,
+      })),
+      { now },
+    );
+    await insertDependencies(
+      tx,
+      subtasks.flatMap((s) => s.dependencyIds.map((d) => [s.id, d] as const)),
+    );
     emit({
       type: "goal.created",
       actor: options.actor,

@@ -17,6 +17,7 @@ import { SwitchyardError } from "@/lib/errors";
 import { validatePlan } from "@/lib/orchestration/dag";
 import { planFromInput, type PlanInput } from "@/lib/orchestration/create-goal";
 import { LIMITS, planTaskSchema } from "@/lib/orchestration/plan-schema";
+import { insertDependencies, insertSubtasks, type NewSubtask } from "@/lib/orchestration/insert-plan";
 import type { PlanTask } from "@/lib/orchestration/types";
 import type { SubtaskKind } from "@/lib/domain";
 
@@ -68,8 +69,6 @@ export interface SpawnParent {
   goal_id: string;
   key: string;
 }
-
-const SKILL_SEPARATOR = "\u001f";
 
 /** Takes the goal's spawn lock: spawns into one goal are serialised (its task limit, its keys). */
 export async function lockGoalsForSpawn(tx: Tx, goalIds: string[]): Promise<void> {
@@ -132,33 +131,19 @@ export async function applySpawn(
   const dependents = await lockParentDependents(tx, [parent.id]);
   const downstreamS = dependents.reduce((m, d) => Math.max(m, d.critical_path_s), 0);
   const ids = new Map(spawn.tasks.map((t) => [t.key, randomUUID()]));
-  const rows = spawn.tasks.map((t, i) => ({
+  const rows: NewSubtask[] = spawn.tasks.map((t, i) => ({
     id: ids.get(t.key)!,
     key: globalKey(t.key),
     position: size!.last + 1 + i,
     task: t,
+    status: "waiting",
     // Every root waits on the parent (released with the parent's other dependents).
     pendingDeps: t.dependsOn.length === 0 ? 1 : t.dependsOn.length,
     criticalPathS: Math.min(2_147_483_647, spawn.criticalPathS.get(t.key)! + downstreamS),
+    kind: "task",
   }));
   // A paused goal's tasks are held: what a running attempt spawns waits for the resume too.
-  await tx.$executeRaw`
-    INSERT INTO subtasks (id, goal_id, key, position, name, description, required_skills, priority,
-      estimated_duration_s, critical_path_s, status, pending_deps, max_attempts, timeout_s, approval, output_schema, held, created_at, kind, spawned_by)
-    SELECT t.id, ${parent.goal_id}::uuid, t.key, t.position, t.name, t.description,
-      string_to_array(t.skills, ${SKILL_SEPARATOR}), t.priority, t.estimate, t.critical, 'waiting', t.deps,
-      t.max_attempts, t.timeout_s, t.approval, t.output_schema,
-      EXISTS (SELECT 1 FROM goals g WHERE g.id = ${parent.goal_id}::uuid AND g.status = 'paused'),
-      ${now}, 'task', ${parent.id}::uuid
-    FROM unnest(
-      ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.position)}::int[],
-      ${rows.map((r) => r.task.name)}::text[], ${rows.map((r) => r.task.description)}::text[],
-      ${rows.map((r) => r.task.requiredSkills.join(SKILL_SEPARATOR))}::text[], ${rows.map((r) => r.task.priority)}::smallint[],
-      ${rows.map((r) => r.task.estimatedDurationS)}::int[], ${rows.map((r) => r.criticalPathS)}::int[],
-      ${rows.map((r) => r.pendingDeps)}::int[], ${rows.map((r) => r.task.maxAttempts)}::int[], ${rows.map((r) => r.task.timeoutS)}::int[],
-      ${rows.map((r) => r.task.approval ?? false)}::boolean[],
-      ${rows.map((r) => (r.task.outputSchema ? JSON.stringify(r.task.outputSchema) : null))}::jsonb[]
-    ) AS t(id, key, position, name, description, skills, priority, estimate, critical, deps, max_attempts, timeout_s, approval, output_schema)`;
+  await insertSubtasks(tx, parent.goal_id, rows, { now, spawnedBy: parent.id });
 
   const sinkIds = spawn.tasks.filter((t) => spawn.sinks.has(t.key)).map((t) => ids.get(t.key)!);
   const edges: Array<[string, string]> = [];
@@ -168,9 +153,7 @@ export async function applySpawn(
   }
   const dependentIds = [...new Set(dependents.map((d) => d.id))];
   for (const d of dependentIds) for (const s of sinkIds) edges.push([d, s]);
-  await tx.$executeRaw`
-    INSERT INTO subtask_dependencies (subtask_id, depends_on_id)
-    SELECT * FROM unnest(${edges.map((e) => e[0])}::uuid[], ${edges.map((e) => e[1])}::uuid[])`;
+  await insertDependencies(tx, edges);
   if (dependentIds.length > 0) {
     // They now wait for the sinks too (the parent's own release takes one off next).
     await tx.$executeRaw`UPDATE subtasks SET pending_deps = pending_deps + ${sinkIds.length} WHERE id = ANY(${dependentIds}::uuid[])`;
