@@ -13,6 +13,7 @@ export default defineConfig([
     "node_modules/**",
     "lib/generated/**",
     "packages/*/dist/**",
+    "dist/**",
     "bench/results/**",
     "playwright-report/**",
     "test-results/**",
