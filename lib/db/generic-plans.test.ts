@@ -1,7 +1,9 @@
-// The hot path's transactions plan their statements once per connection (useGenericPlans in
+// The hot path's transactions plan their statements once per connection (HOT_PATH in
 // lib/db.ts): a generic plan is made without the values, so it must not need them. The claim
 // must read the ready queue's index in order and stop at its LIMIT — a generic plan that
 // sorted every ready row, or scanned the table, would make each pull cost the whole queue.
+// And a generic plan keeps the statistics of the moment it was made: the completion planned
+// while `attempts` was empty must still find its attempts by key once there are thousands.
 import { describe, expect, it } from "vitest";
 import pg from "pg";
 import { env } from "@/lib/env";
@@ -9,20 +11,24 @@ import { createGoal } from "@/lib/orchestration/create-goal";
 import { claimReady } from "@/lib/orchestration/ready";
 import { registerAgent } from "@/lib/orchestration/agents";
 import { pullTasks } from "@/lib/orchestration/assign-tasks";
-import { completeTasks } from "@/lib/orchestration/report-result";
+import { completeTasks, completionStatement } from "@/lib/orchestration/report-result";
+import { HOT_PATH_SETTINGS } from "@/lib/db";
 
 /** A parameter as SQL literal text (EXPLAIN EXECUTE takes its arguments in the statement). */
 function literal(value: unknown): string {
   if (value instanceof Date) return `'${value.toISOString()}'::timestamptz`;
-  if (Array.isArray(value)) return `ARRAY[${value.map((v) => `'${String(v).replace(/'/g, "''")}'`).join(", ")}]::text[]`;
+  // An array as an untyped literal ('{"a","b"}'), which takes the type its parameter has.
+  if (Array.isArray(value)) return `'{${value.map((v) => `"${String(v).replace(/["\\]/g, "\\$&").replace(/'/g, "''")}"`).join(",")}}'`;
+  if (typeof value === "string") return `'${value.replace(/'/g, "''")}'`;
   return String(value);
 }
 
+/** The plan a HOT_PATH transaction makes for `sql` on a new connection. */
 async function genericPlan(sql: { text: string; values: unknown[] }): Promise<string> {
   const client = new pg.Client({ connectionString: env().DATABASE_URL });
   await client.connect();
   try {
-    await client.query("SET plan_cache_mode = force_generic_plan");
+    await client.query(`BEGIN; SELECT ${HOT_PATH_SETTINGS}`); // settings local to the transaction, as in HOT_PATH
     await client.query(`PREPARE claim AS ${sql.text}`);
     const plan = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN EXECUTE claim(${sql.values.map(literal).join(", ")})`);
     return plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
@@ -43,6 +49,23 @@ describe("generic plans on the hot path", () => {
       expect(plan).toContain("Index Scan using subtasks_ready_queue_idx");
       expect(plan).not.toMatch(/Sort|Seq Scan/);
     }
+  });
+
+  it("the completion's generic plan, made while attempts was small, reaches attempts and tasks by key", async () => {
+    // A new database's first pull: a few hundred attempts, never analyzed. Planned now, a
+    // sequential scan of attempts looks cheapest, and the plan would keep scanning it whole.
+    await createGoal({
+      goal: "first pull",
+      actor: "test",
+      plan: { tasks: Array.from({ length: 300 }, (_, i) => ({ key: `f${i}`, name: `f${i}` })) },
+    });
+    const agent = await registerAgent({ skills: [], capacity: 300 });
+    expect(await pullTasks({ agentId: agent.id, max: 300 })).toHaveLength(300);
+    const plan = await genericPlan(
+      completionStatement([{ subtask_id: "00000000-0000-4000-8000-000000000000", number: 1, result: "" }], [], new Date()),
+    );
+    expect(plan).toMatch(/Index Scan using attempts_subtask_id_number_key|Bitmap Index Scan on attempts_subtask_id_number_key/);
+    expect(plan).not.toMatch(/Seq Scan/);
   });
 
   it("pulls and completions under generic plans behave as before: in order, fenced, every task once", async () => {

@@ -1,7 +1,7 @@
 // Assignment. An agent pulls ready work matching its skills up to its free capacity, or
 // the operator assigns across all live agents at once. Ready tasks are taken with
 // FOR UPDATE SKIP LOCKED, so concurrent callers (on any instance) never share one.
-import { Prisma, useGenericPlans, type Tx } from "@/lib/db";
+import { Prisma, HOT_PATH, type Tx } from "@/lib/db";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
@@ -90,7 +90,6 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
   const now = options.now ?? new Date();
   const started = performance.now();
   const assignments = await withEvents(async (tx, emit) => {
-    await useGenericPlans(tx);
     // Lock the agent and record the heartbeat in one statement; it also says whether the
     // operator left work for this agent (lib/orchestration/deliver-reassigned.ts).
     const agents = await tx.$queryRaw<
@@ -112,7 +111,7 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
     if (limit <= 0 || agent.drained) return handedOver;
     const fresh = await startAttempts(tx, emit, { agentId: options.agentId, skills: agent.skills, limit }, now, `agent:${options.agentId}`);
     return handedOver.length > 0 ? [...handedOver, ...fresh] : fresh;
-  });
+  }, HOT_PATH);
   recordAssignments("pull", assignments.length, (performance.now() - started) / 1000);
   return assignments;
 }

@@ -2,7 +2,7 @@
 // dependencies are now all completed) or failure (retry with backoff, or fail for good
 // and skip everything downstream). Fenced by attempt: only the task's current attempt,
 // still running, may report; a repeat of the same report is answered idempotently.
-import { Prisma, useGenericPlans, type Tx } from "@/lib/db";
+import { Prisma, HOT_PATH, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { SwitchyardError, forbidden, notFound } from "@/lib/errors";
@@ -262,6 +262,33 @@ export type CompletionOutcome =
   | { subtaskId: string; ok: true; repeated: boolean; subtask: SubtaskRow; released: string[] }
   | { subtaskId: string; ok: false; error: SwitchyardError };
 
+/**
+ * The accepted completions' writes, in one statement: the attempts, the tasks (locked by the
+ * caller) and the agents' counters. The id lists let the planner probe the indexes instead
+ * of hashing whole tables.
+ */
+export function completionStatement(
+  completions: Array<{ subtask_id: string; number: number; result: string }>,
+  agents: Array<{ id: string; n: number; ms: number }>,
+  now: Date,
+): Prisma.Sql {
+  const ids = completions.map((c) => c.subtask_id);
+  return Prisma.sql`
+    WITH c AS (
+      SELECT * FROM json_to_recordset(${JSON.stringify(completions)}::json) AS c(subtask_id uuid, number int, result text)
+    ), att AS (
+      UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
+      FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number AND a.subtask_id = ANY(${ids}::uuid[])
+    ), counted AS (
+      UPDATE agents a SET running = GREATEST(a.running - n.n, 0), tasks_done = a.tasks_done + n.n,
+        total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
+      FROM unnest(${agents.map((a) => a.id)}::uuid[], ${agents.map((a) => a.n)}::int[], ${agents.map((a) => a.ms)}::bigint[]) AS n(id, n, ms)
+      WHERE a.id = n.id
+    )
+    UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
+    FROM c WHERE s.id = c.subtask_id AND s.id = ANY(${ids}::uuid[])`;
+}
+
 export async function completeTasks(
   items: CompletionInput[],
   options: { now?: Date; spawnField?: (index: number) => string } = {},
@@ -274,7 +301,6 @@ export async function completeTasks(
   );
   const overBudget = new Set<string>();
   const { outcomes, goals } = await withEvents(async (tx, emit) => {
-    await useGenericPlans(tx);
     // The agents, then the tasks, each in id order (lib/orchestration/locks.ts), and each
     // item's attempt (the numbered one, or the caller's latest on the task), in one
     // statement: the tasks' scan tests the locked agents' count, so it cannot lock a task
@@ -402,24 +428,13 @@ export async function completeTasks(
       perAgent.set(a.item.agentId, s);
     }
     const agentIds = [...perAgent.keys()].sort();
-    const acceptedIds = accepted.map((a) => a.task.id);
-    // The attempts, the tasks (locked above) and the agents' counters in one statement. The id
-    // lists let the planner probe the indexes instead of hashing whole tables.
-    await tx.$executeRaw`
-      WITH c AS (
-        SELECT * FROM json_to_recordset(${JSON.stringify(accepted.map((a) => ({ subtask_id: a.task.id, number: a.attempt.number, result: a.item.result })))}::json)
-          AS c(subtask_id uuid, number int, result text)
-      ), att AS (
-        UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
-        FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number AND a.subtask_id = ANY(${acceptedIds}::uuid[])
-      ), counted AS (
-        UPDATE agents a SET running = GREATEST(a.running - n.n, 0), tasks_done = a.tasks_done + n.n,
-          total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
-        FROM unnest(${agentIds}::uuid[], ${agentIds.map((id) => perAgent.get(id)!.n)}::int[], ${agentIds.map((id) => perAgent.get(id)!.ms)}::bigint[]) AS n(id, n, ms)
-        WHERE a.id = n.id
-      )
-      UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
-      FROM c WHERE s.id = c.subtask_id AND s.id = ANY(${acceptedIds}::uuid[])`;
+    await tx.$executeRaw(
+      completionStatement(
+        accepted.map((a) => ({ subtask_id: a.task.id, number: a.attempt.number, result: a.item.result })),
+        agentIds.map((id) => ({ id, ...perAgent.get(id)! })),
+        now,
+      ),
+    );
     const updatedById = new Map(
       accepted.map((a) => [
         a.task.id,
@@ -469,7 +484,7 @@ export async function completeTasks(
       outcomes: outcomes as CompletionOutcome[],
       goals: [...new Set([...accepted.map((a) => a.task.goal_id), ...gatedGoals])].filter((g) => !releasedIn.has(g)),
     };
-  });
+  }, HOT_PATH);
   recordCompletions("accepted", outcomes.filter((o) => o.ok && !o.repeated).length);
   recordCompletions("repeated", outcomes.filter((o) => o.ok && o.repeated).length);
   recordCompletions("refused", outcomes.filter((o) => !o.ok).length);
