@@ -158,6 +158,14 @@ describe("two instances, one database", () => {
     ).rows as Array<{ subtask_id: string; n: number; completed: number }>;
     expect(attempts).toHaveLength(TASKS);
     expect(attempts.filter((a) => a.n !== 1 || a.completed !== 1)).toEqual([]);
+    // No key dangles (the database checks none on these hot columns: 20261201090000_hot_path_writes).
+    const dangling = (
+      await client.query(`
+      SELECT (SELECT count(*) FROM attempts t WHERE NOT EXISTS (SELECT 1 FROM subtasks s WHERE s.id = t.subtask_id)
+          OR NOT EXISTS (SELECT 1 FROM agents a WHERE a.id = t.agent_id))::int
+        + (SELECT count(*) FROM subtasks s WHERE s.agent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.id = s.agent_id))::int AS n`)
+    ).rows[0] as { n: number };
+    expect(dangling.n).toBe(0);
 
     // Counters: running 0, tasks_done = acknowledged completions = completed attempts rows.
     const counters = (
