@@ -1,7 +1,7 @@
 // Agent tokens: `<agent id>.<secret>`. Only a SHA-256 of the secret is stored; the
 // presented secret is hashed and compared in constant time.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { db } from "@/lib/db";
+import { pooled } from "@/lib/db";
 import { SwitchyardError } from "@/lib/errors";
 import type { Columns } from "@/lib/db/rows";
 
@@ -35,7 +35,7 @@ export async function authenticateAgent(authorization: string | null): Promise<A
   if (dot < 0 || !UUID.test(id) || secret.length === 0)
     throw new SwitchyardError("unauthorized", "invalid agent token", { field: "authorization" });
   // Raw SQL like the rest of the hot path: a model call costs the query compiler's planning on every request.
-  const [agent = null] = await db().$queryRaw<Array<Columns<"agents", "id" | "name" | "token_hash" | "removed">>>`
+  const [agent = null] = await pooled().$queryRaw<Array<Columns<"agents", "id" | "name" | "token_hash" | "removed">>>`
     SELECT id, name, token_hash, removed FROM agents WHERE id = ${id}::uuid`;
   const presented = Buffer.from(hashSecret(secret), "hex");
   const stored = Buffer.from(agent?.token_hash ?? "0".repeat(64), "hex");

@@ -8,7 +8,7 @@
 // batch) and spends it locally; only when its lease is spent or older than LEASE_TTL_MS
 // does it ask again. Tokens an instance leased but did not use within the TTL are
 // dropped, never handed back: the shared bucket only ever errs on the strict side.
-import { db, Prisma } from "@/lib/db";
+import { pooled, Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { SwitchyardError } from "@/lib/errors";
 
@@ -42,7 +42,7 @@ async function leaseTokens(agentId: string, want: number, rate: number, burst: n
   // clock never runs back for a bucket: a statement that waited on the row lock behind a
   // later one refills nothing rather than a negative amount.
   const refilled = Prisma.sql`LEAST(${burst}::float8, b.tokens + GREATEST(EXTRACT(EPOCH FROM (statement_timestamp() - b.updated_at))::float8, 0) * ${rate}::float8)`;
-  const rows = await db().$queryRaw<Array<{ granted: number; left: number }>>`
+  const rows = await pooled().$queryRaw<Array<{ granted: number; left: number }>>`
     INSERT INTO agent_rate_budget AS b (agent_id, tokens, last_grant, updated_at)
     VALUES (${agentId}::uuid, ${burst}::float8 - LEAST(${want}::int, floor(${burst}::float8)::int), LEAST(${want}::int, floor(${burst}::float8)::int), statement_timestamp())
     ON CONFLICT (agent_id) DO UPDATE SET

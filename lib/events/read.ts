@@ -9,7 +9,7 @@
 //   - the contiguous run of visible seqs after the stored watermark, plus
 //   - holes the relay has proven permanent (lib/events/relay.ts: once every transaction
 //     that was running when the hole was seen has ended), recorded in event_relay.
-import { db, type DbOrTx } from "@/lib/db";
+import { pooled, type DbOrTx } from "@/lib/db";
 import type { LiveEvent } from "@/lib/realtime/protocol";
 import type { Columns } from "@/lib/db/rows";
 
@@ -37,7 +37,7 @@ export function toLogEvent(row: EventRow): LogEvent {
 const MAX_SCAN = 100_000;
 
 /** The relay's stored cursors (0 before the migration row exists). */
-export async function readRelayCursor(client: DbOrTx = db()): Promise<{ relayedSeq: number; finalSeq: number }> {
+export async function readRelayCursor(client: DbOrTx = pooled()): Promise<{ relayedSeq: number; finalSeq: number }> {
   const rows = await client.$queryRaw<
     Array<{ relayed_seq: bigint; final_seq: bigint }>
   >`SELECT relayed_seq, final_seq FROM event_relay WHERE id = 1`;
@@ -45,7 +45,7 @@ export async function readRelayCursor(client: DbOrTx = db()): Promise<{ relayedS
 }
 
 /** The highest seq up to which the log is final: no event at or below it can still appear. */
-export async function finalBound(client: DbOrTx = db()): Promise<number> {
+export async function finalBound(client: DbOrTx = pooled()): Promise<number> {
   const rows = await client.$queryRaw<Array<{ bound: bigint }>>`
     WITH start AS (SELECT COALESCE((SELECT GREATEST(relayed_seq, final_seq) FROM event_relay WHERE id = 1), 0) AS w),
     run AS (
@@ -69,11 +69,11 @@ export async function readEvents(options: { after: number; goalId?: string; limi
   const bound = await finalBound();
   if (bound <= options.after) return { events: [], last_seq: options.after };
   const rows = options.goalId
-    ? await db().$queryRaw<EventRow[]>`
+    ? await pooled().$queryRaw<EventRow[]>`
         SELECT seq, type, goal_id, subtask_id, agent_id, actor, data, created_at FROM events
         WHERE goal_id = ${options.goalId}::uuid AND seq > ${options.after} AND seq <= ${bound}
         ORDER BY seq LIMIT ${limit}`
-    : await db().$queryRaw<EventRow[]>`
+    : await pooled().$queryRaw<EventRow[]>`
         SELECT seq, type, goal_id, subtask_id, agent_id, actor, data, created_at FROM events
         WHERE seq > ${options.after} AND seq <= ${bound}
         ORDER BY seq LIMIT ${limit}`;

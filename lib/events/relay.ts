@@ -20,7 +20,7 @@
 // that in event_relay.final_seq (before broadcasting past the hole, so stateless readers
 // in lib/events/read.ts never stop short of what a socket got) and goes on.
 import pg from "pg";
-import { db } from "@/lib/db";
+import { pooled } from "@/lib/db";
 import { logger } from "@/lib/log";
 import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus } from "@/lib/events/bus";
 import { readRelayCursor, toLogEvent, type EventRow, type LogEvent } from "@/lib/events/read";
@@ -111,11 +111,11 @@ export function startRelay(options: RelayOptions): Relay {
       // snapshot's xmax: that is the latest *completed* xid + 1, and a running
       // transaction can be above it. The moment covers a transaction whose INSERT took
       // its seq just before the statement assigned its xid.)
-      const xid = await db().$queryRawUnsafe<Array<{ xid: string }>>(`SELECT pg_current_xact_id()::text AS xid`);
+      const xid = await pooled().$queryRawUnsafe<Array<{ xid: string }>>(`SELECT pg_current_xact_id()::text AS xid`);
       pending.xidBound = xid[0]!.xid;
     }
     if (pending?.xidBound) {
-      const done = await db().$queryRawUnsafe<Array<{ done: boolean }>>(
+      const done = await pooled().$queryRawUnsafe<Array<{ done: boolean }>>(
         `SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS done`,
         pending.xidBound,
       );
@@ -124,14 +124,14 @@ export function startRelay(options: RelayOptions): Relay {
         pending = null;
         gapDelayMs = 2;
         // Recorded before anything past the hole goes out (see lib/events/read.ts).
-        await db().$executeRawUnsafe(
+        await pooled().$executeRawUnsafe(
           `INSERT INTO event_relay (id, relayed_seq, final_seq) VALUES (1, 0, $1)
            ON CONFLICT (id) DO UPDATE SET final_seq = GREATEST(event_relay.final_seq, EXCLUDED.final_seq), updated_at = now()`,
           finalUpTo,
         );
       }
     }
-    const rows = await db().$queryRawUnsafe<EventRow[]>(
+    const rows = await pooled().$queryRawUnsafe<EventRow[]>(
       `SELECT seq, type, goal_id, subtask_id, agent_id, actor, data, created_at FROM events WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`,
       cursor,
     );
@@ -148,7 +148,7 @@ export function startRelay(options: RelayOptions): Relay {
     if (gap) {
       if (!pending) {
         // The sequence's high mark now; the xid bound on a later poll (above).
-        const hi = await db().$queryRawUnsafe<Array<{ hi: bigint }>>(`SELECT last_value AS hi FROM events_seq_seq`);
+        const hi = await pooled().$queryRawUnsafe<Array<{ hi: bigint }>>(`SELECT last_value AS hi FROM events_seq_seq`);
         pending = { hi: Number(hi[0]!.hi), notedAt: Date.now(), xidBound: null };
       }
       later(gapDelayMs, wake);
@@ -176,7 +176,7 @@ export function startRelay(options: RelayOptions): Relay {
     if (seq === persistedSeq) return;
     lastPersistAt = Date.now();
     try {
-      await db().$executeRawUnsafe(
+      await pooled().$executeRawUnsafe(
         `INSERT INTO event_relay (id, relayed_seq, final_seq) VALUES (1, $1, 0)
          ON CONFLICT (id) DO UPDATE SET relayed_seq = GREATEST(event_relay.relayed_seq, EXCLUDED.relayed_seq), updated_at = now()`,
         seq,

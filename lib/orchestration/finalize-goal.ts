@@ -1,7 +1,7 @@
 // When every task of a goal is terminal, aggregate its results and close it. Runs after
 // the transaction that finished a task commits (and from the sweep, as a safety net), so
 // the last of several concurrent finishers always sees the goal complete.
-import { db, type DbOrTx } from "@/lib/db";
+import { pooled, type DbOrTx } from "@/lib/db";
 import { OPEN_SUBTASK_SQL } from "@/lib/db/status-sql";
 import { OPEN_GOAL_STATUSES, type GoalStatus } from "@/lib/domain";
 import { withEvents } from "@/lib/events/record";
@@ -21,7 +21,7 @@ export async function goalHasOpenTasks(client: DbOrTx, goalId: string): Promise<
 }
 
 export async function finalizeGoalIfDone(goalId: string, now = new Date()): Promise<boolean> {
-  if (await goalHasOpenTasks(db(), goalId)) return false;
+  if (await goalHasOpenTasks(pooled(), goalId)) return false;
   return withEvents(async (tx, emit) => {
     const goals = await tx.$queryRaw<
       Array<Columns<"goals", "status" | "aggregation_strategy">>
