@@ -36,7 +36,8 @@ export function createPrismaClient(connectionString: string, max = env().DB_POOL
   // Named statements: each connection parses a statement once and keeps it, so PostgreSQL
   // can reuse its plan (see HOT_PATH). The names come from the SQL text, which the
   // code's templates bound (no statement is built from data).
-  const pool = new pg.Pool({ connectionString, max, keepAlive: true });
+  // Sessions in UTC: Prisma's adapter sends and reads timestamps as UTC without an offset.
+  const pool = new pg.Pool({ connectionString, max, keepAlive: true, options: "-c TimeZone=UTC" });
   // An idle connection the server ended (a restart, an administrator): the pool drops it and connects anew.
   pool.on("error", (error) => logger().warn({ err: errorFields(error) }, "idle database connection lost"));
   const adapter = new PrismaPg(pool, { statementNameGenerator: statementName, disposeExternalPool: true });
@@ -45,13 +46,15 @@ export function createPrismaClient(connectionString: string, max = env().DB_POOL
   return client;
 }
 
-function statementName(query: { sql: string }): string {
-  return `sy_${createHash("sha1").update(query.sql).digest("hex").slice(0, 24)}`;
+function statementName(query: { sql: string }, prefix = "sy"): string {
+  return `${prefix}_${createHash("sha1").update(query.sql).digest("hex").slice(0, 24)}`;
 }
 
 /**
  * Values as Prisma's raw queries answer them (pg's own parsers otherwise): int8 as bigint,
- * numeric as Decimal, bytea as Uint8Array, dates as UTC instants.
+ * numeric as Decimal, bytea as Uint8Array, dates as UTC instants — the types this code
+ * reads. Others keep pg's parsing, unlike Prisma's: oid as a number, time and money as
+ * text, arrays of numeric, timestamp, date or bytea as pg parses them.
  */
 const TYPES = {
   getTypeParser(oid: number, format?: "text" | "binary") {
@@ -81,16 +84,24 @@ function isTemplate(query: TemplateStringsArray | Prisma.Sql): query is Template
   return Array.isArray(query);
 }
 
-/** Raw SQL as named statements (the names Prisma's adapter gives them), sent by `send`. */
+/**
+ * Raw SQL as named statements, sent by `send`. The names are the ones Prisma's adapter
+ * gives the same text, with `prefix` "sy"; a HOT_PATH transaction's have their own ("sy_h"),
+ * because a connection keeps a statement's generic plan under its name whatever the
+ * settings it was made with.
+ */
 class RawSql implements Tx {
-  /** Set when the transaction has ended: its connection may already serve another one. */
+  /** Set once the transaction's COMMIT or ROLLBACK is on its way: a statement after it would run outside it. */
   ended = false;
 
-  constructor(private readonly send: (query: pg.QueryConfig) => Promise<pg.QueryResult>) {}
+  constructor(
+    private readonly send: (query: pg.QueryConfig) => Promise<pg.QueryResult>,
+    private readonly prefix = "sy",
+  ) {}
 
   run(sql: { text: string; values: unknown[] }): Promise<pg.QueryResult> {
     if (this.ended) return Promise.reject(new Error("a statement was sent after its transaction ended"));
-    return this.send({ name: statementName({ sql: sql.text }), text: sql.text, values: sql.values, types: TYPES });
+    return this.send({ name: statementName({ sql: sql.text }, this.prefix), text: sql.text, values: sql.values, types: TYPES });
   }
 
   private sql(query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql {
@@ -157,41 +168,34 @@ export interface TransactionOptions {
 /** The settings of a HOT_PATH transaction (see HOT_PATH), as a SELECT's list. */
 export const HOT_PATH_SETTINGS =
   "set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)";
-const BEGIN = "BEGIN; SELECT set_config('idle_in_transaction_session_timeout', '60s', true)";
-const BEGIN_HOT = `${BEGIN}, ${HOT_PATH_SETTINGS}`;
+const BEGIN_HOT = `BEGIN; SELECT ${HOT_PATH_SETTINGS}`;
 
 /**
  * Runs `fn` in one transaction on a connection of the pool: commits when it resolves, rolls
- * back when it throws. `last()`, when it answers a statement, runs after `fn` in the
- * same transaction and goes out with the COMMIT, one wait less while the transaction holds
- * its locks (a failed statement turns that COMMIT into a rollback, and its error is thrown).
+ * back when it throws. There is no time limit (Prisma's transactions had one of 60 s): a
+ * statement waits on a lock until it is granted or PostgreSQL breaks a deadlock.
  */
-export async function transaction<T>(
-  fn: (tx: Tx) => Promise<T>,
-  options: TransactionOptions & { last?: () => Prisma.Sql | undefined } = {},
-): Promise<T> {
+export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const client = await connection((db() as PooledClient)[POOL]!);
-  const tx = new RawSql((query) => client.query(query));
   let broken: Error | undefined;
+  // While checked out, the connection's errors (the server restarting, the session ended)
+  // are this transaction's: its statements fail with them, and the connection is dropped.
+  // Without a listener pg would raise them as an uncaught exception.
+  const onError = (error: Error) => (broken ??= error);
+  client.on("error", onError);
+  const tx = new RawSql((query) => client.query(query), options.hotPath ? "sy_h" : "sy");
   try {
-    await client.query(options.hotPath ? BEGIN_HOT : BEGIN);
+    await client.query(options.hotPath ? BEGIN_HOT : "BEGIN");
     const value = await fn(tx);
-    const last = options.last?.();
-    if (last) {
-      const statement = tx.run(last);
-      const commit = client.query("COMMIT");
-      // Both are awaited: the statement's error is the one to throw, and the COMMIT has then rolled back.
-      await Promise.allSettled([statement, commit]);
-      await statement;
-      await commit;
-    } else {
-      await client.query("COMMIT");
-    }
+    tx.ended = true;
+    await client.query("COMMIT");
     return value;
   } catch (error) {
-    await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+    tx.ended = true;
+    await client.query("ROLLBACK").catch((e: Error) => (broken ??= e));
     throw error;
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
 }

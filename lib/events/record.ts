@@ -1,6 +1,6 @@
 // Writes domain events into the append-only log inside the caller's transaction, and a
 // transaction helper that signals the relay only after the commit.
-import { Prisma, transaction, type TransactionOptions, type Tx } from "@/lib/db";
+import { transaction, type TransactionOptions, type Tx } from "@/lib/db";
 import { eventPayloadProblem, type DomainEvent, type EventType } from "@/lib/domain";
 import { env } from "@/lib/env";
 import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus } from "@/lib/events/bus";
@@ -30,9 +30,8 @@ function checkPayloads(events: DomainEvent[]): void {
   }
 }
 
-/** The statement that writes `events` (none for no events): see insertEvents. */
-export function eventsStatement(events: DomainEvent[]): Prisma.Sql | undefined {
-  if (events.length === 0) return undefined;
+export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void> {
+  if (events.length === 0) return;
   if (env().NODE_ENV !== "production") checkPayloads(events);
   // One round trip: the rows, the webhook deliveries they make, and the NOTIFY that Postgres delivers at commit to every
   // instance listening (none if we roll back). The rows go as one JSON document (cheaper for the driver than six array
@@ -45,7 +44,7 @@ export function eventsStatement(events: DomainEvent[]): Prisma.Sql | undefined {
     agent_id: e.agentId ?? null,
     data: e.data ?? {},
   }));
-  return Prisma.sql`
+  await tx.$executeRaw`
     WITH ins AS (
       INSERT INTO events (type, actor, goal_id, subtask_id, agent_id, data)
       SELECT * FROM json_to_recordset(${JSON.stringify(rows, jsonbSafe)}::json)
@@ -55,20 +54,18 @@ export function eventsStatement(events: DomainEvent[]): Prisma.Sql | undefined {
     SELECT pg_notify(${NOTIFY_CHANNEL}, '') FROM (SELECT count(*) FROM ins) c`;
 }
 
-/** Writes `events` into the log in the caller's transaction. */
-export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void> {
-  const statement = eventsStatement(events);
-  if (statement) await tx.$executeRaw(statement);
-}
-
 /**
- * Runs `fn` in one transaction; the events it emits are written in that transaction (with
- * its COMMIT) and announced after it commits. Nothing is announced when it rolls back.
- * `hotPath`: a pull's or a completion's transaction (lib/db.ts).
+ * Runs `fn` in one transaction; the events it emits are written in that transaction and
+ * announced after it commits. Nothing is announced when it rolls back. `hotPath`: a pull's
+ * or a completion's transaction (lib/db.ts).
  */
 export async function withEvents<T>(fn: (tx: Tx, emit: Emit) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const events: DomainEvent[] = [];
-  const result = await transaction((tx) => fn(tx, (e) => events.push(e)), { ...options, last: () => eventsStatement(events) });
+  const result = await transaction(async (tx) => {
+    const value = await fn(tx, (e) => events.push(e));
+    await insertEvents(tx, events);
+    return value;
+  }, options);
   if (events.length > 0) eventBus().emit(EVENTS_COMMITTED, events.length);
   return result;
 }
