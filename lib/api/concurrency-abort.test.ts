@@ -1,7 +1,7 @@
-// A transaction Postgres aborts for a deadlock is recognised (as it surfaces through
-// Prisma and the pg driver adapter), so the API answers 409 "retry" rather than 500.
+// A transaction Postgres aborts for a deadlock is recognised (as it surfaces through the
+// transactions of lib/db.ts, on the pg pool), so the API answers 409 "retry" rather than 500.
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { transaction } from "@/lib/db";
 import { handler, isConcurrencyAbort } from "@/lib/api/handler";
 import { ApiError } from "switchyard-client";
 
@@ -11,7 +11,7 @@ describe("concurrency aborts", () => {
     const bothHoldOne = new Promise<void>((resolve) => (release = resolve));
     let holding = 0;
     const hold = async (first: number, second: number) =>
-      db().$transaction(async (tx) => {
+      transaction(async (tx) => {
         await tx.$queryRaw`SELECT pg_advisory_xact_lock(${first})::text`;
         if (++holding === 2) release();
         await bothHoldOne;
