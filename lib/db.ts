@@ -1,7 +1,8 @@
 // The one Prisma client of the process and its pg pool (singletons on globalThis, because
 // Next bundles route handlers separately from server.ts and both must share one pool).
-// Reads go through Prisma; transactions (`transaction`, which lib/events/record.ts's
-// withEvents wraps) run their raw SQL on a connection of the same pool directly.
+// Transactions (`transaction`, which lib/events/record.ts's withEvents wraps) and the reads
+// every request makes (`pooled`) run their raw SQL on the pool directly; the rest reads
+// through Prisma.
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -36,7 +37,7 @@ export function createPrismaClient(connectionString: string, max = env().DB_POOL
   // Named statements: each connection parses a statement once and keeps it, so PostgreSQL
   // can reuse its plan (see HOT_PATH). The names come from the SQL text, which the
   // code's templates bound (no statement is built from data).
-  // Sessions in UTC: Prisma's adapter sends and reads timestamps as UTC without an offset.
+  // Sessions in UTC: Prisma's adapter reads every timestamp's offset as +00:00, whatever it is.
   const pool = new pg.Pool({ connectionString, max, keepAlive: true, options: "-c TimeZone=UTC" });
   // An idle connection the server ended (a restart, an administrator): the pool drops it and connects anew.
   pool.on("error", (error) => logger().warn({ err: errorFields(error) }, "idle database connection lost"));
