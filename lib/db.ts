@@ -133,8 +133,12 @@ class RawSql implements Tx {
  */
 export function pooled(): Tx {
   const client = db() as PooledClient;
-  const pool = client[POOL]!;
-  return (client[POOLED] ??= new RawSql((query) => pool.query(query)));
+  return (client[POOLED] ??= new RawSql((query) => poolOf(client).query(query)));
+}
+
+/** The pool under a client of createPrismaClient. */
+function poolOf(client: PrismaClient): pg.Pool {
+  return (client as PooledClient)[POOL]!;
 }
 
 /** How long a transaction waits for a free connection before it gives up (as Prisma's maxWait did). */
@@ -177,7 +181,7 @@ const BEGIN_HOT = `BEGIN; SELECT ${HOT_PATH_SETTINGS}`;
  * statement waits on a lock until it is granted or PostgreSQL breaks a deadlock.
  */
 export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-  const client = await connection((db() as PooledClient)[POOL]!);
+  const client = await connection(poolOf(db()));
   let broken: Error | undefined;
   // While checked out, the connection's errors (the server restarting, the session ended)
   // are this transaction's: its statements fail with them, and the connection is dropped.

@@ -5,14 +5,14 @@
 import { describe, expect, it } from "vitest";
 import pg from "pg";
 import { env } from "@/lib/env";
-import { pooled, transaction } from "@/lib/db";
+import { pooled, transaction, type Tx } from "@/lib/db";
 
 async function count(marker: string): Promise<number> {
   const rows = await pooled().$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM events WHERE actor = ${marker}`;
   return rows[0]!.n;
 }
 
-function insertMarker(tx: { $executeRaw: (q: TemplateStringsArray, ...v: unknown[]) => Promise<number> }, marker: string) {
+function insertMarker(tx: Tx, marker: string) {
   return tx.$executeRaw`INSERT INTO events (type, actor) VALUES ('test.ping', ${marker})`;
 }
 
