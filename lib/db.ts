@@ -5,6 +5,7 @@
 // through Prisma.
 import { createHash } from "node:crypto";
 import pg from "pg";
+import { prepareValue } from "pg/lib/utils";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
@@ -85,24 +86,16 @@ function isTemplate(query: TemplateStringsArray | Prisma.Sql): query is Template
   return Array.isArray(query);
 }
 
-/**
- * Raw SQL as named statements, sent by `send`. The names are the ones Prisma's adapter
- * gives the same text, with `prefix` "sy"; a HOT_PATH transaction's have their own ("sy_h"),
- * because a connection keeps a statement's generic plan under its name whatever the
- * settings it was made with.
- */
+/** Raw SQL, each statement sent by `send` (on a pool: named statements; in a transaction: its Session). */
 class RawSql implements Tx {
   /** Set once the transaction's COMMIT or ROLLBACK is on its way: a statement after it would run outside it. */
   ended = false;
 
-  constructor(
-    private readonly send: (query: pg.QueryConfig) => Promise<pg.QueryResult>,
-    private readonly prefix = "sy",
-  ) {}
+  constructor(private readonly send: (sql: { text: string; values: unknown[] }) => Promise<pg.QueryResult>) {}
 
   run(sql: { text: string; values: unknown[] }): Promise<pg.QueryResult> {
     if (this.ended) return Promise.reject(new Error("a statement was sent after its transaction ended"));
-    return this.send({ name: statementName({ sql: sql.text }, this.prefix), text: sql.text, values: sql.values, types: TYPES });
+    return this.send(sql);
   }
 
   private sql(query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql {
@@ -133,7 +126,9 @@ class RawSql implements Tx {
  */
 export function pooled(): Tx {
   const client = db() as PooledClient;
-  return (client[POOLED] ??= new RawSql((query) => poolOf(client).query(query)));
+  return (client[POOLED] ??= new RawSql((sql) =>
+    poolOf(client).query({ name: statementName({ sql: sql.text }), text: sql.text, values: sql.values, types: TYPES }),
+  ));
 }
 
 /** The pool under a client of createPrismaClient. */
@@ -168,12 +163,157 @@ async function connection(pool: pg.Pool): Promise<pg.PoolClient> {
 export interface TransactionOptions {
   /** A pull's or a completion's transaction: generic plans by key (see below), set with BEGIN in one round trip. */
   hotPath?: boolean;
+  /**
+   * The transaction's last statement, asked for once `fn` has resolved (lib/events/record.ts:
+   * the events it emitted): sent with COMMIT in one round trip.
+   */
+  commitWith?: () => LastStatement | undefined;
+}
+
+export interface LastStatement {
+  sql: Prisma.Sql;
+  /** Its rows, once the transaction has committed. */
+  answer?: (rows: unknown[]) => void;
 }
 
 /** The settings of a HOT_PATH transaction (see HOT_PATH), as a SELECT's list. */
 export const HOT_PATH_SETTINGS =
   "set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)";
 const BEGIN_HOT = `BEGIN; SELECT ${HOT_PATH_SETTINGS}`;
+
+/** What PREPARE can take. */
+const PREPARABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES)\b/i;
+
+/** Per connection: the statements PREPAREd on it in SQL (see Session). */
+const PREPARED = Symbol("switchyard.prepared");
+type SessionClient = pg.PoolClient & { [PREPARED]?: Set<string> };
+
+/**
+ * A statement parameter as an SQL literal: the text pg would send for it in a Bind, quoted
+ * (the E'' form when it holds a backslash, as pg's escapeLiteral). Undefined for what has no
+ * text form (bytes, which pg sends as binary) or cannot be in a query's text (NUL).
+ */
+export function sqlLiteral(value: unknown): string | undefined {
+  const text = prepareValue(value);
+  if (text === null) return "NULL";
+  if (typeof text !== "string" || text.includes("\u0000")) return undefined;
+  return text.includes("\\") ? ` E'${text.replace(/\\/g, "\\\\").replace(/'/g, "''")}'` : `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * One transaction's connection. Its first statement goes out with BEGIN and its last with
+ * COMMIT, each pair in one round trip: a pull or a completion otherwise spends two of its six
+ * round trips on them, and under load each round trip waits its turn on the event loop and
+ * on PostgreSQL. Such a pair is a simple query (several statements in one message), which
+ * takes no parameters: the statement is PREPAREd on the connection in SQL (once; it keeps
+ * its plan as a named statement does) and run with EXECUTE, its parameters written as
+ * literals. Statements between the two, and any whose values have no literal, are named
+ * statements as elsewhere.
+ */
+class Session {
+  /** BEGIN has been sent (ROLLBACK is then owed when anything fails). */
+  begun = false;
+  /** Names whose PREPARE went out in this transaction: unsure after a failure (see recover). */
+  private readonly preparing = new Set<string>();
+
+  constructor(
+    readonly client: SessionClient,
+    private readonly hot: boolean,
+  ) {}
+
+  private get prepared(): Set<string> {
+    return (this.client[PREPARED] ??= new Set());
+  }
+
+  private get begin(): string {
+    return this.hot ? BEGIN_HOT : "BEGIN";
+  }
+
+  /**
+   * `sql` as a named statement. The names are the ones Prisma's adapter gives the same text;
+   * a HOT_PATH transaction's have their own ("sy_h"), because a connection keeps a
+   * statement's generic plan under its name whatever the settings it was made with.
+   */
+  private named(sql: { text: string; values: unknown[] }): pg.QueryConfig {
+    return { name: statementName({ sql: sql.text }, this.hot ? "sy_h" : "sy"), text: sql.text, values: sql.values, types: TYPES };
+  }
+
+  /**
+   * `sql` as EXECUTE (after its PREPARE when this connection has not had it yet); as itself
+   * when PREPARE cannot take it (SAVEPOINT, LOCK…) and it has no parameters; undefined when
+   * a value has no literal or the statement neither.
+   */
+  private execute(sql: { text: string; values: unknown[] }): string | undefined {
+    if (!PREPARABLE.test(sql.text)) return sql.values.length === 0 ? `${sql.text}\n` : undefined;
+    const args: string[] = [];
+    for (const value of sql.values) {
+      const literal = sqlLiteral(value);
+      if (literal === undefined) return undefined;
+      args.push(literal);
+    }
+    const name = statementName({ sql: sql.text }, this.hot ? "syx_h" : "syx");
+    const call = args.length > 0 ? `EXECUTE ${name}(${args.join(", ")})` : `EXECUTE ${name}`;
+    if (this.prepared.has(name)) return call;
+    this.prepared.add(name);
+    this.preparing.add(name);
+    // The newline ends a trailing comment of the statement's text.
+    return `PREPARE ${name} AS ${sql.text}\n; ${call}`;
+  }
+
+  /** One statement of the transaction; the first carries BEGIN. */
+  statement(sql: { text: string; values: unknown[] }): Promise<pg.QueryResult> {
+    if (this.begun) return this.client.query(this.named(sql));
+    this.begun = true;
+    const call = this.execute(sql);
+    if (call !== undefined) return this.simple(`${this.begin}; ${call}`, -1);
+    // Both queued now, in order (pg sends the second once the first is answered).
+    const begun = this.client.query(this.begin);
+    const answer = this.client.query(this.named(sql));
+    answer.catch(() => undefined);
+    return begun.then(() => answer);
+  }
+
+  /** COMMIT, after `last` in the same round trip (answering its rows). Nothing at all when nothing was sent. */
+  async commit(last: LastStatement | undefined): Promise<void> {
+    if (!last) {
+      if (this.begun) await this.client.query("COMMIT");
+      return;
+    }
+    const call = this.execute(last.sql);
+    const begin = this.begun ? "" : `${this.begin}; `;
+    this.begun = true;
+    let answer: pg.QueryResult;
+    if (call !== undefined) {
+      answer = await this.simple(`${begin}${call}; COMMIT`, -2);
+    } else {
+      if (begin) await this.client.query(this.begin);
+      answer = await this.client.query(this.named(last.sql));
+      await this.client.query("COMMIT");
+    }
+    last.answer?.(answer.rows);
+  }
+
+  /** A simple query of several statements; answers the result at `index` (from the end when negative). */
+  private async simple(text: string, index: number): Promise<pg.QueryResult> {
+    const results = (await this.client.query({ text, types: TYPES })) as unknown as pg.QueryResult[];
+    return results.at(index)!;
+  }
+
+  /**
+   * After a failure: which of this transaction's PREPAREs ran is unknown (a message stops at
+   * its first error), so ask the connection, which keeps them through a ROLLBACK.
+   */
+  async recover(): Promise<void> {
+    if (this.preparing.size === 0) return;
+    const names = [...this.preparing];
+    const { rows } = await this.client.query<{ name: string }>({
+      text: "SELECT name FROM pg_prepared_statements WHERE name = ANY($1)",
+      values: [names],
+    });
+    const exist = new Set(rows.map((r) => r.name));
+    for (const name of names) if (!exist.has(name)) this.prepared.delete(name);
+  }
+}
 
 /**
  * Runs `fn` in one transaction on a connection of the pool: commits when it resolves, rolls
@@ -188,16 +328,17 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: Transa
   // Without a listener pg would raise them as an uncaught exception.
   const onError = (error: Error) => (broken ??= error);
   client.on("error", onError);
-  const tx = new RawSql((query) => client.query(query), options.hotPath ? "sy_h" : "sy");
+  const session = new Session(client, options.hotPath === true);
+  const tx = new RawSql((sql) => session.statement(sql));
   try {
-    await client.query(options.hotPath ? BEGIN_HOT : "BEGIN");
     const value = await fn(tx);
     tx.ended = true;
-    await client.query("COMMIT");
+    await session.commit(options.commitWith?.());
     return value;
   } catch (error) {
     tx.ended = true;
-    await client.query("ROLLBACK").catch((e: Error) => (broken ??= e));
+    if (session.begun) await client.query("ROLLBACK").catch((e: Error) => (broken ??= e));
+    if (!broken) await session.recover().catch((e: Error) => (broken ??= e));
     throw error;
   } finally {
     client.off("error", onError);

@@ -1,6 +1,7 @@
 // Writes domain events into the append-only log inside the caller's transaction, and a
 // transaction helper that signals the relay only after the commit.
-import { transaction, type TransactionOptions, type Tx } from "@/lib/db";
+import { Prisma, pooled, transaction, type TransactionOptions, type Tx } from "@/lib/db";
+import { errorFields, logger } from "@/lib/log";
 import { eventPayloadProblem, type DomainEvent, type EventType } from "@/lib/domain";
 import { env } from "@/lib/env";
 import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus } from "@/lib/events/bus";
@@ -30,12 +31,23 @@ function checkPayloads(events: DomainEvent[]): void {
   }
 }
 
+/**
+ * Writes `events` in `tx` with a NOTIFY for the other instances, which PostgreSQL delivers at
+ * commit (none if it rolls back). For a transaction that did not come from withEvents, which
+ * writes its events itself and announces them once committed (see announceCommitted).
+ */
 export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
+  await tx.$executeRaw`WITH ${eventsCtes(emittedEvents(events))} SELECT pg_notify(${NOTIFY_CHANNEL}, '') FROM (SELECT count(*) FROM ins) c`;
+}
+
+/**
+ * `events` as the rows of a SELECT (type, actor, goal_id, subtask_id, agent_id, data), in
+ * order. The rows go as one JSON document (cheaper for the driver than six array
+ * parameters, the payloads quoted twice over).
+ */
+export function emittedEvents(events: DomainEvent[]): Prisma.Sql {
   if (env().NODE_ENV !== "production") checkPayloads(events);
-  // One round trip: the rows, the webhook deliveries they make, and the NOTIFY that Postgres delivers at commit to every
-  // instance listening (none if we roll back). The rows go as one JSON document (cheaper for the driver than six array
-  // parameters, the payloads quoted twice over).
   const rows = events.map((e) => ({
     type: e.type,
     actor: e.actor,
@@ -44,28 +56,94 @@ export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void>
     agent_id: e.agentId ?? null,
     data: e.data ?? {},
   }));
-  await tx.$executeRaw`
-    WITH ins AS (
-      INSERT INTO events (type, actor, goal_id, subtask_id, agent_id, data)
-      SELECT * FROM json_to_recordset(${JSON.stringify(rows, jsonbSafe)}::json)
-        AS e(type text, actor text, goal_id uuid, subtask_id uuid, agent_id uuid, data jsonb)
+  return Prisma.sql`SELECT * FROM json_to_recordset(${JSON.stringify(rows, jsonbSafe)}::json)
+    AS e(type text, actor text, goal_id uuid, subtask_id uuid, agent_id uuid, data jsonb)`;
+}
+
+/** CTEs: `ins`, the rows of `source` (as emittedEvents gives them) written into the log, and the webhook deliveries they make. */
+export function eventsCtes(source: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`ins AS (
+      INSERT INTO events (type, actor, goal_id, subtask_id, agent_id, data) ${source}
       RETURNING seq, type, actor, goal_id, subtask_id, agent_id, data, created_at
-    ), ${OUTBOX_CTE}
-    SELECT pg_notify(${NOTIFY_CHANNEL}, '') FROM (SELECT count(*) FROM ins) c`;
+    ), ${OUTBOX_CTE}`;
+}
+
+/** The statement that writes `events` (none when there are none): the rows and their webhook deliveries, in one round trip. */
+function eventsStatement(events: DomainEvent[]): Prisma.Sql | undefined {
+  if (events.length === 0) return undefined;
+  return Prisma.sql`WITH ${eventsCtes(emittedEvents(events))} SELECT count(*) FROM ins`;
+}
+
+let notifying = false;
+let notifyAgain = false;
+
+/**
+ * Wakes the relays once events are committed: this process's through the event bus, the
+ * other instances' with a NOTIFY sent after the commit, outside any transaction. A NOTIFY
+ * inside the transaction would take the database's notification lock, which PostgreSQL holds
+ * through the commit and its WAL flush so that notifications queue in commit order: every
+ * notifying commit in the database waits its turn on it (in the 100×100 DAG, the largest
+ * wait of all). Coalesced: while one NOTIFY is on its way, the commits meanwhile send one
+ * more after it. One lost (a crash right after the commit) delays the other instances' live
+ * view until their relay's fallback poll (lib/events/relay.ts).
+ */
+function announceCommitted(count: number): void {
+  eventBus().emit(EVENTS_COMMITTED, count);
+  if (notifying) {
+    notifyAgain = true;
+    return;
+  }
+  notifying = true;
+  pooled()
+    .$queryRawUnsafe(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`)
+    .catch((error: unknown) => logger().warn({ err: errorFields(error) }, "could not notify the other instances of committed events"))
+    .finally(() => {
+      notifying = false;
+      if (notifyAgain) {
+        notifyAgain = false;
+        announceCommitted(0);
+      }
+    });
 }
 
 /**
- * Runs `fn` in one transaction; the events it emits are written in that transaction and
- * announced after it commits. Nothing is announced when it rolls back. `hotPath`: a pull's
- * or a completion's transaction (lib/db.ts).
+ * A transaction's last statement written around its events: `build` gets the SELECT of the
+ * events emitted so far (emittedEvents) and answers a statement that writes them (eventsCtes)
+ * with whatever else it does. It is sent with COMMIT, in one round trip;
+ * its rows come back once the transaction has committed. At most one per transaction.
  */
-export async function withEvents<T>(fn: (tx: Tx, emit: Emit) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+export type Finish = <R>(build: (emitted: Prisma.Sql) => Prisma.Sql) => Promise<R[]>;
+
+/**
+ * Runs `fn` in one transaction; the events it emits are written in that transaction (its
+ * last statement, sent with COMMIT) and announced after it commits. Nothing is announced
+ * when it rolls back. `hotPath`: a pull's or a completion's transaction (lib/db.ts).
+ */
+export async function withEvents<T>(fn: (tx: Tx, emit: Emit, finish: Finish) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const events: DomainEvent[] = [];
-  const result = await transaction(async (tx) => {
-    const value = await fn(tx, (e) => events.push(e));
-    await insertEvents(tx, events);
-    return value;
-  }, options);
-  if (events.length > 0) eventBus().emit(EVENTS_COMMITTED, events.length);
+  let last: { build: (emitted: Prisma.Sql) => Prisma.Sql; answer: (rows: unknown[]) => void; fail: (error: unknown) => void } | undefined;
+  const finish: Finish = <R>(build: (emitted: Prisma.Sql) => Prisma.Sql) => {
+    if (last) throw new Error("a transaction has one last statement");
+    const rows = new Promise<R[]>((answer, fail) => (last = { build, answer: answer as (rows: unknown[]) => void, fail }));
+    rows.catch(() => undefined); // the caller awaits it only once the transaction has committed
+    return rows;
+  };
+  let result: T;
+  try {
+    result = await transaction((tx) => fn(tx, (e) => events.push(e), finish), {
+      ...options,
+      commitWith: () => {
+        if (!last) {
+          const sql = eventsStatement(events);
+          return sql && { sql };
+        }
+        return { sql: last.build(emittedEvents(events)), answer: last.answer };
+      },
+    });
+  } catch (error) {
+    last?.fail(error);
+    throw error;
+  }
+  if (events.length > 0 || last) announceCommitted(events.length);
   return result;
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { eventPayloadProblem } from "@/lib/domain";
 import * as routes from "@/lib/api/routes";
 import { call } from "@/lib/testing/http";
 import { createGoal } from "@/lib/orchestration/create-goal";
@@ -58,6 +59,77 @@ describe("completeTasks", () => {
     await completeTasks([{ subtaskId: last!.subtaskId, agentId: agent.id, result: "all done" }]);
     const finished = await db().goal.findUniqueOrThrow({ where: { id: goal.goalId! } });
     expect(finished.status).toBe("complete");
+  });
+
+  it("releases and logs the same whether the writes go with COMMIT or step by step (a completion with usage)", async () => {
+    const run = async (usage?: { input_tokens: number; output_tokens: number; cost_usd: number }) => {
+      const goal = await createGoal({
+        goal: usage ? "diamond with usage" : "diamond",
+        actor: "test",
+        plan: {
+          tasks: [
+            { key: "a", name: "A" },
+            { key: "b", name: "B" },
+            { key: "c", name: "C", depends_on: ["a", "b"] },
+            { key: "d", name: "D", depends_on: ["a"] },
+          ],
+        },
+      });
+      const keyOf = new Map(goal.subtasks.map((t) => [t.id, t.key]));
+      const idOf = (key: string) => goal.subtasks.find((t) => t.key === key)!.id;
+      // The release names the parent with the greatest id among those completed in the batch.
+      const lastParent: Record<string, string> = { c: [idOf("a"), idOf("b")].sort().at(-1)!, d: idOf("a") };
+      const agent = await registerAgent({ skills: [], capacity: 5 });
+      const pulled = await pullTasks({ agentId: agent.id });
+      const outcomes = await completeTasks(
+        pulled.map((p) => ({ subtaskId: p.subtaskId, agentId: agent.id, attempt: p.attempt, result: `done ${p.key}`, usage })),
+      );
+      const events = await db().event.findMany({
+        where: { goalId: goal.goalId!, type: { in: ["task.completed", "task.ready"] } },
+        orderBy: { seq: "asc" },
+        select: { type: true, actor: true, subtaskId: true, agentId: true, data: true },
+      });
+      for (const e of events) expect(eventPayloadProblem({ type: e.type, data: e.data })).toBeNull();
+      // The completions first, then the tasks they made ready (in no particular order among themselves).
+      expect(events.map((e) => e.type)).toEqual(["task.completed", "task.completed", "task.ready", "task.ready"]);
+      events.sort((x, y) => (x.type + keyOf.get(x.subtaskId!)!).localeCompare(y.type + keyOf.get(y.subtaskId!)!));
+      return {
+        released: outcomes.flatMap((o) => (o.ok ? o.released.map((id) => keyOf.get(id)) : [o])).sort(),
+        status: await statusOf(goal.goalId!),
+        events: events.map((e) => {
+          const data = e.data as Record<string, unknown>;
+          return {
+            type: e.type,
+            actor: e.actor === `agent:${agent.id}` ? "the agent" : e.actor,
+            task: keyOf.get(e.subtaskId!),
+            agent: e.agentId === null ? null : e.agentId === agent.id,
+            data: {
+              ...data,
+              ...(data.after ? { after: data.after === lastParent[keyOf.get(e.subtaskId!)!] ? "its last parent" : data.after } : {}),
+              ...(typeof data.duration_ms === "number" ? { duration_ms: "ms" } : {}),
+            },
+          };
+        }),
+      };
+    };
+    const plain = await run();
+    expect(plain.released).toEqual(["c", "d"]);
+    expect(plain.status).toEqual({ a: "completed", b: "completed", c: "pending", d: "pending" });
+    expect(plain.events.map((e) => `${e.type} ${e.task}`).sort()).toEqual([
+      "task.completed a",
+      "task.completed b",
+      "task.ready c",
+      "task.ready d",
+    ]);
+    expect(plain.events.find((e) => e.task === "c")).toEqual({
+      type: "task.ready",
+      actor: "the agent",
+      task: "c",
+      agent: null,
+      data: { status: "pending", after: "its last parent" },
+    });
+    const metered = await run({ input_tokens: 10, output_tokens: 5, cost_usd: 0.01 });
+    expect(metered).toEqual(plain);
   });
 
   it("fences each item on its own: stale, foreign, unknown and repeated reports beside a good one", async () => {

@@ -4,7 +4,7 @@
 // still running, may report; a repeat of the same report is answered idempotently.
 import { Prisma, HOT_PATH, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
-import { withEvents, type Emit } from "@/lib/events/record";
+import { eventsCtes, withEvents, type Emit } from "@/lib/events/record";
 import { SwitchyardError, forbidden, notFound } from "@/lib/errors";
 import { retryDelayMs } from "@/lib/orchestration/backoff";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
@@ -100,11 +100,46 @@ export async function completeTask(options: CompletionInput & { now?: Date }): P
   return { subtask: outcome!.subtask, released: outcome!.released };
 }
 
+/** A dependent the release updated: its status after (pending when it became ready) and `after`, the completed parent that released it. */
+type ReleasedRow = { id: string; status: string; goal_id: string; after: string };
+
 /**
- * Dependents of the completed tasks: one decrement per completed parent; those reaching
- * zero become ready (lib/orchestration/ready.ts). Locked in id order, so completions
- * sharing dependents cannot deadlock on one another. Answers the released task ids by
- * the completed task that released them.
+ * The release, as CTEs over the completed task ids: dependents get one decrement per
+ * completed parent, and those reaching zero become ready (lib/orchestration/ready.ts).
+ * Locked in id order, so completions sharing dependents cannot deadlock on one another.
+ * `rel` holds the dependents updated (ReleasedRow).
+ */
+function releaseCtes(completedIds: string[], now: Date): Prisma.Sql {
+  return Prisma.sql`done AS (SELECT unnest(${completedIds}::uuid[]) AS id),
+    dec AS (
+      SELECT d.subtask_id, count(*)::int AS n, max(d.depends_on_id::text)::uuid AS after
+      FROM subtask_dependencies d JOIN done ON d.depends_on_id = done.id GROUP BY d.subtask_id
+    ),
+    locked AS (SELECT s.id FROM subtasks s JOIN dec ON dec.subtask_id = s.id ORDER BY s.id FOR UPDATE OF s),
+    rel AS (
+      UPDATE subtasks s SET pending_deps = s.pending_deps - dec.n,
+        status = CASE WHEN s.pending_deps = dec.n AND s.status = 'waiting' THEN 'pending' ELSE s.status END,
+        ready_at = CASE WHEN s.pending_deps = dec.n AND s.status = 'waiting' THEN ${now}::timestamptz ELSE s.ready_at END
+      FROM dec WHERE s.id = dec.subtask_id AND s.id IN (SELECT id FROM locked)
+      RETURNING s.id, s.status, s.goal_id, dec.after::text AS after
+    )`;
+}
+
+/** The released task ids by the completed task that released them. */
+function releasedByParent(rows: ReleasedRow[]): Map<string, string[]> {
+  const releasedBy = new Map<string, string[]>();
+  for (const r of rows) {
+    if (r.status !== "pending") continue;
+    const list = releasedBy.get(r.after) ?? [];
+    list.push(r.id);
+    releasedBy.set(r.after, list);
+  }
+  return releasedBy;
+}
+
+/**
+ * Releases the dependents of the completed tasks (releaseCtes), each that became ready with
+ * its `task.ready` event. Answers the released task ids by the completed task that released them.
  */
 export async function releaseDependents(
   tx: Tx,
@@ -112,20 +147,11 @@ export async function releaseDependents(
   completed: Array<{ id: string; actor: string }>,
   now: Date,
 ): Promise<Map<string, string[]>> {
-  const releasedBy = new Map<string, string[]>();
-  if (completed.length === 0) return releasedBy;
-  const rows = await tx.$queryRaw<Array<{ id: string; status: string; goal_id: string; after: string }>>`
-    WITH done AS (SELECT unnest(${completed.map((c) => c.id)}::uuid[]) AS id),
-    dec AS (
-      SELECT d.subtask_id, count(*)::int AS n, max(d.depends_on_id::text)::uuid AS after
-      FROM subtask_dependencies d JOIN done ON d.depends_on_id = done.id GROUP BY d.subtask_id
-    ),
-    locked AS (SELECT s.id FROM subtasks s JOIN dec ON dec.subtask_id = s.id ORDER BY s.id FOR UPDATE OF s)
-    UPDATE subtasks s SET pending_deps = s.pending_deps - dec.n,
-      status = CASE WHEN s.pending_deps = dec.n AND s.status = 'waiting' THEN 'pending' ELSE s.status END,
-      ready_at = CASE WHEN s.pending_deps = dec.n AND s.status = 'waiting' THEN ${now}::timestamptz ELSE s.ready_at END
-    FROM dec WHERE s.id = dec.subtask_id AND s.id IN (SELECT id FROM locked)
-    RETURNING s.id, s.status, s.goal_id, dec.after::text AS after`;
+  if (completed.length === 0) return new Map();
+  const rows = await tx.$queryRaw<ReleasedRow[]>`WITH ${releaseCtes(
+    completed.map((c) => c.id),
+    now,
+  )} SELECT id, status, goal_id, after FROM rel`;
   const actorOf = new Map(completed.map((c) => [c.id, c.actor]));
   for (const r of rows) {
     if (r.status !== "pending") continue;
@@ -136,11 +162,8 @@ export async function releaseDependents(
       subtaskId: r.id,
       data: { status: "pending", after: r.after },
     });
-    const list = releasedBy.get(r.after) ?? [];
-    list.push(r.id);
-    releasedBy.set(r.after, list);
   }
-  return releasedBy;
+  return releasedByParent(rows);
 }
 
 export async function failTask(options: {
@@ -262,20 +285,18 @@ export type CompletionOutcome =
   | { subtaskId: string; ok: true; repeated: boolean; subtask: SubtaskRow; released: string[] }
   | { subtaskId: string; ok: false; error: SwitchyardError };
 
+/** An accepted completion, as the completion's statement takes it. */
+type AcceptedRow = { subtask_id: string; number: number; result: string; agent_id: string };
+
 /**
- * The accepted completions' writes, in one statement: the attempts, the tasks (locked by the
- * caller) and the agents' counters. The id lists let the planner probe the indexes instead
- * of hashing whole tables.
+ * The accepted completions' writes, as CTEs: the attempts, the tasks (locked by the caller)
+ * and the agents' counters; `c` holds the completions (AcceptedRow). The id lists let the
+ * planner probe the indexes instead of hashing whole tables.
  */
-export function completionStatement(
-  completions: Array<{ subtask_id: string; number: number; result: string }>,
-  agents: Array<{ id: string; n: number; ms: number }>,
-  now: Date,
-): Prisma.Sql {
+function completionCtes(completions: AcceptedRow[], agents: Array<{ id: string; n: number; ms: number }>, now: Date): Prisma.Sql {
   const ids = completions.map((c) => c.subtask_id);
-  return Prisma.sql`
-    WITH c AS (
-      SELECT * FROM json_to_recordset(${JSON.stringify(completions)}::json) AS c(subtask_id uuid, number int, result text)
+  return Prisma.sql`c AS (
+      SELECT * FROM json_to_recordset(${JSON.stringify(completions)}::json) AS c(subtask_id uuid, number int, result text, agent_id uuid)
     ), att AS (
       UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
       FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number AND a.subtask_id = ANY(${ids}::uuid[])
@@ -284,9 +305,47 @@ export function completionStatement(
         total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
       FROM unnest(${agents.map((a) => a.id)}::uuid[], ${agents.map((a) => a.n)}::int[], ${agents.map((a) => a.ms)}::bigint[]) AS n(id, n, ms)
       WHERE a.id = n.id
-    )
-    UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
-    FROM c WHERE s.id = c.subtask_id AND s.id = ANY(${ids}::uuid[])`;
+    ), comp AS (
+      UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
+      FROM c WHERE s.id = c.subtask_id AND s.id = ANY(${ids}::uuid[])
+    )`;
+}
+
+/** The accepted completions' writes (completionCtes), on their own. */
+export function completionStatement(
+  completions: AcceptedRow[],
+  agents: Array<{ id: string; n: number; ms: number }>,
+  now: Date,
+): Prisma.Sql {
+  return Prisma.sql`WITH ${completionCtes(completions, agents, now)} SELECT 1`;
+}
+
+/**
+ * The completion's last statement, sent with COMMIT (lib/events/record.ts Finish): the
+ * accepted completions' writes, the release of their dependents, and the transaction's
+ * events with a `task.ready` for each dependent that became ready (as releaseDependents
+ * emits it). Dependents are then locked only while this one statement runs and commits,
+ * not across the round trips of the rest. Answers the dependents updated (ReleasedRow).
+ */
+export function completionTail(
+  completions: AcceptedRow[],
+  agents: Array<{ id: string; n: number; ms: number }>,
+  now: Date,
+  emitted: Prisma.Sql,
+): Prisma.Sql {
+  return Prisma.sql`
+    WITH ${completionCtes(completions, agents, now)}, ${releaseCtes(
+      completions.map((c) => c.subtask_id),
+      now,
+    )},
+    ready AS (
+      ${emitted}
+      UNION ALL
+      SELECT 'task.ready', COALESCE('agent:' || c.agent_id, 'system'), rel.goal_id, rel.id, NULL::uuid,
+        jsonb_build_object('status', rel.status, 'after', rel.after)
+      FROM rel LEFT JOIN c ON c.subtask_id = rel.after::uuid WHERE rel.status = 'pending'
+    ), ${eventsCtes(Prisma.sql`SELECT * FROM ready`)}
+    SELECT id, status, goal_id, after FROM rel`;
 }
 
 export async function completeTasks(
@@ -300,7 +359,7 @@ export async function completeTasks(
     item.spawn ? prepareSpawn(item.spawn, options.spawnField?.(i) ?? `completions[${i}].spawn`) : undefined,
   );
   const overBudget = new Set<string>();
-  const { outcomes, goals } = await withEvents(async (tx, emit) => {
+  const { outcomes, goals, releasing } = await withEvents(async (tx, emit, finish) => {
     // The agents, then the tasks, each in id order (lib/orchestration/locks.ts), and each
     // item's attempt (the numbered one, or the caller's latest on the task), in one
     // statement: the tasks' scan tests the locked agents' count, so it cannot lock a task
@@ -417,7 +476,7 @@ export async function completeTasks(
     };
     if (accepted.length === 0) {
       await recordUsages(held);
-      return { outcomes: outcomes as CompletionOutcome[], goals: gatedGoals };
+      return { outcomes: outcomes as CompletionOutcome[], goals: gatedGoals, releasing: undefined };
     }
 
     const perAgent = new Map<string, { n: number; ms: number }>();
@@ -427,22 +486,21 @@ export async function completeTasks(
       s.ms += a.durationMs;
       perAgent.set(a.item.agentId, s);
     }
-    const agentIds = [...perAgent.keys()].sort();
-    await tx.$executeRaw(
-      completionStatement(
-        accepted.map((a) => ({ subtask_id: a.task.id, number: a.attempt.number, result: a.item.result })),
-        agentIds.map((id) => ({ id, ...perAgent.get(id)! })),
-        now,
-      ),
-    );
-    const updatedById = new Map(
-      accepted.map((a) => [
-        a.task.id,
-        { ...a.task, status: "completed", result: a.item.result, error: null, finished_at: now } satisfies SubtaskRow,
-      ]),
-    );
-
+    const agents = [...perAgent.keys()].sort().map((id) => ({ id, ...perAgent.get(id)! }));
+    const completions = accepted.map((a) => ({
+      subtask_id: a.task.id,
+      number: a.attempt.number,
+      result: a.item.result,
+      agent_id: a.item.agentId,
+    }));
     for (const a of accepted) {
+      outcomes[a.index] = {
+        subtaskId: a.task.id,
+        ok: true,
+        repeated: false,
+        subtask: { ...a.task, status: "completed", result: a.item.result, error: null, finished_at: now } satisfies SubtaskRow,
+        released: [],
+      };
       emit({
         type: "task.completed",
         actor: `agent:${a.item.agentId}`,
@@ -452,7 +510,16 @@ export async function completeTasks(
         data: { attempt: a.attempt.number, status: "completed", duration_ms: a.durationMs },
       });
     }
+    const done = {
+      outcomes: outcomes as CompletionOutcome[],
+      goals: [...new Set([...accepted.map((a) => a.task.goal_id), ...gatedGoals])],
+    };
 
+    // The common case: the writes, the release and the events in the last statement, with COMMIT.
+    if (!accepted.some((a) => spawns[a.index]) && ![...accepted, ...held].some((a) => hasUsage(a.item.usage))) {
+      return { ...done, releasing: finish<ReleasedRow>((emitted) => completionTail(completions, agents, now, emitted)) };
+    }
+    await tx.$executeRaw(completionStatement(completions, agents, now));
     // Spawned tasks join before the release: their roots wait on their parent and are released with its dependents.
     await applySpawns(
       tx,
@@ -468,27 +535,18 @@ export async function completeTasks(
       accepted.map((a) => ({ id: a.task.id, actor: `agent:${a.item.agentId}` })),
       now,
     );
-    for (const a of accepted) {
-      outcomes[a.index] = {
-        subtaskId: a.task.id,
-        ok: true,
-        repeated: false,
-        subtask: updatedById.get(a.task.id)!,
-        released: releasedBy.get(a.task.id) ?? [],
-      };
-    }
     await recordUsages([...accepted, ...held]);
-    // A goal that just had a task released is not done: that task's own finisher checks it.
-    const releasedIn = new Set(accepted.filter((a) => releasedBy.has(a.task.id)).map((a) => a.task.goal_id));
-    return {
-      outcomes: outcomes as CompletionOutcome[],
-      goals: [...new Set([...accepted.map((a) => a.task.goal_id), ...gatedGoals])].filter((g) => !releasedIn.has(g)),
-    };
+    return { ...done, releasing: releasedBy };
   }, HOT_PATH);
+  // Each accepted completion with the tasks it released.
+  const releasedBy = releasing instanceof Map ? releasing : releasedByParent((await releasing) ?? []);
+  for (const outcome of outcomes) if (outcome.ok && !outcome.repeated) outcome.released = releasedBy.get(outcome.subtaskId) ?? [];
   recordCompletions("accepted", outcomes.filter((o) => o.ok && !o.repeated).length);
   recordCompletions("repeated", outcomes.filter((o) => o.ok && o.repeated).length);
   recordCompletions("refused", outcomes.filter((o) => !o.ok).length);
-  for (const goalId of goals) await finalizeGoalIfDone(goalId, now);
+  // A goal that just had a task released is not done: that task's own finisher checks it.
+  const releasedIn = new Set(outcomes.flatMap((o) => (o.ok && o.released.length > 0 ? [o.subtask.goal_id] : [])));
+  for (const goalId of goals) if (!releasedIn.has(goalId)) await finalizeGoalIfDone(goalId, now);
   // A goal whose budget these completions passed is paused now (after the commit; see budget.ts).
   for (const goalId of overBudget) await pauseForBudget(goalId, "system", now);
   return outcomes;
