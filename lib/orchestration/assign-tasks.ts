@@ -8,7 +8,7 @@ import { planAssignments } from "@/lib/orchestration/plan-assignments";
 import { takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
 import { dependencyInputs, previousAttempts, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
 import { recordAssignments } from "@/lib/metrics";
-import { claimReady, inClaimTurn, READY_ORDER_OF_UPD } from "@/lib/orchestration/ready";
+import { claimReady, inClaimTurn, readyOrder } from "@/lib/orchestration/ready";
 import { liveAgentSql } from "@/lib/orchestration/liveness";
 import type { Columns } from "@/lib/db/rows";
 
@@ -21,17 +21,18 @@ export type { Assignment } from "@/lib/orchestration/assignment";
  */
 export type AttemptSource = Array<{ taskId: string; agentId: string }> | { agentId: string; skills: string[]; limit: number };
 
-/** Starts an attempt for each task of `source`, in one statement; answers them in the scheduler's order. */
-export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, now: Date, actor: string): Promise<Assignment[]> {
-  const given = Array.isArray(source);
-  if (given ? source.length === 0 : source.limit <= 0) return [];
-  const pairs = given
-    ? Prisma.sql`SELECT * FROM unnest(${source.map((p) => p.taskId)}::uuid[], ${source.map((p) => p.agentId)}::uuid[]) AS p(task_id, agent_id)`
-    : Prisma.sql`SELECT id AS task_id, ${source.agentId}::uuid AS agent_id FROM (${claimReady(source.skills, source.limit, now)}) ready`;
-  // One statement: the tasks, their attempts, the agents' running counts, the goals that
-  // start now, and whether the agent needs dependency results.
-  const statement = () => tx.$queryRaw<Array<AssignmentRow & { goal_started: boolean; has_deps: boolean }>>`
-    WITH pairs AS (${pairs}),
+/** A task whose attempt a statement started, with its goal (startedRows). */
+type StartedRow = AssignmentRow &
+  Columns<"subtasks", "critical_path_s" | "ready_at" | "position"> & { goal_started: boolean; has_deps: boolean };
+
+/**
+ * CTEs that start an attempt for each of `pairs` (a SELECT of task_id, agent_id over tasks
+ * this statement or its transaction holds): `upd` the tasks, now running; their attempts;
+ * `counted`, the agents' running counts (the statement given); `started`, the goals that
+ * start now.
+ */
+function startCtes(pairs: Prisma.Sql, counted: Prisma.Sql, now: Date): Prisma.Sql {
+  return Prisma.sql`pairs AS (${pairs}),
     upd AS (
       UPDATE subtasks s SET status = 'running', agent_id = p.agent_id, attempt = s.attempt + 1, started_at = ${now},
         deadline_at = ${now}::timestamptz + s.timeout_s * interval '1 second', next_attempt_at = NULL
@@ -42,23 +43,25 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
     ), ins AS (
       INSERT INTO attempts (id, subtask_id, number, agent_id, outcome, started_at)
       SELECT gen_random_uuid(), id, attempt, agent_id, 'running', ${now} FROM upd
-    ), counted AS (
-      UPDATE agents a SET running = a.running + c.n
-      FROM (SELECT agent_id, count(*)::int AS n FROM upd GROUP BY agent_id) c
-      WHERE a.id = c.agent_id
-    ), started AS (
+    ), counted AS (${counted}), started AS (
       -- SKIP LOCKED: of many first claims in one goal, one starts it and the rest do not
       -- queue behind it on the goal's row (a goal left pending is started by a later claim).
       UPDATE goals SET status = 'running', started_at = ${now}
       WHERE id IN (SELECT id FROM goals WHERE id IN (SELECT goal_id FROM upd) AND status = 'pending' FOR UPDATE SKIP LOCKED)
       RETURNING id
-    )
-    SELECT upd.id, upd.goal_id, upd.agent_id, upd.attempt, upd.key, upd.name, upd.description, upd.required_skills, upd.priority,
-      upd.timeout_s, upd.deadline_at, g.goal, g.context, (g.id IN (SELECT id FROM started)) AS goal_started,
-      EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.subtask_id = upd.id) AS has_deps
-    FROM upd JOIN goals g ON g.id = upd.goal_id
-    ORDER BY ${READY_ORDER_OF_UPD}`;
-  const rows = given ? await statement() : await inClaimTurn(statement);
+    )`;
+}
+
+/** The tasks startCtes started, with their goals and whether they have dependencies (StartedRow). */
+const STARTED_ROWS = Prisma.sql`
+  SELECT upd.id, upd.goal_id, upd.agent_id, upd.attempt, upd.key, upd.name, upd.description, upd.required_skills, upd.priority,
+    upd.timeout_s, upd.deadline_at, upd.critical_path_s, upd.ready_at, upd.position, g.goal, g.context,
+    (g.id IN (SELECT id FROM started)) AS goal_started,
+    EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.subtask_id = upd.id) AS has_deps
+  FROM upd JOIN goals g ON g.id = upd.goal_id`;
+
+/** The started tasks as assignments, in the rows' order, with their events (goal.started, task.assigned). */
+async function handOut(tx: Tx, emit: Emit, rows: StartedRow[], actor: string): Promise<Assignment[]> {
   for (const goalId of new Set(rows.filter((r) => r.goal_started).map((r) => r.goal_id))) {
     emit({ type: "goal.started", actor, goalId, data: { status: "running" } });
   }
@@ -67,11 +70,6 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
     rows.filter((r) => r.has_deps).map((r) => r.id),
   );
   const previous = await previousAttempts(tx, rows); // a query only when some task runs again
-  if (given) {
-    // In the order the caller chose them.
-    const rank = new Map(source.map((p, i) => [p.taskId, i]));
-    rows.sort((x, y) => rank.get(x.id)! - rank.get(y.id)!);
-  }
   return rows.map((r) => {
     emit({
       type: "task.assigned",
@@ -85,31 +83,110 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
   });
 }
 
+/** Starts an attempt for each task of `source`, in one statement; answers them in the scheduler's order. */
+export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, now: Date, actor: string): Promise<Assignment[]> {
+  const given = Array.isArray(source);
+  if (given ? source.length === 0 : source.limit <= 0) return [];
+  const pairs = given
+    ? Prisma.sql`SELECT * FROM unnest(${source.map((p) => p.taskId)}::uuid[], ${source.map((p) => p.agentId)}::uuid[]) AS p(task_id, agent_id)`
+    : Prisma.sql`SELECT id AS task_id, ${source.agentId}::uuid AS agent_id FROM (${claimReady(source.skills, source.limit, now)}) ready`;
+  const counted = Prisma.sql`
+    UPDATE agents a SET running = a.running + c.n
+    FROM (SELECT agent_id, count(*)::int AS n FROM upd GROUP BY agent_id) c
+    WHERE a.id = c.agent_id`;
+  const statement = () => tx.$queryRaw<StartedRow[]>`WITH ${startCtes(pairs, counted, now)} ${STARTED_ROWS} ORDER BY ${readyOrder("upd")}`;
+  const rows = given ? await statement() : await inClaimTurn(statement);
+  if (given) {
+    // In the order the caller chose them.
+    const rank = new Map(source.map((p, i) => [p.taskId, i]));
+    rows.sort((x, y) => rank.get(x.id)! - rank.get(y.id)!);
+  }
+  return handOut(tx, emit, rows, actor);
+}
+
+/**
+ * A pull's first statement: the agent locked, its heartbeat, and the ready tasks it can do
+ * up to its free capacity (or `max`) claimed, in one round trip and one claim turn. One row
+ * per task claimed (task columns null when none). No row at all when the agent's row is
+ * locked by another transaction (or there is no such agent): a statement in the claim turn
+ * never waits on a lock (inClaimTurn), so it skips a busy agent and the caller takes the
+ * agent first, outside the turn. It claims nothing when the operator left work for the
+ * agent (the caller hands that over first: lib/orchestration/deliver-reassigned.ts) or the
+ * agent is drained.
+ */
+function pullStatement(agentId: string, max: number | undefined, now: Date): Prisma.Sql {
+  // Locked before any task: the claim's LIMIT reads it.
+  const agent = Prisma.sql`
+    old AS (
+      SELECT id, offline, skills, capacity, running, drained,
+        EXISTS (SELECT 1 FROM attempts u WHERE u.agent_id = agents.id AND u.delivered_at IS NULL) AS has_undelivered
+      FROM agents WHERE id = ${agentId}::uuid AND NOT removed FOR UPDATE SKIP LOCKED
+    ), want AS (
+      SELECT CASE WHEN has_undelivered OR drained THEN 0
+        ELSE GREATEST(LEAST(COALESCE(${max ?? null}::int, capacity - running), capacity - running), 0) END AS n
+      FROM old
+    )`;
+  const pairs = Prisma.sql`SELECT id AS task_id, ${agentId}::uuid AS agent_id FROM (${claimReady(
+    Prisma.sql`(SELECT skills FROM old)`,
+    Prisma.sql`COALESCE((SELECT n FROM want), 0)`,
+    now,
+  )}) ready`;
+  // One update of the agent's row: its heartbeat and its running count.
+  const counted = Prisma.sql`
+    UPDATE agents a SET running = a.running + (SELECT count(*) FROM upd)::int, last_heartbeat_at = ${now}, offline = false
+    WHERE a.id = (SELECT id FROM old)`;
+  return Prisma.sql`
+    WITH ${agent}, ${startCtes(pairs, counted, now)}
+    SELECT old.offline AS agent_offline, old.has_undelivered AS agent_has_undelivered, old.drained AS agent_drained,
+      old.skills AS agent_skills, old.capacity - old.running AS agent_free, claimed.*
+    FROM old LEFT JOIN (${STARTED_ROWS}) claimed ON true
+    ORDER BY ${readyOrder("claimed")}`;
+}
+
+/** The agent as a pull found it (locked, its heartbeat recorded). */
+interface PullingAgent {
+  agent_offline: boolean;
+  agent_has_undelivered: boolean;
+  agent_drained: boolean;
+  agent_skills: string[];
+  /** Capacity minus running, before this pull. */
+  agent_free: number;
+}
+
+/** A row of pullStatement: the agent's columns, and a claimed task's (all null when none was). */
+type PullRow = { [K in keyof StartedRow]: StartedRow[K] | null } & PullingAgent;
+
+/** The agent locked (waiting for it, outside the claim turn) and its heartbeat recorded, as pullStatement does; 404 when there is none. */
+async function lockPullingAgent(tx: Tx, agentId: string, now: Date): Promise<PullingAgent> {
+  const agents = await tx.$queryRaw<PullingAgent[]>`
+    UPDATE agents a SET last_heartbeat_at = ${now}, offline = false
+    FROM (SELECT id, offline FROM agents WHERE id = ${agentId}::uuid AND NOT removed FOR UPDATE) old
+    WHERE a.id = old.id
+    RETURNING old.offline AS agent_offline, a.drained AS agent_drained, a.skills AS agent_skills, a.capacity - a.running AS agent_free,
+      EXISTS (SELECT 1 FROM attempts u WHERE u.agent_id = a.id AND u.delivered_at IS NULL) AS agent_has_undelivered`;
+  if (!agents[0]) throw notFound("agent", agentId, "agent_id");
+  return agents[0];
+}
+
 /** The agent pulls up to `max` ready tasks it can do (default: its free capacity). Counts as a heartbeat. */
 export async function pullTasks(options: { agentId: string; max?: number; now?: Date }): Promise<Assignment[]> {
   const now = options.now ?? new Date();
   const started = performance.now();
+  const actor = `agent:${options.agentId}`;
   const assignments = await withEvents(async (tx, emit) => {
-    // Lock the agent and record the heartbeat in one statement; it also says whether the
-    // operator left work for this agent (lib/orchestration/deliver-reassigned.ts).
-    const agents = await tx.$queryRaw<
-      Array<Columns<"agents", "skills" | "capacity" | "running" | "offline" | "drained"> & { has_undelivered: boolean }>
-    >`
-      UPDATE agents a SET last_heartbeat_at = ${now}, offline = false
-      FROM (SELECT id, offline FROM agents WHERE id = ${options.agentId}::uuid AND NOT removed FOR UPDATE) old
-      WHERE a.id = old.id
-      RETURNING a.skills, a.capacity, a.running, old.offline, a.drained,
-        EXISTS (SELECT 1 FROM attempts u WHERE u.agent_id = a.id AND u.delivered_at IS NULL) AS has_undelivered`;
-    const agent = agents[0];
-    if (!agent) throw notFound("agent", options.agentId, "agent_id");
-    if (agent.offline) emit({ type: "agent.online", actor: `agent:${options.agentId}`, agentId: options.agentId });
-    // Work the operator reassigned to this agent comes first (it already counts as running).
-    const handedOver = agent.has_undelivered ? await takeUndeliveredAttempts(tx, options.agentId, now) : [];
-    const free = agent.capacity - agent.running;
+    const rows = await inClaimTurn(() => tx.$queryRaw<PullRow[]>(pullStatement(options.agentId, options.max, now)));
+    const agent = rows[0] ?? (await lockPullingAgent(tx, options.agentId, now));
+    if (agent.agent_offline) emit({ type: "agent.online", actor, agentId: options.agentId });
+    const claimed = rows.filter((r): r is PullRow & StartedRow => r.id !== null);
+    if (rows[0] && !agent.agent_has_undelivered) return handOut(tx, emit, claimed, actor);
+    // Work the operator reassigned to this agent comes first (it already counts as running);
+    // then what capacity is left, claimed now.
+    const handedOver = agent.agent_has_undelivered ? await takeUndeliveredAttempts(tx, options.agentId, now) : [];
+    const free = agent.agent_free;
     const limit = Math.min(options.max === undefined ? free : options.max - handedOver.length, free);
     // A drained agent gets no new work (what was already handed to it still reaches it).
-    if (limit <= 0 || agent.drained) return handedOver;
-    const fresh = await startAttempts(tx, emit, { agentId: options.agentId, skills: agent.skills, limit }, now, `agent:${options.agentId}`);
+    if (limit <= 0 || agent.agent_drained) return handedOver;
+    const fresh = await startAttempts(tx, emit, { agentId: options.agentId, skills: agent.agent_skills, limit }, now, actor);
     return handedOver.length > 0 ? [...handedOver, ...fresh] : fresh;
   }, HOT_PATH);
   recordAssignments("pull", assignments.length, (performance.now() - started) / 1000);

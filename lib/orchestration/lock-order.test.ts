@@ -12,6 +12,7 @@ import { requeueAgentTasks } from "@/lib/orchestration/requeue";
 import { cancelGoal, cancelTask, reassignTask } from "@/lib/orchestration/operator-actions";
 import { sweep } from "@/lib/orchestration/sweep";
 import { waitFor } from "@/lib/testing/wait";
+import { claimReady, inClaimTurn } from "@/lib/orchestration/ready";
 
 async function sessionsWaitingOnLocks(): Promise<number> {
   const rows = await db().$queryRaw<Array<{ n: number }>>`
@@ -110,6 +111,42 @@ describe("agent rows are locked before task rows", () => {
     expect(contended).toMatchObject({ value: { assignment: { agentId: other.id } } });
     const task = await db().subtask.findUniqueOrThrow({ where: { id: assignment.subtaskId } });
     expect(task).toMatchObject({ status: "running", agentId: other.id });
+  });
+
+  it("a pull of an agent another transaction holds waits for it outside the claim turn: the holder still claims", async () => {
+    // The operator's assign across agents holds agents, then claims in this process's turn;
+    // a pull that waited for one of those agents inside the turn would never get it.
+    await createGoal({
+      goal: "lock order pull",
+      actor: "test",
+      plan: {
+        tasks: [
+          { key: "p1", name: "p1" },
+          { key: "p2", name: "p2" },
+        ],
+      },
+    });
+    const agent = await registerAgent({ skills: [], capacity: 5 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let signal!: () => void;
+    const agentLocked = new Promise<void>((r) => (signal = r));
+    const holder = withEvents(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM agents WHERE id = ${agent.id}::uuid FOR UPDATE`;
+      signal();
+      await gate;
+      // The holder's own claim, in the turn, after the pull has started.
+      return inClaimTurn(() => tx.$queryRaw<Array<{ id: string }>>`${claimReady(null, 1, new Date())}`);
+    });
+    await agentLocked;
+    const pulling = pullTasks({ agentId: agent.id });
+    await waitFor(async () => (await sessionsWaitingOnLocks()) >= 1, { what: "the pull to wait for the agent" });
+    release();
+    const outcome = await Promise.race([Promise.all([holder, pulling]), new Promise<"stuck">((r) => setTimeout(() => r("stuck"), 10_000))]);
+    expect(outcome).not.toBe("stuck");
+    const [claimedByHolder, pulled] = outcome as [Array<{ id: string }>, Awaited<ReturnType<typeof pullTasks>>];
+    expect(claimedByHolder).toHaveLength(1);
+    expect(pulled.length).toBeGreaterThanOrEqual(1);
   });
 
   it("the sweep does not wait on a busy agent to time out its task: it leaves it for a later sweep", async () => {

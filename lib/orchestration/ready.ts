@@ -30,18 +30,22 @@ export function inClaimTurn<T>(claim: () => Promise<T>): Promise<T> {
  * Ready tasks in assignment order — priority, then the longest remaining critical path,
  * then the oldest ready time, then the earlier plan position — locked for the caller
  * with SKIP LOCKED (concurrent claimers never share one). `skills`: only tasks an agent
- * with these skills can do (null: any task). Selects `id, required_skills`.
+ * with these skills can do (null: any task). Each of `skills` and `limit` is a value or
+ * an SQL expression (an agent row the same statement read). Selects `id, required_skills`.
  */
-export function claimReady(skills: string[] | null, limit: number, now: Date): Prisma.Sql {
+export function claimReady(skills: string[] | Prisma.Sql | null, limit: number | Prisma.Sql, now: Date): Prisma.Sql {
   const canDo = skills === null ? Prisma.empty : Prisma.sql`AND agent_can_do(required_skills, ${skills}::text[])`;
   return Prisma.sql`
     SELECT id, required_skills FROM subtasks
     WHERE (status = 'pending' OR (status = 'retrying' AND next_attempt_at <= ${now})) ${canDo}
       AND NOT held -- a paused goal's tasks (lib/orchestration/pause-goal.ts)
-    ORDER BY priority, critical_path_s DESC, ready_at, position, id
+    ORDER BY ${readyOrder("subtasks")}
     LIMIT ${limit}
     FOR UPDATE SKIP LOCKED`;
 }
 
-/** The same order over the rows an UPDATE … RETURNING answered as `upd` (priority, critical_path_s, ready_at, position, id). */
-export const READY_ORDER_OF_UPD = Prisma.sql`upd.priority, upd.critical_path_s DESC, upd.ready_at, upd.position, upd.id`;
+/** The same order over rows of `alias` that carry the queue's columns (priority, critical_path_s, ready_at, position, id). */
+export function readyOrder(alias: string): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`${a}.priority, ${a}.critical_path_s DESC, ${a}.ready_at, ${a}.position, ${a}.id`;
+}
