@@ -1,6 +1,7 @@
 // Runs single pieces of the benchmark (npm run bench runs them all), for working on one:
 //   npx tsx bench/pieces.ts graphile graphile-fast engine http dag memory
-// Prints one line per piece on stdout; BENCH_TASKS (default 20,000) sets the task count.
+// Prints one line per piece on stdout; BENCH_TASKS (default 20,000) sets the task count, BENCH_POOL
+// (default 16) the in-process pieces' pool size.
 import { loadavg } from "node:os";
 import { disconnectDb } from "@/lib/db";
 import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, useSwitchyardDb } from "./util";

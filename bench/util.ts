@@ -34,7 +34,7 @@ export async function dropAll(): Promise<void> {
 }
 
 /** Points this process's Switchyard client (lib/db) at `url`. */
-export async function useSwitchyardDb(url: string, poolSize = 16): Promise<void> {
+export async function useSwitchyardDb(url: string, poolSize = Number(process.env.BENCH_POOL ?? 16)): Promise<void> {
   await disconnectDb();
   process.env.DATABASE_URL = url;
   process.env.DB_POOL_SIZE = String(poolSize);

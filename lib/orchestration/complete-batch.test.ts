@@ -94,7 +94,7 @@ describe("completeTasks", () => {
       expect(events.map((e) => e.type)).toEqual(["task.completed", "task.completed", "task.ready", "task.ready"]);
       events.sort((x, y) => (x.type + keyOf.get(x.subtaskId!)!).localeCompare(y.type + keyOf.get(y.subtaskId!)!));
       return {
-        released: outcomes.flatMap((o) => (o.ok ? o.released.map((id) => keyOf.get(id)) : [o])).sort(),
+        released: outcomes.flatMap((o): unknown[] => (o.ok ? o.released.map((id) => keyOf.get(id)) : [o])).sort(),
         status: await statusOf(goal.goalId!),
         events: events.map((e) => {
           const data = e.data as Record<string, unknown>;
