@@ -6,7 +6,7 @@ import { withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
 import { takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
-import { dependencyInputs, previousAttempts, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
+import { inputsOf, previousAttempts, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
 import { recordAssignments } from "@/lib/metrics";
 import { claimReady, inClaimTurn, readyOrder } from "@/lib/orchestration/ready";
 import { liveAgentSql } from "@/lib/orchestration/liveness";
@@ -21,9 +21,9 @@ export type { Assignment } from "@/lib/orchestration/assignment";
  */
 export type AttemptSource = Array<{ taskId: string; agentId: string }> | { agentId: string; skills: string[]; limit: number };
 
-/** A task whose attempt a statement started, with its goal (startedRows). */
+/** A task whose attempt a statement started, with its goal and its inputs (STARTED_ROWS). */
 type StartedRow = AssignmentRow &
-  Columns<"subtasks", "critical_path_s" | "ready_at" | "position"> & { goal_started: boolean; has_deps: boolean };
+  Columns<"subtasks", "critical_path_s" | "ready_at" | "position"> & { goal_started: boolean; inputs: Assignment["inputs"] | null };
 
 /**
  * CTEs that start an attempt for each of `pairs` (a SELECT of task_id, agent_id over tasks
@@ -39,7 +39,7 @@ function startCtes(pairs: Prisma.Sql, counted: Prisma.Sql, now: Date): Prisma.Sq
       -- The id list lets the planner probe the primary key instead of hashing the whole table.
       FROM pairs p WHERE s.id = p.task_id AND s.id = ANY(ARRAY(SELECT task_id FROM pairs))
       RETURNING s.id, s.goal_id, s.agent_id, s.attempt, s.key, s.name, s.description, s.required_skills, s.priority, s.timeout_s, s.deadline_at,
-        s.critical_path_s, s.ready_at, s.position
+        s.critical_path_s, s.ready_at, s.position, s.kind
     ), ins AS (
       INSERT INTO attempts (id, subtask_id, number, agent_id, outcome, started_at)
       SELECT gen_random_uuid(), id, attempt, agent_id, 'running', ${now} FROM upd
@@ -52,12 +52,11 @@ function startCtes(pairs: Prisma.Sql, counted: Prisma.Sql, now: Date): Prisma.Sq
     )`;
 }
 
-/** The tasks startCtes started, with their goals and whether they have dependencies (StartedRow). */
+/** The tasks startCtes started, with their goals and their inputs (StartedRow). */
 const STARTED_ROWS = Prisma.sql`
   SELECT upd.id, upd.goal_id, upd.agent_id, upd.attempt, upd.key, upd.name, upd.description, upd.required_skills, upd.priority,
     upd.timeout_s, upd.deadline_at, upd.critical_path_s, upd.ready_at, upd.position, g.goal, g.context,
-    (g.id IN (SELECT id FROM started)) AS goal_started,
-    EXISTS (SELECT 1 FROM subtask_dependencies d WHERE d.subtask_id = upd.id) AS has_deps
+    (g.id IN (SELECT id FROM started)) AS goal_started, ${inputsOf("upd")} AS inputs
   FROM upd JOIN goals g ON g.id = upd.goal_id`;
 
 /** The started tasks as assignments, in the rows' order, with their events (goal.started, task.assigned). */
@@ -65,10 +64,7 @@ async function handOut(tx: Tx, emit: Emit, rows: StartedRow[], actor: string): P
   for (const goalId of new Set(rows.filter((r) => r.goal_started).map((r) => r.goal_id))) {
     emit({ type: "goal.started", actor, goalId, data: { status: "running" } });
   }
-  const inputs = await dependencyInputs(
-    tx,
-    rows.filter((r) => r.has_deps).map((r) => r.id),
-  );
+  const inputs = new Map(rows.flatMap((r) => (r.inputs ? [[r.id, r.inputs] as const] : [])));
   const previous = await previousAttempts(tx, rows); // a query only when some task runs again
   return rows.map((r) => {
     emit({

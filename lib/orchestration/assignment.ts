@@ -1,6 +1,6 @@
 // What an agent is handed for one attempt (a fresh assignment or one the operator made
 // for it): the task, its goal, and the results of the task's direct dependencies.
-import type { Tx } from "@/lib/db";
+import { Prisma, type Tx } from "@/lib/db";
 import type { Columns } from "@/lib/db/rows";
 
 export interface Assignment {
@@ -46,27 +46,31 @@ export type AssignmentRow = Columns<
     deadline_at: Date;
   };
 
-/** The direct dependencies' results of each task, in plan order. */
-export async function dependencyInputs(tx: Tx, taskIds: string[]): Promise<Map<string, Assignment["inputs"]>> {
-  const byTask = new Map<string, Assignment["inputs"]>();
-  if (taskIds.length === 0) return byTask;
-  // An aggregate task (aggregation "agent") is given every completed result of its goal instead.
-  const rows = await tx.$queryRaw<Array<Columns<"subtask_dependencies", "subtask_id"> & Columns<"subtasks", "key" | "name" | "result">>>`
-    SELECT x.subtask_id, x.key, x.name, x.result FROM (
-      SELECT d.subtask_id, p.key, p.name, p.result, p.position FROM subtask_dependencies d
-      JOIN subtasks p ON p.id = d.depends_on_id JOIN subtasks s ON s.id = d.subtask_id
-      WHERE d.subtask_id = ANY(${taskIds}::uuid[]) AND s.kind <> 'aggregate'
+/**
+ * The inputs of the task in row `t` (columns id, goal_id, kind), as a correlated subquery:
+ * its direct dependencies' results in plan order, as a JSON array of {key, name, result}
+ * (null when it has none). An aggregate task (aggregation "agent") is given every completed
+ * result of its goal instead.
+ */
+export function inputsOf(t: string): Prisma.Sql {
+  const a = Prisma.raw(t);
+  return Prisma.sql`(
+    SELECT json_agg(json_build_object('key', x.key, 'name', x.name, 'result', x.result) ORDER BY x.position) FROM (
+      SELECT p.key, p.name, p.result, p.position FROM subtask_dependencies d JOIN subtasks p ON p.id = d.depends_on_id
+      WHERE d.subtask_id = ${a}.id AND ${a}.kind <> 'aggregate'
       UNION ALL
-      SELECT s.id, p.key, p.name, p.result, p.position FROM subtasks s
-      JOIN subtasks p ON p.goal_id = s.goal_id AND p.id <> s.id AND p.kind = 'task' AND p.status = 'completed'
-      WHERE s.id = ANY(${taskIds}::uuid[]) AND s.kind = 'aggregate'
-    ) x ORDER BY x.position`;
-  for (const r of rows) {
-    const list = byTask.get(r.subtask_id) ?? [];
-    list.push({ key: r.key, name: r.name, result: r.result });
-    byTask.set(r.subtask_id, list);
-  }
-  return byTask;
+      SELECT p.key, p.name, p.result, p.position FROM subtasks p
+      WHERE ${a}.kind = 'aggregate' AND p.goal_id = ${a}.goal_id AND p.id <> ${a}.id AND p.kind = 'task' AND p.status = 'completed'
+    ) x
+  )`;
+}
+
+/** The direct dependencies' results of each task, in plan order (inputsOf). */
+export async function dependencyInputs(tx: Tx, taskIds: string[]): Promise<Map<string, Assignment["inputs"]>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await tx.$queryRaw<Array<{ id: string; inputs: Assignment["inputs"] | null }>>`
+    SELECT s.id, ${inputsOf("s")} AS inputs FROM subtasks s WHERE s.id = ANY(${taskIds}::uuid[])`;
+  return new Map(rows.flatMap((r) => (r.inputs ? [[r.id, r.inputs] as const] : [])));
 }
 
 /** The last attempt before the current one of each task, when it was rejected, failed or timed out. */
