@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from "@/lib/testing/server";
 import { createGoal } from "@/lib/orchestration/create-goal";
 import { registerAgent } from "@/lib/orchestration/agents";
 import { independentPlan, layeredPlan } from "./engine";
-import { call, now, registerAgents, sleep, percentile } from "./util";
+import { backendCpuMs, call, cpuOfLastRun, now, processCpuMs, registerAgents, sleep, percentile } from "./util";
 
 export async function benchServer(databaseUrl: string, port: number): Promise<RunningServer> {
   return startServer({
@@ -22,6 +22,10 @@ export async function httpThroughput(server: RunningServer, options: { tasks: nu
   await createGoal({ goal: "http throughput", plan: independentPlan(options.tasks), actor: "bench" });
   const agents = await registerAgents(server.url, options.workers, { prefix: "h", skills: [], capacity: 1000 });
   let done = 0;
+  const serverPid = server.process.pid!;
+  const db0 = await backendCpuMs(process.env.DATABASE_URL!);
+  const server0 = processCpuMs(serverPid);
+  const clients0 = process.cpuUsage();
   const start = now();
   await Promise.all(
     agents.map(async (agent) => {
@@ -45,7 +49,12 @@ export async function httpThroughput(server: RunningServer, options: { tasks: nu
       }
     }),
   );
-  return options.tasks / ((now() - start) / 1000);
+  const rate = options.tasks / ((now() - start) / 1000);
+  const clients = process.cpuUsage(clients0);
+  cpuOfLastRun.processMs = (clients.user + clients.system) / 1000;
+  cpuOfLastRun.serverMs = processCpuMs(serverPid) - server0;
+  cpuOfLastRun.dbMs = (await backendCpuMs(process.env.DATABASE_URL!)) - db0;
+  return rate;
 }
 
 /** Serves the tensor in each format: median time of `runs` requests and the body size. */

@@ -90,8 +90,10 @@ async function main() {
   await useSwitchyardDb(httpDb);
   const server = await benchServer(httpDb, PORT);
   let push: number[] | undefined;
+  let httpCpu = { ...cpuOfLastRun };
   try {
     rates.http = await httpThroughput(server, { tasks: TASKS, workers: WORKERS, max: 250 });
+    httpCpu = { ...cpuOfLastRun };
     log("live push latency: 200 commits → socket.io client");
     push = await pushLatency(server, 200);
   } finally {
@@ -140,6 +142,13 @@ async function main() {
     met: met(rates.http! >= 2 * g),
   });
   rows.push({ figure: "  ratio HTTP / graphile high-throughput", value: fmt.ratio(rates.http! / gf), target: "—", met: "—" });
+  const ms = (x: number) => `${((x / TASKS) * 1000).toFixed(0)} ms`;
+  rows.push({
+    figure: "  CPU per 1,000 tasks: Switchyard HTTP",
+    value: `${ms(httpCpu.dbMs)} PostgreSQL + ${ms(httpCpu.serverMs)} server + ${ms(httpCpu.processMs)} clients`,
+    target: "—",
+    met: "—",
+  });
 
   // --- The layered DAG.
   log("layered DAG: 100 wide × 100 deep, 32 agents");

@@ -3,12 +3,11 @@
 // real server process. Measures the server's CPU share (of one core), the live push
 // latency (report sent → the `progress` push at a socket.io client in the goal's room)
 // and the output store's size (it must stay bounded: 256 KiB per attempt).
-import { readFileSync } from "node:fs";
 import { io as connect } from "socket.io-client";
 import type { RunningServer } from "@/lib/testing/server";
 import { createGoal } from "@/lib/orchestration/create-goal";
 import { independentPlan } from "./engine";
-import { call, fmt, log, now, percentile, registerAgents, sleep, withPg } from "./util";
+import { call, fmt, log, now, percentile, processCpuMs, registerAgents, sleep, withPg } from "./util";
 
 export interface StreamFigures {
   reports: number;
@@ -19,12 +18,6 @@ export interface StreamFigures {
   storedBytes: number;
   streamedBytes: number;
   attempts: number;
-}
-
-function cpuMs(pid: number): number {
-  // utime + stime, in clock ticks (100 Hz on Linux).
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1000;
 }
 
 export async function streamingOutput(
@@ -79,7 +72,7 @@ export async function streamingOutput(
   );
   const perReport = Math.max(1, Math.round(options.linesPerS / 4));
   const pid = server.process.pid!;
-  const cpuBefore = cpuMs(pid);
+  const cpuBefore = processCpuMs(pid);
   const started = now();
   let reports = 0;
   const ack: number[] = [];
@@ -105,7 +98,7 @@ export async function streamingOutput(
     }),
   );
   const wallMs = now() - started;
-  const cpuShare = (cpuMs(pid) - cpuBefore) / wallMs;
+  const cpuShare = (processCpuMs(pid) - cpuBefore) / wallMs;
   await sleep(200);
   socket.disconnect();
   const store = await withPg(databaseUrl, async (c) => {

@@ -1,4 +1,5 @@
 // Shared helpers of the benchmark: throwaway databases, timing, percentiles, the table.
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { migrateDatabase } from "@/lib/db/migrate";
@@ -108,21 +109,25 @@ export async function backendCpuMs(url: string): Promise<number> {
       (r) => r.pid as number,
     ),
   );
-  const { readFileSync } = await import("node:fs");
-  let ticks = 0;
+  let ms = 0;
   for (const pid of pids) {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ms += processCpuMs(pid);
     } catch {
-      // gone meanwhile
+      // the backend exited meanwhile
     }
   }
-  return ticks * 10;
+  return ms;
 }
 
-/** Filled by the pieces that measure it: the database's backends' CPU over the timed part. */
-export const cpuOfLastRun: { dbMs: number; processMs: number } = { dbMs: NaN, processMs: NaN };
+/** The CPU the last drain cost: PostgreSQL's backends, this process, and (over HTTP) the server process. */
+export const cpuOfLastRun: { dbMs: number; processMs: number; serverMs: number } = { dbMs: NaN, processMs: NaN, serverMs: NaN };
+
+/** A process's CPU so far (utime + stime, in clock ticks of 100 Hz on Linux), in ms. */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1000;
+}
 
 /**
  * A JSON call to a Switchyard server: POST with a body, GET without one. A 429 is retried
