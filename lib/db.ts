@@ -40,6 +40,10 @@ export function createPrismaClient(connectionString: string, max = env().DB_POOL
   // code's templates bound (no statement is built from data).
   // Sessions in UTC: Prisma's adapter reads every timestamp's offset as +00:00, whatever it is.
   const pool = new pg.Pool({ connectionString, max, keepAlive: true, options: "-c TimeZone=UTC" });
+  // A new connection starts with nothing prepared: the embedded database (one backend
+  // behind its socket) keeps what an earlier connection prepared, which would clash with
+  // this one's names. A no-op on PostgreSQL proper.
+  pool.on("connect", (connection) => void connection.query("DEALLOCATE ALL").catch(() => undefined));
   // An idle connection the server ended (a restart, an administrator): the pool drops it and connects anew.
   pool.on("error", (error) => logger().warn({ err: errorFields(error) }, "idle database connection lost"));
   const adapter = new PrismaPg(pool, { statementNameGenerator: statementName, disposeExternalPool: true });
@@ -181,11 +185,11 @@ export const HOT_PATH_SETTINGS =
   "set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)";
 const BEGIN_HOT = `BEGIN; SELECT ${HOT_PATH_SETTINGS}`;
 
-/** What PREPARE can take. */
-const PREPARABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES)\b/i;
+/** What PREPARE can take: one statement (no `;` anywhere, so no second command rides along) of these kinds. */
+const PREPARABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES)\b[^;]*$/i;
 
-/** Per connection: the statements PREPAREd on it in SQL (see Session). */
-const PREPARED = Symbol("switchyard.prepared");
+/** Per connection: the statements PREPAREd on it in SQL (see Session); Symbol.for, as Next's copy of this module shares the pool. */
+const PREPARED = Symbol.for("switchyard.prepared");
 type SessionClient = pg.PoolClient & { [PREPARED]?: Set<string> };
 
 /**
@@ -213,13 +217,18 @@ export function sqlLiteral(value: unknown): string | undefined {
 class Session {
   /** BEGIN has been sent (ROLLBACK is then owed when anything fails). */
   begun = false;
-  /** Names whose PREPARE went out in this transaction: unsure after a failure (see recover). */
-  private readonly preparing = new Set<string>();
-
+  /** A message failed: what the connection has prepared is then unsure (see recover). */
+  failed = false;
   constructor(
     readonly client: SessionClient,
     private readonly hot: boolean,
   ) {}
+
+  private send(config: string | pg.QueryConfig): Promise<pg.QueryResult> {
+    const answer = this.client.query(config as pg.QueryConfig);
+    answer.catch(() => (this.failed = true));
+    return answer;
+  }
 
   private get prepared(): Set<string> {
     return (this.client[PREPARED] ??= new Set());
@@ -244,7 +253,7 @@ class Session {
    * a value has no literal or the statement neither.
    */
   private execute(sql: { text: string; values: unknown[] }): string | undefined {
-    if (!PREPARABLE.test(sql.text)) return sql.values.length === 0 ? `${sql.text}\n` : undefined;
+    if (!PREPARABLE.test(sql.text)) return sql.values.length === 0 && !sql.text.includes(";") ? `${sql.text}\n` : undefined;
     const args: string[] = [];
     for (const value of sql.values) {
       const literal = sqlLiteral(value);
@@ -254,21 +263,24 @@ class Session {
     const name = statementName({ sql: sql.text }, this.hot ? "syx_h" : "syx");
     const call = args.length > 0 ? `EXECUTE ${name}(${args.join(", ")})` : `EXECUTE ${name}`;
     if (this.prepared.has(name)) return call;
-    this.prepared.add(name);
-    this.preparing.add(name);
+    this.prepared.add(name); // unsure until the message succeeds: see recover
     // The newline ends a trailing comment of the statement's text.
     return `PREPARE ${name} AS ${sql.text}\n; ${call}`;
   }
 
-  /** One statement of the transaction; the first carries BEGIN. */
+  /**
+   * One statement of the transaction; on the hot path the first carries BEGIN. (Elsewhere
+   * BEGIN goes alone: a first statement may carry a secret, a webhook's, which as a literal
+   * PostgreSQL would show in pg_stat_activity and log with an error.)
+   */
   statement(sql: { text: string; values: unknown[] }): Promise<pg.QueryResult> {
-    if (this.begun) return this.client.query(this.named(sql));
+    if (this.begun) return this.send(this.named(sql));
     this.begun = true;
-    const call = this.execute(sql);
+    const call = this.hot ? this.execute(sql) : undefined;
     if (call !== undefined) return this.simple(`${this.begin}; ${call}`, -1);
     // Both queued now, in order (pg sends the second once the first is answered).
-    const begun = this.client.query(this.begin);
-    const answer = this.client.query(this.named(sql));
+    const begun = this.send(this.begin);
+    const answer = this.send(this.named(sql));
     answer.catch(() => undefined);
     return begun.then(() => answer);
   }
@@ -276,7 +288,7 @@ class Session {
   /** COMMIT, after `last` in the same round trip (answering its rows). Nothing at all when nothing was sent. */
   async commit(last: LastStatement | undefined): Promise<void> {
     if (!last) {
-      if (this.begun) await this.client.query("COMMIT");
+      if (this.begun) await this.send("COMMIT");
       return;
     }
     const call = this.execute(last.sql);
@@ -286,32 +298,29 @@ class Session {
     if (call !== undefined) {
       answer = await this.simple(`${begin}${call}; COMMIT`, -2);
     } else {
-      if (begin) await this.client.query(this.begin);
-      answer = await this.client.query(this.named(last.sql));
-      await this.client.query("COMMIT");
+      if (begin) await this.send(this.begin);
+      answer = await this.send(this.named(last.sql));
+      await this.send("COMMIT");
     }
     last.answer?.(answer.rows);
   }
 
   /** A simple query of several statements; answers the result at `index` (from the end when negative). */
   private async simple(text: string, index: number): Promise<pg.QueryResult> {
-    const results = (await this.client.query({ text, types: TYPES })) as unknown as pg.QueryResult[];
+    const results = (await this.send({ text, types: TYPES })) as unknown as pg.QueryResult[];
     return results.at(index)!;
   }
 
   /**
    * After a failure: which of this transaction's PREPAREs ran is unknown (a message stops at
-   * its first error), so ask the connection, which keeps them through a ROLLBACK.
+   * its first error), and the failure may be that the connection's list and ours differ
+   * (a statement deallocated behind our back: "does not exist"). So the connection, which
+   * keeps its PREPAREs through a ROLLBACK, is asked for its list.
    */
   async recover(): Promise<void> {
-    if (this.preparing.size === 0) return;
-    const names = [...this.preparing];
-    const { rows } = await this.client.query<{ name: string }>({
-      text: "SELECT name FROM pg_prepared_statements WHERE name = ANY($1)",
-      values: [names],
-    });
-    const exist = new Set(rows.map((r) => r.name));
-    for (const name of names) if (!exist.has(name)) this.prepared.delete(name);
+    const { rows } = await this.client.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE name LIKE 'syx\\_%'");
+    this.prepared.clear();
+    for (const r of rows) this.prepared.add(r.name);
   }
 }
 
@@ -338,7 +347,7 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: Transa
   } catch (error) {
     tx.ended = true;
     if (session.begun) await client.query("ROLLBACK").catch((e: Error) => (broken ??= e));
-    if (!broken) await session.recover().catch((e: Error) => (broken ??= e));
+    if (session.failed && !broken) await session.recover().catch((e: Error) => (broken ??= e));
     throw error;
   } finally {
     client.off("error", onError);

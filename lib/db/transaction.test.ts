@@ -4,10 +4,10 @@
 // the pool; and the first and last statements, which go out with BEGIN and COMMIT as
 // literals, answering as the others do. (Deadlocks that the API recognises:
 // lib/api/concurrency-abort.test.ts.)
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { env } from "@/lib/env";
-import { Prisma, pooled, sqlLiteral, transaction, type Tx } from "@/lib/db";
+import { HOT_PATH, Prisma, pooled, sqlLiteral, transaction, type Tx } from "@/lib/db";
 
 async function count(marker: string): Promise<number> {
   const rows = await pooled().$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM events WHERE actor = ${marker}`;
@@ -85,7 +85,7 @@ describe("transactions on the pool", () => {
     }
   });
 
-  it("answers a first statement (with BEGIN, its values as literals) as it answers the same statement later", async () => {
+  it("answers a first statement (with BEGIN on the hot path, its values as literals) as it answers the same statement later", async () => {
     const values = [
       "it's a \\ back'slash'' and $$ dollars $1 -- not a comment ; /* nor this */",
       "E'\\x00' \\' ünïcødé 🚀\nnew line\ttab",
@@ -101,7 +101,7 @@ describe("transactions on the pool", () => {
     const statement = Prisma.sql`SELECT ${values[0]}::text AS a, ${values[1]}::text AS b, ${values[2]}::text[] AS c, ${values[3]}::int[] AS d,
       ${values[4]}::text AS e, ${values[5]}::float8 AS f, ${values[6]}::boolean AS g, ${values[7]}::int8 AS h,
       ${values[8]}::timestamptz AS i, ${values[9]}::jsonb AS j`;
-    const [first, later] = await transaction(async (tx) => [await tx.$queryRaw(statement), await tx.$queryRaw(statement)]);
+    const [first, later] = await transaction(async (tx) => [await tx.$queryRaw(statement), await tx.$queryRaw(statement)], HOT_PATH);
     expect(first).toEqual(later);
     expect(first).toEqual([
       {
@@ -128,13 +128,14 @@ describe("transactions on the pool", () => {
     // Bytes as the first statement's parameter.
     const [bytes] = await transaction(
       async (tx) => tx.$queryRaw<Array<{ b: Uint8Array }>>`SELECT ${new Uint8Array([0, 1, 255])}::bytea AS b`,
+      HOT_PATH,
     );
     expect([...bytes!.b]).toEqual([0, 1, 255]);
     // A NUL is refused by PostgreSQL, as it always was, and nothing of the transaction stays.
     await expect(
       transaction(async (tx) => {
         await tx.$executeRaw`INSERT INTO events (type, actor) VALUES ('test.ping', ${"tx-nul\u0000"})`;
-      }),
+      }, HOT_PATH),
     ).rejects.toThrow();
     // A statement PREPARE cannot take (SAVEPOINT) opens the transaction as well.
     await transaction(async (tx) => {
@@ -142,26 +143,28 @@ describe("transactions on the pool", () => {
       await insertMarker(tx, "tx-savepoint-undone");
       await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT first");
       await insertMarker(tx, "tx-savepoint-kept");
-    });
+    }, HOT_PATH);
+    // Two commands in one text are never PREPAREd (the second would run once, then never again): refused as before.
+    await expect(transaction(async (tx) => tx.$queryRawUnsafe("SELECT 1; SELECT 2"), HOT_PATH)).rejects.toThrow(/multiple commands/);
     expect(await count("tx-savepoint-undone")).toBe(0);
     expect(await count("tx-savepoint-kept")).toBe(1);
   });
 
+  /** `fn` on every connection of the pool at once (as many transactions as it has connections, each held a moment), on the hot path. */
+  const onEach = <T>(fn: (tx: Tx) => Promise<T>) =>
+    Promise.allSettled(
+      Array.from({ length: env().DB_POOL_SIZE }, () =>
+        transaction(async (tx) => {
+          const value = await fn(tx);
+          await new Promise((r) => setTimeout(r, 50));
+          return value;
+        }, HOT_PATH),
+      ),
+    );
+
   it("keeps track of what each connection has prepared when a PREPARE fails", async () => {
-    // As many transactions at once as the pool has connections, so that each connection's
-    // PREPARE of the statement fails (its table is not there yet)...
-    const n = env().DB_POOL_SIZE;
+    // Each connection's PREPARE of the statement fails (its table is not there yet)...
     const statement = Prisma.sql`SELECT count(*)::int AS n FROM tx_prepared_later WHERE n = ${1}::int`;
-    const onEach = <T>(fn: (tx: Tx) => Promise<T>) =>
-      Promise.allSettled(
-        Array.from({ length: n }, () =>
-          transaction(async (tx) => {
-            const value = await fn(tx);
-            await new Promise((r) => setTimeout(r, 50));
-            return value;
-          }),
-        ),
-      );
     const failed = await onEach((tx) => tx.$queryRaw(statement));
     expect(failed.map((f) => f.status === "rejected" && /does not exist/.test(String(f.reason)))).toEqual(failed.map(() => true));
     // ...then, the table made, the same statement on every connection: prepared anew, not
@@ -169,6 +172,39 @@ describe("transactions on the pool", () => {
     await pooled().$executeRawUnsafe("CREATE TABLE tx_prepared_later (n int)");
     const answered = await onEach((tx) => tx.$queryRaw<Array<{ n: number }>>(statement));
     expect(answered).toEqual(answered.map(() => ({ status: "fulfilled", value: [{ n: 0 }] })));
+  });
+
+  it("shares what each connection prepared with another copy of this module (Next bundles its own beside the server's)", async () => {
+    vi.resetModules();
+    const other = (await import("@/lib/db")) as typeof import("@/lib/db");
+    expect(other.transaction).not.toBe(transaction);
+    const statement = Prisma.sql`SELECT ${"copies"}::text AS seen`;
+    const mine = await onEach((tx) => tx.$queryRaw(statement));
+    expect(mine.every((r) => r.status === "fulfilled")).toBe(true);
+    const theirs = await Promise.allSettled(
+      Array.from({ length: env().DB_POOL_SIZE }, () =>
+        other.transaction(async (tx) => {
+          const rows = await tx.$queryRaw(statement);
+          await new Promise((r) => setTimeout(r, 50));
+          return rows;
+        }, other.HOT_PATH),
+      ),
+    );
+    expect(theirs).toEqual(theirs.map(() => ({ status: "fulfilled", value: [{ seen: "copies" }] })));
+  });
+
+  it("heals when what a connection prepared is deallocated behind its back: one transaction fails, the next prepares anew", async () => {
+    const statement = Prisma.sql`SELECT ${1}::int + 1 AS two`;
+    const dropped = await onEach(async (tx) => {
+      await tx.$queryRaw(statement);
+      const names = await tx.$queryRaw<Array<{ name: string }>>`SELECT name FROM pg_prepared_statements WHERE name LIKE 'syx%'`;
+      for (const { name } of names) await tx.$executeRawUnsafe(`DEALLOCATE ${name}`);
+    });
+    expect(dropped.every((d) => d.status === "fulfilled")).toBe(true);
+    const once = await onEach((tx) => tx.$queryRaw(statement));
+    expect(once.map((f) => f.status === "rejected" && /does not exist/.test(String(f.reason)))).toEqual(once.map(() => true));
+    const again = await onEach((tx) => tx.$queryRaw(statement));
+    expect(again).toEqual(again.map(() => ({ status: "fulfilled", value: [{ two: 2 }] })));
   });
 
   it("sends its last statement with COMMIT: written when it commits, nothing when that statement fails", async () => {

@@ -32,16 +32,6 @@ function checkPayloads(events: DomainEvent[]): void {
 }
 
 /**
- * Writes `events` in `tx` with a NOTIFY for the other instances, which PostgreSQL delivers at
- * commit (none if it rolls back). For a transaction that did not come from withEvents, which
- * writes its events itself and announces them once committed (see announceCommitted).
- */
-export async function insertEvents(tx: Tx, events: DomainEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.$executeRaw`WITH ${eventsCtes(emittedEvents(events))} SELECT pg_notify(${NOTIFY_CHANNEL}, '') FROM (SELECT count(*) FROM ins) c`;
-}
-
-/**
  * `events` as the rows of a SELECT (type, actor, goal_id, subtask_id, agent_id, data), in
  * order. The rows go as one JSON document (cheaper for the driver than six array
  * parameters, the payloads quoted twice over).
@@ -83,25 +73,33 @@ let notifyAgain = false;
  * inside the transaction would take the database's notification lock, which PostgreSQL holds
  * through the commit and its WAL flush so that notifications queue in commit order: every
  * notifying commit in the database waits its turn on it (in the 100×100 DAG, the largest
- * wait of all). Coalesced: while one NOTIFY is on its way, the commits meanwhile send one
- * more after it. One lost (a crash right after the commit) delays the other instances' live
+ * wait of all). One lost (a crash right after the commit) delays the other instances' live
  * view until their relay's fallback poll (lib/events/relay.ts).
  */
 function announceCommitted(count: number): void {
   eventBus().emit(EVENTS_COMMITTED, count);
+  notifyOthers(pooled());
+}
+
+/** One NOTIFY at a time: the commits made while one is on its way send one more after it, on the same pool. */
+function notifyOthers(sql: Tx): void {
   if (notifying) {
     notifyAgain = true;
     return;
   }
   notifying = true;
-  pooled()
+  sql
     .$queryRawUnsafe(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`)
-    .catch((error: unknown) => logger().warn({ err: errorFields(error) }, "could not notify the other instances of committed events"))
+    .catch((error: unknown) => {
+      // After disconnectDb (shutdown, a test's end) there is nobody left to tell.
+      if (!/after calling end/.test(String(error)))
+        logger().warn({ err: errorFields(error) }, "could not notify the other instances of committed events");
+    })
     .finally(() => {
       notifying = false;
       if (notifyAgain) {
         notifyAgain = false;
-        announceCommitted(0);
+        notifyOthers(sql);
       }
     });
 }

@@ -2,8 +2,8 @@
 // an agent and then needs its tasks (unregister, the sweep putting a dead agent's work back)
 // must not deadlock with one that reports, times out or moves a task of that agent.
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { withEvents } from "@/lib/events/record";
+import { db, type Tx } from "@/lib/db";
+import { withEvents, type Emit } from "@/lib/events/record";
 import { createGoal } from "@/lib/orchestration/create-goal";
 import { registerAgent } from "@/lib/orchestration/agents";
 import { pullTasks } from "@/lib/orchestration/assign-tasks";
@@ -25,18 +25,26 @@ async function sessionsWaitingOnLocks(): Promise<number> {
  * block on a lock, then puts the agent's running tasks back in the pool. Returns what
  * the requeue released and how the contender ended (its value or its error).
  */
-async function requeueAgainst(agentId: string, contender: () => Promise<unknown>) {
+/** Holds the agent's row in a transaction of its own until `release()`; `then` runs in that transaction after. */
+async function holdAgent<T>(agentId: string, then: (tx: Tx, emit: Emit) => Promise<T>) {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   let signal!: () => void;
   const agentLocked = new Promise<void>((r) => (signal = r));
-  const requeue = withEvents(async (tx, emit) => {
+  const holder = withEvents(async (tx, emit) => {
     await tx.$queryRaw`SELECT id FROM agents WHERE id = ${agentId}::uuid FOR UPDATE`;
     signal();
     await gate;
-    return requeueAgentTasks(tx, emit, agentId, "offline", "system", new Date());
+    return then(tx, emit);
   });
   await agentLocked;
+  return { release, holder };
+}
+
+async function requeueAgainst(agentId: string, contender: () => Promise<unknown>) {
+  const { release, holder: requeue } = await holdAgent(agentId, (tx, emit) =>
+    requeueAgentTasks(tx, emit, agentId, "offline", "system", new Date()),
+  );
   const contended = contender().then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),
@@ -127,18 +135,10 @@ describe("agent rows are locked before task rows", () => {
       },
     });
     const agent = await registerAgent({ skills: [], capacity: 5 });
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let signal!: () => void;
-    const agentLocked = new Promise<void>((r) => (signal = r));
-    const holder = withEvents(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM agents WHERE id = ${agent.id}::uuid FOR UPDATE`;
-      signal();
-      await gate;
-      // The holder's own claim, in the turn, after the pull has started.
-      return inClaimTurn(() => tx.$queryRaw<Array<{ id: string }>>`${claimReady(null, 1, new Date())}`);
-    });
-    await agentLocked;
+    // The holder's own claim, in the turn, after the pull has started.
+    const { release, holder } = await holdAgent(agent.id, (tx) =>
+      inClaimTurn(() => tx.$queryRaw<Array<{ id: string }>>`${claimReady(null, 1, new Date())}`),
+    );
     const pulling = pullTasks({ agentId: agent.id });
     await waitFor(async () => (await sessionsWaitingOnLocks()) >= 1, { what: "the pull to wait for the agent" });
     release();
@@ -153,16 +153,7 @@ describe("agent rows are locked before task rows", () => {
     const { agent, assignment } = await oneRunningTask("timeout");
     const past = new Date(assignment.deadlineAt.getTime() + 1000);
     const heartbeatTimeoutS = 365 * 24 * 3600;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let signal!: () => void;
-    const agentLocked = new Promise<void>((r) => (signal = r));
-    const holder = withEvents(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM agents WHERE id = ${agent.id}::uuid FOR UPDATE`;
-      signal();
-      await gate;
-    });
-    await agentLocked;
+    const { release, holder } = await holdAgent(agent.id, async () => undefined);
     let report: Awaited<ReturnType<typeof sweep>> | undefined;
     const sweeping = sweep({ now: past, heartbeatTimeoutS }).then((r) => (report = r));
     const first = await waitFor(async () => report ?? ((await sessionsWaitingOnLocks()) >= 1 ? "blocked" : undefined), {

@@ -7,7 +7,7 @@
 // Locks: the goal's open tasks (in id order), then the goal row, the order a claim takes
 // them in (tasks, then the goal it starts), so a pause and a pull cannot deadlock.
 import type { Tx } from "@/lib/db";
-import { insertEvents, withEvents, type DomainEvent, type Emit } from "@/lib/events/record";
+import { withEvents, type Emit } from "@/lib/events/record";
 import { conflict, notFound } from "@/lib/errors";
 import { finalizeGoalIfDone } from "@/lib/orchestration/finalize-goal";
 import { GOAL_TRANSITIONS } from "@/lib/domain";
@@ -37,12 +37,6 @@ export interface ResumeResult {
   released: number;
 }
 
-/** Writes through `emit` when the caller has one (withEvents), else straight into the log in `tx`. */
-async function record(tx: Tx, emit: Emit | undefined, event: DomainEvent): Promise<void> {
-  if (emit) emit(event);
-  else await insertEvents(tx, [event]);
-}
-
 /** Locks the goal's open tasks in id order; answers how many of them are running now. */
 async function lockOpenTasks(tx: Tx, goalId: string): Promise<number> {
   const rows = await tx.$queryRaw<Array<{ status: string }>>`
@@ -56,7 +50,7 @@ async function lockOpenTasks(tx: Tx, goalId: string): Promise<number> {
  */
 export async function pauseGoal(
   tx: Tx,
-  options: { goalId: string; reason: PauseReason; actor: string; now: Date; emit?: Emit },
+  options: { goalId: string; reason: PauseReason; actor: string; now: Date; emit: Emit },
 ): Promise<PauseResult> {
   const { goalId, reason, actor } = options;
   const running = await lockOpenTasks(tx, goalId);
@@ -67,7 +61,7 @@ export async function pauseGoal(
   const held = await tx.$executeRaw`
     UPDATE subtasks SET held = true WHERE goal_id = ${goalId}::uuid AND status = ANY(${OPEN}::text[]) AND NOT held`;
   await tx.$executeRaw`UPDATE goals SET status = 'paused', pause_reason = ${reason} WHERE id = ${goalId}::uuid`;
-  await record(tx, options.emit, {
+  options.emit({
     type: "goal.paused",
     actor,
     goalId,
@@ -84,7 +78,7 @@ export async function pauseGoal(
 }
 
 /** Resumes a paused goal inside the caller's transaction: its tasks can be claimed again. 409 unless paused. */
-export async function resumeGoal(tx: Tx, options: { goalId: string; actor: string; now: Date; emit?: Emit }): Promise<ResumeResult> {
+export async function resumeGoal(tx: Tx, options: { goalId: string; actor: string; now: Date; emit: Emit }): Promise<ResumeResult> {
   const { goalId, actor } = options;
   await lockOpenTasks(tx, goalId);
   const goals = await tx.$queryRaw<Array<{ status: GoalStatus; pause_reason: PauseReason | null; started_at: Date | null }>>`
@@ -96,7 +90,7 @@ export async function resumeGoal(tx: Tx, options: { goalId: string; actor: strin
   const released = await tx.$executeRaw`UPDATE subtasks SET held = false WHERE goal_id = ${goalId}::uuid AND held`;
   const status = goal.started_at ? "running" : "pending";
   await tx.$executeRaw`UPDATE goals SET status = ${status}, pause_reason = NULL WHERE id = ${goalId}::uuid`;
-  await record(tx, options.emit, {
+  options.emit({
     type: "goal.resumed",
     actor,
     goalId,

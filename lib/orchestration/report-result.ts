@@ -113,7 +113,11 @@ function releaseCtes(completedIds: string[], now: Date): Prisma.Sql {
   return Prisma.sql`done AS (SELECT unnest(${completedIds}::uuid[]) AS id),
     dec AS (
       SELECT d.subtask_id, count(*)::int AS n, max(d.depends_on_id::text)::uuid AS after
-      FROM subtask_dependencies d JOIN done ON d.depends_on_id = done.id GROUP BY d.subtask_id
+      FROM subtask_dependencies d JOIN done ON d.depends_on_id = done.id
+      -- Never a task of the batch itself (one cannot be running while a parent is not
+      -- completed): in completionTail, a row updated twice in one statement keeps one update.
+      WHERE d.subtask_id <> ALL(${completedIds}::uuid[])
+      GROUP BY d.subtask_id
     ),
     locked AS (SELECT s.id FROM subtasks s JOIN dec ON dec.subtask_id = s.id ORDER BY s.id FOR UPDATE OF s),
     rel AS (

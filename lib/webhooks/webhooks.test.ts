@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as routes from "@/lib/api/routes";
 import { db } from "@/lib/db";
-import { insertEvents, withEvents } from "@/lib/events/record";
+import { withEvents } from "@/lib/events/record";
+import { emitAny } from "@/lib/testing/events";
 import { call } from "@/lib/testing/http";
 import { truncateAll } from "@/lib/testing/database";
 import { complete, decompose, drain, pull, registerAgent } from "@/lib/testing/agent-calls";
@@ -233,12 +234,14 @@ describe("deliveries", () => {
 
   it("subscribes by event type, so events other parts emit (task.awaiting_approval, goal.budget_exceeded) are delivered once written", async () => {
     await register(["task.awaiting_approval", "goal.budget_exceeded"]);
-    await withEvents(async (tx) => {
-      await insertEvents(tx, [
-        { type: "task.awaiting_approval", actor: "agent:x", data: { status: "awaiting_approval", attempt: 1, duration_ms: 5 } },
-        { type: "goal.budget_exceeded", actor: "system", data: { limit: 1 } },
-        { type: "goal.started", actor: "system", data: { status: "running" } },
-      ] as unknown as Parameters<typeof insertEvents>[1]);
+    await withEvents(async (_tx, emit) => {
+      emitAny(emit, {
+        type: "task.awaiting_approval",
+        actor: "agent:x",
+        data: { status: "awaiting_approval", attempt: 1, duration_ms: 5 },
+      });
+      emitAny(emit, { type: "goal.budget_exceeded", actor: "system", data: { limit: 1 } });
+      emitAny(emit, { type: "goal.started", actor: "system", data: { status: "running" } });
     });
     while ((await dispatchDue(fast)) > 0);
     expect(receiver.received.map((r) => r.json.type).sort()).toEqual(["goal.budget_exceeded", "task.awaiting_approval"]);
@@ -247,10 +250,8 @@ describe("deliveries", () => {
   it("the outbox row exists only if its event committed: a rolled-back transaction queues nothing", async () => {
     await register(["goal.budget_exceeded"]);
     await expect(
-      withEvents(async (tx) => {
-        await insertEvents(tx, [{ type: "goal.budget_exceeded", actor: "system", data: {} }] as unknown as Parameters<
-          typeof insertEvents
-        >[1]);
+      withEvents(async (_tx, emit) => {
+        emitAny(emit, { type: "goal.budget_exceeded", actor: "system", data: {} });
         throw new Error("rolled back");
       }),
     ).rejects.toThrow("rolled back");
