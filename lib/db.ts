@@ -40,10 +40,6 @@ export function createPrismaClient(connectionString: string, max = env().DB_POOL
   // code's templates bound (no statement is built from data).
   // Sessions in UTC: Prisma's adapter reads every timestamp's offset as +00:00, whatever it is.
   const pool = new pg.Pool({ connectionString, max, keepAlive: true, options: "-c TimeZone=UTC" });
-  // A new connection starts with nothing prepared: the embedded database (one backend
-  // behind its socket) keeps what an earlier connection prepared, which would clash with
-  // this one's names. A no-op on PostgreSQL proper.
-  pool.on("connect", (connection) => void connection.query("DEALLOCATE ALL").catch(() => undefined));
   // An idle connection the server ended (a restart, an administrator): the pool drops it and connects anew.
   pool.on("error", (error) => logger().warn({ err: errorFields(error) }, "idle database connection lost"));
   const adapter = new PrismaPg(pool, { statementNameGenerator: statementName, disposeExternalPool: true });
@@ -231,7 +227,20 @@ class Session {
   }
 
   private get prepared(): Set<string> {
-    return (this.client[PREPARED] ??= new Set());
+    return this.client[PREPARED]!;
+  }
+
+  /**
+   * A connection new to us is asked what it has prepared: the embedded database (one
+   * backend behind its socket) keeps what an earlier connection prepared.
+   */
+  async open(): Promise<void> {
+    if (!this.client[PREPARED]) await this.resync();
+  }
+
+  private async resync(): Promise<void> {
+    const { rows } = await this.client.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE name LIKE 'syx\\_%'");
+    this.client[PREPARED] = new Set(rows.map((r) => r.name));
   }
 
   private get begin(): string {
@@ -318,9 +327,7 @@ class Session {
    * keeps its PREPAREs through a ROLLBACK, is asked for its list.
    */
   async recover(): Promise<void> {
-    const { rows } = await this.client.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE name LIKE 'syx\\_%'");
-    this.prepared.clear();
-    for (const r of rows) this.prepared.add(r.name);
+    await this.resync();
   }
 }
 
@@ -340,6 +347,7 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: Transa
   const session = new Session(client, options.hotPath === true);
   const tx = new RawSql((sql) => session.statement(sql));
   try {
+    await session.open();
     const value = await fn(tx);
     tx.ended = true;
     await session.commit(options.commitWith?.());
