@@ -8,7 +8,7 @@ import { planAssignments } from "@/lib/orchestration/plan-assignments";
 import { takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
 import { inputsOf, previousAttempts, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
 import { recordAssignments } from "@/lib/metrics";
-import { claimReady, inClaimTurn, readyOrder } from "@/lib/orchestration/ready";
+import { claimReady, inClaimTurn, inPullSlot, readyOrder } from "@/lib/orchestration/ready";
 import { liveAgentSql } from "@/lib/orchestration/liveness";
 import type { Columns } from "@/lib/db/rows";
 
@@ -169,7 +169,14 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
   const now = options.now ?? new Date();
   const started = performance.now();
   const actor = `agent:${options.agentId}`;
-  const assignments = await withEvents(async (tx, emit) => {
+  const assignments = await inPullSlot(() => pullIn(options, now, actor));
+  recordAssignments("pull", assignments.length, (performance.now() - started) / 1000);
+  return assignments;
+}
+
+/** The pull's transaction (pullTasks runs it in a pull slot). */
+function pullIn(options: { agentId: string; max?: number }, now: Date, actor: string): Promise<Assignment[]> {
+  return withEvents(async (tx, emit) => {
     const rows = await inClaimTurn(() => tx.$queryRaw<PullRow[]>(pullStatement(options.agentId, options.max, now)));
     const agent = rows[0] ?? (await lockPullingAgent(tx, options.agentId, now));
     if (agent.agent_offline) emit({ type: "agent.online", actor, agentId: options.agentId });
@@ -185,8 +192,6 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
     const fresh = await startAttempts(tx, emit, { agentId: options.agentId, skills: agent.agent_skills, limit }, now, actor);
     return handedOver.length > 0 ? [...handedOver, ...fresh] : fresh;
   }, HOT_PATH);
-  recordAssignments("pull", assignments.length, (performance.now() - started) / 1000);
-  return assignments;
 }
 
 /** Seed 001's assign_subtasks: ready tasks across every live agent with free capacity. */

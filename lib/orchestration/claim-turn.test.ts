@@ -1,6 +1,8 @@
-// Claim statements of one process take turns (lib/orchestration/ready.ts).
+// Claim statements of one process take turns, and its pulls hold at most half the pool
+// (lib/orchestration/ready.ts).
 import { describe, expect, it } from "vitest";
-import { inClaimTurn } from "@/lib/orchestration/ready";
+import { env } from "@/lib/env";
+import { inClaimTurn, inPullSlot } from "@/lib/orchestration/ready";
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
@@ -32,5 +34,34 @@ describe("inClaimTurn", () => {
     const next = inClaimTurn(async () => "claimed");
     await expect(failed).rejects.toThrow("deadlock detected");
     await expect(next).resolves.toBe("claimed");
+  });
+});
+
+describe("inPullSlot", () => {
+  it("runs pulls on at most half the pool's connections at once; the others wait, and each failure hands its slot on", async () => {
+    const limit = Math.floor(env().DB_POOL_SIZE / 2);
+    expect(limit).toBeGreaterThan(1);
+    let running = 0;
+    let most = 0;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: limit * 3 }, (_, i) =>
+        inPullSlot(async () => {
+          running++;
+          most = Math.max(most, running);
+          await tick();
+          running--;
+          if (i % 2 === 0) throw new Error(`pull ${i} failed`);
+          return i;
+        }),
+      ),
+    );
+    expect(most).toBe(limit);
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(Math.floor((limit * 3) / 2));
+    // Every slot came back: as many pulls as the limit run at once again.
+    running = most = 0;
+    await Promise.all(
+      Array.from({ length: limit }, () => inPullSlot(async () => (running++, (most = Math.max(most, running)), await tick(), running--))),
+    );
+    expect(most).toBe(limit);
   });
 });
