@@ -4,7 +4,7 @@ import { Prisma, pooled, transaction, type TransactionOptions, type Tx } from "@
 import { errorFields, logger } from "@/lib/log";
 import { eventPayloadProblem, type DomainEvent, type EventType } from "@/lib/domain";
 import { env } from "@/lib/env";
-import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus } from "@/lib/events/bus";
+import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus, relayLeadsHere } from "@/lib/events/bus";
 import { OUTBOX_CTE } from "@/lib/webhooks/outbox"; // webhook deliveries, written with their events
 
 export type { DomainEvent } from "@/lib/domain";
@@ -68,8 +68,9 @@ let notifying = false;
 let notifyAgain = false;
 
 /**
- * Wakes the relays once events are committed: this process's through the event bus, the
- * other instances' with a NOTIFY sent after the commit, outside any transaction. A NOTIFY
+ * Wakes the relay leader once events are committed: this process's relay through the event
+ * bus; when it does not lead, the leader elsewhere with a NOTIFY sent after the commit,
+ * outside any transaction. A NOTIFY
  * inside the transaction would take the database's notification lock, which PostgreSQL holds
  * through the commit and its WAL flush so that notifications queue in commit order: every
  * notifying commit in the database waits its turn on it (in the 100×100 DAG, the largest
@@ -78,7 +79,7 @@ let notifyAgain = false;
  */
 function announceCommitted(count: number): void {
   eventBus().emit(EVENTS_COMMITTED, count);
-  notifyOthers(pooled());
+  if (!relayLeadsHere()) notifyOthers(pooled());
 }
 
 /** One NOTIFY at a time: the commits made while one is on its way send one more after it, on the same pool. */

@@ -22,7 +22,7 @@
 import pg from "pg";
 import { pooled } from "@/lib/db";
 import { logger } from "@/lib/log";
-import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus } from "@/lib/events/bus";
+import { EVENTS_COMMITTED, NOTIFY_CHANNEL, eventBus, registerRelay } from "@/lib/events/bus";
 import { readRelayCursor, toLogEvent, type EventRow, type LogEvent } from "@/lib/events/read";
 
 export const RELAY_LOCK_KEY = 7_351_990_003;
@@ -250,6 +250,7 @@ export function startRelay(options: RelayOptions): Relay {
 
   const onCommitted = () => wake();
   eventBus().on(EVENTS_COMMITTED, onCommitted);
+  const unregister = registerRelay(() => leader);
   const fallback = setInterval(wake, options.fallbackPollMs ?? 1000);
 
   if (options.databaseUrl) void campaign();
@@ -265,6 +266,7 @@ export function startRelay(options: RelayOptions): Relay {
       for (const t of timers) clearTimeout(t);
       timers.clear();
       eventBus().off(EVENTS_COMMITTED, onCommitted);
+      unregister();
       // What was broadcast is recorded before the lock goes, so the next leader repeats nothing.
       if (persistTimer) {
         clearTimeout(persistTimer);
