@@ -34,7 +34,21 @@ describe("embedded database", () => {
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: JSON.stringify({ agent_id }),
       });
-      expect((await assigned.json()).assignments).toHaveLength(1);
+      const [assignment] = (await assigned.json()).assignments;
+      expect(assignment).toBeDefined();
+      // A completion too: its writes, the release and the events go with COMMIT in one message.
+      const completed = await fetch(`${first.url}/api/orchestration/complete`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ subtask_uuid: assignment.subtask_uuid, attempt: assignment.attempt, result: "collected" }),
+      });
+      expect(completed.status).toBe(200);
+      const next = await fetch(`${first.url}/api/orchestration/assign`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ agent_id }),
+      });
+      expect(next.status).toBe(200);
     } finally {
       await first.stop();
     }
@@ -43,7 +57,7 @@ describe("embedded database", () => {
     try {
       const goal = await (await fetch(`${second.url}/api/goals/${goalId}`)).json();
       expect(goal.template).toBe("analysis");
-      expect(goal.subtasks.map((s: { status: string }) => s.status)).toEqual(["running", "waiting", "waiting"]);
+      expect(goal.subtasks.map((s: { status: string }) => s.status)).toEqual(["completed", "pending", "waiting"]);
       const agents = await (await fetch(`${second.url}/api/agents`)).json();
       expect(agents.agents).toHaveLength(1);
     } finally {
