@@ -201,9 +201,9 @@ export function sqlLiteral(value: unknown): string | undefined {
 }
 
 /**
- * One transaction's connection. Its first statement goes out with BEGIN and its last with
- * COMMIT, each pair in one round trip: a pull or a completion otherwise spends two of its six
- * round trips on them, and under load each round trip waits its turn on the event loop and
+ * One transaction's connection. Its last statement goes out with COMMIT and, on the hot
+ * path, its first with BEGIN, each pair in one round trip: a pull or a completion otherwise
+ * spent two of its six round trips on them, and under load each round trip waits its turn on the event loop and
  * on PostgreSQL. Such a pair is a simple query (several statements in one message), which
  * takes no parameters: the statement is PREPAREd on the connection in SQL (once; it keeps
  * its plan as a named statement does) and run with EXECUTE, its parameters written as
@@ -235,12 +235,7 @@ class Session {
    * backend behind its socket) keeps what an earlier connection prepared.
    */
   async open(): Promise<void> {
-    if (!this.client[PREPARED]) await this.resync();
-  }
-
-  private async resync(): Promise<void> {
-    const { rows } = await this.client.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE name LIKE 'syx\\_%'");
-    this.client[PREPARED] = new Set(rows.map((r) => r.name));
+    if (!this.client[PREPARED]) await this.recover();
   }
 
   private get begin(): string {
@@ -327,7 +322,8 @@ class Session {
    * keeps its PREPAREs through a ROLLBACK, is asked for its list.
    */
   async recover(): Promise<void> {
-    await this.resync();
+    const { rows } = await this.client.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE name LIKE 'syx\\_%'");
+    this.client[PREPARED] = new Set(rows.map((r) => r.name));
   }
 }
 

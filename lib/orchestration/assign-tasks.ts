@@ -5,8 +5,15 @@ import { Prisma, HOT_PATH, type Tx } from "@/lib/db";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
-import { takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
-import { inputsOf, previousAttempts, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
+import { hasUndeliveredSql, takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
+import {
+  inputsByTask,
+  inputsOf,
+  previousAttempts,
+  toAssignment,
+  type Assignment,
+  type AssignmentRow,
+} from "@/lib/orchestration/assignment";
 import { recordAssignments } from "@/lib/metrics";
 import { claimReady, inClaimTurn, inPullSlot, readyOrder } from "@/lib/orchestration/ready";
 import { liveAgentSql } from "@/lib/orchestration/liveness";
@@ -64,7 +71,7 @@ async function handOut(tx: Tx, emit: Emit, rows: StartedRow[], actor: string): P
   for (const goalId of new Set(rows.filter((r) => r.goal_started).map((r) => r.goal_id))) {
     emit({ type: "goal.started", actor, goalId, data: { status: "running" } });
   }
-  const inputs = new Map(rows.flatMap((r) => (r.inputs ? [[r.id, r.inputs] as const] : [])));
+  const inputs = inputsByTask(rows);
   const previous = await previousAttempts(tx, rows); // a query only when some task runs again
   return rows.map((r) => {
     emit({
@@ -115,7 +122,7 @@ function pullStatement(agentId: string, max: number | undefined, now: Date): Pri
   const agent = Prisma.sql`
     old AS (
       SELECT id, offline, skills, capacity, running, drained,
-        EXISTS (SELECT 1 FROM attempts u WHERE u.agent_id = agents.id AND u.delivered_at IS NULL) AS has_undelivered
+        ${hasUndeliveredSql("agents")} AS has_undelivered
       FROM agents WHERE id = ${agentId}::uuid AND NOT removed FOR UPDATE SKIP LOCKED
     ), want AS (
       SELECT CASE WHEN has_undelivered OR drained THEN 0
@@ -159,7 +166,7 @@ async function lockPullingAgent(tx: Tx, agentId: string, now: Date): Promise<Pul
     FROM (SELECT id, offline FROM agents WHERE id = ${agentId}::uuid AND NOT removed FOR UPDATE) old
     WHERE a.id = old.id
     RETURNING old.offline AS agent_offline, a.drained AS agent_drained, a.skills AS agent_skills, a.capacity - a.running AS agent_free,
-      EXISTS (SELECT 1 FROM attempts u WHERE u.agent_id = a.id AND u.delivered_at IS NULL) AS agent_has_undelivered`;
+      ${hasUndeliveredSql("a")} AS agent_has_undelivered`;
   if (!agents[0]) throw notFound("agent", agentId, "agent_id");
   return agents[0];
 }

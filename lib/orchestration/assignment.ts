@@ -70,6 +70,11 @@ export async function dependencyInputs(tx: Tx, taskIds: string[]): Promise<Map<s
   if (taskIds.length === 0) return new Map();
   const rows = await tx.$queryRaw<Array<{ id: string; inputs: Assignment["inputs"] | null }>>`
     SELECT s.id, ${inputsOf("s")} AS inputs FROM subtasks s WHERE s.id = ANY(${taskIds}::uuid[])`;
+  return inputsByTask(rows);
+}
+
+/** Rows that selected inputsOf as `inputs`, as the inputs of each task that has some. */
+export function inputsByTask(rows: Array<{ id: string; inputs: Assignment["inputs"] | null }>): Map<string, Assignment["inputs"]> {
   return new Map(rows.flatMap((r) => (r.inputs ? [[r.id, r.inputs] as const] : [])));
 }
 

@@ -2,8 +2,13 @@
 // operator's assign across all agents) reach that agent through its next assign call,
 // like any other work: pullTasks hands them over first, once each (attempts.delivered_at,
 // NULL until then).
-import type { Tx } from "@/lib/db";
+import { Prisma, type Tx } from "@/lib/db";
 import { dependencyInputs, previousAttempts, toAssignment, type Assignment, type AssignmentRow } from "@/lib/orchestration/assignment";
+
+/** Whether the agent of row `agent` has attempts waiting to be handed over, as an SQL expression. */
+export function hasUndeliveredSql(agent: string): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM attempts u WHERE u.agent_id = ${Prisma.raw(agent)}.id AND u.delivered_at IS NULL)`;
+}
 
 /** Marks the agent's undelivered attempts delivered and returns those still running, as assignments. */
 export async function takeUndeliveredAttempts(tx: Tx, agentId: string, now: Date): Promise<Assignment[]> {

@@ -316,11 +316,7 @@ function completionCtes(completions: AcceptedRow[], agents: Array<{ id: string; 
 }
 
 /** The accepted completions' writes (completionCtes), on their own. */
-export function completionStatement(
-  completions: AcceptedRow[],
-  agents: Array<{ id: string; n: number; ms: number }>,
-  now: Date,
-): Prisma.Sql {
+function completionStatement(completions: AcceptedRow[], agents: Array<{ id: string; n: number; ms: number }>, now: Date): Prisma.Sql {
   return Prisma.sql`WITH ${completionCtes(completions, agents, now)} SELECT 1`;
 }
 
