@@ -14,6 +14,7 @@ import type { ClientToServerEvents, LiveEvent, ProgressPush, ResumeReply, Server
 import { emitAny, type AnyEvent } from "@/lib/testing/events";
 import { withEvents } from "@/lib/events/record";
 import { operatorSessionValue } from "@/lib/auth/operator";
+import pg from "pg";
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Agent = { agent_id: string; token: string };
@@ -134,6 +135,20 @@ async function eventsOf(server: RunningServer, goalId: string, after = 0): Promi
   return res.body.events;
 }
 
+/**
+ * What the socket.io adapter publishes on the database (its NOTIFY channel for the
+ * namespace "/"), read by a plain LISTEN: not an instance, so the servers do not count it.
+ */
+async function adapterChannel(): Promise<{ payloads: string[]; close: () => Promise<void> }> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  const payloads: string[] = [];
+  client.on("notification", (n) => payloads.push(n.payload ?? ""));
+  await client.query(`LISTEN "socket.io#/"`);
+  return { payloads, close: () => client.end() };
+}
+const RELAY_BATCH_NAME = "switchyard:events";
+
 const isIncreasing = (seqs: number[]) => seqs.every((s, i) => i === 0 || s > seqs[i - 1]!);
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((x, y) => x - y);
@@ -142,6 +157,7 @@ const percentile = (values: number[], p: number) => {
 
 describe("live events over socket.io", () => {
   it("a client subscribed to a goal receives its task events, in seq order, as an agent works over HTTP", async () => {
+    const channel = await adapterChannel();
     const listener = new Listener(await connect(a));
     const agent = await registerAgent(a, ["live-a"]);
     const keys = Array.from({ length: 20 }, (_, i) => `T${i}`);
@@ -190,6 +206,9 @@ describe("live events over socket.io", () => {
     const logged = await eventsOf(a, goalId, mine[0]!.seq - 1);
     expect(mine.map((e) => e.seq)).toEqual(logged.map((e) => e.seq));
     expect(ids.T0).toBeDefined();
+    // Alone, the relay publishes none of its batches to other instances (there are none).
+    await channel.close();
+    expect(channel.payloads.filter((p) => p.includes(RELAY_BATCH_NAME))).toEqual([]);
   });
 
   it("a reconnecting client resumes with exactly the events it missed, no gap and no duplicate, then live ones", async () => {
@@ -267,6 +286,7 @@ describe("push latency", () => {
 
 describe("two instances on one database", () => {
   it("an agent talking to instance A, a socket.io client on instance B sees its events; and the other way round", async () => {
+    const channel = await adapterChannel();
     b = await startServer({ env: SERVER_ENV });
     const onB = new Listener(await connect(b));
     const onA = new Listener(await connect(a));
@@ -294,6 +314,9 @@ describe("two instances on one database", () => {
     const common = onA.received.filter((e) => e.seq >= seqsB[0]!).map((e) => e.seq);
     expect(seqsB.filter((s) => s <= common.at(-1)!)).toEqual(common);
     expect(goalId).toBeDefined();
+    // With two instances, the relay's batches do go through the adapter.
+    await channel.close();
+    expect(channel.payloads.filter((p) => p.includes(RELAY_BATCH_NAME)).length).toBeGreaterThan(0);
 
     // Commit → a client on the instance that does not relay (two NOTIFY hops). Printed only.
     const latencies: number[] = [];

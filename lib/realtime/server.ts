@@ -203,9 +203,11 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
     for (const event of events) {
       if (event.seq <= deliveredSeq) continue;
       deliveredSeq = event.seq;
-      // One emit to both rooms: a socket in both gets the event once.
-      io.local.to(event.goal_id ? [ALL_ROOM, goalRoom(event.goal_id)] : ALL_ROOM).emit("event", event);
-      recordEventFanout(deliveries(event));
+      // One emit to both rooms: a socket in both gets the event once. None when no socket
+      // of this instance is in either (socket.io would encode the packet all the same).
+      const reached = deliveries(event);
+      if (reached > 0) io.local.to(event.goal_id ? [ALL_ROOM, goalRoom(event.goal_id)] : ALL_ROOM).emit("event", event);
+      recordEventFanout(reached);
     }
   };
   /** How many of this instance's sockets an event reaches (for the fan-out metric). */
@@ -238,9 +240,20 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
       deliverLocally(events);
     });
   });
+  // Only when another instance is there to hear them (as for progress below): alone, each
+  // batch was NOTIFYs that PostgreSQL queued and this instance's own LISTEN read back and
+  // dropped, about one per 28 events. An instance that joins announces itself and is
+  // counted from then on; one that missed batches meanwhile reads the gap from the log
+  // (above). serverCount() answers at once, so the batches keep their order.
   const broadcast = (events: LogEvent[]) => {
     deliverLocally(events);
-    if (adapterPool) for (const chunk of chunkBySize(events.map(fitForNotify), 6000)) io.serverSideEmit(RELAY_BATCH, chunk);
+    if (!adapterPool) return;
+    void io
+      .of("/")
+      .adapter.serverCount()
+      .then((servers) => {
+        if (servers > 1) for (const chunk of chunkBySize(events.map(fitForNotify), 6000)) io.serverSideEmit(RELAY_BATCH, chunk);
+      });
   };
   const relay = startRelay({ databaseUrl: options.embedded ? null : databaseUrl, broadcast });
   const stopProgress = relayProgress(io, adapterPool !== undefined);
