@@ -30,7 +30,11 @@ describe("SIGTERM", () => {
     await waitFor(() => received.includes("100 Continue"), { what: "100 Continue" });
 
     running.process.kill("SIGTERM");
-    await waitFor(() => running.output().includes("draining 1 in-flight request(s)"), { what: "the drain to start" });
+    await waitFor(() => running.output().includes("draining 1 in-flight request(s)"), { what: "the drain to start" }).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\nreceived: ${received}\nserver: ${running.output()}`);
+      },
+    );
 
     // No new connections while draining.
     const refused = await new Promise<string>((resolve) => {
