@@ -9,11 +9,17 @@ import { startRelay, type Relay } from "@/lib/events/relay";
 let relay: Relay;
 const received: AnyEvent[] = [];
 const clients: pg.Client[] = [];
+/** What the relay's `listening` answers: the scripted answers first, then !nobodyListens. */
+let script: boolean[] = [];
+let nobodyListens = false;
+let passedUpTo = 0;
 
 beforeAll(async () => {
   relay = startRelay({
     databaseUrl: env().DATABASE_URL!,
     broadcast: (events) => received.push(...events),
+    listening: async () => script.shift() ?? !nobodyListens,
+    passed: (seq) => (passedUpTo = Math.max(passedUpTo, seq)),
     lockRetryMs: 100,
     log: () => undefined,
   });
@@ -112,6 +118,32 @@ describe("the event relay", () => {
     expect(increasing(seqs())).toBe(true);
     const logged = await readEvents({ after: burst[0]! - 1, limit: 5000 });
     expect(logged.events.map((e) => e.seq)).toEqual(burst);
+  });
+
+  it("with nobody listening, moves over events unread; broadcasts those committed once someone is", async () => {
+    nobodyListens = true;
+    try {
+      await commitEvent("unheard");
+      const [unheard] = (await readEvents({ after: 0, limit: 5000 })).events.filter((e) => e.type === "unheard");
+      await until(() => passedUpTo >= unheard!.seq, "the cursor to pass the unheard event");
+    } finally {
+      nobodyListens = false;
+    }
+    await commitEvent("heard");
+    await until(() => received.some((e) => e.type === "heard"), "the event committed once someone listens");
+    expect(received.some((e) => e.type === "unheard")).toBe(false);
+  });
+
+  it("reads in full what it read while nobody listened when someone came meanwhile", async () => {
+    const c = await session();
+    // Committed before the poll, with no wake-up: the poll below finds it.
+    const seq = Number(
+      (await c.query<{ seq: string }>(`INSERT INTO events (type, actor) VALUES ('came.meanwhile', 'test') RETURNING seq`)).rows[0]!.seq,
+    );
+    script = [false, true]; // nobody when the read starts, someone when it is done
+    await c.query(`SELECT pg_notify('switchyard_events', '')`);
+    await until(() => received.some((e) => e.seq === seq), "the event read again in full");
+    expect(script).toEqual([]);
   });
 
   it("a second relay on the same database follows, and takes over from the stored cursor when the leader stops", async () => {

@@ -34,6 +34,14 @@ export interface RelayOptions {
   /** The database; null in embedded mode (no lock, no LISTEN: this process is the only one). */
   databaseUrl: string | null;
   broadcast: (events: LogEvent[]) => void;
+  /**
+   * Whether a broadcast would reach anyone now (a socket on this instance, another
+   * instance). When not, the relay moves its cursor over the events (gaps and all, as
+   * ever) without reading what they say. Default: always.
+   */
+  listening?: () => Promise<boolean>;
+  /** The cursor moved over events up to `seq` that nobody was listening for (none broadcast). */
+  passed?: (seq: number) => void;
   /** How often a follower tries to become the leader. */
   lockRetryMs?: number;
   /** A poll even without a wake-up (a lost NOTIFY, a slow hole). */
@@ -103,6 +111,14 @@ export function startRelay(options: RelayOptions): Relay {
     })();
   };
 
+  /** A page of the log after the cursor: whole rows, or (nobody listening) their seqs only. */
+  function readPage(full: boolean): Promise<Array<Pick<EventRow, "seq"> | EventRow>> {
+    return pooled().$queryRawUnsafe<Array<Pick<EventRow, "seq"> | EventRow>>(
+      `SELECT ${full ? "seq, type, goal_id, subtask_id, agent_id, actor, data, created_at" : "seq"} FROM events WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`,
+      cursor,
+    );
+  }
+
   /** One read: returns true when there may be more to read right away. */
   async function pollOnce(): Promise<boolean> {
     if (pending && pending.xidBound === null && Date.now() - pending.notedAt >= XID_MARGIN_MS) {
@@ -131,19 +147,25 @@ export function startRelay(options: RelayOptions): Relay {
         );
       }
     }
-    const rows = await pooled().$queryRawUnsafe<EventRow[]>(
-      `SELECT seq, type, goal_id, subtask_id, agent_id, actor, data, created_at FROM events WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`,
-      cursor,
-    );
+    // Nobody to tell: the seqs only. Asked again after the read, since a socket that came
+    // meanwhile may be owed some of these events (those committed after it subscribed):
+    // then they are read again, in full. (One that comes after the second question is owed
+    // none of them: each committed before this read began.)
+    const listening = options.listening ?? (async () => true);
+    let full = await listening();
+    let rows = await readPage(full);
+    if (!full && (await listening())) rows = await readPage((full = true));
     const accepted: LogEvent[] = [];
     let next = cursor;
+    let taken = 0;
     for (const row of rows) {
       const seq = Number(row.seq);
       if (seq !== next + 1 && seq > finalUpTo) break;
-      accepted.push(toLogEvent(row));
+      if (full) accepted.push(toLogEvent(row as EventRow));
+      taken++;
       next = seq;
     }
-    const gap = accepted.length < rows.length;
+    const gap = taken < rows.length;
     if (!gap && rows.length < PAGE && finalUpTo > next) next = finalUpTo;
     if (gap) {
       if (!pending) {
@@ -157,7 +179,7 @@ export function startRelay(options: RelayOptions): Relay {
     if (accepted.length > 0) {
       broadcastCount += accepted.length;
       options.broadcast(accepted);
-    }
+    } else if (!full && next !== cursor) options.passed?.(next);
     if (next !== cursor) {
       cursor = next;
       schedulePersist();

@@ -16,7 +16,7 @@ import { authRetryAfterS, recordAuthFailureFrom } from "@/lib/auth/auth-throttle
 import { checkRequest } from "@/lib/auth/request-guard";
 import { errorFields, logger } from "@/lib/log";
 import { recordEventFanout } from "@/lib/metrics";
-import { readAllEvents, type LogEvent } from "@/lib/events/read";
+import { readAllEvents, readRelayCursor, type LogEvent } from "@/lib/events/read";
 import { startRelay, type Relay } from "@/lib/events/relay";
 import { eventBus, PROGRESS_REPORTED } from "@/lib/events/bus";
 import {
@@ -198,7 +198,11 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
 
   // This instance's sockets get each event once, in seq order, whoever relayed it: the
   // relay emits in order, and a repeat after a change of leader is dropped here.
-  let deliveredSeq = 0;
+  // Counted from where the relay stood when this instance started, not from 0: the
+  // leader sends its batches only to instances it has heard from (broadcast, below), so
+  // the first batch this one gets may skip what its first sockets were owed, and a skip
+  // is read from the log (RELAY_BATCH, below) only when there is a last seq to skip from.
+  let deliveredSeq = (await readRelayCursor()).relayedSeq;
   const deliverLocally = (events: LogEvent[]) => {
     for (const event of events) {
       if (event.seq <= deliveredSeq) continue;
@@ -229,7 +233,7 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
   io.on(RELAY_BATCH, (events: LogEvent[]) => {
     fromOthers = fromOthers.then(async () => {
       const first = events[0];
-      if (first && deliveredSeq > 0 && first.seq > deliveredSeq + 1) {
+      if (first && first.seq > deliveredSeq + 1) {
         try {
           const missed = await readAllEvents({ after: deliveredSeq, max: RESUME_MAX_EVENTS });
           deliverLocally(missed.events.filter((e) => e.seq < first.seq));
@@ -255,7 +259,13 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
         if (servers > 1) for (const chunk of chunkBySize(events.map(fitForNotify), 6000)) io.serverSideEmit(RELAY_BATCH, chunk);
       });
   };
-  const relay = startRelay({ databaseUrl: options.embedded ? null : databaseUrl, broadcast });
+  // Anyone to tell: a socket on this instance, or another instance (with sockets or not).
+  const listening = async () => io.of("/").sockets.size > 0 || (await io.of("/").adapter.serverCount()) > 1;
+  // Events the relay passed over unread were owed to no socket here: not to deliver later.
+  const passed = (seq: number) => {
+    deliveredSeq = Math.max(deliveredSeq, seq);
+  };
+  const relay = startRelay({ databaseUrl: options.embedded ? null : databaseUrl, broadcast, listening, passed });
   const stopProgress = relayProgress(io, adapterPool !== undefined);
 
   return {
