@@ -19,6 +19,16 @@ function jsonbSafe(_key: string, value: unknown): unknown {
 }
 
 /**
+ * `value` as JSON that jsonb takes. The replacer is called for every value, so it runs only
+ * when the plain text shows a NUL or a lone surrogate (JSON.stringify escapes both as
+ * `\u…`; a pair stays as it is): most payloads have neither.
+ */
+function jsonbText(value: unknown): string {
+  const plain = JSON.stringify(value);
+  return /\\u0000|\\ud[89a-f]/i.test(plain) ? JSON.stringify(value, jsonbSafe) : plain;
+}
+
+/**
  * Outside production every payload of a known type is checked against its schema, so a
  * test fails at the emitter that drifted from lib/domain/events.ts. (Types the domain
  * does not know only get past the compiler in tests of the log itself.)
@@ -46,7 +56,7 @@ export function emittedEvents(events: DomainEvent[]): Prisma.Sql {
     agent_id: e.agentId ?? null,
     data: e.data ?? {},
   }));
-  return Prisma.sql`SELECT * FROM json_to_recordset(${JSON.stringify(rows, jsonbSafe)}::json)
+  return Prisma.sql`SELECT * FROM json_to_recordset(${jsonbText(rows)}::json)
     AS e(type text, actor text, goal_id uuid, subtask_id uuid, agent_id uuid, data jsonb)`;
 }
 
