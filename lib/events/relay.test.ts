@@ -124,7 +124,7 @@ describe("the event relay", () => {
     nobodyListens = true;
     try {
       await commitEvent("unheard");
-      const [unheard] = (await readEvents({ after: 0, limit: 5000 })).events.filter((e) => e.type === "unheard");
+      const unheard = (await readEvents({ after: 0, limit: 5000 })).events.find((e) => (e as AnyEvent).type === "unheard");
       await until(() => passedUpTo >= unheard!.seq, "the cursor to pass the unheard event");
     } finally {
       nobodyListens = false;
