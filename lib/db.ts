@@ -76,11 +76,25 @@ const TYPES = {
         return (v: string) => new Date(`${v}T00:00:00Z`);
       case 1114: // timestamp without time zone: UTC, as Prisma reads it
         return (v: string) => new Date(`${v.replace(" ", "T")}Z`);
+      case 1184: // timestamptz
+        return parseTimestamptz;
       default:
         return pg.types.getTypeParser(oid, format);
     }
   },
 } as pg.CustomTypesConfig;
+
+const UTC_TIMESTAMPTZ = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?\+00$/;
+const pgTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, "text") as (v: string) => Date;
+
+/**
+ * A timestamptz as sessions here send it (in UTC: "2026-12-06 23:36:53.523456+00") read as
+ * ISO 8601, which the engine parses natively (a pull's rows carry several: pg's general
+ * parser was a few per cent of a busy server's time); anything else goes to pg's.
+ */
+export function parseTimestamptz(v: string): Date {
+  return UTC_TIMESTAMPTZ.test(v) ? new Date(`${v.slice(0, 10)}T${v.slice(11, -3)}Z`) : pgTimestamptz(v);
+}
 
 function isTemplate(query: TemplateStringsArray | Prisma.Sql): query is TemplateStringsArray {
   return Array.isArray(query);
