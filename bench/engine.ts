@@ -4,7 +4,7 @@ import { registerAgent } from "@/lib/orchestration/agents";
 import { pullTasks, type Assignment } from "@/lib/orchestration/assign-tasks";
 import * as report from "@/lib/orchestration/report-result";
 import { eventBus, EVENTS_COMMITTED } from "@/lib/events/bus";
-import { backendCpuMs, cpuOfLastRun, now } from "./util";
+import { backendCpuMs, cpuOfLastRun, now, walBytes } from "./util";
 import { env } from "@/lib/env";
 
 /** An idle agent waits for the next commit in this process (what the relay would push), at most `ms`. */
@@ -49,6 +49,7 @@ export async function engineThroughput(options: {
   );
   let done = 0;
   const db0 = await backendCpuMs(env().DATABASE_URL!);
+  const wal0 = await walBytes(env().DATABASE_URL!);
   const cpu0 = process.cpuUsage();
   const start = now();
   await Promise.all(
@@ -68,6 +69,7 @@ export async function engineThroughput(options: {
   const cpu = process.cpuUsage(cpu0);
   cpuOfLastRun.processMs = (cpu.user + cpu.system) / 1000;
   cpuOfLastRun.dbMs = (await backendCpuMs(env().DATABASE_URL!)) - db0;
+  cpuOfLastRun.walBytes = (await walBytes(env().DATABASE_URL!)) - wal0;
   return rate;
 }
 

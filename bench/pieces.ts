@@ -71,10 +71,10 @@ try {
     const piece = pieces[name];
     if (!piece) throw new Error(`unknown piece ${name}; one of ${Object.keys(pieces).join(", ")}`);
     log(`${name} (load ${loadavg()[0]!.toFixed(1)})`);
-    cpuOfLastRun.dbMs = cpuOfLastRun.processMs = cpuOfLastRun.serverMs = NaN;
+    cpuOfLastRun.dbMs = cpuOfLastRun.processMs = cpuOfLastRun.serverMs = cpuOfLastRun.walBytes = NaN;
     const figure = await piece();
     const cpu = Number.isFinite(cpuOfLastRun.dbMs)
-      ? ` (CPU per 1,000 tasks: database ${((cpuOfLastRun.dbMs / TASKS) * 1000).toFixed(0)} ms, ${Number.isFinite(cpuOfLastRun.serverMs) ? `server ${((cpuOfLastRun.serverMs / TASKS) * 1000).toFixed(0)} ms, clients` : "process"} ${((cpuOfLastRun.processMs / TASKS) * 1000).toFixed(0)} ms)`
+      ? ` (CPU per 1,000 tasks: database ${((cpuOfLastRun.dbMs / TASKS) * 1000).toFixed(0)} ms, ${Number.isFinite(cpuOfLastRun.serverMs) ? `server ${((cpuOfLastRun.serverMs / TASKS) * 1000).toFixed(0)} ms, clients` : "process"} ${((cpuOfLastRun.processMs / TASKS) * 1000).toFixed(0)} ms; WAL ${(cpuOfLastRun.walBytes / TASKS).toFixed(0)} bytes per task)`
       : "";
     console.log(`${name}: ${figure}${cpu}`);
   }

@@ -119,8 +119,8 @@ async function main() {
   });
   rows.push({ figure: "  ratio engine / graphile defaults", value: fmt.ratio(rates.engine! / g), target: "—", met: "—" });
   rows.push({ figure: "  ratio engine / pg-boss", value: fmt.ratio(rates.engine! / rates.pgBoss!), target: "—", met: "—" });
-  const perThousand = (c: { dbMs: number; processMs: number }) =>
-    `${((c.dbMs / TASKS) * 1000).toFixed(0)} ms PostgreSQL + ${((c.processMs / TASKS) * 1000).toFixed(0)} ms process`;
+  const perThousand = (c: { dbMs: number; processMs: number; walBytes: number }) =>
+    `${((c.dbMs / TASKS) * 1000).toFixed(0)} ms PostgreSQL + ${((c.processMs / TASKS) * 1000).toFixed(0)} ms process; WAL ${(c.walBytes / TASKS).toFixed(0)} B/task`;
   rows.push({ figure: "  CPU per 1,000 tasks: graphile high-throughput", value: perThousand(graphileCpu), target: "—", met: "—" });
   rows.push({ figure: "  CPU per 1,000 tasks: Switchyard engine", value: perThousand(engineCpu), target: "—", met: "—" });
   rows.push({
@@ -145,7 +145,7 @@ async function main() {
   const ms = (x: number) => `${((x / TASKS) * 1000).toFixed(0)} ms`;
   rows.push({
     figure: "  CPU per 1,000 tasks: Switchyard HTTP",
-    value: `${ms(httpCpu.dbMs)} PostgreSQL + ${ms(httpCpu.serverMs)} server + ${ms(httpCpu.processMs)} clients`,
+    value: `${ms(httpCpu.dbMs)} PostgreSQL + ${ms(httpCpu.serverMs)} server + ${ms(httpCpu.processMs)} clients; WAL ${(httpCpu.walBytes / TASKS).toFixed(0)} B/task`,
     target: "—",
     met: "—",
   });

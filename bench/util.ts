@@ -121,7 +121,24 @@ export async function backendCpuMs(url: string): Promise<number> {
 }
 
 /** The CPU the last drain cost: PostgreSQL's backends, this process, and (over HTTP) the server process. */
-export const cpuOfLastRun: { dbMs: number; processMs: number; serverMs: number } = { dbMs: NaN, processMs: NaN, serverMs: NaN };
+export const cpuOfLastRun: { dbMs: number; processMs: number; serverMs: number; walBytes: number } = {
+  dbMs: NaN,
+  processMs: NaN,
+  serverMs: NaN,
+  walBytes: NaN,
+};
+
+/**
+ * Where the cluster's WAL insert position stands, in bytes. The bench runs alone, so a
+ * drain's difference is its own writes (autovacuum aside): unlike CPU time, about the same
+ * from run to run on a busy machine, which makes it the figure to compare a change to the
+ * hot path's writes by.
+ */
+export async function walBytes(url: string): Promise<number> {
+  return withPg(url, async (c) =>
+    Number((await c.query("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text AS b")).rows[0].b),
+  );
+}
 
 /** A process's CPU so far (utime + stime, in clock ticks of 100 Hz on Linux), in ms. */
 export function processCpuMs(pid: number): number {
