@@ -33,17 +33,18 @@ describe("room for the next version", () => {
       actor: "test",
       plan: { tasks: Array.from({ length: 400 }, (_, i) => ({ key: `t${i}`, name: `task ${i}`, description: "x".repeat(40) })) },
     });
+    const goalId = goal.goalId!;
     const agent = await registerAgent({ skills: [], capacity: 400, name: "roomy" });
-    const created = await pages("subtasks", goal.goalId);
+    const created = await pages("subtasks", goalId);
 
     const pulled = await pullTasks({ agentId: agent.id, max: 400 });
     expect(pulled).toHaveLength(400);
-    const claimed = await pages("subtasks", goal.goalId);
-    const started = await pages("attempts", goal.goalId);
+    const claimed = await pages("subtasks", goalId);
+    const started = await pages("attempts", goalId);
 
     await completeTasks(pulled.map((a) => ({ subtaskId: a.subtaskId, agentId: agent.id, attempt: a.attempt, result: "ok" })));
-    const completed = await pages("subtasks", goal.goalId);
-    const ended = await pages("attempts", goal.goalId);
+    const completed = await pages("subtasks", goalId);
+    const ended = await pages("attempts", goalId);
 
     // Here 0.87, 0.96 and 0.90; on full pages (the default fillfactor) 0.23, 0.43 and 0 (the
     // claim's version is the larger: agent, start and deadline filled in).
