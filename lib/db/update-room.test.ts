@@ -1,7 +1,7 @@
 // Task and attempt rows leave room on their page for their next version (migration
 // 20261206100000_update_room): a claim and a completion write new versions of both, and a
 // version that must move to another page costs PostgreSQL an extra WAL record and a second
-// page. Read from the rows' ctid (page, slot) before and after.
+// page. Read from the rows' ctid (page, slot) before and after, and from the pages themselves.
 import { describe, expect, it } from "vitest";
 import { pooled } from "@/lib/db";
 import { createGoal } from "@/lib/orchestration/create-goal";
@@ -51,5 +51,17 @@ describe("room for the next version", () => {
     expect(stayed(created, claimed)).toBeGreaterThan(0.75);
     expect(stayed(claimed, completed)).toBeGreaterThan(0.75);
     expect(stayed(started, ended)).toBeGreaterThan(0.75);
+
+    // And the completion's attempt versions are heap-only (HOT): none of the indexes on
+    // attempts holds a column a completion sets (no index on ended_at: 20261206110000_attempt_ends),
+    // so no index got a new entry for them. (Without that migration: 0.)
+    await pooled().$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pageinspect");
+    const [hot] = await pooled().$queryRawUnsafe<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n
+       FROM generate_series(0, (pg_relation_size('attempts') / current_setting('block_size')::int)::int - 1) AS b,
+         heap_page_items(get_raw_page('attempts', b)) AS i
+       WHERE i.t_infomask2 & 32768 <> 0`,
+    );
+    expect(hot!.n / 400).toBeGreaterThan(0.75);
   });
 });

@@ -1,5 +1,8 @@
-// Throughput read models from the attempts table: completions and failures per minute
-// over the last N minutes (whole system, one agent, or every agent), zero-filled.
+// Throughput read models: completions and failures per minute over the last N minutes
+// (whole system, one agent, or every agent), zero-filled. Read from attempt_ends, the
+// attempts ended per minute, agent and outcome, which statement triggers on attempts keep
+// (migration 20261206110000_attempt_ends), so that no index on attempts.ended_at makes every
+// completion write a new entry in each of the table's indexes.
 import { db } from "@/lib/db";
 import { FAILED_ATTEMPT_OUTCOMES } from "@/lib/domain";
 
@@ -37,13 +40,13 @@ function emptyBuckets(start: Date, minutes: number): ThroughputBucket[] {
 
 async function loadBuckets(start: Date, end: Date, agentId: string | null): Promise<BucketRow[]> {
   return db().$queryRaw<BucketRow[]>`
-    SELECT t.agent_id, date_trunc('minute', t.ended_at) AS minute,
-           count(*) FILTER (WHERE t.outcome = 'completed')::int AS completed,
-           count(*) FILTER (WHERE t.outcome = ANY(${[...FAILURE_OUTCOMES]}::text[]))::int AS failed
-    FROM attempts t
-    WHERE t.ended_at >= ${start} AND t.ended_at < ${end}
-      AND (${agentId}::uuid IS NULL OR t.agent_id = ${agentId}::uuid)
-    GROUP BY t.agent_id, date_trunc('minute', t.ended_at)`;
+    SELECT e.agent_id, e.minute,
+           COALESCE(sum(e.n) FILTER (WHERE e.outcome = 'completed'), 0)::int AS completed,
+           COALESCE(sum(e.n) FILTER (WHERE e.outcome = ANY(${[...FAILURE_OUTCOMES]}::text[])), 0)::int AS failed
+    FROM attempt_ends e
+    WHERE e.minute >= ${start} AND e.minute < ${end} AND e.n <> 0
+      AND (${agentId}::uuid IS NULL OR e.agent_id = ${agentId}::uuid)
+    GROUP BY e.agent_id, e.minute`;
 }
 
 function fill(buckets: ThroughputBucket[], start: Date, row: BucketRow) {
