@@ -4,7 +4,7 @@ import { registerAgent } from "@/lib/orchestration/agents";
 import { pullTasks, type Assignment } from "@/lib/orchestration/assign-tasks";
 import * as report from "@/lib/orchestration/report-result";
 import { eventBus, EVENTS_COMMITTED } from "@/lib/events/bus";
-import { backendCpuMs, cpuOfLastRun, now, walBytes } from "./util";
+import { backendCpuMs, cpuOfLastRun, now, walBytes, walPosition } from "./util";
 import { env } from "@/lib/env";
 
 /** An idle agent waits for the next commit in this process (what the relay would push), at most `ms`. */
@@ -36,12 +36,13 @@ export async function completeAll(agentId: string, batch: Assignment[], mode: "b
   for (const a of batch) await report.completeTask({ subtaskId: a.subtaskId, agentId, attempt: a.attempt, result: "" });
 }
 
-/** N independent no-op tasks drained by `workers` agents pulling `max` at a time. */
+/** N independent no-op tasks drained by `workers` agents pulling `max` at a time (`drained`: told the WAL positions around the drain). */
 export async function engineThroughput(options: {
   tasks: number;
   workers: number;
   max: number;
   mode: "batch" | "single";
+  drained?: (wal: { from: string; to: string }) => void;
 }): Promise<number> {
   await createGoal({ goal: "throughput", plan: independentPlan(options.tasks), actor: "bench" });
   const agents = await Promise.all(
@@ -50,6 +51,7 @@ export async function engineThroughput(options: {
   let done = 0;
   const db0 = await backendCpuMs(env().DATABASE_URL!);
   const wal0 = await walBytes(env().DATABASE_URL!);
+  const from = await walPosition(env().DATABASE_URL!);
   const cpu0 = process.cpuUsage();
   const start = now();
   await Promise.all(
@@ -70,6 +72,7 @@ export async function engineThroughput(options: {
   cpuOfLastRun.processMs = (cpu.user + cpu.system) / 1000;
   cpuOfLastRun.dbMs = (await backendCpuMs(env().DATABASE_URL!)) - db0;
   cpuOfLastRun.walBytes = (await walBytes(env().DATABASE_URL!)) - wal0;
+  options.drained?.({ from, to: await walPosition(env().DATABASE_URL!) });
   return rate;
 }
 

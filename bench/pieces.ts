@@ -1,5 +1,5 @@
 // Runs single pieces of the benchmark (npm run bench runs them all), for working on one:
-//   npx tsx bench/pieces.ts graphile graphile-fast engine http dag memory
+//   npx tsx bench/pieces.ts graphile graphile-fast engine http dag memory stream wal
 // Prints one line per piece on stdout; BENCH_TASKS (default 20,000) sets the task count, BENCH_POOL
 // (default 16) the in-process pieces' pool size.
 import { loadavg } from "node:os";
@@ -9,6 +9,7 @@ import { graphileThroughput } from "./queues";
 import { dagRun, engineThroughput } from "./engine";
 import { benchServer, httpThroughput, serverMemory } from "./http";
 import { streamingOutput } from "./stream";
+import { walOfEngineDrain } from "./wal";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 20_000);
 const WORKERS = 32;
@@ -42,6 +43,17 @@ const pieces: Record<string, () => Promise<string>> = {
       max: 8,
     });
     return `makespan ${fmt.ms(dag.makespanMs)}, completion p50 ${fmt.ms(percentile(dag.release, 50))} p99 ${fmt.ms(percentile(dag.release, 99))}`;
+  },
+  wal: async () => {
+    const { url } = await freshDatabase("switchyard");
+    await useSwitchyardDb(url);
+    const { total, lines } = await walOfEngineDrain(url, TASKS);
+    const shown = lines.filter((l) => l.bytesPerTask >= 5);
+    const rows = shown.map(
+      (l) =>
+        `  ${l.relation.padEnd(36)} ${l.record.padEnd(14)} ${String(l.records).padStart(7)} records ${l.bytesPerTask.toFixed(0).padStart(5)} B/task`,
+    );
+    return `WAL of the engine drain, ${total.toFixed(0)} bytes per task (lines of 5 B/task or more):\n${rows.join("\n")}`;
   },
   stream: async () => {
     const url = (await freshDatabase("switchyard")).url;

@@ -134,6 +134,11 @@ export const cpuOfLastRun: { dbMs: number; processMs: number; serverMs: number; 
  * from run to run on a busy machine, which makes it the figure to compare a change to the
  * hot path's writes by.
  */
+/** The cluster's WAL insert position (an LSN, as text). */
+export async function walPosition(url: string): Promise<string> {
+  return withPg(url, async (c) => (await c.query("SELECT pg_current_wal_insert_lsn()::text AS l")).rows[0].l as string);
+}
+
 export async function walBytes(url: string): Promise<number> {
   return withPg(url, async (c) =>
     Number((await c.query("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text AS b")).rows[0].b),
