@@ -30,7 +30,10 @@ describe("SIGTERM", () => {
     await waitFor(() => received.includes("100 Continue"), { what: "100 Continue" });
 
     running.process.kill("SIGTERM");
-    await waitFor(() => running.output().includes("draining 1 in-flight request(s)"), { what: "the drain to start" }).catch(
+    // At least the registration. (Once, in CI, "draining 1" never came, most likely because
+    // the start's health probe was still counted: its answer not yet done on the server when
+    // the probe moved on. startServer now reads that answer to the end.)
+    await waitFor(() => /draining [1-9]\d* in-flight request\(s\)/.test(running.output()), { what: "the drain to start" }).catch(
       (error: Error) => {
         throw new Error(`${error.message}\nreceived: ${received}\nserver: ${running.output()}`);
       },
@@ -59,7 +62,7 @@ describe("SIGTERM", () => {
 
     expect(await exitCode).toBe(0);
     const log = running.output();
-    expect(log.indexOf("drained (0 request(s) cut)")).toBeGreaterThan(log.indexOf("draining 1 in-flight"));
+    expect(log.indexOf("drained (0 request(s) cut)")).toBeGreaterThan(log.search(/draining [1-9]\d* in-flight/));
     expect(log.indexOf("relay stopped, relay lock released")).toBeGreaterThan(log.indexOf("drained (0 request(s) cut)"));
     server = undefined;
   });

@@ -52,6 +52,9 @@ export async function startServer(
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log}`);
     try {
       const res = await fetch(`${url}/api/health`);
+      // Read to the end: the answer is then complete on the server too, not a request a
+      // test's next step (a SIGTERM's drain, say) still finds in flight.
+      await res.arrayBuffer();
       if (res.ok) break;
     } catch {
       // not listening yet
