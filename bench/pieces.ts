@@ -1,12 +1,12 @@
 // Runs single pieces of the benchmark (npm run bench runs them all), for working on one:
-//   npx tsx bench/pieces.ts graphile graphile-fast engine http dag memory stream wal
+//   npx tsx bench/pieces.ts graphile graphile-fast engine http dag plan memory stream wal
 // Prints one line per piece on stdout; BENCH_TASKS (default 20,000) sets the task count, BENCH_POOL
 // (default 16) the in-process pieces' pool size.
 import { loadavg } from "node:os";
 import { disconnectDb } from "@/lib/db";
 import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, useSwitchyardDb } from "./util";
 import { graphileThroughput } from "./queues";
-import { dagRun, engineThroughput } from "./engine";
+import { dagRun, engineThroughput, planPersist } from "./engine";
 import { benchServer, httpThroughput, serverMemory } from "./http";
 import { streamingOutput } from "./stream";
 import { walOfEngineDrain } from "./wal";
@@ -43,6 +43,11 @@ const pieces: Record<string, () => Promise<string>> = {
       max: 8,
     });
     return `makespan ${fmt.ms(dag.makespanMs)}, completion p50 ${fmt.ms(percentile(dag.release, 50))} p99 ${fmt.ms(percentile(dag.release, 99))}`;
+  },
+  plan: async () => {
+    await useSwitchyardDb((await freshDatabase("switchyard")).url);
+    const times = [await planPersist(100, 100), await planPersist(100, 100), await planPersist(100, 100)];
+    return `decompose + persist a 10,000-task plan: ${times.map((t) => fmt.ms(t)).join(", ")}`;
   },
   wal: async () => {
     const { url } = await freshDatabase("switchyard");
