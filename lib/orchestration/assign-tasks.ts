@@ -48,8 +48,8 @@ function startCtes(pairs: Prisma.Sql, counted: Prisma.Sql, now: Date): Prisma.Sq
       RETURNING s.id, s.goal_id, s.agent_id, s.attempt, s.key, s.name, s.description, s.required_skills, s.priority, s.timeout_s, s.deadline_at,
         s.critical_path_s, s.ready_at, s.position, s.kind
     ), ins AS (
-      INSERT INTO attempts (id, subtask_id, number, agent_id, outcome, started_at)
-      SELECT gen_random_uuid(), id, attempt, agent_id, 'running', ${now} FROM upd
+      INSERT INTO attempts (subtask_id, number, agent_id, outcome, started_at)
+      SELECT id, attempt, agent_id, 'running', ${now} FROM upd
     ), counted AS (${counted}), started AS (
       -- SKIP LOCKED: of many first claims in one goal, one starts it and the rest do not
       -- queue behind it on the goal's row (a goal left pending is started by a later claim).
