@@ -20,6 +20,7 @@ beforeAll(async () => {
     broadcast: (events) => received.push(...events),
     listening: async () => script.shift() ?? !nobodyListens,
     passed: (seq) => (passedUpTo = Math.max(passedUpTo, seq)),
+    idlePollMs: 60_000, // while nobody listens, only a nudge makes it read (in this file)
     lockRetryMs: 100,
     log: () => undefined,
   });
@@ -120,7 +121,7 @@ describe("the event relay", () => {
     expect(logged.events.map((e) => e.seq)).toEqual(burst);
   });
 
-  it("with nobody listening, moves over events unread; broadcasts those committed once someone is", async () => {
+  it("with nobody listening, moves over events unread and waits for a nudge; then broadcasts what was committed since", async () => {
     nobodyListens = true;
     try {
       await commitEvent("unheard");
@@ -129,7 +130,11 @@ describe("the event relay", () => {
     } finally {
       nobodyListens = false;
     }
+    // Idle: a commit does not wake it (nor does the fallback poll); a nudge does.
     await commitEvent("heard");
+    await settle();
+    expect(received.some((e) => e.type === "heard")).toBe(false);
+    relay.nudge();
     await until(() => received.some((e) => e.type === "heard"), "the event committed once someone listens");
     expect(received.some((e) => e.type === "unheard")).toBe(false);
   });

@@ -42,6 +42,8 @@ export interface RelayOptions {
   listening?: () => Promise<boolean>;
   /** The cursor moved over events up to `seq` that nobody was listening for (none broadcast). */
   passed?: (seq: number) => void;
+  /** While nobody listens, how often the relay reads the log (a commit does not wake it then). */
+  idlePollMs?: number;
   /** How often a follower tries to become the leader. */
   lockRetryMs?: number;
   /** A poll even without a wake-up (a lost NOTIFY, a slow hole). */
@@ -58,6 +60,8 @@ export interface RelayStatus {
 
 export interface Relay {
   status: () => RelayStatus;
+  /** Someone may listen now (a socket connected): read the log at once, not at the next idle poll. */
+  nudge: () => void;
   /** Resolves once this instance leads (tests). */
   whenLeader: () => Promise<void>;
   stop: () => Promise<void>;
@@ -87,8 +91,23 @@ export function startRelay(options: RelayOptions): Relay {
     timers.add(t);
   };
 
+  // While the last read found nobody listening, commits do not wake the relay: it reads
+  // every idlePollMs (a busy server's every commit was a read and, each 100 ms, a cursor
+  // write, for nobody). A socket that connects nudges it.
+  let idle = false;
+  let idleTimer: NodeJS.Timeout | null = null;
+  const idlePollMs = options.idlePollMs ?? 250;
   const wake = () => {
     if (!leader || stopped) return;
+    if (idle) {
+      idleTimer ??= setTimeout(() => {
+        idleTimer = null;
+        if (!idle) return;
+        idle = false; // this read says whether it still is
+        wake();
+      }, idlePollMs);
+      return;
+    }
     if (running) {
       again = true;
       return;
@@ -155,6 +174,7 @@ export function startRelay(options: RelayOptions): Relay {
     let full = await listening();
     let rows = await readPage(full);
     if (!full && (await listening())) rows = await readPage((full = true));
+    idle = !full;
     const accepted: LogEvent[] = [];
     let next = cursor;
     let taken = 0;
@@ -280,11 +300,16 @@ export function startRelay(options: RelayOptions): Relay {
 
   return {
     status: () => ({ leader, cursor, broadcast: broadcastCount, pendingGap: pending !== null }),
+    nudge: () => {
+      idle = false;
+      wake();
+    },
     whenLeader: () => (leader ? Promise.resolve() : new Promise<void>((resolve) => leaderWaiters.push(resolve))),
     stop: async () => {
       stopped = true;
       leader = false;
       clearInterval(fallback);
+      if (idleTimer) clearTimeout(idleTimer);
       for (const t of timers) clearTimeout(t);
       timers.clear();
       eventBus().off(EVENTS_COMMITTED, onCommitted);
