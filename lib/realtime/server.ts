@@ -137,7 +137,6 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
     },
   });
   const databaseUrl = env().DATABASE_URL!;
-  let relay: Relay | undefined;
   let adapterPool: pg.Pool | undefined;
   if (!options.embedded) {
     // Two connections: one LISTENs, one publishes (so publishes keep their order).
@@ -162,8 +161,9 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
   });
 
   io.on("connection", (socket) => {
-    // The relay reads the log seldom while nobody listens: someone may, now.
-    relay?.nudge();
+    // The relay reads the log seldom while nobody listens: someone may, now. (It exists by
+    // then: sockets connect once the server listens, after attachRealtime has returned.)
+    relay.nudge();
     socket.on("subscribe", async (request, ack) => {
       const parsed = subscribeSchema.safeParse(request ?? {});
       if (!parsed.success) return ack?.({ ok: false, error: problem(parsed.error) });
@@ -268,7 +268,7 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
   const passed = (seq: number) => {
     deliveredSeq = Math.max(deliveredSeq, seq);
   };
-  relay = startRelay({ databaseUrl: options.embedded ? null : databaseUrl, broadcast, listening, passed });
+  const relay = startRelay({ databaseUrl: options.embedded ? null : databaseUrl, broadcast, listening, passed });
   const stopProgress = relayProgress(io, adapterPool !== undefined);
 
   return {
