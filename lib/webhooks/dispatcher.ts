@@ -161,11 +161,27 @@ export async function dispatchDue(options = dispatcherOptions(), now?: () => Dat
   return claimed.length;
 }
 
-/** Runs the dispatcher in a server process: on a timer, and soon after events commit. */
-export function startWebhookDispatcher(pollMs = env().WEBHOOK_POLL_MS): () => void {
+/** Whether any webhook is registered: with none, no commit writes a delivery. */
+export async function anyWebhook(): Promise<boolean> {
+  const rows = await db().$queryRaw<Array<{ any: boolean }>>`SELECT EXISTS (SELECT 1 FROM webhooks) AS any`;
+  return rows[0]?.any ?? true;
+}
+
+/**
+ * Runs the dispatcher in a server process: on a timer, and soon after events commit while
+ * some webhook is registered, as this process last looked (at each tick, and at once when
+ * one is registered here). With none, no commit wrote a delivery, and a busy server's
+ * every commit was a claim that found nothing; a webhook registered on another instance is
+ * seen at the next tick. `onRound`: told of each round (tests).
+ */
+export function startWebhookDispatcher(pollMs = env().WEBHOOK_POLL_MS, options: { onRound?: () => void } = {}): () => void {
   let running = false;
   let again = false;
   let stopped = false;
+  let webhooks = true; // until the first look says
+  const look = async () => {
+    webhooks = await anyWebhook().catch(() => true);
+  };
   const run = async () => {
     if (stopped) return;
     if (running) {
@@ -173,6 +189,7 @@ export function startWebhookDispatcher(pollMs = env().WEBHOOK_POLL_MS): () => vo
       return;
     }
     running = true;
+    options.onRound?.();
     try {
       do {
         again = false;
@@ -185,15 +202,27 @@ export function startWebhookDispatcher(pollMs = env().WEBHOOK_POLL_MS): () => vo
       running = false;
     }
   };
-  const timer = setInterval(run, pollMs);
+  const tick = async () => {
+    await look();
+    if (webhooks) await run();
+  };
+  void look();
+  const timer = setInterval(() => void tick(), pollMs);
   timer.unref();
-  const wake = () => void run();
-  eventBus().on(EVENTS_COMMITTED, wake);
-  eventBus().on(WEBHOOKS_QUEUED, wake);
+  const onCommit = () => {
+    if (webhooks) void run();
+  };
+  // A webhook registered here, or a test delivery queued.
+  const onQueued = () => {
+    webhooks = true;
+    void run();
+  };
+  eventBus().on(EVENTS_COMMITTED, onCommit);
+  eventBus().on(WEBHOOKS_QUEUED, onQueued);
   return () => {
     stopped = true;
     clearInterval(timer);
-    eventBus().off(EVENTS_COMMITTED, wake);
-    eventBus().off(WEBHOOKS_QUEUED, wake);
+    eventBus().off(EVENTS_COMMITTED, onCommit);
+    eventBus().off(WEBHOOKS_QUEUED, onQueued);
   };
 }

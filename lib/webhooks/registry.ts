@@ -31,6 +31,7 @@ export async function createWebhook(options: { url: string; events: WebhookEvent
     emit({ type: "webhook.created", actor: options.actor, data: { webhook_id: id, url: options.url, events } });
     return rows[0]!.created_at;
   });
+  wakeDispatcher(); // this process's commits wake it from now on
   return { id, url: options.url, events, secret, created_at: createdAt };
 }
 
