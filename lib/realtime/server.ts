@@ -39,6 +39,18 @@ interface ServerSideEvents {
 }
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents>;
 
+/**
+ * Whether another instance is there to hear a server-side batch: the adapter counts the
+ * instances it has heard from (a new one announces itself at start and is answered at
+ * once). Answers at once, so what is sent after it keeps its order.
+ */
+function othersListening(io: IoServer): Promise<boolean> {
+  return io
+    .of("/")
+    .adapter.serverCount()
+    .then((servers) => servers > 1);
+}
+
 /** Consecutive chunks of items (events, pushes), each at most about `maxBytes` of JSON (at least one item). */
 export function chunkBySize<T>(events: T[], maxBytes: number): T[][] {
   const chunks: T[][] = [];
@@ -251,19 +263,16 @@ export async function attachRealtime(httpServer: HttpServer, options: { embedded
   // batch was NOTIFYs that PostgreSQL queued and this instance's own LISTEN read back and
   // dropped, about one per 28 events. An instance that joins announces itself and is
   // counted from then on; one that missed batches meanwhile reads the gap from the log
-  // (above). serverCount() answers at once, so the batches keep their order.
+  // (above).
   const broadcast = (events: LogEvent[]) => {
     deliverLocally(events);
     if (!adapterPool) return;
-    void io
-      .of("/")
-      .adapter.serverCount()
-      .then((servers) => {
-        if (servers > 1) for (const chunk of chunkBySize(events.map(fitForNotify), 6000)) io.serverSideEmit(RELAY_BATCH, chunk);
-      });
+    void othersListening(io).then((others) => {
+      if (others) for (const chunk of chunkBySize(events.map(fitForNotify), 6000)) io.serverSideEmit(RELAY_BATCH, chunk);
+    });
   };
   // Anyone to tell: a socket on this instance, or another instance (with sockets or not).
-  const listening = async () => io.of("/").sockets.size > 0 || (await io.of("/").adapter.serverCount()) > 1;
+  const listening = async () => io.of("/").sockets.size > 0 || (await othersListening(io));
   // Events the relay passed over unread were owed to no socket here: not to deliver later.
   const passed = (seq: number) => {
     deliveredSeq = Math.max(deliveredSeq, seq);
@@ -308,18 +317,12 @@ function relayProgress(io: IoServer, acrossInstances: boolean): () => void {
     queued = [];
     for (const [goalId, pushes] of byGoal) io.local.to(goalRoom(goalId)).emit("progress", pushes);
     if (!acrossInstances) return;
-    // Only when another instance is there to hear it (the adapter counts the instances it
-    // has heard from; a new one announces itself at start and is answered at once). Alone,
-    // every NOTIFY was work for nothing: most of the server's socket writes under 32 agents
-    // streaming output.
+    // Only when another instance is there to hear it. Alone, every NOTIFY was work for
+    // nothing: most of the server's socket writes under 32 agents streaming output.
     const groups = [...byGoal.values()];
-    void io
-      .of("/")
-      .adapter.serverCount()
-      .then((servers) => {
-        if (servers > 1)
-          for (const pushes of groups) for (const chunk of chunkBySize(pushes, 6000)) io.serverSideEmit(PROGRESS_BATCH, chunk);
-      });
+    void othersListening(io).then((others) => {
+      if (others) for (const pushes of groups) for (const chunk of chunkBySize(pushes, 6000)) io.serverSideEmit(PROGRESS_BATCH, chunk);
+    });
   };
   const onReport = (push: ProgressPush) => {
     queued.push(push);
