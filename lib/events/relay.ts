@@ -97,6 +97,7 @@ export function startRelay(options: RelayOptions): Relay {
   let idle = false;
   let idleTimer: NodeJS.Timeout | null = null;
   const idlePollMs = options.idlePollMs ?? 250;
+  const listening = options.listening ?? (async () => true);
   const wake = () => {
     if (!leader || stopped) return;
     if (idle) {
@@ -170,7 +171,6 @@ export function startRelay(options: RelayOptions): Relay {
     // meanwhile may be owed some of these events (those committed after it subscribed):
     // then they are read again, in full. (One that comes after the second question is owed
     // none of them: each committed before this read began.)
-    const listening = options.listening ?? (async () => true);
     let full = await listening();
     let rows = await readPage(full);
     if (!full && (await listening())) rows = await readPage((full = true));

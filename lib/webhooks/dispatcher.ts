@@ -162,7 +162,7 @@ export async function dispatchDue(options = dispatcherOptions(), now?: () => Dat
 }
 
 /** Whether any webhook is registered: with none, no commit writes a delivery. */
-export async function anyWebhook(): Promise<boolean> {
+async function anyWebhook(): Promise<boolean> {
   const rows = await db().$queryRaw<Array<{ any: boolean }>>`SELECT EXISTS (SELECT 1 FROM webhooks) AS any`;
   return rows[0]?.any ?? true;
 }
