@@ -4,7 +4,7 @@ import { registerAgent } from "@/lib/orchestration/agents";
 import { pullTasks, type Assignment } from "@/lib/orchestration/assign-tasks";
 import * as report from "@/lib/orchestration/report-result";
 import { eventBus, EVENTS_COMMITTED } from "@/lib/events/bus";
-import { backendCpuMs, cpuOfLastRun, now, walBytes, walPosition } from "./util";
+import { backendCpuMs, cpuOfLastRun, now, walPosition } from "./util";
 import { env } from "@/lib/env";
 
 /** An idle agent waits for the next commit in this process (what the relay would push), at most `ms`. */
@@ -50,7 +50,6 @@ export async function engineThroughput(options: {
   );
   let done = 0;
   const db0 = await backendCpuMs(env().DATABASE_URL!);
-  const wal0 = await walBytes(env().DATABASE_URL!);
   const from = await walPosition(env().DATABASE_URL!);
   const cpu0 = process.cpuUsage();
   const start = now();
@@ -71,8 +70,9 @@ export async function engineThroughput(options: {
   const cpu = process.cpuUsage(cpu0);
   cpuOfLastRun.processMs = (cpu.user + cpu.system) / 1000;
   cpuOfLastRun.dbMs = (await backendCpuMs(env().DATABASE_URL!)) - db0;
-  cpuOfLastRun.walBytes = (await walBytes(env().DATABASE_URL!)) - wal0;
-  options.drained?.({ from, to: await walPosition(env().DATABASE_URL!) });
+  const to = await walPosition(env().DATABASE_URL!);
+  cpuOfLastRun.walBytes = to.bytes - from.bytes;
+  options.drained?.({ from: from.lsn, to: to.lsn });
   return rate;
 }
 

@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from "@/lib/testing/server";
 import { createGoal } from "@/lib/orchestration/create-goal";
 import { registerAgent } from "@/lib/orchestration/agents";
 import { independentPlan, layeredPlan } from "./engine";
-import { backendCpuMs, call, cpuOfLastRun, now, processCpuMs, registerAgents, sleep, percentile, walBytes } from "./util";
+import { backendCpuMs, call, cpuOfLastRun, now, processCpuMs, registerAgents, sleep, percentile, walPosition } from "./util";
 
 export async function benchServer(databaseUrl: string, port: number): Promise<RunningServer> {
   return startServer({
@@ -24,7 +24,7 @@ export async function httpThroughput(server: RunningServer, options: { tasks: nu
   let done = 0;
   const serverPid = server.process.pid!;
   const db0 = await backendCpuMs(process.env.DATABASE_URL!);
-  const wal0 = await walBytes(process.env.DATABASE_URL!);
+  const wal0 = (await walPosition(process.env.DATABASE_URL!)).bytes;
   const server0 = processCpuMs(serverPid);
   const clients0 = process.cpuUsage();
   const start = now();
@@ -55,7 +55,7 @@ export async function httpThroughput(server: RunningServer, options: { tasks: nu
   cpuOfLastRun.processMs = (clients.user + clients.system) / 1000;
   cpuOfLastRun.serverMs = processCpuMs(serverPid) - server0;
   cpuOfLastRun.dbMs = (await backendCpuMs(process.env.DATABASE_URL!)) - db0;
-  cpuOfLastRun.walBytes = (await walBytes(process.env.DATABASE_URL!)) - wal0;
+  cpuOfLastRun.walBytes = (await walPosition(process.env.DATABASE_URL!)).bytes - wal0;
   return rate;
 }
 

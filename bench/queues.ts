@@ -3,7 +3,7 @@
 import { makeWorkerUtils, run, runMigrations, type Logger } from "graphile-worker";
 import { Logger as GraphileLogger } from "graphile-worker";
 import PgBoss from "pg-boss";
-import { backendCpuMs, cpuOfLastRun, now, sleep, until, walBytes, withPg } from "./util";
+import { backendCpuMs, cpuOfLastRun, now, sleep, until, walPosition, withPg } from "./util";
 
 const silent: Logger = new GraphileLogger(() => () => undefined);
 
@@ -19,7 +19,7 @@ export async function graphileThroughput(
   }
   await utils.release();
   let handled = 0;
-  const wal0 = await walBytes(url);
+  const wal0 = (await walPosition(url)).bytes;
   const start = now();
   const cpu0 = process.cpuUsage();
   const runner = await run({
@@ -42,7 +42,7 @@ export async function graphileThroughput(
   const cpu = process.cpuUsage(cpu0);
   cpuOfLastRun.processMs = (cpu.user + cpu.system) / 1000;
   cpuOfLastRun.dbMs = await backendCpuMs(url);
-  cpuOfLastRun.walBytes = (await walBytes(url)) - wal0;
+  cpuOfLastRun.walBytes = (await walPosition(url)).bytes - wal0;
   await runner.stop();
   return options.jobs / ((end - start) / 1000);
 }

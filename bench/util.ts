@@ -129,20 +129,17 @@ export const cpuOfLastRun: { dbMs: number; processMs: number; serverMs: number; 
 };
 
 /**
- * Where the cluster's WAL insert position stands, in bytes. The bench runs alone, so a
- * drain's difference is its own writes (autovacuum aside): unlike CPU time, about the same
- * from run to run on a busy machine, which makes it the figure to compare a change to the
- * hot path's writes by.
+ * Where the cluster's WAL insert position stands: as an LSN (for pg_walinspect) and in
+ * bytes. The bench runs alone, so a drain's difference is its own writes (autovacuum
+ * aside): unlike CPU time, about the same from run to run on a busy machine, which makes
+ * it the figure to compare a change to the hot path's writes by.
  */
-/** The cluster's WAL insert position (an LSN, as text). */
-export async function walPosition(url: string): Promise<string> {
-  return withPg(url, async (c) => (await c.query("SELECT pg_current_wal_insert_lsn()::text AS l")).rows[0].l as string);
-}
-
-export async function walBytes(url: string): Promise<number> {
-  return withPg(url, async (c) =>
-    Number((await c.query("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text AS b")).rows[0].b),
-  );
+export async function walPosition(url: string): Promise<{ lsn: string; bytes: number }> {
+  return withPg(url, async (c) => {
+    const row = (await c.query("SELECT l::text AS lsn, pg_wal_lsn_diff(l, '0/0')::text AS bytes FROM pg_current_wal_insert_lsn() AS l"))
+      .rows[0];
+    return { lsn: row.lsn as string, bytes: Number(row.bytes) };
+  });
 }
 
 /** A process's CPU so far (utime + stime, in clock ticks of 100 Hz on Linux), in ms. */
