@@ -5,6 +5,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
 import { getBinary, getJson, postJson } from "@/lib/ui/api";
 import { parseTensor } from "@/lib/ui/heatmap";
+import { agentNameIn } from "@/lib/ui/agent-name";
+import { goalPatchLog } from "@/lib/ui/goal-patch-log";
 import { fallbackInterval } from "@/lib/ui/live-connection";
 import { queryKeys } from "@/lib/ui/query-keys";
 import type {
@@ -33,9 +35,15 @@ export function useGoals() {
  * and this query joining the live events is not missed.
  */
 export function useGoal(goalId: string, initialGoal?: GoalWithTasks) {
+  const queryClient = useQueryClient();
   const q = useQuery({
     queryKey: queryKeys.goal(goalId),
-    queryFn: () => getJson<GoalWithTasks>(`/api/goals/${encodeURIComponent(goalId)}`),
+    queryFn: async () => {
+      // Live patches applied while this read is in flight are replayed on its answer (lib/ui/goal-patch-log.ts).
+      const mark = goalPatchLog().mark();
+      const goal = await getJson<GoalWithTasks>(`/api/goals/${encodeURIComponent(goalId)}`);
+      return goalPatchLog().replay(goal, mark, agentNameIn(queryClient));
+    },
     initialData: initialGoal,
     initialDataUpdatedAt: 0,
     ...live,

@@ -10,10 +10,12 @@ import { io, type Socket } from "socket.io-client";
 import { beginResume, initialCatchUp, receiveLive, receiveResumed, type CatchUpState } from "@/lib/realtime/catch-up";
 import type { ClientToServerEvents, ResumeReply, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { keyId, keysTouchedBy, patchGoal } from "@/lib/ui/event-effects";
+import { agentNameIn } from "@/lib/ui/agent-name";
+import { goalPatchLog } from "@/lib/ui/goal-patch-log";
 import { isLiveConnected, setLiveConnected, subscribeLiveConnection } from "@/lib/ui/live-connection";
 import { progressStore } from "@/lib/ui/progress-store";
 import { queryKeys, type QueryKey } from "@/lib/ui/query-keys";
-import type { Agent, GoalWithTasks, LiveEvent } from "@/lib/ui/types";
+import type { GoalWithTasks, LiveEvent } from "@/lib/ui/types";
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -95,12 +97,12 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     const invalidator = new Invalidator(queryClient);
     let everConnected = false;
 
-    const agentName = (agentId: string) =>
-      queryClient.getQueryData<{ agents: Agent[] }>(queryKeys.agentList())?.agents.find((a) => a.id === agentId)?.name;
+    const agentName = agentNameIn(queryClient);
 
     const apply = (event: LiveEvent) => {
       // Read by bench/goal-page.ts (socket → screen latency).
       performance.mark("switchyard:event", { detail: { seq: event.seq, type: event.type, subtask_id: event.subtask_id } });
+      goalPatchLog().applied(event);
       if (event.goal_id) {
         queryClient.setQueryData<GoalWithTasks>(queryKeys.goal(event.goal_id), (goal) => (goal ? patchGoal(goal, event, agentName) : goal));
       }

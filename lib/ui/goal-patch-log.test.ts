@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { GoalPatchLog } from "@/lib/ui/goal-patch-log";
+import { A, G, T1, T2, event, goal } from "@/lib/ui/fixtures";
+
+const OTHER_GOAL = "55555555-5555-4555-8555-555555555555";
+
+const assigned = (seq: number) =>
+  event({ seq, type: "task.assigned", goal_id: G, subtask_id: T1, agent_id: A, data: { status: "running" } });
+const completed = (seq: number) =>
+  event({ seq, type: "task.completed", goal_id: G, subtask_id: T1, agent_id: A, data: { status: "completed" } });
+const released = (seq: number) => event({ seq, type: "task.ready", goal_id: G, subtask_id: T2, data: { status: "pending" } });
+
+describe("GoalPatchLog", () => {
+  it("replays on a read's answer the patches applied after the read began, and none before", () => {
+    const log = new GoalPatchLog();
+    log.applied(assigned(10));
+    const mark = log.mark(); // the read begins: it sees T1 running
+    log.applied(completed(11));
+    log.applied(released(12));
+    const read = goal(); // what the read saw (here: the state before both events)
+    read.subtasks[0] = { ...read.subtasks[0]!, status: "running", agent_id: A };
+    const landed = log.replay(read, mark, () => "worker");
+    expect(landed.subtasks.map((s) => s.status)).toEqual(["completed", "pending"]);
+    expect(landed.tasks.completed).toBe(1);
+    // Nothing applied since the mark: the answer stands as read.
+    expect(log.replay(read, log.mark())).toBe(read);
+  });
+
+  it("leaves other goals' patches and non-patching events out", () => {
+    const log = new GoalPatchLog();
+    const mark = log.mark();
+    log.applied(event({ seq: 1, type: "task.assigned", goal_id: OTHER_GOAL, subtask_id: T1, agent_id: A, data: { status: "running" } }));
+    log.applied(event({ seq: 2, type: "task.spawned", goal_id: G, subtask_id: T1 }));
+    log.applied(event({ seq: 3, type: "agent.online", agent_id: A }));
+    const read = goal();
+    expect(log.replay(read, mark)).toBe(read);
+    expect(log.mark()).toBe(3); // every event moves the mark, patching or not
+  });
+
+  it("keeps a bounded tail of patches", () => {
+    const log = new GoalPatchLog(2);
+    log.applied(released(1));
+    for (let seq = 2; seq <= 4; seq++) log.applied(seq % 2 ? assigned(seq) : completed(seq));
+    expect(log.replay(goal(), 0).subtasks.map((s) => s.status)).toEqual(["completed", "pending"]);
+    log.applied(assigned(5)); // 5 patches with room for 2: trimmed to the last 2 (seq 4 and 5)
+    expect(log.replay(goal(), 0).subtasks.map((s) => s.status)).toEqual(["running", "waiting"]);
+  });
+});

@@ -1,0 +1,47 @@
+// The live patches applied to cached goals, kept for the goal reads in flight. A read of
+// `GET /api/goals/:id` that began before an event was applied may land after it with what
+// it read before: taken as is, it would undo the event on screen until the next refetch
+// (and while the browser is offline, that refetch waits). So each read notes where the
+// live stream stood when it began, and its answer gets the patches applied since replayed
+// on it, in seq order. A replayed patch the answer already holds sets what it holds; one
+// that a newer state has overtaken is set again until that newer event arrives, which it
+// does, in order, right after.
+import { goalStatusAfter, patchGoal, taskStatusAfter } from "@/lib/ui/event-effects";
+import type { GoalWithTasks, LiveEvent } from "@/lib/ui/types";
+
+/** How many patches are kept: a read that spans more is refetched anyway (its events marked it stale). */
+const KEEP = 2_000;
+
+export class GoalPatchLog {
+  private patches: LiveEvent[] = [];
+  private lastSeq = 0;
+
+  constructor(private readonly keep = KEEP) {}
+
+  /** An event was applied to the cache (events arrive in seq order). */
+  applied(event: LiveEvent): void {
+    this.lastSeq = Math.max(this.lastSeq, event.seq);
+    if (!event.goal_id || (taskStatusAfter(event) === null && goalStatusAfter(event) === null)) return;
+    this.patches.push(event);
+    if (this.patches.length > this.keep * 2) this.patches = this.patches.slice(-this.keep);
+  }
+
+  /** Where the live stream stands: note it before a read starts. */
+  mark(): number {
+    return this.lastSeq;
+  }
+
+  /** The goal as read, with every patch applied after `mark` replayed on it. */
+  replay(goal: GoalWithTasks, mark: number, agentName?: (agentId: string) => string | undefined): GoalWithTasks {
+    let patched = goal;
+    for (const event of this.patches) if (event.seq > mark && event.goal_id === goal.id) patched = patchGoal(patched, event, agentName);
+    return patched;
+  }
+}
+
+let log: GoalPatchLog | undefined;
+
+/** The tab's one log (fed by lib/ui/live-events.tsx, read by useGoal). */
+export function goalPatchLog(): GoalPatchLog {
+  return (log ??= new GoalPatchLog());
+}
