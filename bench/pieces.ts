@@ -4,7 +4,7 @@
 // (default 16) the in-process pieces' pool size.
 import { loadavg } from "node:os";
 import { disconnectDb } from "@/lib/db";
-import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, useSwitchyardDb } from "./util";
+import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, quietCluster, useSwitchyardDb } from "./util";
 import { graphileThroughput } from "./queues";
 import { dagRun, engineThroughput, planPersist } from "./engine";
 import { benchServer, httpThroughput, serverMemory } from "./http";
@@ -87,6 +87,7 @@ try {
   for (const name of process.argv.slice(2)) {
     const piece = pieces[name];
     if (!piece) throw new Error(`unknown piece ${name}; one of ${Object.keys(pieces).join(", ")}`);
+    await quietCluster();
     log(`${name} (load ${loadavg()[0]!.toFixed(1)})`);
     cpuOfLastRun.dbMs = cpuOfLastRun.processMs = cpuOfLastRun.serverMs = cpuOfLastRun.walBytes = NaN;
     const figure = await piece();

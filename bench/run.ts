@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { disconnectDb } from "@/lib/db";
-import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, printTable, useSwitchyardDb, type Row } from "./util";
+import { cpuOfLastRun, dropAll, fmt, freshDatabase, log, percentile, printTable, quietCluster, useSwitchyardDb, type Row } from "./util";
 import { graphileThroughput, pgBossThroughput } from "./queues";
 import { dagRun, engineThroughput, planPersist, tensorBuild, tensorSetup } from "./engine";
 import { benchServer, httpThroughput, pushLatency, serverMemory, tensorServe } from "./http";
@@ -60,12 +60,14 @@ async function main() {
   const rates: Record<string, number> = {};
 
   // --- Throughput: the same 20,000 no-op tasks, 32 workers, five ways.
+  await quietCluster();
   log(`graphile-worker defaults: ${TASKS} jobs, concurrency ${WORKERS}`);
   rates.graphileDefault = await graphileThroughput((await freshDatabase("empty")).url, {
     jobs: TASKS,
     concurrency: WORKERS,
     highThroughput: false,
   });
+  await quietCluster();
   log(`graphile-worker high-throughput (localQueue.size 500, completeJobBatchDelay 0)`);
   rates.graphileFast = await graphileThroughput((await freshDatabase("empty")).url, {
     jobs: TASKS,
@@ -73,18 +75,22 @@ async function main() {
     highThroughput: true,
   });
   const graphileCpu = { ...cpuOfLastRun };
+  await quietCluster();
   log(`pg-boss: ${WORKERS} workers, batchSize 100`);
   rates.pgBoss = await pgBossThroughput((await freshDatabase("empty")).url, { jobs: TASKS, workers: WORKERS, batchSize: 100 });
 
+  await quietCluster();
   log(`Switchyard engine in-process: ${WORKERS} agents pulling 500, batched completion`);
   await useSwitchyardDb((await freshDatabase("switchyard")).url);
   rates.engine = await engineThroughput({ tasks: TASKS, workers: WORKERS, max: 500, mode: "batch" });
   const engineCpu = { ...cpuOfLastRun };
   const before = Math.min(2_000, TASKS);
+  await quietCluster();
   log(`Switchyard engine in-process, one transaction per completion (the path before batching): ${before} tasks`);
   await useSwitchyardDb((await freshDatabase("switchyard")).url);
   rates.enginePerTask = await engineThroughput({ tasks: before, workers: WORKERS, max: Math.ceil(before / WORKERS), mode: "single" });
 
+  await quietCluster();
   log(`Switchyard over HTTP: a real server process, ${WORKERS} agent clients (assign max 250 + complete-batch)`);
   const httpDb = (await freshDatabase("switchyard")).url;
   await useSwitchyardDb(httpDb);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { createDatabase, databaseUrl, dropDatabase, randomDatabaseName } from "@/lib/testing/database";
+import { adminUrl, createDatabase, databaseUrl, dropDatabase, randomDatabaseName } from "@/lib/testing/database";
 import { disconnectDb } from "@/lib/db";
 import { resetEnv } from "@/lib/env";
 import type { RunningServer } from "@/lib/testing/server";
@@ -27,6 +27,20 @@ export async function freshDatabase(kind: "empty" | "switchyard"): Promise<{ nam
   await createDatabase(name, kind === "switchyard" ? template : undefined);
   created.push(name);
   return { name, url: databaseUrl(name) };
+}
+
+/**
+ * Before a drain: drop the databases of the pieces before it (their dead rows would be
+ * vacuumed beside the drain, on the same cores) and checkpoint, so that every drain starts
+ * on the same quiet cluster, whatever ran before it.
+ */
+export async function quietCluster(): Promise<void> {
+  await disconnectDb();
+  for (const name of created.splice(0).reverse()) {
+    if (name === template) created.push(name);
+    else await dropDatabase(name);
+  }
+  await withPg(adminUrl(), (c) => c.query("CHECKPOINT"));
 }
 
 export async function dropAll(): Promise<void> {
