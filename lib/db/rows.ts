@@ -26,6 +26,7 @@ interface Overrides {
   event_relay: { relayed_seq: bigint; final_seq: bigint };
   socket_io_attachments: { id: bigint };
   task_outputs: { total_bytes: bigint; dropped_bytes: bigint };
+  task_output_chunks: { end_byte: bigint };
   webhook_deliveries: { id: bigint; status: WebhookDeliveryStatus; payload: unknown };
 }
 

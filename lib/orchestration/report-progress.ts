@@ -9,8 +9,8 @@ import { withEvents } from "@/lib/events/record";
 import { eventBus, PROGRESS_REPORTED } from "@/lib/events/bus";
 import { recordAgentUsage } from "@/lib/metrics";
 import { lockReport, staleAttempt } from "@/lib/orchestration/report-result";
-import { appendKeepingTail, appendOutput, OUTPUT_CHUNK_MAX_BYTES, OUTPUT_KEEP_BYTES } from "@/lib/orchestration/task-output";
-import { db } from "@/lib/db";
+import { appendOutput, appendOutputCtes, OUTPUT_CHUNK_MAX_BYTES, OUTPUT_KEEP_BYTES } from "@/lib/orchestration/task-output";
+import { db, Prisma } from "@/lib/db";
 import { hasUsage, recordUsage, type Usage } from "@/lib/orchestration/usage";
 import { pauseForBudget } from "@/lib/orchestration/budget";
 import { PROGRESS_PUSH_OUTPUT_CHARS, type ProgressPush } from "@/lib/realtime/protocol";
@@ -136,12 +136,7 @@ async function reportInOneStatement(report: ProgressReport, now: Date): Promise<
       UPDATE attempts t SET progress = COALESCE(${report.progress ?? null}::float8, t.progress), message = COALESCE(${report.message ?? null}, t.message), progress_at = ${now}
       FROM a WHERE t.subtask_id = a.subtask_id AND t.number = a.number
       RETURNING t.number, t.progress, t.message, t.input_tokens, t.output_tokens, t.cost_usd, t.model
-    ), out AS (
-      INSERT INTO task_outputs AS o (subtask_id, attempt, content, total_bytes, dropped_bytes, updated_at)
-      SELECT a.subtask_id, a.number, ${chunk}, ${chunk.length}, 0, ${now} FROM a WHERE ${chunk.length} > 0
-      ${appendKeepingTail(keep)}
-      RETURNING total_bytes, dropped_bytes
-    )
+    ), ${appendOutputCtes(Prisma.sql`SELECT subtask_id, number FROM a`, chunk, keep, now)}
     SELECT a.goal_id, upd.number, upd.progress, upd.message, upd.input_tokens, upd.output_tokens, upd.cost_usd, upd.model,
       COALESCE((SELECT total_bytes FROM out), (SELECT total_bytes FROM task_outputs p WHERE p.subtask_id = a.subtask_id AND p.attempt = a.number)) AS total_bytes,
       COALESCE((SELECT dropped_bytes FROM out), (SELECT dropped_bytes FROM task_outputs p WHERE p.subtask_id = a.subtask_id AND p.attempt = a.number)) AS dropped_bytes
