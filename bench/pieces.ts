@@ -66,7 +66,7 @@ const pieces: Record<string, () => Promise<string>> = {
     const server = await benchServer(url, PORT);
     try {
       const s = await streamingOutput(server, url, { agents: WORKERS, linesPerS: 50, seconds: Number(process.env.BENCH_STREAM_S ?? 10) });
-      return `${s.reports} reports, server CPU ${(s.cpuShare * 100).toFixed(0)}% of a core, push p50 ${fmt.ms(percentile(s.push, 50))} p95 ${fmt.ms(percentile(s.push, 95))} (${s.push.length} pushes), store ${fmt.bytes(s.storedBytes)} of ${fmt.bytes(s.streamedBytes)} streamed over ${s.attempts} attempts`;
+      return `${s.reports} reports, server CPU ${(s.cpuShare * 100).toFixed(0)}% of a core, push p50 ${fmt.ms(percentile(s.push, 50))} p95 ${fmt.ms(percentile(s.push, 95))} (${s.push.length} pushes), store ${fmt.bytes(s.storedBytes)} of ${fmt.bytes(s.streamedBytes)} streamed over ${s.attempts} attempts; per report PostgreSQL ${s.dbMsPerReport.toFixed(2)} ms CPU, WAL ${fmt.bytes(s.walBytesPerReport)}`;
     } finally {
       await server.stop();
     }

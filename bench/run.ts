@@ -271,6 +271,12 @@ async function main() {
       target: `≤ ${fmt.bytes(bound)}`,
       met: met(s.storedBytes <= bound),
     });
+    rows.push({
+      figure: "  per report (a full 256 KiB tail): PostgreSQL CPU, WAL",
+      value: `${s.dbMsPerReport.toFixed(2)} ms, ${fmt.bytes(s.walBytesPerReport)}`,
+      target: "—",
+      met: "—",
+    });
   } finally {
     await streamServer.stop();
   }

@@ -7,7 +7,7 @@ import { io as connect } from "socket.io-client";
 import type { RunningServer } from "@/lib/testing/server";
 import { createGoal } from "@/lib/orchestration/create-goal";
 import { independentPlan } from "./engine";
-import { call, fmt, log, now, percentile, processCpuMs, registerAgents, sleep, withPg } from "./util";
+import { backendCpuMs, call, fmt, log, now, percentile, processCpuMs, registerAgents, sleep, walPosition, withPg } from "./util";
 
 export interface StreamFigures {
   reports: number;
@@ -18,6 +18,40 @@ export interface StreamFigures {
   storedBytes: number;
   streamedBytes: number;
   attempts: number;
+  /** PostgreSQL's CPU (its backends, ms) and the WAL (bytes) per report in the timed part. */
+  dbMsPerReport: number;
+  walBytesPerReport: number;
+}
+
+/**
+ * Lines like a build's or an agent's log: a counter, a path, a hash, a duration. Varied as
+ * real output is (the same line repeated compresses to nothing and hides what storing
+ * output costs), and the same in every run (a seeded generator).
+ */
+function logLines(seed: number): (count: number) => string {
+  let state = seed >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x100000000;
+  };
+  const words = ["compiling", "linking", "testing", "reading", "writing", "resolving", "fetching", "checking", "parsing", "bundling"];
+  let n = 0;
+  return (count) => {
+    let out = "";
+    for (let i = 0; i < count; i++, n++) {
+      const hash =
+        Math.floor(next() * 0xffffffff)
+          .toString(16)
+          .padStart(8, "0") +
+        Math.floor(next() * 0xffffffff)
+          .toString(16)
+          .padStart(8, "0");
+      out += `[${String(n).padStart(6, "0")}] ${words[Math.floor(next() * words.length)]} src/module_${Math.floor(next() * 500)}/file_${Math.floor(next() * 9000)}.ts ${hash} ${(next() * 900).toFixed(1)} ms\n`;
+    }
+    return out;
+  };
 }
 
 export async function streamingOutput(
@@ -58,21 +92,25 @@ export async function streamingOutput(
   });
   await new Promise<void>((resolve) => socket.emit("subscribe", { goal_id: goalId }, () => resolve()));
 
-  const line = "lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor\n";
+  const lines = agents.map((_, i) => logLines(i + 1));
   // Untimed: each attempt's tail filled past its bound first, so the timed part runs in the
   // steady state of a long task (every report trims the front of a full 256 KiB tail) and
   // the store's size shows the bound holding.
-  const fill = line.repeat(Math.floor((60 * 1024) / line.length));
   await Promise.all(
     agents.map(async (a, i) => {
       const t = tasks[i]!;
-      for (let k = 0; k * fill.length < 300 * 1024; k++)
+      for (let sent = 0; sent < 300 * 1024;) {
+        const fill = lines[i]!(700); // about 60 kB
+        sent += fill.length;
         await call(`${server.url}/api/orchestration/progress`, { subtask_uuid: t.subtask_uuid, attempt: t.attempt, output: fill }, a.token);
+      }
     }),
   );
   const perReport = Math.max(1, Math.round(options.linesPerS / 4));
   const pid = server.process.pid!;
   const cpuBefore = processCpuMs(pid);
+  const dbBefore = await backendCpuMs(databaseUrl);
+  const walBefore = (await walPosition(databaseUrl)).bytes;
   const started = now();
   let reports = 0;
   const ack: number[] = [];
@@ -83,7 +121,7 @@ export async function streamingOutput(
       let n = 0;
       while (now() < end) {
         const tick = now();
-        const output = `@${now()}\n${line.repeat(perReport)}`;
+        const output = `@${now()}\n${lines[i]!(perReport)}`;
         const sent = now();
         await call(
           `${server.url}/api/orchestration/progress`,
@@ -99,11 +137,13 @@ export async function streamingOutput(
   );
   const wallMs = now() - started;
   const cpuShare = (processCpuMs(pid) - cpuBefore) / wallMs;
+  const dbMs = (await backendCpuMs(databaseUrl)) - dbBefore;
+  const walBytes = (await walPosition(databaseUrl)).bytes - walBefore;
   await sleep(200);
   socket.disconnect();
   const store = await withPg(databaseUrl, async (c) => {
     const r = await c.query<{ stored: string; streamed: string; n: string }>(
-      "SELECT COALESCE(sum(octet_length(content)), 0) AS stored, COALESCE(sum(total_bytes), 0) AS streamed, count(*) AS n FROM task_outputs",
+      "SELECT (SELECT COALESCE(sum(octet_length(content)), 0) FROM task_output_chunks) AS stored, COALESCE(sum(total_bytes), 0) AS streamed, count(*) AS n FROM task_outputs",
     );
     return r.rows[0]!;
   });
@@ -119,5 +159,7 @@ export async function streamingOutput(
     storedBytes: Number(store.stored),
     streamedBytes: Number(store.streamed),
     attempts: Number(store.n),
+    dbMsPerReport: dbMs / reports,
+    walBytesPerReport: walBytes / reports,
   };
 }
