@@ -31,10 +31,14 @@ describe("appendOutput", () => {
     expect(await append(id, "dddddd", 10)).toEqual({ totalBytes: 18, droppedBytes: 8 });
     expect(await chunks(id)).toEqual(["cccc", "dddddd"]);
     expect(await readOutput(id)).toEqual({ attempt: 1, text: "ccccdddddd", totalBytes: 18, droppedBytes: 8 });
+    // Nothing to append: the counts as they stand, nothing written.
+    expect(await append(id, "", 10)).toEqual({ totalBytes: 18, droppedBytes: 8 });
+    expect(await chunks(id)).toEqual(["cccc", "dddddd"]);
   });
 
   it("stores only the tail of a chunk longer than `keep`, and drops everything before it", async () => {
     const id = await newTask();
+    expect(await append(id, "", 6)).toEqual({ totalBytes: 0, droppedBytes: 0 });
     await append(id, "0123", 6);
     expect(await append(id, "abcdefghij", 6)).toEqual({ totalBytes: 14, droppedBytes: 8 });
     expect(await chunks(id)).toEqual(["efghij"]);

@@ -62,10 +62,14 @@ export async function appendOutput(
   const bytes = Buffer.from(options.chunk, "utf8");
   const keep = options.keepBytes ?? OUTPUT_KEEP_BYTES;
   const attempt = Prisma.sql`SELECT ${options.subtaskId}::uuid AS subtask_id, ${options.attempt}::int AS number`;
+  // Nothing to append (`out` is then empty): the counts as they stand.
   const rows = await tx.$queryRaw<Array<{ total_bytes: bigint; dropped_bytes: bigint }>>`
     WITH ${appendOutputCtes(attempt, bytes, keep, options.now)}
-    SELECT total_bytes, dropped_bytes FROM out`;
-  return { totalBytes: Number(rows[0]!.total_bytes), droppedBytes: Number(rows[0]!.dropped_bytes) };
+    SELECT total_bytes, dropped_bytes FROM out
+    UNION ALL
+    SELECT total_bytes, dropped_bytes FROM task_outputs
+    WHERE ${bytes.length}::int = 0 AND subtask_id = ${options.subtaskId}::uuid AND attempt = ${options.attempt}::int`;
+  return { totalBytes: Number(rows[0]?.total_bytes ?? 0), droppedBytes: Number(rows[0]?.dropped_bytes ?? 0) };
 }
 
 /** Bytes cut from the front may start inside a UTF-8 sequence: skip its continuation bytes. */

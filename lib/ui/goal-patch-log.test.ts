@@ -26,15 +26,16 @@ describe("GoalPatchLog", () => {
     expect(log.replay(read, log.mark())).toBe(read);
   });
 
-  it("leaves other goals' patches and non-patching events out", () => {
+  it("leaves out other goals' patches, events that patch nothing, and goals no query reads", () => {
     const log = new GoalPatchLog();
     const mark = log.mark();
     log.applied(event({ seq: 1, type: "task.assigned", goal_id: OTHER_GOAL, subtask_id: T1, agent_id: A, data: { status: "running" } }));
     log.applied(event({ seq: 2, type: "task.spawned", goal_id: G, subtask_id: T1 }));
     log.applied(event({ seq: 3, type: "agent.online", agent_id: A }));
+    log.applied(event({ seq: 4, type: "task.assigned", goal_id: G, subtask_id: T1, agent_id: A, data: { status: "running" } }), false);
     const read = goal();
     expect(log.replay(read, mark)).toBe(read);
-    expect(log.mark()).toBe(3); // every event moves the mark, patching or not
+    expect(log.mark()).toBe(4); // every event moves the mark, patching or not, its goal read or not
   });
 
   it("keeps a bounded tail of patches", () => {

@@ -18,10 +18,13 @@ export class GoalPatchLog {
 
   constructor(private readonly keep = KEEP) {}
 
-  /** An event was applied to the cache (events arrive in seq order). */
-  applied(event: LiveEvent): void {
+  /**
+   * An event was applied to the cache (events arrive in seq order). `cached`: its goal has
+   * a query (read or being read); the patches of goals nobody reads are not kept.
+   */
+  applied(event: LiveEvent, cached = true): void {
     this.lastSeq = Math.max(this.lastSeq, event.seq);
-    if (!event.goal_id || (taskStatusAfter(event) === null && goalStatusAfter(event) === null)) return;
+    if (!cached || !event.goal_id || (taskStatusAfter(event) === null && goalStatusAfter(event) === null)) return;
     this.patches.push(event);
     if (this.patches.length > this.keep * 2) this.patches = this.patches.slice(-this.keep);
   }

@@ -102,7 +102,11 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     const apply = (event: LiveEvent) => {
       // Read by bench/goal-page.ts (socket → screen latency).
       performance.mark("switchyard:event", { detail: { seq: event.seq, type: event.type, subtask_id: event.subtask_id } });
-      goalPatchLog().applied(event);
+      const goalKey = event.goal_id ? queryKeys.goal(event.goal_id) : undefined;
+      goalPatchLog().applied(
+        event,
+        goalKey !== undefined && queryClient.getQueryCache().find({ queryKey: goalKey, exact: true }) !== undefined,
+      );
       if (event.goal_id) {
         queryClient.setQueryData<GoalWithTasks>(queryKeys.goal(event.goal_id), (goal) => (goal ? patchGoal(goal, event, agentName) : goal));
       }

@@ -24,4 +24,7 @@ END $$;
 INSERT INTO "task_output_chunks" ("subtask_id", "attempt", "end_byte", "content")
 SELECT "subtask_id", "attempt", "total_bytes", "content" FROM "task_outputs" WHERE octet_length("content") > 0;
 
+-- Emptied before the drop: a dropped column's values stay on disk until their row is
+-- rewritten, and a finished attempt's row never is again.
+UPDATE "task_outputs" SET "content" = '' WHERE octet_length("content") > 0;
 ALTER TABLE "task_outputs" DROP COLUMN "content";
