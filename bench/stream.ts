@@ -99,8 +99,10 @@ export async function streamingOutput(
   await Promise.all(
     agents.map(async (a, i) => {
       const t = tasks[i]!;
+      // In reports of about 4 kB, as a chatty agent sends them: the chunks the timed
+      // reports cut from the front are of that size, not one large block.
       for (let sent = 0; sent < 300 * 1024;) {
-        const fill = lines[i]!(700); // about 60 kB
+        const fill = lines[i]!(50);
         sent += fill.length;
         await call(`${server.url}/api/orchestration/progress`, { subtask_uuid: t.subtask_uuid, attempt: t.attempt, output: fill }, a.token);
       }
