@@ -12,7 +12,7 @@ import { startWebhookDispatcher } from "@/lib/webhooks/dispatcher";
 import { attachRealtime } from "@/lib/realtime/server";
 import { checkRequest, refusalBody } from "@/lib/auth/request-guard";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/auth-throttle";
-import { skipCompressionOfShortAnswers } from "@/lib/api/compression";
+import { answerInOneWrite, skipCompressionOfShortAnswers } from "@/lib/api/compression";
 import { errorFields, logger, REQUEST_ID_HEADER, requestIdFrom } from "@/lib/log";
 
 async function main() {
@@ -87,6 +87,7 @@ async function main() {
       return;
     }
     skipCompressionOfShortAnswers(req.method, req.url, req.headers);
+    answerInOneWrite(req.url, res);
     void handle(req, res);
   });
   // Slow or stalled clients are dropped: the headers within HTTP_HEADERS_TIMEOUT_MS, the
