@@ -102,14 +102,11 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     const apply = (event: LiveEvent) => {
       // Read by bench/goal-page.ts (socket → screen latency).
       performance.mark("switchyard:event", { detail: { seq: event.seq, type: event.type, subtask_id: event.subtask_id } });
-      const goalKey = event.goal_id ? queryKeys.goal(event.goal_id) : undefined;
-      goalPatchLog().applied(
-        event,
-        goalKey !== undefined && queryClient.getQueryCache().find({ queryKey: goalKey, exact: true }) !== undefined,
-      );
       if (event.goal_id) {
-        queryClient.setQueryData<GoalWithTasks>(queryKeys.goal(event.goal_id), (goal) => (goal ? patchGoal(goal, event, agentName) : goal));
-      }
+        const key = queryKeys.goal(event.goal_id);
+        goalPatchLog().applied(event, queryClient.getQueryCache().find({ queryKey: key, exact: true }) !== undefined);
+        queryClient.setQueryData<GoalWithTasks>(key, (goal) => (goal ? patchGoal(goal, event, agentName) : goal));
+      } else goalPatchLog().applied(event, false);
       for (const key of keysTouchedBy(event)) invalidator.add(key);
     };
 
