@@ -353,6 +353,26 @@ describe("completion and failure", () => {
   });
 });
 
+describe("GET /api/goals/:id", () => {
+  it("says the event log's last seq its read reflects (last_seq), which moves with every change", async () => {
+    const created = await decompose(plan([{ key: "a", name: "A", required_skills: ["seq"] }]));
+    const read = async () =>
+      (await call(routes.goal.GET, "GET", `/api/goals/${created.body.goal_id}`, { params: { id: created.body.goal_id } })).body as {
+        last_seq: number;
+        subtasks: Array<{ status: string }>;
+      };
+    const lastEvent = async () => Number((await db().event.aggregate({ _max: { seq: true } }))._max.seq);
+    const before = await read();
+    expect(before.last_seq).toBe(await lastEvent());
+    const agent = await registerAgent(["seq"]);
+    await pull(agent);
+    const after = await read();
+    expect(after.subtasks[0]!.status).toBe("running");
+    expect(after.last_seq).toBe(await lastEvent());
+    expect(after.last_seq).toBeGreaterThan(before.last_seq);
+  });
+});
+
 describe("GET /api/orchestration/tensor", () => {
   it("has 1.0 on the assigned agent at the task's level, and open rows summing to 1 over capable agents (0 where none)", async () => {
     const created = await decompose(

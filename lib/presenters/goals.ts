@@ -79,9 +79,13 @@ export async function listGoals(options: { status?: string; q?: string; cursor?:
 }
 
 export async function getGoal(goalId: string) {
-  const goals = await db().$queryRaw<Array<GoalRow & GoalUsageRow & { result: unknown }>>`
+  // `last_seq`: the event log's last seq as this read begins (its first statement); the
+  // rows read after it reflect every event up to it. The dashboard replays only the live
+  // patches after it on this answer (lib/ui/goal-patch-log.ts).
+  const goals = await db().$queryRaw<Array<GoalRow & GoalUsageRow & { result: unknown; last_seq: bigint }>>`
     SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS},
-      g.input_tokens, g.output_tokens, g.cost_usd, g.budget_max_cost_usd, g.budget_max_tokens
+      g.input_tokens, g.output_tokens, g.cost_usd, g.budget_max_cost_usd, g.budget_max_tokens,
+      (SELECT COALESCE(max(seq), 0) FROM events) AS last_seq
     FROM goals g WHERE g.id = ${goalId}::uuid`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");
@@ -98,6 +102,7 @@ export async function getGoal(goalId: string) {
     unroutable: unroutableSummary(unroutable),
     subtasks,
     edges: subtasks.flatMap((s) => s.dependencies.map((d) => ({ from: d, to: s.uuid }))),
+    last_seq: Number(goal.last_seq),
   };
 }
 

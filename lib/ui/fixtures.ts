@@ -91,5 +91,6 @@ export function goal(): GoalWithTasks {
     unroutable: [],
     subtasks: [task(T1, "pending"), task(T2, "waiting")],
     edges: [{ from: T1, to: T2 }],
+    last_seq: 0,
   };
 }

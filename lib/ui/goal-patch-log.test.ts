@@ -26,6 +26,24 @@ describe("GoalPatchLog", () => {
     expect(log.replay(read, log.mark())).toBe(read);
   });
 
+  it("replays on a read only the patches newer than both its start and what the server read (last_seq)", () => {
+    const log = new GoalPatchLog();
+    const mark = log.mark(); // the read begins before either event arrives
+    log.applied(assigned(10));
+    log.applied(completed(11));
+    // The server began reading after seq 11: the answer holds T1 completed. Replaying from
+    // the mark would set it back to running (seq 10) until the completion is replayed;
+    // from last_seq there is nothing to replay.
+    const read = goal();
+    read.subtasks[0] = { ...read.subtasks[0]!, status: "completed", agent_id: A };
+    read.last_seq = 11;
+    expect(log.replay(read, Math.max(mark, read.last_seq))).toBe(read);
+    // Read between the two: only the completion is replayed.
+    const between = goal();
+    between.subtasks[0] = { ...between.subtasks[0]!, status: "running", agent_id: A };
+    expect(log.replay(between, Math.max(mark, 10)).subtasks[0]!.status).toBe("completed");
+  });
+
   it("leaves out other goals' patches, events that patch nothing, and goals no query reads", () => {
     const log = new GoalPatchLog();
     const mark = log.mark();

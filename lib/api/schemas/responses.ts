@@ -309,6 +309,10 @@ export const goalDetail = goalSummary
     unroutable: z.array(z.string()).meta({ description: 'why open tasks wait, e.g. "2 tasks wait for an agent with skill `translation`"' }),
     subtasks: z.array(subtask),
     edges: z.array(z.object({ from: uuid, to: uuid })),
+    last_seq: count.meta({
+      description:
+        "The event log's last seq as this read began: the answer reflects every event up to it (a live view applies the later ones)",
+    }),
   })
   .meta({ id: "GoalDetail" });
 
