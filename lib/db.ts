@@ -405,6 +405,11 @@ export async function disconnectDb(): Promise<void> {
   const client = holder.__switchyardPrisma;
   holder.__switchyardPrisma = undefined;
   await client?.$disconnect();
+  // Prisma hands its adapter's pool back only when its own engine ever connected; most
+  // statements go to the pool directly (pooled, transaction), so end it here. Left open,
+  // its idle connections outlived the caller (a test's database dropped under them).
+  const pool = client && poolOf(client);
+  if (pool && !pool.ending) await pool.end();
 }
 
 export { Prisma };
