@@ -401,15 +401,30 @@ export function db(): PrismaClient {
   return holder.__switchyardPrisma;
 }
 
+/** How long disconnectDb waits for connections still checked out (a transaction waiting on a lock has no time limit). */
+const POOL_END_WAIT_MS = 5_000;
+
 export async function disconnectDb(): Promise<void> {
   const client = holder.__switchyardPrisma;
   holder.__switchyardPrisma = undefined;
-  await client?.$disconnect();
-  // Prisma hands its adapter's pool back only when its own engine ever connected; most
-  // statements go to the pool directly (pooled, transaction), so end it here. Left open,
-  // its idle connections outlived the caller (a test's database dropped under them).
-  const pool = client && poolOf(client);
-  if (pool && !pool.ending) await pool.end();
+  if (!client) return;
+  try {
+    await client.$disconnect();
+  } finally {
+    // Prisma hands its adapter's pool back only when its own engine ever connected; most
+    // statements go to the pool directly (pooled, transaction), so end it here. Left open,
+    // its idle connections outlived the caller (a test's database dropped under them).
+    // The end waits for connections in use: not past POOL_END_WAIT_MS (a shutdown exits then).
+    const pool = poolOf(client);
+    if (!pool.ending) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        pool.end().catch(() => undefined),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, POOL_END_WAIT_MS).unref())),
+      ]);
+      clearTimeout(timer);
+    }
+  }
 }
 
 export { Prisma };

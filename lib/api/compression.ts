@@ -24,10 +24,11 @@ export function skipCompressionOfShortAnswers(method: string | undefined, url: s
  * the headers, the gzip header, the body, the gzip trailer and the chunked encoding's end,
  * each a system call and a TCP segment (and a wake-up of the agent reading it); on these
  * machines a socket write costs about 0.2 ms of CPU. The socket is corked until the answer
- * has ended (`prefinish`: its last bytes are queued), then flushed at once — or as soon as
- * a write finds the buffer full, since whoever writes then waits for a `drain` that a
- * corked socket never gives. Only API routes: their answers are whole documents; pages
- * stream and stay as they are.
+ * ends — `end()` itself uncorks it in full, `prefinish` is the safety net — or until a write
+ * finds the buffer full, since whoever writes then waits for a `drain` that a corked socket
+ * never gives. Only API routes: their answers are whole documents, none streams (a route
+ * that did, server-sent events say, would have to uncork at its first write); pages stream
+ * and stay as they are.
  */
 export function answerInOneWrite(url: string | undefined, res: ServerResponse): void {
   if (!url?.startsWith("/api/")) return;

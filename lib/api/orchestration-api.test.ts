@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as routes from "@/lib/api/routes";
 import { call } from "@/lib/testing/http";
 import { sweep } from "@/lib/orchestration/sweep";
-import { db } from "@/lib/db";
+import pg from "pg";
+import { db, pooled } from "@/lib/db";
 import { truncateAll } from "@/lib/testing/database";
 import { assign as pull, registerAgent as registerTestAgent, type TestAgent as Agent } from "@/lib/testing/agent-calls";
 
@@ -370,6 +371,33 @@ describe("GET /api/goals/:id", () => {
     expect(after.subtasks[0]!.status).toBe("running");
     expect(after.last_seq).toBe(await lastEvent());
     expect(after.last_seq).toBeGreaterThan(before.last_seq);
+  });
+
+  it("stops last_seq below an event still in flight, though a later one has committed", async () => {
+    const created = await decompose(plan([{ key: "a", name: "A" }]));
+    const read = async () =>
+      (
+        (await call(routes.goal.GET, "GET", `/api/goals/${created.body.goal_id}`, { params: { id: created.body.goal_id } })).body as {
+          last_seq: number;
+        }
+      ).last_seq;
+    const settled = await read();
+    // An event takes its seq in a transaction that has not committed; a later one commits.
+    const inFlight = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await inFlight.connect();
+    try {
+      await inFlight.query("BEGIN");
+      const held = await inFlight.query<{ seq: string }>(
+        "INSERT INTO events (type, actor, data) VALUES ('agent.registered', 'test', '{}') RETURNING seq",
+      );
+      await pooled().$executeRawUnsafe("INSERT INTO events (type, actor, data) VALUES ('agent.registered', 'test', '{}')");
+      expect(await read()).toBe(Number(held.rows[0]!.seq) - 1);
+      expect(Number(held.rows[0]!.seq) - 1).toBe(settled);
+      await inFlight.query("COMMIT");
+      expect(await read()).toBe(Number(held.rows[0]!.seq) + 1);
+    } finally {
+      await inFlight.end();
+    }
   });
 });
 

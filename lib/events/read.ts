@@ -9,7 +9,7 @@
 //   - the contiguous run of visible seqs after the stored watermark, plus
 //   - holes the relay has proven permanent (lib/events/relay.ts: once every transaction
 //     that was running when the hole was seen has ended), recorded in event_relay.
-import { pooled, type DbOrTx } from "@/lib/db";
+import { Prisma, pooled, type DbOrTx } from "@/lib/db";
 import type { LiveEvent } from "@/lib/realtime/protocol";
 import type { Columns } from "@/lib/db/rows";
 
@@ -44,16 +44,24 @@ export async function readRelayCursor(client: DbOrTx = pooled()): Promise<{ rela
   return { relayedSeq: Number(rows[0]?.relayed_seq ?? 0), finalSeq: Number(rows[0]?.final_seq ?? 0) };
 }
 
-/** The highest seq up to which the log is final: no event at or below it can still appear. */
-export async function finalBound(client: DbOrTx = pooled()): Promise<number> {
-  const rows = await client.$queryRaw<Array<{ bound: bigint }>>`
+/**
+ * The highest seq up to which the log is final (no event at or below it can still
+ * appear), as a scalar subquery: a statement that reads other rows beside it gets the
+ * bound of its own snapshot (every event up to it is reflected in what it read).
+ */
+export const FINAL_BOUND = Prisma.sql`(
     WITH start AS (SELECT COALESCE((SELECT GREATEST(relayed_seq, final_seq) FROM event_relay WHERE id = 1), 0) AS w),
     run AS (
       SELECT e.seq, lag(e.seq, 1, (SELECT w FROM start)) OVER (ORDER BY e.seq) AS prev
       FROM events e
       WHERE e.seq > (SELECT w FROM start) AND e.seq <= (SELECT w FROM start) + ${MAX_SCAN}
     )
-    SELECT COALESCE(min(prev) FILTER (WHERE seq <> prev + 1), max(seq), (SELECT w FROM start)) AS bound FROM run`;
+    SELECT COALESCE(min(prev) FILTER (WHERE seq <> prev + 1), max(seq), (SELECT w FROM start)) FROM run
+  )`;
+
+/** The highest seq up to which the log is final: no event at or below it can still appear. */
+export async function finalBound(client: DbOrTx = pooled()): Promise<number> {
+  const rows = await client.$queryRaw<Array<{ bound: bigint }>>`SELECT ${FINAL_BOUND} AS bound`;
   return Number(rows[0]?.bound ?? 0);
 }
 

@@ -7,6 +7,7 @@ import { presentSubtask, SUBTASK_SELECT, type SubtaskRecord } from "@/lib/presen
 import { SUBTASK_STATUSES, TERMINAL_SUBTASK_STATUSES, type SubtaskStatus } from "@/lib/domain";
 import { goalUsage, type GoalUsageRow } from "@/lib/presenters/goal-usage";
 import { listUnroutable, unroutableSummary } from "@/lib/presenters/routing";
+import { FINAL_BOUND } from "@/lib/events/read";
 
 type GoalRow = Columns<
   "goals",
@@ -79,13 +80,14 @@ export async function listGoals(options: { status?: string; q?: string; cursor?:
 }
 
 export async function getGoal(goalId: string) {
-  // `last_seq`: the event log's last seq as this read begins (its first statement); the
-  // rows read after it reflect every event up to it. The dashboard replays only the live
-  // patches after it on this answer (lib/ui/goal-patch-log.ts).
+  // `last_seq`: the log's final bound in this first statement's snapshot (lib/events/read.ts:
+  // every event up to it committed, or a hole that never fills), so what this read finds
+  // reflects every event up to it. The dashboard replays only the live patches after it
+  // on this answer (lib/ui/goal-patch-log.ts).
   const goals = await db().$queryRaw<Array<GoalRow & GoalUsageRow & { result: unknown; last_seq: bigint }>>`
     SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS},
       g.input_tokens, g.output_tokens, g.cost_usd, g.budget_max_cost_usd, g.budget_max_tokens,
-      (SELECT COALESCE(max(seq), 0) FROM events) AS last_seq
+      ${FINAL_BOUND} AS last_seq
     FROM goals g WHERE g.id = ${goalId}::uuid`;
   const goal = goals[0];
   if (!goal) throw notFound("goal", goalId, "id");

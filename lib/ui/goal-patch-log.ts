@@ -3,8 +3,8 @@
 // it read before: taken as is, it would undo the event on screen until the next refetch
 // (and while the browser is offline, that refetch waits). So each read notes where the
 // live stream stood when it began, and its answer gets the patches applied since replayed
-// on it, in seq order — only those after the answer's own `last_seq` too (the log's last
-// seq as the server began reading: the answer already reflects everything up to it). A
+// on it, in seq order — only those after the answer's own `last_seq` too (the log's final
+// seq in the server's first snapshot: the answer reflects everything up to it). A
 // patch between the two that the answer already holds sets what it holds; one that a
 // newer state read in the same moment has overtaken is set again until that newer event
 // arrives, which it does, in order, right after.
