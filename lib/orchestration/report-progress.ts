@@ -138,9 +138,8 @@ async function reportInOneStatement(report: ProgressReport, now: Date): Promise<
       RETURNING t.number, t.progress, t.message, t.input_tokens, t.output_tokens, t.cost_usd, t.model
     ), ${appendOutputCtes(Prisma.sql`SELECT subtask_id, number FROM a`, chunk, keep, now)}
     SELECT a.goal_id, upd.number, upd.progress, upd.message, upd.input_tokens, upd.output_tokens, upd.cost_usd, upd.model,
-      COALESCE((SELECT total_bytes FROM out), (SELECT total_bytes FROM task_outputs p WHERE p.subtask_id = a.subtask_id AND p.attempt = a.number)) AS total_bytes,
-      COALESCE((SELECT dropped_bytes FROM out), (SELECT dropped_bytes FROM task_outputs p WHERE p.subtask_id = a.subtask_id AND p.attempt = a.number)) AS dropped_bytes
-    FROM a JOIN upd ON upd.number = a.number`;
+      oc.total_bytes, oc.dropped_bytes
+    FROM a JOIN upd ON upd.number = a.number LEFT JOIN out_counts oc ON oc.subtask_id = a.subtask_id AND oc.attempt = a.number`;
   const r = rows[0];
   if (!r) return null;
   const output = report.output ?? "";

@@ -17,8 +17,9 @@ export interface StoredOutput {
 
 /**
  * CTEs appending `chunk` to the output of each attempt `source` selects (its columns
- * `subtask_id`, `number`), keeping the last `keep` bytes: `out` (the counts after it,
- * with the attempt's key) and the chunk writes. The chunk goes in as a row of its own
+ * `subtask_id`, `number`), keeping the last `keep` bytes: the writes, and `out_counts`,
+ * each attempt's counts after them (subtask_id, attempt, total_bytes, dropped_bytes; as
+ * they stand when there is nothing to append, none for an attempt that never had output). The chunk goes in as a row of its own
  * (cut to its last `keep` bytes when it alone is longer); chunks now wholly before the
  * kept tail are deleted and the one it starts inside loses its front, so an append
  * writes about its own size, whatever the tail holds. (Rewriting one value whole wrote
@@ -51,6 +52,12 @@ export function appendOutputCtes(source: Prisma.Sql, chunk: Buffer, keep: number
       FROM out
       WHERE c.subtask_id = out.subtask_id AND c.attempt = out.attempt
         AND c.end_byte > out.dropped_bytes AND c.end_byte - octet_length(c.content) < out.dropped_bytes
+    ), out_counts AS (
+      SELECT subtask_id, attempt, total_bytes, dropped_bytes FROM out
+      UNION ALL
+      SELECT o.subtask_id, o.attempt, o.total_bytes, o.dropped_bytes
+      FROM task_outputs o JOIN (${source}) src ON o.subtask_id = src.subtask_id AND o.attempt = src.number
+      WHERE ${length} = 0
     )`;
 }
 
@@ -62,13 +69,9 @@ export async function appendOutput(
   const bytes = Buffer.from(options.chunk, "utf8");
   const keep = options.keepBytes ?? OUTPUT_KEEP_BYTES;
   const attempt = Prisma.sql`SELECT ${options.subtaskId}::uuid AS subtask_id, ${options.attempt}::int AS number`;
-  // Nothing to append (`out` is then empty): the counts as they stand.
   const rows = await tx.$queryRaw<Array<{ total_bytes: bigint; dropped_bytes: bigint }>>`
     WITH ${appendOutputCtes(attempt, bytes, keep, options.now)}
-    SELECT total_bytes, dropped_bytes FROM out
-    UNION ALL
-    SELECT total_bytes, dropped_bytes FROM task_outputs
-    WHERE ${bytes.length}::int = 0 AND subtask_id = ${options.subtaskId}::uuid AND attempt = ${options.attempt}::int`;
+    SELECT total_bytes, dropped_bytes FROM out_counts`;
   return { totalBytes: Number(rows[0]?.total_bytes ?? 0), droppedBytes: Number(rows[0]?.dropped_bytes ?? 0) };
 }
 
