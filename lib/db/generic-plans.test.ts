@@ -55,7 +55,16 @@ describe("generic plans on the hot path", () => {
     expect(await pullTasks({ agentId: agent.id, max: 300 })).toHaveLength(300);
     const plan = await genericPlan(
       completionTail(
-        [{ subtask_id: "00000000-0000-4000-8000-000000000000", number: 1, result: "", agent_id: agent.id }],
+        [
+          {
+            subtask_id: "00000000-0000-4000-8000-000000000000",
+            number: 1,
+            result: "",
+            agent_id: agent.id,
+            goal_id: "00000000-0000-4000-8000-000000000001",
+            duration_ms: 0,
+          },
+        ],
         [],
         new Date(),
         emittedEvents([]),

@@ -8,6 +8,7 @@ import { createGoal } from "@/lib/orchestration/create-goal";
 import { registerAgent } from "@/lib/orchestration/agents";
 import { pullTasks } from "@/lib/orchestration/assign-tasks";
 import { completeTasks } from "@/lib/orchestration/report-result";
+import { waitFor } from "@/lib/testing/wait";
 
 /** Each row's page, by id. */
 async function pages(table: "subtasks" | "attempts", goalId: string): Promise<Map<string, number>> {
@@ -42,6 +43,25 @@ async function keepAutovacuumOut(): Promise<void> {
   for (const t of tables) await pooled().$executeRawUnsafe(`ALTER TABLE ${t.name} SET (autovacuum_enabled = off)`);
 }
 
+/**
+ * Until no other session in this database holds a snapshot: one already running when
+ * autovacuum was turned off (an analyze started on the copied tables under a loaded run;
+ * it failed once more with 0.1325 after the change above) would still keep the claim's old
+ * versions from being pruned.
+ */
+async function noOtherSnapshot(): Promise<void> {
+  await waitFor(
+    async () => {
+      const [row] = await pooled().$queryRawUnsafe<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL`,
+      );
+      return row!.n === 0;
+    },
+    { what: "no other snapshot in this database", intervalMs: 20 },
+  );
+}
+
 describe("room for the next version", () => {
   it("a claim and a completion keep most task and attempt rows on their page", async () => {
     await keepAutovacuumOut();
@@ -59,6 +79,7 @@ describe("room for the next version", () => {
     const claimed = await pages("subtasks", goalId);
     const started = await pages("attempts", goalId);
 
+    await noOtherSnapshot();
     await completeTasks(pulled.map((a) => ({ subtaskId: a.subtaskId, agentId: agent.id, attempt: a.attempt, result: "ok" })));
     const completed = await pages("subtasks", goalId);
     const ended = await pages("attempts", goalId);

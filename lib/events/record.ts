@@ -9,8 +9,20 @@ import { OUTBOX_CTE } from "@/lib/webhooks/outbox"; // webhook deliveries, writt
 
 export type { DomainEvent } from "@/lib/domain";
 
-/** Writes one event into the transaction's log; only known types with their payloads type-check (lib/domain/events.ts). */
-export type Emit = <T extends EventType>(event: DomainEvent<T>) => void;
+/**
+ * Writes one event into the transaction's log; only known types with their payloads
+ * type-check (lib/domain/events.ts). The events are written with the transaction's last
+ * statement, in the order emitted.
+ */
+export interface Emit {
+  <T extends EventType>(event: DomainEvent<T>): void;
+  /**
+   * Before a statement that writes events of its own (eventsCtes over rows it derives in
+   * SQL, as a pull's `task.assigned`): writes the events emitted so far now, so the log
+   * keeps the order things happened in, and has the commit announce the events.
+   */
+  flush(tx: Tx): Promise<void>;
+}
 
 /** jsonb refuses NUL and lone surrogates (e.g. an excerpt cut inside an emoji): replace them. */
 function jsonbSafe(_key: string, value: unknown): unknown {
@@ -87,8 +99,8 @@ let notifyAgain = false;
  * wait of all). One lost (a crash right after the commit) delays the other instances' live
  * view until their relay's fallback poll (lib/events/relay.ts).
  */
-function announceCommitted(count: number): void {
-  eventBus().emit(EVENTS_COMMITTED, count);
+function announceCommitted(): void {
+  eventBus().emit(EVENTS_COMMITTED);
   if (!relayLeadsHere()) notifyOthers(pooled());
 }
 
@@ -137,9 +149,16 @@ export async function withEvents<T>(fn: (tx: Tx, emit: Emit, finish: Finish) => 
     rows.catch(() => undefined); // the caller awaits it only once the transaction has committed
     return rows;
   };
+  let written = false;
+  const emit = ((event: DomainEvent) => void events.push(event)) as Emit;
+  emit.flush = async (tx) => {
+    written = true;
+    const sql = eventsStatement(events.splice(0));
+    if (sql) await tx.$queryRaw(sql);
+  };
   let result: T;
   try {
-    result = await transaction((tx) => fn(tx, (e) => events.push(e), finish), {
+    result = await transaction((tx) => fn(tx, emit, finish), {
       ...options,
       commitWith: () => {
         if (!last) {
@@ -153,6 +172,6 @@ export async function withEvents<T>(fn: (tx: Tx, emit: Emit, finish: Finish) => 
     last?.fail(error);
     throw error;
   }
-  if (events.length > 0 || last) announceCommitted(events.length);
+  if (events.length > 0 || last || written) announceCommitted();
   return result;
 }

@@ -2,7 +2,7 @@
 // the operator assigns across all live agents at once. Ready tasks are taken with
 // FOR UPDATE SKIP LOCKED, so concurrent callers (on any instance) never share one.
 import { Prisma, HOT_PATH, type Tx } from "@/lib/db";
-import { withEvents, type Emit } from "@/lib/events/record";
+import { eventsCtes, withEvents, type Emit } from "@/lib/events/record";
 import { forbidden, notFound } from "@/lib/errors";
 import { planAssignments } from "@/lib/orchestration/plan-assignments";
 import { hasUndeliveredSql, takeUndeliveredAttempts } from "@/lib/orchestration/deliver-reassigned";
@@ -36,9 +36,12 @@ type StartedRow = AssignmentRow &
  * CTEs that start an attempt for each of `pairs` (a SELECT of task_id, agent_id over tasks
  * this statement or its transaction holds): `upd` the tasks, now running; their attempts;
  * `counted`, the agents' running counts (the statement given); `started`, the goals that
- * start now.
+ * start now; and the events, written by the statement itself (eventsCtes): `before` (rows
+ * of type, actor, goal_id, subtask_id, agent_id, data, part 0 and n, their order; or none), then a `goal.started` for
+ * each goal started, then a `task.assigned` for each task, in the scheduler's order. The
+ * caller flushes the events it emitted before (Emit.flush).
  */
-function startCtes(pairs: Prisma.Sql, counted: Prisma.Sql, now: Date): Prisma.Sql {
+function startCtes(pairs: Prisma.Sql, counted: Prisma.Sql, now: Date, actor: string, before: Prisma.Sql | null): Prisma.Sql {
   return Prisma.sql`pairs AS (${pairs}),
     upd AS (
       UPDATE subtasks s SET status = 'running', agent_id = p.agent_id, attempt = s.attempt + 1, started_at = ${now},
@@ -47,7 +50,7 @@ function startCtes(pairs: Prisma.Sql, counted: Prisma.Sql, now: Date): Prisma.Sq
       FROM pairs p WHERE s.id = p.task_id AND s.id = ANY(ARRAY(SELECT task_id FROM pairs))
       RETURNING s.id, s.goal_id, s.agent_id, s.attempt, s.key, s.name, s.description, s.required_skills, s.priority, s.timeout_s, s.deadline_at,
         s.critical_path_s, s.ready_at, s.position, s.kind
-    ), ins AS (
+    ), attempted AS (
       INSERT INTO attempts (subtask_id, number, agent_id, outcome, started_at)
       SELECT id, attempt, agent_id, 'running', ${now} FROM upd
     ), counted AS (${counted}), started AS (
@@ -56,7 +59,17 @@ function startCtes(pairs: Prisma.Sql, counted: Prisma.Sql, now: Date): Prisma.Sq
       UPDATE goals SET status = 'running', started_at = ${now}
       WHERE id IN (SELECT id FROM goals WHERE id IN (SELECT goal_id FROM upd) AND status = 'pending' FOR UPDATE SKIP LOCKED)
       RETURNING id
-    )`;
+    ), ${eventsCtes(Prisma.sql`
+      SELECT type, actor, goal_id, subtask_id, agent_id, data FROM (
+        ${before === null ? Prisma.empty : Prisma.sql`${before} UNION ALL`}
+        SELECT 'goal.started'::text AS type, ${actor}::text AS actor, id AS goal_id, NULL::uuid AS subtask_id, NULL::uuid AS agent_id,
+          jsonb_build_object('status', 'running') AS data, 1 AS part, row_number() OVER (ORDER BY id) AS n
+        FROM started
+        UNION ALL
+        SELECT 'task.assigned', ${actor}, goal_id, id, agent_id, jsonb_build_object('attempt', attempt, 'status', 'running'), 2,
+          row_number() OVER (ORDER BY ${readyOrder("upd")})
+        FROM upd
+      ) e ORDER BY part, n`)}`;
 }
 
 /** The tasks startCtes started, with their goals and their inputs (StartedRow). */
@@ -66,24 +79,11 @@ const STARTED_ROWS = Prisma.sql`
     (g.id IN (SELECT id FROM started)) AS goal_started, ${inputsOf("upd")} AS inputs
   FROM upd JOIN goals g ON g.id = upd.goal_id`;
 
-/** The started tasks as assignments, in the rows' order, with their events (goal.started, task.assigned). */
-async function handOut(tx: Tx, emit: Emit, rows: StartedRow[], actor: string): Promise<Assignment[]> {
-  for (const goalId of new Set(rows.filter((r) => r.goal_started).map((r) => r.goal_id))) {
-    emit({ type: "goal.started", actor, goalId, data: { status: "running" } });
-  }
+/** The started tasks as assignments, in the rows' order (their events the statement wrote). */
+async function handOut(tx: Tx, rows: StartedRow[]): Promise<Assignment[]> {
   const inputs = inputsByTask(rows);
   const previous = await previousAttempts(tx, rows); // a query only when some task runs again
-  return rows.map((r) => {
-    emit({
-      type: "task.assigned",
-      actor,
-      goalId: r.goal_id,
-      subtaskId: r.id,
-      agentId: r.agent_id,
-      data: { attempt: r.attempt, status: "running" },
-    });
-    return toAssignment(r, inputs, previous);
-  });
+  return rows.map((r) => toAssignment(r, inputs, previous));
 }
 
 /** Starts an attempt for each task of `source`, in one statement; answers them in the scheduler's order. */
@@ -97,14 +97,16 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
     UPDATE agents a SET running = a.running + c.n
     FROM (SELECT agent_id, count(*)::int AS n FROM upd GROUP BY agent_id) c
     WHERE a.id = c.agent_id`;
-  const statement = () => tx.$queryRaw<StartedRow[]>`WITH ${startCtes(pairs, counted, now)} ${STARTED_ROWS} ORDER BY ${readyOrder("upd")}`;
+  const statement = () =>
+    tx.$queryRaw<StartedRow[]>`WITH ${startCtes(pairs, counted, now, actor, null)} ${STARTED_ROWS} ORDER BY ${readyOrder("upd")}`;
+  await emit.flush(tx);
   const rows = given ? await statement() : await inClaimTurn(statement);
   if (given) {
     // In the order the caller chose them.
     const rank = new Map(source.map((p, i) => [p.taskId, i]));
     rows.sort((x, y) => rank.get(x.id)! - rank.get(y.id)!);
   }
-  return handOut(tx, emit, rows, actor);
+  return handOut(tx, rows);
 }
 
 /**
@@ -117,7 +119,7 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
  * agent (the caller hands that over first: lib/orchestration/deliver-reassigned.ts) or the
  * agent is drained.
  */
-function pullStatement(agentId: string, max: number | undefined, now: Date): Prisma.Sql {
+function pullStatement(agentId: string, max: number | undefined, now: Date, actor: string): Prisma.Sql {
   // Locked before any task: the claim's LIMIT reads it.
   const agent = Prisma.sql`
     old AS (
@@ -138,8 +140,13 @@ function pullStatement(agentId: string, max: number | undefined, now: Date): Pri
   const counted = Prisma.sql`
     UPDATE agents a SET running = a.running + (SELECT count(*) FROM upd)::int, last_heartbeat_at = ${now}, offline = false
     WHERE a.id = (SELECT id FROM old)`;
+  // The agent's coming back (its heartbeat), before the goals and tasks it starts.
+  const online = Prisma.sql`
+    SELECT 'agent.online'::text AS type, ${actor}::text AS actor, NULL::uuid AS goal_id, NULL::uuid AS subtask_id, id AS agent_id,
+      '{}'::jsonb AS data, 0 AS part, 1::bigint AS n
+    FROM old WHERE offline`;
   return Prisma.sql`
-    WITH ${agent}, ${startCtes(pairs, counted, now)}
+    WITH ${agent}, ${startCtes(pairs, counted, now, actor, online)}
     SELECT old.offline AS agent_offline, old.has_undelivered AS agent_has_undelivered, old.drained AS agent_drained,
       old.skills AS agent_skills, old.capacity - old.running AS agent_free, claimed.*
     FROM old LEFT JOIN (${STARTED_ROWS}) claimed ON true
@@ -184,11 +191,12 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
 /** The pull's transaction (pullTasks runs it in a pull slot). */
 function pullIn(options: { agentId: string; max?: number }, now: Date, actor: string): Promise<Assignment[]> {
   return withEvents(async (tx, emit) => {
-    const rows = await inClaimTurn(() => tx.$queryRaw<PullRow[]>(pullStatement(options.agentId, options.max, now)));
+    await emit.flush(tx); // nothing yet: the pull statement writes its own events
+    const rows = await inClaimTurn(() => tx.$queryRaw<PullRow[]>(pullStatement(options.agentId, options.max, now, actor)));
     const agent = rows[0] ?? (await lockPullingAgent(tx, options.agentId, now));
-    if (agent.agent_offline) emit({ type: "agent.online", actor, agentId: options.agentId });
+    if (!rows[0] && agent.agent_offline) emit({ type: "agent.online", actor, agentId: options.agentId });
     const claimed = rows.filter((r): r is PullRow & StartedRow => r.id !== null);
-    if (rows[0] && !agent.agent_has_undelivered) return handOut(tx, emit, claimed, actor);
+    if (rows[0] && !agent.agent_has_undelivered) return handOut(tx, claimed);
     // Work the operator reassigned to this agent comes first (it already counts as running);
     // then what capacity is left, claimed now.
     const handedOver = agent.agent_has_undelivered ? await takeUndeliveredAttempts(tx, options.agentId, now) : [];

@@ -197,10 +197,17 @@ async function runBatch(batch: Matched[], index: number, options: Parameters<typ
     const skipped: Array<{ id: string; reason: string }> = [];
     const finalize = new Set<string>();
     for (const task of batch) {
+      // The item's events join the transaction's once it stands (or when a statement of it
+      // writes events itself: then inside the savepoint, which drops them with the item).
       const events: DomainEvent[] = [];
+      const itemEmit = ((e: DomainEvent) => void events.push(e)) as Emit;
+      itemEmit.flush = async (tx) => {
+        for (const e of events.splice(0)) emit(e);
+        await emit.flush(tx);
+      };
       await tx.$executeRawUnsafe("SAVEPOINT bulk_item");
       try {
-        const goalToFinalize = await applyOne(tx, (e) => events.push(e), action, task, options.agentId, actor, now);
+        const goalToFinalize = await applyOne(tx, itemEmit, action, task, options.agentId, actor, now);
         await tx.$executeRawUnsafe("RELEASE SAVEPOINT bulk_item");
         for (const e of events) emit(e);
         changed.push(task.id);

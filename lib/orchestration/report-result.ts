@@ -109,14 +109,14 @@ type ReleasedRow = { id: string; status: string; goal_id: string; after: string 
  * Locked in id order, so completions sharing dependents cannot deadlock on one another.
  * `rel` holds the dependents updated (ReleasedRow).
  */
-function releaseCtes(completedIds: string[], now: Date): Prisma.Sql {
-  return Prisma.sql`done AS (SELECT unnest(${completedIds}::uuid[]) AS id),
+function releaseCtes(completedIds: Prisma.Sql, now: Date): Prisma.Sql {
+  return Prisma.sql`done AS (SELECT unnest(${completedIds}) AS id),
     dec AS (
       SELECT d.subtask_id, count(*)::int AS n, max(d.depends_on_id::text)::uuid AS after
       FROM subtask_dependencies d JOIN done ON d.depends_on_id = done.id
       -- Never a task of the batch itself (one cannot be running while a parent is not
       -- completed): in completionTail, a row updated twice in one statement keeps one update.
-      WHERE d.subtask_id <> ALL(${completedIds}::uuid[])
+      WHERE d.subtask_id <> ALL(${completedIds})
       GROUP BY d.subtask_id
     ),
     locked AS (SELECT s.id FROM subtasks s JOIN dec ON dec.subtask_id = s.id ORDER BY s.id FOR UPDATE OF s),
@@ -152,10 +152,10 @@ export async function releaseDependents(
   now: Date,
 ): Promise<Map<string, string[]>> {
   if (completed.length === 0) return new Map();
-  const rows = await tx.$queryRaw<ReleasedRow[]>`WITH ${releaseCtes(
-    completed.map((c) => c.id),
-    now,
-  )} SELECT id, status, goal_id, after FROM rel`;
+  const ids = completed.map((c) => c.id);
+  const rows = await tx.$queryRaw<
+    ReleasedRow[]
+  >`WITH ${releaseCtes(Prisma.sql`${ids}::uuid[]`, now)} SELECT id, status, goal_id, after FROM rel`;
   const actorOf = new Map(completed.map((c) => [c.id, c.actor]));
   for (const r of rows) {
     if (r.status !== "pending") continue;
@@ -290,20 +290,20 @@ export type CompletionOutcome =
   | { subtaskId: string; ok: false; error: SwitchyardError };
 
 /** An accepted completion, as the completion's statement takes it. */
-type AcceptedRow = { subtask_id: string; number: number; result: string; agent_id: string };
+type AcceptedRow = { subtask_id: string; number: number; result: string; agent_id: string; goal_id: string; duration_ms: number };
 
 /**
  * The accepted completions' writes, as CTEs: the attempts, the tasks (locked by the caller)
- * and the agents' counters; `c` holds the completions (AcceptedRow). The id lists let the
- * planner probe the indexes instead of hashing whole tables.
+ * and the agents' counters; `c` holds the completions (AcceptedRow), in order. The id
+ * lists let the planner probe the indexes instead of hashing whole tables.
  */
 function completionCtes(completions: AcceptedRow[], agents: Array<{ id: string; n: number; ms: number }>, now: Date): Prisma.Sql {
-  const ids = completions.map((c) => c.subtask_id);
   return Prisma.sql`c AS (
-      SELECT * FROM json_to_recordset(${JSON.stringify(completions)}::json) AS c(subtask_id uuid, number int, result text, agent_id uuid)
+      SELECT * FROM json_to_recordset(${JSON.stringify(completions)}::json)
+        AS c(subtask_id uuid, number int, result text, agent_id uuid, goal_id uuid, duration_ms bigint)
     ), att AS (
       UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
-      FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number AND a.subtask_id = ANY(${ids}::uuid[])
+      FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number AND a.subtask_id = ANY(${COMPLETED_IDS})
     ), counted AS (
       UPDATE agents a SET running = GREATEST(a.running - n.n, 0), tasks_done = a.tasks_done + n.n,
         total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
@@ -311,21 +311,31 @@ function completionCtes(completions: AcceptedRow[], agents: Array<{ id: string; 
       WHERE a.id = n.id
     ), comp AS (
       UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
-      FROM c WHERE s.id = c.subtask_id AND s.id = ANY(${ids}::uuid[])
+      FROM c WHERE s.id = c.subtask_id AND s.id = ANY(${COMPLETED_IDS})
     )`;
 }
 
-/** The accepted completions' writes (completionCtes), on their own. */
+/** The ids of completionCtes' completions, as an array (sent once, in `c`). */
+const COMPLETED_IDS = Prisma.sql`ARRAY(SELECT subtask_id FROM c)`;
+
+/** A `task.completed` event for each of completionCtes' completions, in order (as emittedEvents' rows). */
+const COMPLETED_EVENTS = Prisma.sql`
+  SELECT 'task.completed'::text, 'agent:' || c.agent_id, c.goal_id, c.subtask_id, c.agent_id,
+    jsonb_build_object('attempt', c.number, 'status', 'completed', 'duration_ms', c.duration_ms)
+  FROM c`;
+
+/** The accepted completions' writes (completionCtes) with their events, on their own (after Emit.flush). */
 function completionStatement(completions: AcceptedRow[], agents: Array<{ id: string; n: number; ms: number }>, now: Date): Prisma.Sql {
-  return Prisma.sql`WITH ${completionCtes(completions, agents, now)} SELECT 1`;
+  return Prisma.sql`WITH ${completionCtes(completions, agents, now)}, ${eventsCtes(COMPLETED_EVENTS)} SELECT 1`;
 }
 
 /**
  * The completion's last statement, sent with COMMIT (lib/events/record.ts Finish): the
  * accepted completions' writes, the release of their dependents, and the transaction's
- * events with a `task.ready` for each dependent that became ready (as releaseDependents
- * emits it). Dependents are then locked only while this one statement runs and commits,
- * not across the round trips of the rest. Answers the dependents updated (ReleasedRow).
+ * events: those emitted, a `task.completed` for each completion, and a `task.ready` for
+ * each dependent that became ready (as releaseDependents emits it). Dependents are then
+ * locked only while this one statement runs and commits, not across the round trips of the
+ * rest. Answers the dependents updated (ReleasedRow).
  */
 export function completionTail(
   completions: AcceptedRow[],
@@ -334,12 +344,11 @@ export function completionTail(
   emitted: Prisma.Sql,
 ): Prisma.Sql {
   return Prisma.sql`
-    WITH ${completionCtes(completions, agents, now)}, ${releaseCtes(
-      completions.map((c) => c.subtask_id),
-      now,
-    )},
+    WITH ${completionCtes(completions, agents, now)}, ${releaseCtes(COMPLETED_IDS, now)},
     ready AS (
       ${emitted}
+      UNION ALL
+      ${COMPLETED_EVENTS}
       UNION ALL
       SELECT 'task.ready', COALESCE('agent:' || c.agent_id, 'system'), rel.goal_id, rel.id, NULL::uuid,
         jsonb_build_object('status', rel.status, 'after', rel.after)
@@ -492,6 +501,8 @@ export async function completeTasks(
       number: a.attempt.number,
       result: a.item.result,
       agent_id: a.item.agentId,
+      goal_id: a.task.goal_id,
+      duration_ms: a.durationMs,
     }));
     for (const a of accepted) {
       outcomes[a.index] = {
@@ -501,14 +512,6 @@ export async function completeTasks(
         subtask: { ...a.task, status: "completed", result: a.item.result, error: null, finished_at: now } satisfies SubtaskRow,
         released: [],
       };
-      emit({
-        type: "task.completed",
-        actor: `agent:${a.item.agentId}`,
-        goalId: a.task.goal_id,
-        subtaskId: a.task.id,
-        agentId: a.item.agentId,
-        data: { attempt: a.attempt.number, status: "completed", duration_ms: a.durationMs },
-      });
     }
     const done = {
       outcomes: outcomes as CompletionOutcome[],
@@ -519,6 +522,7 @@ export async function completeTasks(
     if (!accepted.some((a) => spawns[a.index]) && ![...accepted, ...held].some((a) => hasUsage(a.item.usage))) {
       return { ...done, releasing: finish<ReleasedRow>((emitted) => completionTail(completions, agents, now, emitted)) };
     }
+    await emit.flush(tx);
     await tx.$executeRaw(completionStatement(completions, agents, now));
     // Spawned tasks join before the release: their roots wait on their parent and are released with its dependents.
     await applySpawns(
