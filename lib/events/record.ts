@@ -19,9 +19,11 @@ export interface Emit {
   /**
    * Before a statement that writes events of its own (eventsCtes over rows it derives in
    * SQL, as a pull's `task.assigned`): writes the events emitted so far now, so the log
-   * keeps the order things happened in, and has the commit announce the events.
+   * keeps the order things happened in.
    */
   flush(tx: Tx): Promise<void>;
+  /** A statement of the transaction wrote events itself: its commit announces them. */
+  logged(): void;
 }
 
 /** jsonb refuses NUL and lone surrogates (e.g. an excerpt cut inside an emoji): replace them. */
@@ -152,10 +154,12 @@ export async function withEvents<T>(fn: (tx: Tx, emit: Emit, finish: Finish) => 
   let written = false;
   const emit = ((event: DomainEvent) => void events.push(event)) as Emit;
   emit.flush = async (tx) => {
-    written = true;
     const sql = eventsStatement(events.splice(0));
-    if (sql) await tx.$queryRaw(sql);
+    if (!sql) return;
+    written = true;
+    await tx.$queryRaw(sql);
   };
+  emit.logged = () => void (written = true);
   let result: T;
   try {
     result = await transaction((tx) => fn(tx, emit, finish), {

@@ -38,8 +38,10 @@ type StartedRow = AssignmentRow &
  * `counted`, the agents' running counts (the statement given); `started`, the goals that
  * start now; and the events, written by the statement itself (eventsCtes): `before` (rows
  * of type, actor, goal_id, subtask_id, agent_id, data, part 0 and n, their order; or none), then a `goal.started` for
- * each goal started, then a `task.assigned` for each task, in the scheduler's order. The
- * caller flushes the events it emitted before (Emit.flush).
+ * each goal started, then a `task.assigned` for each task, in the scheduler's order (the
+ * goals in the order of their first task). The caller flushes the events it emitted before
+ * (Emit.flush). A webhook delivery the events make takes a key-share lock on its webhook
+ * (the foreign key): a claim can wait in its turn on a webhook being deleted, briefly.
  */
 function startCtes(pairs: Prisma.Sql, counted: Prisma.Sql, now: Date, actor: string, before: Prisma.Sql | null): Prisma.Sql {
   return Prisma.sql`pairs AS (${pairs}),
@@ -59,16 +61,17 @@ function startCtes(pairs: Prisma.Sql, counted: Prisma.Sql, now: Date, actor: str
       UPDATE goals SET status = 'running', started_at = ${now}
       WHERE id IN (SELECT id FROM goals WHERE id IN (SELECT goal_id FROM upd) AND status = 'pending' FOR UPDATE SKIP LOCKED)
       RETURNING id
+    ), assigned AS (
+      SELECT upd.*, row_number() OVER (ORDER BY ${readyOrder("upd")}) AS n FROM upd
     ), ${eventsCtes(Prisma.sql`
       SELECT type, actor, goal_id, subtask_id, agent_id, data FROM (
         ${before === null ? Prisma.empty : Prisma.sql`${before} UNION ALL`}
-        SELECT 'goal.started'::text AS type, ${actor}::text AS actor, id AS goal_id, NULL::uuid AS subtask_id, NULL::uuid AS agent_id,
-          jsonb_build_object('status', 'running') AS data, 1 AS part, row_number() OVER (ORDER BY id) AS n
-        FROM started
+        SELECT 'goal.started'::text AS type, ${actor}::text AS actor, started.id AS goal_id, NULL::uuid AS subtask_id,
+          NULL::uuid AS agent_id, jsonb_build_object('status', 'running') AS data, 1 AS part, first.n
+        FROM started JOIN (SELECT goal_id, min(n) AS n FROM assigned GROUP BY goal_id) first ON first.goal_id = started.id
         UNION ALL
-        SELECT 'task.assigned', ${actor}, goal_id, id, agent_id, jsonb_build_object('attempt', attempt, 'status', 'running'), 2,
-          row_number() OVER (ORDER BY ${readyOrder("upd")})
-        FROM upd
+        SELECT 'task.assigned', ${actor}, goal_id, id, agent_id, jsonb_build_object('attempt', attempt, 'status', 'running'), 2, n
+        FROM assigned
       ) e ORDER BY part, n`)}`;
 }
 
@@ -101,6 +104,7 @@ export async function startAttempts(tx: Tx, emit: Emit, source: AttemptSource, n
     tx.$queryRaw<StartedRow[]>`WITH ${startCtes(pairs, counted, now, actor, null)} ${STARTED_ROWS} ORDER BY ${readyOrder("upd")}`;
   await emit.flush(tx);
   const rows = given ? await statement() : await inClaimTurn(statement);
+  if (rows.length > 0) emit.logged();
   if (given) {
     // In the order the caller chose them.
     const rank = new Map(source.map((p, i) => [p.taskId, i]));
@@ -196,6 +200,7 @@ function pullIn(options: { agentId: string; max?: number }, now: Date, actor: st
     const agent = rows[0] ?? (await lockPullingAgent(tx, options.agentId, now));
     if (!rows[0] && agent.agent_offline) emit({ type: "agent.online", actor, agentId: options.agentId });
     const claimed = rows.filter((r): r is PullRow & StartedRow => r.id !== null);
+    if (claimed.length > 0 || rows[0]?.agent_offline) emit.logged();
     if (rows[0] && !agent.agent_has_undelivered) return handOut(tx, claimed);
     // Work the operator reassigned to this agent comes first (it already counts as running);
     // then what capacity is left, claimed now.

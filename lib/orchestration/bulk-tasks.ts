@@ -196,28 +196,36 @@ async function runBatch(batch: Matched[], index: number, options: Parameters<typ
     const changed: string[] = [];
     const skipped: Array<{ id: string; reason: string }> = [];
     const finalize = new Set<string>();
+    // The events of the items that stood, not written yet: they go with the transaction's
+    // last statement, or ahead of a later item's statement that writes events itself
+    // (Emit.flush) — then inside that item's savepoint, so they are kept again when it rolls back.
+    const kept: DomainEvent[] = [];
     for (const task of batch) {
-      // The item's events join the transaction's once it stands (or when a statement of it
-      // writes events itself: then inside the savepoint, which drops them with the item).
       const events: DomainEvent[] = [];
+      const carried: DomainEvent[] = [];
       const itemEmit = ((e: DomainEvent) => void events.push(e)) as Emit;
       itemEmit.flush = async (tx) => {
-        for (const e of events.splice(0)) emit(e);
+        const earlier = kept.splice(0);
+        carried.push(...earlier);
+        for (const e of [...earlier, ...events.splice(0)]) emit(e);
         await emit.flush(tx);
       };
+      itemEmit.logged = () => emit.logged();
       await tx.$executeRawUnsafe("SAVEPOINT bulk_item");
       try {
         const goalToFinalize = await applyOne(tx, itemEmit, action, task, options.agentId, actor, now);
         await tx.$executeRawUnsafe("RELEASE SAVEPOINT bulk_item");
-        for (const e of events) emit(e);
+        kept.push(...events);
         changed.push(task.id);
         if (goalToFinalize) finalize.add(goalToFinalize);
       } catch (error) {
         if (!(error instanceof SwitchyardError)) throw error;
         await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT bulk_item");
+        kept.unshift(...carried);
         skipped.push({ id: task.id, reason: error.message.replaceAll(`task ${task.key}`, "the task") });
       }
     }
+    for (const e of kept) emit(e);
     emit({
       type: "tasks.bulk",
       actor,

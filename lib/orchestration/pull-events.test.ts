@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { pooled } from "@/lib/db";
 import { eventPayloadProblem } from "@/lib/domain";
 import { withEvents } from "@/lib/events/record";
+import { EVENTS_COMMITTED, eventBus } from "@/lib/events/bus";
 import { createGoal } from "@/lib/orchestration/create-goal";
 import { registerAgent } from "@/lib/orchestration/agents";
 import { assignAcrossAgents, pullTasks } from "@/lib/orchestration/assign-tasks";
@@ -102,6 +103,38 @@ describe("a pull's events", () => {
       ["goal.started", null],
       ...pulled.map((a) => ["task.assigned", a.subtaskId]),
     ]);
+  });
+
+  it("a pull announces its commit only when it wrote events", async () => {
+    await createGoal({ goal: "announce", actor: "test", plan: { tasks: [{ key: "a", name: "a", required_skills: ["announce"] }] } });
+    const idle = await registerAgent({ skills: ["nothing-here"], capacity: 5 });
+    const worker = await registerAgent({ skills: ["announce"], capacity: 5 });
+    let announced = 0;
+    const count = () => announced++;
+    eventBus().on(EVENTS_COMMITTED, count);
+    try {
+      expect(await pullTasks({ agentId: idle.id, max: 5 })).toHaveLength(0);
+      expect(announced).toBe(0);
+      expect(await pullTasks({ agentId: worker.id, max: 5 })).toHaveLength(1);
+      expect(announced).toBe(1);
+      await setOffline(idle.id);
+      expect(await pullTasks({ agentId: idle.id, max: 5 })).toHaveLength(0); // agent.online
+      expect(announced).toBe(2);
+    } finally {
+      eventBus().off(EVENTS_COMMITTED, count);
+    }
+  });
+
+  it("goals started by one assignment are logged in the order of their first task", async () => {
+    const later = await createGoal({ goal: "later", actor: "test", plan: { tasks: [{ key: "l", name: "l", priority: 3 }] } });
+    const sooner = await createGoal({ goal: "sooner", actor: "test", plan: { tasks: [{ key: "s", name: "s", priority: 0 }] } });
+    const agent = await registerAgent({ skills: [], capacity: 10 });
+    const from = await lastSeq();
+    const pulled = await pullTasks({ agentId: agent.id, max: 10 });
+    const ours = [sooner.goalId, later.goalId];
+    expect(pulled.map((a) => a.goalId).filter((g) => ours.includes(g))).toEqual(ours);
+    const started = (await eventsAfter(from)).filter((e) => e.type === "goal.started" && ours.includes(e.goal_id!));
+    expect(started.map((e) => e.goal_id)).toEqual(ours);
   });
 
   it("the operator's assignment logs the goal started and each task assigned, as the operator", async () => {

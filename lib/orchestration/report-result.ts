@@ -524,6 +524,7 @@ export async function completeTasks(
     }
     await emit.flush(tx);
     await tx.$executeRaw(completionStatement(completions, agents, now));
+    emit.logged();
     // Spawned tasks join before the release: their roots wait on their parent and are released with its dependents.
     await applySpawns(
       tx,
