@@ -154,23 +154,37 @@ function poolOf(client: PrismaClient): pg.Pool {
 const CONNECTION_WAIT_MS = 20_000;
 
 async function connection(pool: pg.Pool): Promise<pg.PoolClient> {
-  let timer: NodeJS.Timeout | undefined;
   let gaveUp = false;
   const connecting = pool.connect();
   try {
+    return await within(connecting, CONNECTION_WAIT_MS, () => {
+      gaveUp = true;
+      // "timeout exceeded when trying to connect" is what lib/db/unavailable.ts knows as an outage (503).
+      throw new Error(`timeout exceeded when trying to connect: no free connection within ${CONNECTION_WAIT_MS} ms`);
+    });
+  } finally {
+    if (gaveUp) void connecting.then((c) => c.release()).catch(() => undefined);
+  }
+}
+
+/** `promise`, or what `late` answers (or throws) once `ms` have passed without it settling. */
+async function within<T>(promise: Promise<T>, ms: number, late: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
     return await Promise.race([
-      connecting,
-      new Promise<never>((_, reject) => {
+      promise,
+      new Promise<T>((resolve, reject) => {
         timer = setTimeout(() => {
-          gaveUp = true;
-          // "timeout exceeded when trying to connect" is what lib/db/unavailable.ts knows as an outage (503).
-          reject(new Error(`timeout exceeded when trying to connect: no free connection within ${CONNECTION_WAIT_MS} ms`));
-        }, CONNECTION_WAIT_MS);
+          try {
+            resolve(late());
+          } catch (error) {
+            reject(error as Error);
+          }
+        }, ms);
       }),
     ]);
   } finally {
     clearTimeout(timer);
-    if (gaveUp) void connecting.then((c) => c.release()).catch(() => undefined);
   }
 }
 
@@ -416,14 +430,12 @@ export async function disconnectDb(): Promise<void> {
     // its idle connections outlived the caller (a test's database dropped under them).
     // The end waits for connections in use: not past POOL_END_WAIT_MS (a shutdown exits then).
     const pool = poolOf(client);
-    if (!pool.ending) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
+    if (!pool.ending)
+      await within(
         pool.end().catch(() => undefined),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, POOL_END_WAIT_MS).unref())),
-      ]);
-      clearTimeout(timer);
-    }
+        POOL_END_WAIT_MS,
+        () => undefined,
+      );
   }
 }
 
