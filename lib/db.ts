@@ -191,6 +191,8 @@ async function within<T>(promise: Promise<T>, ms: number, late: () => T): Promis
 export interface TransactionOptions {
   /** A pull's or a completion's transaction: generic plans by key (see below), set with BEGIN in one round trip. */
   hotPath?: boolean;
+  /** A read of several statements that must agree: one snapshot for all (REPEATABLE READ, READ ONLY). */
+  snapshot?: boolean;
   /**
    * The transaction's last statement, asked for once `fn` has resolved (lib/events/record.ts:
    * the events it emitted): sent with COMMIT in one round trip.
@@ -246,6 +248,7 @@ class Session {
   constructor(
     readonly client: SessionClient,
     private readonly hot: boolean,
+    private readonly snapshot = false,
   ) {}
 
   private send(config: string | pg.QueryConfig): Promise<pg.QueryResult> {
@@ -267,6 +270,7 @@ class Session {
   }
 
   private get begin(): string {
+    if (this.snapshot) return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     return this.hot ? BEGIN_HOT : "BEGIN";
   }
 
@@ -368,7 +372,7 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: Transa
   // Without a listener pg would raise them as an uncaught exception.
   const onError = (error: Error) => (broken ??= error);
   client.on("error", onError);
-  const session = new Session(client, options.hotPath === true);
+  const session = new Session(client, options.hotPath === true, options.snapshot === true);
   const tx = new RawSql((sql) => session.statement(sql));
   try {
     await session.open();

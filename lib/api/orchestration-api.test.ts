@@ -401,6 +401,53 @@ describe("GET /api/goals/:id", () => {
   });
 });
 
+describe("GET /api/goals/:id while an event is in flight", () => {
+  it("lists the goal's events past last_seq that its read already reflects (reflected_seqs)", async () => {
+    const created = await decompose(plan([{ key: "a", name: "A", required_skills: ["reflect"] }]));
+    const goalId = created.body.goal_id as string;
+    const read = async () =>
+      (await call(routes.goal.GET, "GET", `/api/goals/${goalId}`, { params: { id: goalId } })).body as {
+        last_seq: number;
+        reflected_seqs: number[];
+        subtasks: Array<{ status: string }>;
+      };
+    expect((await read()).reflected_seqs).toEqual([]);
+    const inFlight = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await inFlight.connect();
+    try {
+      await inFlight.query("BEGIN");
+      const held = Number(
+        (
+          await inFlight.query<{ seq: string }>(
+            "INSERT INTO events (type, actor, data) VALUES ('agent.registered', 'test', '{}') RETURNING seq",
+          )
+        ).rows[0]!.seq,
+      );
+      // The goal moves while that event is still in flight: its pull's events commit past the hole.
+      const agent = await registerAgent(["reflect"]);
+      expect(await pull(agent)).toHaveLength(1);
+      const goalSeqs = (
+        await pooled().$queryRawUnsafe<Array<{ seq: string }>>(
+          "SELECT seq::text FROM events WHERE goal_id = $1::uuid AND seq > $2 ORDER BY seq",
+          goalId,
+          held,
+        )
+      ).map((r) => Number(r.seq));
+      expect(goalSeqs.length).toBeGreaterThan(0);
+      const during = await read();
+      expect(during.last_seq).toBe(held - 1);
+      expect(during.subtasks[0]!.status).toBe("running");
+      expect(during.reflected_seqs).toEqual(goalSeqs);
+      await inFlight.query("COMMIT");
+      const after = await read();
+      expect(after.reflected_seqs).toEqual([]);
+      expect(after.last_seq).toBeGreaterThanOrEqual(goalSeqs.at(-1)!);
+    } finally {
+      await inFlight.end();
+    }
+  });
+});
+
 describe("GET /api/orchestration/tensor", () => {
   it("has 1.0 on the assigned agent at the task's level, and open rows summing to 1 over capable agents (0 where none)", async () => {
     const created = await decompose(

@@ -1,5 +1,5 @@
 // Read models of goals: the list with progress, and one goal with its tasks and edges.
-import { db, Prisma } from "@/lib/db";
+import { db, Prisma, transaction } from "@/lib/db";
 import type { Columns } from "@/lib/db/rows";
 import { notFound } from "@/lib/errors";
 import { decodeGoalCursor, encodeGoalCursor, searchQuery } from "@/lib/presenters/goal-cursor";
@@ -79,20 +79,31 @@ export async function listGoals(options: { status?: string; q?: string; cursor?:
   return (await listGoalPage(options)).goals;
 }
 
+/** At most this many of `reflected_seqs` (a hole in the log lasts moments; a live view re-applies any beyond, in order). */
+const REFLECTED_MAX = 1000;
+
 export async function getGoal(goalId: string) {
-  // `last_seq`: the log's final bound in this first statement's snapshot (lib/events/read.ts:
-  // every event up to it committed, or a hole that never fills), so what this read finds
-  // reflects every event up to it. The dashboard replays only the live patches after it
-  // on this answer (lib/ui/goal-patch-log.ts).
-  const goals = await db().$queryRaw<Array<GoalRow & GoalUsageRow & { result: unknown; last_seq: bigint }>>`
-    SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS},
-      g.input_tokens, g.output_tokens, g.cost_usd, g.budget_max_cost_usd, g.budget_max_tokens,
-      ${FINAL_BOUND} AS last_seq
-    FROM goals g WHERE g.id = ${goalId}::uuid`;
-  const goal = goals[0];
-  if (!goal) throw notFound("goal", goalId, "id");
-  const tasks = await db().$queryRaw<SubtaskRecord[]>`
-    SELECT ${SUBTASK_SELECT} FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
+  // The goal and its tasks are read in one snapshot, which reflects exactly the events it
+  // sees: every one up to `last_seq`, the log's final bound in it (lib/events/read.ts:
+  // every event up to it committed, or a hole that never fills), and those of this goal
+  // after it that committed beyond an event still in flight (`reflected_seqs`). A live
+  // view applies every other event of the goal on this answer, and only those
+  // (lib/ui/event-effects.ts patchGoal).
+  const { goal, tasks } = await transaction(
+    async (tx) => {
+      const goals = await tx.$queryRaw<Array<GoalRow & GoalUsageRow & { result: unknown; last_seq: bigint; reflected_seqs: string[] }>>`
+        WITH b AS (SELECT ${FINAL_BOUND} AS bound)
+        SELECT g.id, g.goal, g.context, g.status, g.pause_reason, g.template, g.aggregation_strategy, g.created_at, g.started_at, g.finished_at, g.result, ${COUNTS},
+          g.input_tokens, g.output_tokens, g.cost_usd, g.budget_max_cost_usd, g.budget_max_tokens, b.bound AS last_seq,
+          ARRAY(SELECT e.seq::text FROM events e WHERE e.goal_id = g.id AND e.seq > b.bound ORDER BY e.seq LIMIT ${REFLECTED_MAX}) AS reflected_seqs
+        FROM goals g, b WHERE g.id = ${goalId}::uuid`;
+      if (!goals[0]) throw notFound("goal", goalId, "id");
+      const tasks = await tx.$queryRaw<SubtaskRecord[]>`
+        SELECT ${SUBTASK_SELECT} FROM subtasks s LEFT JOIN agents a ON a.id = s.agent_id WHERE s.goal_id = ${goalId}::uuid ORDER BY s.position`;
+      return { goal: goals[0], tasks };
+    },
+    { snapshot: true },
+  );
   // Issue 9: open tasks no live agent can take are flagged, and the goal says why.
   const unroutable = await listUnroutable({ goalId });
   const unroutableIds = new Set(unroutable.map((u) => u.id));
@@ -105,6 +116,7 @@ export async function getGoal(goalId: string) {
     subtasks,
     edges: subtasks.flatMap((s) => s.dependencies.map((d) => ({ from: d, to: s.uuid }))),
     last_seq: Number(goal.last_seq),
+    reflected_seqs: goal.reflected_seqs.map(Number),
   };
 }
 

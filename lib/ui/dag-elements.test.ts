@@ -17,6 +17,8 @@ function goalOf(n: number): GoalWithTasks {
     tasks: { running: n, total: n },
     subtasks,
     edges: subtasks.slice(1).map((t, i) => ({ from: subtasks[i]!.uuid, to: t.uuid })),
+    last_seq: 0,
+    reflected_seqs: [],
   } as unknown as GoalWithTasks;
 }
 

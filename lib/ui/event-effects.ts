@@ -134,8 +134,29 @@ export function goalStatusAfter(event: LiveEvent): GoalStatus | null {
  * The cached goal with the event applied: a task's new status (and agent, when it was
  * assigned), the counts and the progress. Returns the same object when nothing changes.
  */
+/**
+ * Whether the goal as cached already reflects the event: its read did (every event up to
+ * its `last_seq`, and `reflected_seqs`, lib/presenters/goals.ts getGoal), or it was
+ * patched with it or a later one (events arrive in seq order).
+ */
+export function reflects(goal: Pick<GoalWithTasks, "last_seq" | "reflected_seqs">, seq: number): boolean {
+  return seq <= goal.last_seq || goal.reflected_seqs.includes(seq);
+}
+
+/**
+ * The goal after a live event: only an event it does not reflect yet is applied (an older
+ * state arriving after a read that holds a newer one would set a task back on screen),
+ * and the goal then reflects every event of its own up to that one.
+ */
 export function patchGoal(goal: GoalWithTasks, event: LiveEvent, agentName?: (agentId: string) => string | undefined): GoalWithTasks {
   if (event.goal_id && event.goal_id !== goal.id) return goal;
+  if (reflects(goal, event.seq)) return goal;
+  const patched = applyEvent(goal, event, agentName);
+  if (patched === goal) return goal;
+  return { ...patched, last_seq: event.seq, reflected_seqs: patched.reflected_seqs.filter((s) => s > event.seq) };
+}
+
+function applyEvent(goal: GoalWithTasks, event: LiveEvent, agentName?: (agentId: string) => string | undefined): GoalWithTasks {
   const goalStatus = goalStatusAfter(event);
   if (goalStatus) return goalStatus === goal.status ? goal : { ...goal, status: goalStatus };
   const status = taskStatusAfter(event);

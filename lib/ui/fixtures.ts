@@ -6,9 +6,12 @@ export const T1 = "22222222-2222-4222-8222-222222222222";
 export const T2 = "33333333-3333-4333-8333-333333333333";
 export const A = "44444444-4444-4444-8444-444444444444";
 
+let lastSeq = 0;
+
+/** A live event; without a seq, the next one (events arrive in seq order, and a goal skips one it already holds). */
 export function event(partial: Partial<Omit<LiveEvent, "type" | "data">> & { type: string; data?: Record<string, unknown> }): LiveEvent {
   return {
-    seq: 1,
+    seq: ++lastSeq,
     goal_id: null,
     subtask_id: null,
     agent_id: null,
@@ -92,5 +95,6 @@ export function goal(): GoalWithTasks {
     subtasks: [task(T1, "pending"), task(T2, "waiting")],
     edges: [{ from: T1, to: T2 }],
     last_seq: 0,
+    reflected_seqs: [],
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GoalPatchLog } from "@/lib/ui/goal-patch-log";
+import { patchGoal } from "@/lib/ui/event-effects";
 import { A, G, T1, T2, event, goal } from "@/lib/ui/fixtures";
 
 const OTHER_GOAL = "55555555-5555-4555-8555-555555555555";
@@ -42,6 +43,31 @@ describe("GoalPatchLog", () => {
     const between = goal();
     between.subtasks[0] = { ...between.subtasks[0]!, status: "running", agent_id: A };
     expect(log.replay(between, Math.max(mark, 10)).subtasks[0]!.status).toBe("completed");
+  });
+
+  it("skips the patches a read already reflects past its last_seq (reflected_seqs), applying the one it missed", () => {
+    const log = new GoalPatchLog();
+    const mark = log.mark();
+    // T2's release (seq 10) was in flight while the server read; T1's run (11, 12) had
+    // committed: the answer holds T1 completed and T2 still waiting.
+    const read = goal();
+    read.subtasks[0] = { ...read.subtasks[0]!, status: "completed", agent_id: A };
+    read.subtasks[1] = { ...read.subtasks[1]!, status: "waiting" };
+    read.last_seq = 9;
+    read.reflected_seqs = [11, 12];
+    log.applied(released(10));
+    log.applied(assigned(11)); // T1's completion (12) has not reached this tab yet
+    const landed = log.replay(read, mark);
+    // T1 is not set back to running by the patch it already holds; T2 gets the one it missed.
+    expect(landed.subtasks.map((s) => s.status)).toEqual(["completed", "pending"]);
+    expect(landed.last_seq).toBe(10);
+    expect(landed.reflected_seqs).toEqual([11, 12]);
+    // Then the completion arrives live: already held. A later event applies and moves the goal past both.
+    expect(patchGoal(landed, completed(12))).toBe(landed);
+    const next = patchGoal(landed, event({ seq: 13, type: "task.failed", goal_id: G, subtask_id: T2, data: { status: "failed" } }));
+    expect(next.subtasks[1]!.status).toBe("failed");
+    expect(next.last_seq).toBe(13);
+    expect(next.reflected_seqs).toEqual([]);
   });
 
   it("leaves out other goals' patches, events that patch nothing, and goals no query reads", () => {

@@ -3,11 +3,9 @@
 // it read before: taken as is, it would undo the event on screen until the next refetch
 // (and while the browser is offline, that refetch waits). So each read notes where the
 // live stream stood when it began, and its answer gets the patches applied since replayed
-// on it, in seq order — only those after the answer's own `last_seq` too (the log's final
-// seq in the server's first snapshot: the answer reflects everything up to it). A
-// patch between the two that the answer already holds sets what it holds; one that a
-// newer state read in the same moment has overtaken is set again until that newer event
-// arrives, which it does, in order, right after.
+// on it, in seq order; patchGoal skips those the answer already reflects (its `last_seq`
+// and `reflected_seqs`: the server reads the goal and its tasks in one snapshot), so a
+// patch never sets back a state the answer read newer.
 import { goalStatusAfter, patchGoal, taskStatusAfter } from "@/lib/ui/event-effects";
 import type { GoalWithTasks, LiveEvent } from "@/lib/ui/types";
 

@@ -39,10 +39,10 @@ export function useGoal(goalId: string, initialGoal?: GoalWithTasks) {
   const q = useQuery({
     queryKey: queryKeys.goal(goalId),
     queryFn: async () => {
-      // Live patches applied while this read was in flight, and newer than what it read, are replayed on its answer (lib/ui/goal-patch-log.ts).
+      // Live patches applied while this read was in flight, and not reflected in what it read, are replayed on its answer (lib/ui/goal-patch-log.ts).
       const mark = goalPatchLog().mark();
       const goal = await getJson<GoalWithTasks>(`/api/goals/${encodeURIComponent(goalId)}`);
-      return goalPatchLog().replay(goal, Math.max(mark, goal.last_seq), agentNameIn(queryClient));
+      return goalPatchLog().replay(goal, mark, agentNameIn(queryClient));
     },
     initialData: initialGoal,
     initialDataUpdatedAt: 0,

@@ -312,6 +312,10 @@ export const goalDetail = goalSummary
     last_seq: count.meta({
       description: "The event log's seq this read reflects: every event up to it is in the answer (a live view applies the later ones)",
     }),
+    reflected_seqs: z.array(count).meta({
+      description:
+        "Events of this goal after last_seq that the answer already reflects (committed while an earlier event was still in flight): a live view applies every later event except these",
+    }),
   })
   .meta({ id: "GoalDetail" });
 

@@ -1742,6 +1742,8 @@ export interface components {
             /** @description why a paused goal is paused */
             pause_reason: ("operator" | "budget_exceeded") | null;
             progress: number;
+            /** @description Events of this goal after last_seq that the answer already reflects (committed while an earlier event was still in flight): a live view applies every later event except these */
+            reflected_seqs: number[];
             result: components["schemas"]["AggregatedResult"] | null;
             started_at: string | null;
             /** @enum {string} */
