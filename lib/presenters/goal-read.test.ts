@@ -48,7 +48,7 @@ describe("a goal's read", () => {
       }
     })();
     await Promise.all([work, reading]);
-    expect(reads.length).toBeGreaterThan(10);
+    expect(reads.length).toBeGreaterThan(0); // here 18–36, most while a hole was open
 
     // Each task's status after the events a read reflects (a task with none yet: as planned).
     const events = await pooled().$queryRawUnsafe<Array<{ seq: string; subtask_id: string; status: string }>>(

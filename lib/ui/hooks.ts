@@ -41,7 +41,11 @@ export function useGoal(goalId: string, initialGoal?: GoalWithTasks) {
     queryFn: async () => {
       // Live patches applied while this read was in flight, and not reflected in what it read, are replayed on its answer (lib/ui/goal-patch-log.ts).
       const mark = goalPatchLog().mark();
-      const goal = await getJson<GoalWithTasks>(`/api/goals/${encodeURIComponent(goalId)}`);
+      // An older server (a rolling deploy) answers no reflected_seqs: then it reflects none past last_seq.
+      const read = await getJson<Omit<GoalWithTasks, "reflected_seqs"> & { reflected_seqs?: number[] }>(
+        `/api/goals/${encodeURIComponent(goalId)}`,
+      );
+      const goal: GoalWithTasks = { ...read, reflected_seqs: read.reflected_seqs ?? [] };
       return goalPatchLog().replay(goal, mark, agentNameIn(queryClient));
     },
     initialData: initialGoal,

@@ -310,7 +310,8 @@ export const goalDetail = goalSummary
     subtasks: z.array(subtask),
     edges: z.array(z.object({ from: uuid, to: uuid })),
     last_seq: count.meta({
-      description: "The event log's seq this read reflects: every event up to it is in the answer (a live view applies the later ones)",
+      description:
+        "The event log's seq this read reflects: every event up to it is in the answer (a live view applies the later ones, except reflected_seqs)",
     }),
     reflected_seqs: z.array(count).meta({
       description:

@@ -1737,7 +1737,7 @@ export interface components {
             goal: string;
             /** Format: uuid */
             id: string;
-            /** @description The event log's seq this read reflects: every event up to it is in the answer (a live view applies the later ones) */
+            /** @description The event log's seq this read reflects: every event up to it is in the answer (a live view applies the later ones, except reflected_seqs) */
             last_seq: number;
             /** @description why a paused goal is paused */
             pause_reason: ("operator" | "budget_exceeded") | null;
