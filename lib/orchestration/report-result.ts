@@ -42,7 +42,31 @@ export type SubtaskRow = Columns<
 type AttemptRow = Columns<"attempts", "number" | "agent_id" | "outcome" | "started_at">;
 
 /** The columns of a SubtaskRow. */
-const SUBTASK_COLUMNS = Prisma.sql`id, goal_id, key, name, status, attempt, failures, max_attempts, agent_id, result, error, next_attempt_at, started_at, finished_at, approval, output_schema`;
+const SUBTASK_COLUMN_NAMES = [
+  "id",
+  "goal_id",
+  "key",
+  "name",
+  "status",
+  "attempt",
+  "failures",
+  "max_attempts",
+  "agent_id",
+  "result",
+  "error",
+  "next_attempt_at",
+  "started_at",
+  "finished_at",
+  "approval",
+  "output_schema",
+] as const satisfies ReadonlyArray<keyof SubtaskRow>;
+
+/** The columns of a SubtaskRow, of the table `alias` when given. */
+function subtaskColumns(alias?: string): Prisma.Sql {
+  return Prisma.raw(SUBTASK_COLUMN_NAMES.map((c) => (alias ? `${alias}.${c}` : c)).join(", "));
+}
+
+const SUBTASK_COLUMNS = subtaskColumns();
 
 async function lockSubtask(tx: Tx, subtaskId: string): Promise<SubtaskRow> {
   const rows = await tx.$queryRaw<SubtaskRow[]>`SELECT ${SUBTASK_COLUMNS} FROM subtasks WHERE id = ${subtaskId}::uuid FOR UPDATE`;
@@ -269,11 +293,13 @@ export async function skipDownstream(
 }
 
 // ---------------------------------------------------------------------------------------
-// Batched completion: many reports in one transaction, set-based. The same fencing as
-// completeTask, decided per item: a report that completeTask would refuse (unknown task,
-// someone else's attempt, a stale attempt) is refused here too, item by item, while the
-// rest of the batch commits. Locks are taken in id order (agents, then tasks, then the
-// dependents being released), so concurrent batches cannot deadlock on one another.
+// Batched completion: many reports at once, set-based. The same fencing as completeTask,
+// decided per item: a report that completeTask would refuse (unknown task, someone else's
+// attempt, a stale attempt) is refused here too, item by item, while the rest commit.
+// The agents are locked first, in id order; a task row only by a batch that holds its
+// agent (the reports that stand complete their agents' own running tasks; the others lock
+// theirs in id order), then the dependents being released, in id order: concurrent
+// batches cannot deadlock on one another.
 
 export interface CompletionInput {
   subtaskId: string;
@@ -357,6 +383,84 @@ export function completionTail(
     SELECT id, status, goal_id, after FROM rel`;
 }
 
+/**
+ * A row of standingStatement: a task it completed, with its item's place (`ord`), or a
+ * dependent it made ready, with the completed task that released it (`after`).
+ */
+type StandingRow = SubtaskRow & { kind: "completed" | "released"; ord: number | null; after: string | null };
+
+/**
+ * The statement that completes, in one round trip with BEGIN and COMMIT, every report that
+ * stands as it is sent: the task running, held by the reporting agent (at the attempt
+ * given, if one is), with no gate (approval, output_schema). With the agents locked first,
+ * in id order (a statement's InitPlan runs before its scan), it writes what
+ * completionTail writes — the tasks, their attempts, the agents' counters, the release,
+ * the events — deciding each report in SQL instead of on rows read and locked by a
+ * statement before it. Answers the tasks it completed and the dependents it made ready
+ * (StandingRow).
+ */
+export function standingStatement(items: CompletionInput[], now: Date): Prisma.Sql {
+  const reports = items.map((item, i) => ({
+    subtask_id: item.subtaskId,
+    agent_id: item.agentId,
+    number: item.attempt ?? null,
+    result: item.result,
+    ord: i + 1,
+  }));
+  const agentIds = [...new Set(items.map((i) => i.agentId))].sort();
+  return Prisma.sql`
+    WITH agents_locked AS MATERIALIZED (
+      SELECT id FROM agents WHERE id = ANY(${agentIds}::uuid[]) ORDER BY id FOR UPDATE
+    ), q AS (
+      SELECT * FROM json_to_recordset(${JSON.stringify(reports)}::json)
+        AS q(subtask_id uuid, agent_id uuid, number int, result text, ord int)
+    ), comp AS (
+      UPDATE subtasks s SET status = 'completed', result = q.result, error = NULL, finished_at = ${now}, deadline_at = NULL
+      FROM q
+      WHERE s.id = q.subtask_id AND s.id = ANY(ARRAY(SELECT subtask_id FROM q)) AND (SELECT count(*) FROM agents_locked) >= 0
+        AND s.status = 'running' AND s.agent_id = q.agent_id AND (q.number IS NULL OR s.attempt = q.number)
+        AND NOT s.approval AND s.output_schema IS NULL
+      RETURNING ${subtaskColumns("s")}, q.ord
+    ), att AS (
+      -- What the events and counters need, from the attempt and its task together (a join
+      -- of the two afterwards, planned for one row each, compared every pair). Each attempt
+      -- is probed by its key (an id list beside it, as elsewhere, made each probe walk the list).
+      UPDATE attempts a SET outcome = 'completed', result = comp.result, ended_at = ${now}
+      FROM comp WHERE a.subtask_id = comp.id AND a.number = comp.attempt
+      RETURNING a.subtask_id, a.number, comp.agent_id, comp.goal_id, comp.ord,
+        GREATEST(0, floor(extract(epoch FROM (${now}::timestamptz - a.started_at)) * 1000))::bigint AS duration_ms
+    ), c AS (
+      SELECT * FROM att ORDER BY ord
+    ), counted AS (
+      UPDATE agents a SET running = GREATEST(a.running - n.n, 0), tasks_done = a.tasks_done + n.n,
+        total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
+      FROM (SELECT agent_id, count(*)::int AS n, sum(duration_ms)::bigint AS ms FROM c GROUP BY agent_id) n
+      WHERE a.id = n.agent_id
+    ), ${releaseCtes(COMPLETED_IDS, now)},
+    ready AS (
+      ${COMPLETED_EVENTS}
+      UNION ALL
+      SELECT 'task.ready', COALESCE('agent:' || c.agent_id, 'system'), rel.goal_id, rel.id, NULL::uuid,
+        jsonb_build_object('status', rel.status, 'after', rel.after)
+      FROM rel LEFT JOIN c ON c.subtask_id = rel.after::uuid WHERE rel.status = 'pending'
+    ), ${eventsCtes(Prisma.sql`SELECT * FROM ready`)}
+    SELECT 'completed' AS kind, comp.ord, NULL::text AS after, ${subtaskColumns("comp")} FROM comp
+    UNION ALL
+    SELECT 'released', NULL, rel.after, ${RELEASED_AS_SUBTASK} FROM rel WHERE rel.status = 'pending'`;
+}
+
+/** A dependent the release made ready, in a SubtaskRow's columns (its id, goal and status; the rest null). */
+const RELEASED_AS_SUBTASK = Prisma.raw(
+  SUBTASK_COLUMN_NAMES.map((c) => (c === "id" || c === "goal_id" || c === "status" ? `rel.${c}` : "NULL")).join(", "),
+);
+
+/**
+ * Many reports at once, each fenced like completeTask's: an unknown task (404), someone
+ * else's attempt (403) or a superseded one (409) is refused in its own outcome, a repeat is
+ * answered as one. The reports that stand as sent complete together in one statement
+ * (standingStatement); the others — repeats, refusals, gated tasks — and any call that
+ * spawns tasks or records usage are decided report by report after it (decideEach).
+ */
 export async function completeTasks(
   items: CompletionInput[],
   options: { now?: Date; spawnField?: (index: number) => string } = {},
@@ -367,6 +471,42 @@ export async function completeTasks(
   const spawns = items.map((item, i) =>
     item.spawn ? prepareSpawn(item.spawn, options.spawnField?.(i) ?? `completions[${i}].spawn`) : undefined,
   );
+  if (items.some((item) => item.spawn || hasUsage(item.usage))) return decideEach(items, spawns, now);
+
+  // The statement is the transaction's last (and only) one: its rows come once it has committed.
+  const { rows } = await withEvents(
+    async (_tx, _emit, finish) => ({ rows: finish<StandingRow>(() => standingStatement(items, now)) }),
+    HOT_PATH,
+  );
+  const answered = await rows;
+  const releasedBy = releasedByParent(answered.filter((r) => r.kind === "released").map((r) => ({ ...r, after: r.after! })));
+  const completed = answered.filter((r) => r.kind === "completed");
+  const outcomes: Array<CompletionOutcome | undefined> = items.map(() => undefined);
+  for (const { ord, kind: _kind, after: _after, ...subtask } of completed) {
+    outcomes[ord! - 1] = { subtaskId: subtask.id, ok: true, repeated: false, subtask, released: releasedBy.get(subtask.id) ?? [] };
+  }
+  recordCompletions("accepted", completed.length);
+  const rest = items.flatMap((_, i) => (outcomes[i] ? [] : [i]));
+  if (rest.length > 0) {
+    const decided = await decideEach(
+      rest.map((i) => items[i]!),
+      rest.map((i) => spawns[i]),
+      now,
+    );
+    rest.forEach((i, k) => (outcomes[i] = decided[k]));
+  }
+  // A goal that just had a task released is not done: that task's own finisher checks it.
+  const releasedIn = new Set(completed.flatMap((r) => (releasedBy.has(r.id) ? [r.goal_id] : [])));
+  for (const goalId of new Set(completed.map((r) => r.goal_id))) if (!releasedIn.has(goalId)) await finalizeGoalIfDone(goalId, now);
+  return outcomes as CompletionOutcome[];
+}
+
+/** The reports decided one by one on their locked rows (see completeTasks); `spawns` prepared beside them. */
+async function decideEach(
+  items: CompletionInput[],
+  spawns: Array<ReturnType<typeof prepareSpawn> | undefined>,
+  now: Date,
+): Promise<CompletionOutcome[]> {
   const overBudget = new Set<string>();
   const { outcomes, goals, releasing } = await withEvents(async (tx, emit, finish) => {
     // The agents, then the tasks, each in id order (lib/orchestration/locks.ts), and each
