@@ -269,8 +269,9 @@ export function handler<
         return errorResponse(error, headers);
       }
       if (isConcurrencyAbort(error)) {
-        // Postgres aborted the transaction (deadlock or serialization failure): nothing was
-        // written, and the same request may simply be sent again.
+        // Postgres aborted the transaction (deadlock or serialization failure): what it would
+        // have written was not, and the same request may simply be sent again (a batch of
+        // completions whose standing reports committed before it answers those as repeats).
         return errorResponse(
           new SwitchyardError("concurrent_update", "the request collided with a concurrent change and was not applied; retry it"),
           { "retry-after": "1" },

@@ -74,6 +74,9 @@ describe("generic plans on the hot path", () => {
     const standing = await genericPlan(
       standingStatement([{ subtaskId: "00000000-0000-4000-8000-000000000000", agentId: agent.id, attempt: 1, result: "" }], new Date()),
     );
+    // Its tasks by their key, not a walk of every running task (a partial index's scan).
+    expect(standing).toMatch(/Index Scan using subtasks_pkey on subtasks|Bitmap Index Scan on subtasks_pkey/);
+    expect(standing).not.toMatch(/subtasks_running_by_agent_idx|subtasks_running_deadline_idx/);
     for (const p of [plan, standing]) {
       expect(p).toMatch(/Index Scan using attempts_subtask_id_number_key|Bitmap Index Scan on attempts_subtask_id_number_key/);
       // Every table the scheduler grows is reached by a key (the webhooks an event goes to are

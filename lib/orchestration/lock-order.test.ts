@@ -2,6 +2,8 @@
 // an agent and then needs its tasks (unregister, the sweep putting a dead agent's work back)
 // must not deadlock with one that reports, times out or moves a task of that agent.
 import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { env } from "@/lib/env";
 import { db, type Tx } from "@/lib/db";
 import { withEvents, type Emit } from "@/lib/events/record";
 import { createGoal } from "@/lib/orchestration/create-goal";
@@ -166,5 +168,42 @@ describe("agent rows are locked before task rows", () => {
     expect(report!.tasksTimedOut).not.toContain(assignment.subtaskId);
     const later = await sweep({ now: past, heartbeatTimeoutS });
     expect(later.tasksTimedOut).toContain(assignment.subtaskId);
+  });
+});
+
+describe("task rows are locked in id order", () => {
+  it("a batch reporting its tasks in descending id order beside a transaction that locks them in id order (as pausing a goal does): both finish", async () => {
+    const goal = await createGoal({
+      goal: "lock order by id",
+      actor: "test",
+      plan: {
+        tasks: [
+          { key: "x", name: "x" },
+          { key: "y", name: "y" },
+        ],
+      },
+    });
+    const agent = await registerAgent({ skills: [], capacity: 2 });
+    const pulled = await pullTasks({ agentId: agent.id });
+    expect(pulled.filter((a) => a.goalId === goal.goalId)).toHaveLength(2);
+    const [low, high] = pulled.filter((a) => a.goalId === goal.goalId).sort((a, b) => (a.subtaskId < b.subtaskId ? -1 : 1));
+    const other = new pg.Client({ connectionString: env().DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query("SELECT id FROM subtasks WHERE id = $1::uuid FOR UPDATE", [low!.subtaskId]);
+      // The batch names the higher id first; it must still take the lower one first, and wait there.
+      const batch = completeTasks(
+        [high!, low!].map((a) => ({ subtaskId: a.subtaskId, agentId: agent.id, attempt: a.attempt, result: "done" })),
+      );
+      await waitFor(async () => (await sessionsWaitingOnLocks()) >= 1, { what: "the batch to wait on the lower id" });
+      // The other transaction goes on in id order: the higher id is free.
+      await other.query("SELECT id FROM subtasks WHERE id = $1::uuid FOR UPDATE", [high!.subtaskId]);
+      await other.query("COMMIT");
+      const outcomes = await batch;
+      expect(outcomes.map((o) => o.ok && !o.repeated)).toEqual([true, true]);
+    } finally {
+      await other.end();
+    }
   });
 });

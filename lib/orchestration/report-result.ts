@@ -296,10 +296,8 @@ export async function skipDownstream(
 // Batched completion: many reports at once, set-based. The same fencing as completeTask,
 // decided per item: a report that completeTask would refuse (unknown task, someone else's
 // attempt, a stale attempt) is refused here too, item by item, while the rest commit.
-// The agents are locked first, in id order; a task row only by a batch that holds its
-// agent (the reports that stand complete their agents' own running tasks; the others lock
-// theirs in id order), then the dependents being released, in id order: concurrent
-// batches cannot deadlock on one another.
+// Locks are taken in id order (agents, then tasks, then the dependents being released),
+// as everywhere in the scheduler, so concurrent batches cannot deadlock on one another.
 
 export interface CompletionInput {
   subtaskId: string;
@@ -392,12 +390,12 @@ type StandingRow = SubtaskRow & { kind: "completed" | "released"; ord: number | 
 /**
  * The statement that completes, in one round trip with BEGIN and COMMIT, every report that
  * stands as it is sent: the task running, held by the reporting agent (at the attempt
- * given, if one is), with no gate (approval, output_schema). With the agents locked first,
- * in id order (a statement's InitPlan runs before its scan), it writes what
- * completionTail writes — the tasks, their attempts, the agents' counters, the release,
- * the events — deciding each report in SQL instead of on rows read and locked by a
- * statement before it. Answers the tasks it completed and the dependents it made ready
- * (StandingRow).
+ * given, if one is), with no gate (approval, output_schema). It locks the agents, then the
+ * tasks, each in id order (a statement's InitPlan runs before its scan), decides on the
+ * locked rows which reports stand, and writes what completionTail writes — the tasks,
+ * their attempts, the agents' counters, the release, the events — where the decided path
+ * reads the locked rows back to the process first. Answers the tasks it completed and the
+ * dependents it made ready (StandingRow).
  */
 export function standingStatement(items: CompletionInput[], now: Date): Prisma.Sql {
   const reports = items.map((item, i) => ({
@@ -412,15 +410,25 @@ export function standingStatement(items: CompletionInput[], now: Date): Prisma.S
     WITH agents_locked AS MATERIALIZED (
       SELECT id FROM agents WHERE id = ANY(${agentIds}::uuid[]) ORDER BY id FOR UPDATE
     ), q AS (
-      SELECT * FROM json_to_recordset(${JSON.stringify(reports)}::json)
+      -- One report per task, the first sent (a later one is then answered as a repeat).
+      SELECT DISTINCT ON (subtask_id) * FROM json_to_recordset(${JSON.stringify(reports)}::json)
         AS q(subtask_id uuid, agent_id uuid, number int, result text, ord int)
+      ORDER BY subtask_id, ord
+    ), tasks_locked AS MATERIALIZED (
+      -- The tasks in id order, after the agents, by their key (as the rest of the scheduler
+      -- locks them: pausing a goal, a budget, the decided path). Then whether each stands,
+      -- on the row as locked.
+      SELECT id, status, agent_id, attempt, approval, output_schema IS NULL AS ungated FROM subtasks
+      WHERE id = ANY(ARRAY(SELECT subtask_id FROM q)) AND (SELECT count(*) FROM agents_locked) >= 0
+      ORDER BY id FOR UPDATE
+    ), standing AS (
+      SELECT q.subtask_id, q.result, q.ord FROM q JOIN tasks_locked t ON t.id = q.subtask_id
+      WHERE t.status = 'running' AND t.agent_id = q.agent_id AND (q.number IS NULL OR t.attempt = q.number)
+        AND NOT t.approval AND t.ungated
     ), comp AS (
-      UPDATE subtasks s SET status = 'completed', result = q.result, error = NULL, finished_at = ${now}, deadline_at = NULL
-      FROM q
-      WHERE s.id = q.subtask_id AND s.id = ANY(ARRAY(SELECT subtask_id FROM q)) AND (SELECT count(*) FROM agents_locked) >= 0
-        AND s.status = 'running' AND s.agent_id = q.agent_id AND (q.number IS NULL OR s.attempt = q.number)
-        AND NOT s.approval AND s.output_schema IS NULL
-      RETURNING ${subtaskColumns("s")}, q.ord
+      UPDATE subtasks s SET status = 'completed', result = st.result, error = NULL, finished_at = ${now}, deadline_at = NULL
+      FROM standing st WHERE s.id = st.subtask_id AND s.id = ANY(ARRAY(SELECT subtask_id FROM standing))
+      RETURNING ${subtaskColumns("s")}, st.ord
     ), att AS (
       -- What the events and counters need, from the attempt and its task together (a join
       -- of the two afterwards, planned for one row each, compared every pair). Each attempt
@@ -487,17 +495,20 @@ export async function completeTasks(
   }
   recordCompletions("accepted", completed.length);
   const rest = items.flatMap((_, i) => (outcomes[i] ? [] : [i]));
-  if (rest.length > 0) {
-    const decided = await decideEach(
-      rest.map((i) => items[i]!),
-      rest.map((i) => spawns[i]),
-      now,
-    );
-    rest.forEach((i, k) => (outcomes[i] = decided[k]));
+  try {
+    if (rest.length > 0) {
+      const decided = await decideEach(
+        rest.map((i) => items[i]!),
+        rest.map((i) => spawns[i]),
+        now,
+      );
+      rest.forEach((i, k) => (outcomes[i] = decided[k]));
+    }
+  } finally {
+    // Committed either way. A goal that just had a task released is not done: that task's own finisher checks it.
+    const releasedIn = new Set(completed.flatMap((r) => (releasedBy.has(r.id) ? [r.goal_id] : [])));
+    for (const goalId of new Set(completed.map((r) => r.goal_id))) if (!releasedIn.has(goalId)) await finalizeGoalIfDone(goalId, now);
   }
-  // A goal that just had a task released is not done: that task's own finisher checks it.
-  const releasedIn = new Set(completed.flatMap((r) => (releasedBy.has(r.id) ? [r.goal_id] : [])));
-  for (const goalId of new Set(completed.map((r) => r.goal_id))) if (!releasedIn.has(goalId)) await finalizeGoalIfDone(goalId, now);
   return outcomes as CompletionOutcome[];
 }
 
