@@ -426,13 +426,14 @@ export function standingStatement(items: CompletionInput[], now: Date): Prisma.S
       WHERE t.status = 'running' AND t.agent_id = q.agent_id AND (q.number IS NULL OR t.attempt = q.number)
         AND NOT t.approval AND t.ungated
     ), comp AS (
+      -- Each task, and below each attempt, probed by its key from the rows before it (an id
+      -- list beside the probe, as the decided path has, made every probe walk the list).
       UPDATE subtasks s SET status = 'completed', result = st.result, error = NULL, finished_at = ${now}, deadline_at = NULL
-      FROM standing st WHERE s.id = st.subtask_id AND s.id = ANY(ARRAY(SELECT subtask_id FROM standing))
+      FROM standing st WHERE s.id = st.subtask_id
       RETURNING ${subtaskColumns("s")}, st.ord
     ), att AS (
       -- What the events and counters need, from the attempt and its task together (a join
-      -- of the two afterwards, planned for one row each, compared every pair). Each attempt
-      -- is probed by its key (an id list beside it, as elsewhere, made each probe walk the list).
+      -- of the two afterwards, planned for one row each, compared every pair).
       UPDATE attempts a SET outcome = 'completed', result = comp.result, ended_at = ${now}
       FROM comp WHERE a.subtask_id = comp.id AND a.number = comp.attempt
       RETURNING a.subtask_id, a.number, comp.agent_id, comp.goal_id, comp.ord,
