@@ -3,7 +3,7 @@ import { completeBatchBody } from "@/lib/api/schemas";
 import { errorStatus } from "@/lib/api/error-codes";
 import { completeTasks } from "@/lib/orchestration/report-result";
 
-// POST /api/orchestration/complete-batch – the calling agent reports many attempts' results in one transaction
+// POST /api/orchestration/complete-batch – the calling agent reports many attempts' results at once
 // Body {completions: [{subtask_uuid, result, attempt?}]} (up to 1,000). Each item is fenced
 // like POST /complete; refused items do not stop the others. Answer: {results: [...]} in
 // request order, each {subtask_uuid, ok: true, status, repeated, released} or
