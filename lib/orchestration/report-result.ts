@@ -348,6 +348,22 @@ const COMPLETED_EVENTS = Prisma.sql`
     jsonb_build_object('attempt', c.number, 'status', 'completed', 'duration_ms', c.duration_ms)
   FROM c`;
 
+/**
+ * A completion's events as CTEs (eventsCtes): those `emitted` before it (rows as
+ * emittedEvents gives them, or none), a `task.completed` for each completion in `c`, and a
+ * `task.ready` for each dependent the release (`rel`, releaseCtes) made ready.
+ */
+function completionEventsCtes(emitted: Prisma.Sql | null): Prisma.Sql {
+  return Prisma.sql`ready AS (
+      ${emitted === null ? Prisma.empty : Prisma.sql`${emitted} UNION ALL`}
+      ${COMPLETED_EVENTS}
+      UNION ALL
+      SELECT 'task.ready', COALESCE('agent:' || c.agent_id, 'system'), rel.goal_id, rel.id, NULL::uuid,
+        jsonb_build_object('status', rel.status, 'after', rel.after)
+      FROM rel LEFT JOIN c ON c.subtask_id = rel.after::uuid WHERE rel.status = 'pending'
+    ), ${eventsCtes(Prisma.sql`SELECT * FROM ready`)}`;
+}
+
 /** The accepted completions' writes (completionCtes) with their events, on their own (after Emit.flush). */
 function completionStatement(completions: AcceptedRow[], agents: Array<{ id: string; n: number; ms: number }>, now: Date): Prisma.Sql {
   return Prisma.sql`WITH ${completionCtes(completions, agents, now)}, ${eventsCtes(COMPLETED_EVENTS)} SELECT 1`;
@@ -368,16 +384,7 @@ export function completionTail(
   emitted: Prisma.Sql,
 ): Prisma.Sql {
   return Prisma.sql`
-    WITH ${completionCtes(completions, agents, now)}, ${releaseCtes(COMPLETED_IDS, now)},
-    ready AS (
-      ${emitted}
-      UNION ALL
-      ${COMPLETED_EVENTS}
-      UNION ALL
-      SELECT 'task.ready', COALESCE('agent:' || c.agent_id, 'system'), rel.goal_id, rel.id, NULL::uuid,
-        jsonb_build_object('status', rel.status, 'after', rel.after)
-      FROM rel LEFT JOIN c ON c.subtask_id = rel.after::uuid WHERE rel.status = 'pending'
-    ), ${eventsCtes(Prisma.sql`SELECT * FROM ready`)}
+    WITH ${completionCtes(completions, agents, now)}, ${releaseCtes(COMPLETED_IDS, now)}, ${completionEventsCtes(emitted)}
     SELECT id, status, goal_id, after FROM rel`;
 }
 
@@ -445,14 +452,7 @@ export function standingStatement(items: CompletionInput[], now: Date): Prisma.S
         total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
       FROM (SELECT agent_id, count(*)::int AS n, sum(duration_ms)::bigint AS ms FROM c GROUP BY agent_id) n
       WHERE a.id = n.agent_id
-    ), ${releaseCtes(COMPLETED_IDS, now)},
-    ready AS (
-      ${COMPLETED_EVENTS}
-      UNION ALL
-      SELECT 'task.ready', COALESCE('agent:' || c.agent_id, 'system'), rel.goal_id, rel.id, NULL::uuid,
-        jsonb_build_object('status', rel.status, 'after', rel.after)
-      FROM rel LEFT JOIN c ON c.subtask_id = rel.after::uuid WHERE rel.status = 'pending'
-    ), ${eventsCtes(Prisma.sql`SELECT * FROM ready`)}
+    ), ${releaseCtes(COMPLETED_IDS, now)}, ${completionEventsCtes(null)}
     SELECT 'completed' AS kind, comp.ord, NULL::text AS after, ${subtaskColumns("comp")} FROM comp
     UNION ALL
     SELECT 'released', NULL, rel.after, ${RELEASED_AS_SUBTASK} FROM rel WHERE rel.status = 'pending'`;
