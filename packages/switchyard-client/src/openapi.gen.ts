@@ -371,7 +371,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The calling agent reports many attempts' results in one transaction */
+        /** The calling agent reports many attempts' results at once */
         post: operations["postApiOrchestrationCompleteBatch"];
         delete?: never;
         options?: never;
