@@ -44,21 +44,30 @@ async function keepAutovacuumOut(): Promise<void> {
 }
 
 /**
- * Until no other session in this database holds a snapshot: one already running when
- * autovacuum was turned off (an analyze started on the copied tables under a loaded run;
- * it failed once more with 0.1325 after the change above) would still keep the claim's old
- * versions from being pruned.
+ * Until nothing can keep the claim's old versions from being pruned when the completion
+ * reads their pages: no transaction anywhere in the cluster older than the claim (the
+ * completion's own snapshot would count it as running, and keep every version it might
+ * see), and no other snapshot in this database (an analyze already running when
+ * autovacuum was turned off). In a loaded full run, with other test files' transactions
+ * in flight, it failed twice with 0.1325, the figure a snapshot held across the claim gives.
  */
-async function noOtherSnapshot(): Promise<void> {
+async function nothingOlderThanTheClaim(goalId: string): Promise<void> {
+  const [claim] = await pooled().$queryRawUnsafe<Array<{ xid: string }>>(
+    "SELECT xmin::text AS xid FROM subtasks WHERE goal_id = $1::uuid LIMIT 1",
+    goalId,
+  );
   await waitFor(
     async () => {
       const [row] = await pooled().$queryRawUnsafe<Array<{ n: number }>>(
         `SELECT count(*)::int AS n FROM pg_stat_activity
-         WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL`,
+         WHERE pid <> pg_backend_pid()
+           AND ((backend_xid IS NOT NULL AND age(backend_xid) >= age($1::xid))
+             OR (datname = current_database() AND backend_xmin IS NOT NULL))`,
+        claim!.xid,
       );
       return row!.n === 0;
     },
-    { what: "no other snapshot in this database", intervalMs: 20 },
+    { what: "no transaction older than the claim, no other snapshot here", intervalMs: 20 },
   );
 }
 
@@ -79,7 +88,7 @@ describe("room for the next version", () => {
     const claimed = await pages("subtasks", goalId);
     const started = await pages("attempts", goalId);
 
-    await noOtherSnapshot();
+    await nothingOlderThanTheClaim(goalId);
     await completeTasks(pulled.map((a) => ({ subtaskId: a.subtaskId, agentId: agent.id, attempt: a.attempt, result: "ok" })));
     const completed = await pages("subtasks", goalId);
     const ended = await pages("attempts", goalId);
