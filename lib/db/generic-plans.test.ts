@@ -65,7 +65,6 @@ describe("generic plans on the hot path", () => {
             duration_ms: 0,
           },
         ],
-        [],
         new Date(),
         emittedEvents([]),
       ),

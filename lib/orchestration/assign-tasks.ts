@@ -195,7 +195,7 @@ export async function pullTasks(options: { agentId: string; max?: number; now?: 
 /** The pull's transaction (pullTasks runs it in a pull slot). */
 function pullIn(options: { agentId: string; max?: number }, now: Date, actor: string): Promise<Assignment[]> {
   return withEvents(async (tx, emit) => {
-    await emit.flush(tx); // nothing yet: the pull statement writes its own events
+    // Nothing is emitted before the pull statement, which writes its own events.
     const rows = await inClaimTurn(() => tx.$queryRaw<PullRow[]>(pullStatement(options.agentId, options.max, now, actor)));
     const agent = rows[0] ?? (await lockPullingAgent(tx, options.agentId, now));
     if (!rows[0] && agent.agent_offline) emit({ type: "agent.online", actor, agentId: options.agentId });

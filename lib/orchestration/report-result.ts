@@ -317,23 +317,32 @@ export type CompletionOutcome =
 type AcceptedRow = { subtask_id: string; number: number; result: string; agent_id: string; goal_id: string; duration_ms: number };
 
 /**
+ * The completed reporters' counters, as the CTE `counted`, from the completions in `c`
+ * (agent_id, duration_ms): each agent's running count down, done count and time up, and
+ * its heartbeat. The caller holds the agents' rows.
+ */
+function countedCte(now: Date): Prisma.Sql {
+  return Prisma.sql`counted AS (
+      UPDATE agents a SET running = GREATEST(a.running - n.n, 0), tasks_done = a.tasks_done + n.n,
+        total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
+      FROM (SELECT agent_id, count(*)::int AS n, sum(duration_ms)::bigint AS ms FROM c GROUP BY agent_id) n
+      WHERE a.id = n.agent_id
+    )`;
+}
+
+/**
  * The accepted completions' writes, as CTEs: the attempts, the tasks (locked by the caller)
  * and the agents' counters; `c` holds the completions (AcceptedRow), in order. The id
  * lists let the planner probe the indexes instead of hashing whole tables.
  */
-function completionCtes(completions: AcceptedRow[], agents: Array<{ id: string; n: number; ms: number }>, now: Date): Prisma.Sql {
+function completionCtes(completions: AcceptedRow[], now: Date): Prisma.Sql {
   return Prisma.sql`c AS (
       SELECT * FROM json_to_recordset(${JSON.stringify(completions)}::json)
         AS c(subtask_id uuid, number int, result text, agent_id uuid, goal_id uuid, duration_ms bigint)
     ), att AS (
       UPDATE attempts a SET outcome = 'completed', result = c.result, ended_at = ${now}
       FROM c WHERE a.subtask_id = c.subtask_id AND a.number = c.number AND a.subtask_id = ANY(${COMPLETED_IDS})
-    ), counted AS (
-      UPDATE agents a SET running = GREATEST(a.running - n.n, 0), tasks_done = a.tasks_done + n.n,
-        total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
-      FROM unnest(${agents.map((a) => a.id)}::uuid[], ${agents.map((a) => a.n)}::int[], ${agents.map((a) => a.ms)}::bigint[]) AS n(id, n, ms)
-      WHERE a.id = n.id
-    ), comp AS (
+    ), ${countedCte(now)}, comp AS (
       UPDATE subtasks s SET status = 'completed', result = c.result, error = NULL, finished_at = ${now}, deadline_at = NULL
       FROM c WHERE s.id = c.subtask_id AND s.id = ANY(${COMPLETED_IDS})
     )`;
@@ -365,8 +374,8 @@ function completionEventsCtes(emitted: Prisma.Sql | null): Prisma.Sql {
 }
 
 /** The accepted completions' writes (completionCtes) with their events, on their own (after Emit.flush). */
-function completionStatement(completions: AcceptedRow[], agents: Array<{ id: string; n: number; ms: number }>, now: Date): Prisma.Sql {
-  return Prisma.sql`WITH ${completionCtes(completions, agents, now)}, ${eventsCtes(COMPLETED_EVENTS)} SELECT 1`;
+function completionStatement(completions: AcceptedRow[], now: Date): Prisma.Sql {
+  return Prisma.sql`WITH ${completionCtes(completions, now)}, ${eventsCtes(COMPLETED_EVENTS)} SELECT 1`;
 }
 
 /**
@@ -377,14 +386,9 @@ function completionStatement(completions: AcceptedRow[], agents: Array<{ id: str
  * locked only while this one statement runs and commits, not across the round trips of the
  * rest. Answers the dependents updated (ReleasedRow).
  */
-export function completionTail(
-  completions: AcceptedRow[],
-  agents: Array<{ id: string; n: number; ms: number }>,
-  now: Date,
-  emitted: Prisma.Sql,
-): Prisma.Sql {
+export function completionTail(completions: AcceptedRow[], now: Date, emitted: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
-    WITH ${completionCtes(completions, agents, now)}, ${releaseCtes(COMPLETED_IDS, now)}, ${completionEventsCtes(emitted)}
+    WITH ${completionCtes(completions, now)}, ${releaseCtes(COMPLETED_IDS, now)}, ${completionEventsCtes(emitted)}
     SELECT id, status, goal_id, after FROM rel`;
 }
 
@@ -447,12 +451,7 @@ export function standingStatement(items: CompletionInput[], now: Date): Prisma.S
         GREATEST(0, floor(extract(epoch FROM (${now}::timestamptz - a.started_at)) * 1000))::bigint AS duration_ms
     ), c AS (
       SELECT * FROM att ORDER BY ord
-    ), counted AS (
-      UPDATE agents a SET running = GREATEST(a.running - n.n, 0), tasks_done = a.tasks_done + n.n,
-        total_duration_ms = a.total_duration_ms + n.ms, last_heartbeat_at = ${now}, offline = false
-      FROM (SELECT agent_id, count(*)::int AS n, sum(duration_ms)::bigint AS ms FROM c GROUP BY agent_id) n
-      WHERE a.id = n.agent_id
-    ), ${releaseCtes(COMPLETED_IDS, now)}, ${completionEventsCtes(null)}
+    ), ${countedCte(now)}, ${releaseCtes(COMPLETED_IDS, now)}, ${completionEventsCtes(null)}
     SELECT 'completed' AS kind, comp.ord, NULL::text AS after, ${subtaskColumns("comp")} FROM comp
     UNION ALL
     SELECT 'released', NULL, rel.after, ${RELEASED_AS_SUBTASK} FROM rel WHERE rel.status = 'pending'`;
@@ -640,14 +639,6 @@ async function decideEach(
       return { outcomes: outcomes as CompletionOutcome[], goals: gatedGoals, releasing: undefined };
     }
 
-    const perAgent = new Map<string, { n: number; ms: number }>();
-    for (const a of accepted) {
-      const s = perAgent.get(a.item.agentId) ?? { n: 0, ms: 0 };
-      s.n += 1;
-      s.ms += a.durationMs;
-      perAgent.set(a.item.agentId, s);
-    }
-    const agents = [...perAgent.keys()].sort().map((id) => ({ id, ...perAgent.get(id)! }));
     const completions = accepted.map((a) => ({
       subtask_id: a.task.id,
       number: a.attempt.number,
@@ -672,10 +663,10 @@ async function decideEach(
 
     // The common case: the writes, the release and the events in the last statement, with COMMIT.
     if (!accepted.some((a) => spawns[a.index]) && ![...accepted, ...held].some((a) => hasUsage(a.item.usage))) {
-      return { ...done, releasing: finish<ReleasedRow>((emitted) => completionTail(completions, agents, now, emitted)) };
+      return { ...done, releasing: finish<ReleasedRow>((emitted) => completionTail(completions, now, emitted)) };
     }
     await emit.flush(tx);
-    await tx.$executeRaw(completionStatement(completions, agents, now));
+    await tx.$executeRaw(completionStatement(completions, now));
     emit.logged();
     // Spawned tasks join before the release: their roots wait on their parent and are released with its dependents.
     await applySpawns(
